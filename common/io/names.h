@@ -1,0 +1,26 @@
+/*
+ * names.h: host and port names for the tcpdump printer, read the way
+ * tcpdump's lookups find them, but from files only: /etc/hosts for
+ * addresses and /etc/services for TCP ports. tcplab never sends a DNS query.
+ */
+#ifndef TCPLAB_NAMES_H
+#define TCPLAB_NAMES_H
+
+#include <stdint.h>
+
+#include "common/tcpdump.h"
+
+struct names;
+
+/*
+ * Loads /etc/hosts and /etc/services (the paths can be overridden with the
+ * environment variables TCPLAB_HOSTS and TCPLAB_SERVICES, for tests).
+ * A missing file just means no names. Returns NULL only when out of memory.
+ */
+struct names *names_open(void);
+void names_close(struct names *nm);
+
+/* A resolver for the printer backed by nm (and by localtime_r for time). */
+void names_resolver(struct names *nm, struct tcpdump_resolver *res);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * link.h: finds the network-layer packet inside a captured frame.
+ *
+ * Knows the link types tcpdump writes and reads on Linux: Ethernet, raw IP,
+ * Linux cooked captures (v1 and v2, as "tcpdump -i any" writes them) and
+ * BSD loopback. It also produces the text tcpdump prints before "IP " for
+ * that link type. Pure: the numbers below are the LINKTYPE_ and DLT_ values
+ * that libpcap reports, so this file needs no pcap.h.
+ */
+#ifndef TCPLAB_LINK_H
+#define TCPLAB_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Link types as pcap_datalink() reports them on Linux. */
+#define LINK_NULL 0        /* BSD loopback, host-order family */
+#define LINK_EN10MB 1      /* Ethernet */
+#define LINK_RAW_DLT 12    /* raw IP (DLT_RAW on Linux) */
+#define LINK_RAW_DLT14 14  /* raw IP (DLT_RAW on some BSDs) */
+#define LINK_RAW 101       /* raw IP (LINKTYPE_RAW) */
+#define LINK_LOOP 108      /* OpenBSD loopback, network-order family */
+#define LINK_LINUX_SLL 113 /* Linux cooked v1 */
+#define LINK_IPV4 228      /* raw IPv4 */
+#define LINK_LINUX_SLL2 276 /* Linux cooked v2 */
+
+/* What a frame carries. */
+enum link_proto {
+	LINK_P_IPV4,
+	LINK_P_IPV6,
+	LINK_P_ARP,
+	LINK_P_OTHER,
+};
+
+struct link_frame {
+	enum link_proto proto;
+	uint16_t ethertype; /* when known, else 0 */
+	size_t offset;      /* where the network-layer packet starts */
+	char prefix[48];    /* tcpdump's text before "IP ", often "" */
+};
+
+/*
+ * Decodes the link header of a frame of type linktype. Returns 0, or
+ * TCPLAB_ETRUNC when the frame is shorter than its link header,
+ * TCPLAB_EINVAL for a link type this file does not know.
+ */
+int link_decode(int linktype, const uint8_t *p, size_t caplen,
+		struct link_frame *out);
+
+/* Whether link_decode() knows linktype. */
+int link_supported(int linktype);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * tcpdump.h: prints an IPv4/TCP packet exactly as tcpdump 4.99 prints it.
+ *
+ * The printer takes the packet's bytes (from the IPv4 header on, as many as
+ * were captured) and writes tcpdump's text for it into the caller's buffer:
+ * the timestamp, the IP line, the TCP fields, the options, the HTTP lines on
+ * ports 80 and 8080, RST data, and the markers tcpdump prints for damaged or
+ * truncated packets. The flags mean what tcpdump's flags mean.
+ *
+ * Relative sequence numbers need memory of earlier packets: it lives in a
+ * struct tcpdump_ctx that the caller owns, one per capture. Names come from
+ * a resolver the caller supplies, and so does local time: the printer itself
+ * never reads a file, a clock or the network, and never prints.
+ */
+#ifndef TCPLAB_TCPDUMP_H
+#define TCPLAB_TCPDUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* tcpdump's command-line flags that change how a TCP packet prints. */
+struct tcpdump_flags {
+	int v; /* 0, 1 for -v, 2 for -vv (-vvv prints TCP as -vv does) */
+	int n; /* 0: names; 1: -n; 2: -nn (for TCP, -n already gives port numbers) */
+	bool S; /* -S: absolute sequence numbers */
+	int t; /* 0: default time, 1: -t (none), 2: -tt, 3: -ttt, 4: -tttt, 5: -ttttt */
+};
+
+/*
+ * Lookups done for the printer. Each may be NULL. host() and tcp_port()
+ * return a name, or NULL when there is none (the number is printed then);
+ * the string must stay valid until the next call. local_time() fills a
+ * struct tm as localtime_r() would and returns 0, or -1 on failure.
+ */
+struct tcpdump_resolver {
+	const char *(*host)(void *arg, uint32_t addr);
+	const char *(*tcp_port)(void *arg, uint16_t port);
+	int (*local_time)(void *arg, int64_t sec, struct tm *out);
+	void *arg;
+};
+
+/* One packet, from the IPv4 header on. */
+struct tcpdump_pkt {
+	int64_t ts_sec;
+	uint32_t ts_usec;
+	const uint8_t *ip;
+	size_t caplen;      /* bytes captured from ip on */
+	const char *prefix; /* link-layer text printed before "IP ", or NULL */
+};
+
+struct tcpdump_seqent; /* one connection's base sequence numbers */
+
+struct tcpdump_ctx {
+	struct tcpdump_flags flags;
+	struct tcpdump_resolver res;
+	/* Previous and first timestamps, for -ttt and -ttttt. */
+	bool have_prev;
+	int64_t prev_sec, first_sec;
+	uint32_t prev_usec, first_usec;
+	/* The relative-sequence table: open addressing, grown as needed. */
+	struct tcpdump_seqent *seq_tab;
+	size_t seq_cap;
+	size_t seq_count;
+};
+
+/* Prepares ctx. res may be NULL (no names; time printed as UTC). Returns 0. */
+int tcpdump_ctx_init(struct tcpdump_ctx *ctx, const struct tcpdump_flags *f,
+		     const struct tcpdump_resolver *res);
+
+/* Frees the memory ctx holds; ctx can be initialised again afterwards. */
+void tcpdump_ctx_free(struct tcpdump_ctx *ctx);
+
+/*
+ * Writes tcpdump's text for one packet into buf, every line ending in '\n',
+ * NUL-terminated. Returns the length written (without the NUL), or
+ * TCPLAB_ENOSPC when cap is too small, TCPLAB_EVERSION for a packet that is
+ * not IPv4, TCPLAB_EPROTO for IPv4 that is not TCP (nothing is written and
+ * no state changes, so the caller can print its own line).
+ */
+int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *p,
+		   char *buf, size_t cap);
+
+/*
+ * Writes only the timestamp prefix that tcpdump_format() would put before a
+ * packet at this time (e.g. "10:49:10.094025 ", or "" for -t), and advances
+ * the -ttt state as a printed packet does. Returns the length or
+ * TCPLAB_ENOSPC.
+ */
+int tcpdump_format_ts(struct tcpdump_ctx *ctx, int64_t sec, uint32_t usec,
+		      char *buf, size_t cap);
+
+#endif
