@@ -23,4 +23,14 @@ void names_close(struct names *nm);
 /* A resolver for the printer backed by nm (and by localtime_r for time). */
 void names_resolver(struct names *nm, struct tcpdump_resolver *res);
 
+/*
+ * Direct lookups, for what the printer does not print itself: the name of
+ * an IPv4 address (in host byte order like struct seg's saddr: 10.99.0.1
+ * is 0x0a630001) and of a TCP or
+ * UDP port, or NULL when the files hold none.
+ */
+const char *names_host(const struct names *nm, uint32_t addr);
+const char *names_tcp_port(const struct names *nm, uint16_t port);
+const char *names_udp_port(const struct names *nm, uint16_t port);
+
 #endif
