@@ -1,0 +1,1283 @@
+/*
+ * mkpcap.c: writes the test captures that prove tcplab prints as tcpdump.
+ *
+ * "mkpcap KIND OUT.pcap [ARGS]" writes one capture of the named kind: the
+ * article's exchange, every option format, damaged and truncated packets,
+ * sequence numbers around 2^32, the link types tcpdump reads on Linux, and
+ * a large realistic mix for the benchmark. Segments are built with the
+ * codec of common/seg.h; where a packet must be damaged, the encoded bytes
+ * are changed afterwards. Files are written only through libpcap's dumper,
+ * never by hand. This program never opens a network device and never
+ * sends a packet.
+ */
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/seg.h"
+#include "tests/article.h"
+
+#define FRAME_MAX 4096
+#define BASE_SEC  1700000000 /* 2023-11-14 22:13:20 UTC */
+
+/* The writer of one capture, and the clock of its next packet. */
+struct gen {
+	pcap_t *pd;
+	pcap_dumper_t *dump;
+	int linktype;
+	int64_t sec;
+	uint32_t usec;
+	uint8_t pkttype;  /* Linux cooked captures: the packet's direction */
+	uint32_t ifindex; /* Linux cooked v2: the interface */
+	uint32_t rng;     /* a deterministic pseudo-random sequence */
+	int link_cut;     /* when >= 0: bytes of the link header captured */
+	const char *err;  /* the first failure, or NULL */
+};
+
+/* One side of a connection: its address, port, next sequence number. */
+struct peer {
+	uint32_t addr;
+	uint16_t port;
+	uint32_t seq;
+	uint32_t ts;
+	uint16_t id;
+	uint16_t win;
+};
+
+struct conn {
+	struct peer c; /* the client, which opens */
+	struct peer s; /* the server */
+	int step;      /* the next step of conn_script() */
+	char req[320];
+	char resp[640];
+};
+
+#define IP4(a, b, c, d)                                                        \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |      \
+	 (uint32_t)(d))
+
+static uint32_t rnd(struct gen *g)
+{
+	/* A linear congruential generator: the same file every time. */
+	g->rng = g->rng * 1103515245u + 12345u;
+	return g->rng >> 8;
+}
+
+static void tick(struct gen *g, uint32_t us)
+{
+	g->usec += us;
+	g->sec += g->usec / 1000000;
+	g->usec %= 1000000;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+/* A plausible MAC for an IPv4 address: a VMware prefix, then the address. */
+static void mac_for(uint8_t *mac, const uint8_t *addr)
+{
+	mac[0] = 0x00;
+	mac[1] = 0x0c;
+	mac[2] = 0x29;
+	memcpy(mac + 3, addr + 1, 3);
+}
+
+/* Writes the link header for the datagram ip into out; returns its size. */
+static size_t link_hdr(const struct gen *g, const uint8_t *ip, uint8_t *out)
+{
+	switch (g->linktype) {
+	case DLT_EN10MB:
+		mac_for(out, ip + 16);
+		mac_for(out + 6, ip + 12);
+		put16(out + 12, 0x0800);
+		return 14;
+	case DLT_LINUX_SLL:
+		put16(out, g->pkttype);
+		put16(out + 2, 1); /* ARPHRD_ETHER */
+		put16(out + 4, 6);
+		memset(out + 6, 0, 8);
+		mac_for(out + 6, ip + 12);
+		put16(out + 14, 0x0800);
+		return 16;
+	case DLT_LINUX_SLL2:
+		put16(out, 0x0800);
+		put16(out + 2, 0);
+		put32(out + 4, g->ifindex);
+		put16(out + 8, 1); /* ARPHRD_ETHER */
+		out[10] = g->pkttype;
+		out[11] = 6;
+		memset(out + 12, 0, 8);
+		mac_for(out + 12, ip + 12);
+		return 20;
+	case DLT_NULL: {
+		/* BSD loopback: the address family in the writer's byte order.
+		 */
+		uint32_t af = 2;
+		memcpy(out, &af, 4);
+		return 4;
+	}
+	case DLT_LOOP:
+		put32(out, 2);
+		return 4;
+	default:
+		return 0; /* raw IP */
+	}
+}
+
+/*
+ * Writes one packet: the datagram ip[0..len) behind its link header, of
+ * which only the link header and caplen bytes of the datagram are captured.
+ */
+static void put_frame(struct gen *g, const uint8_t *ip, size_t len,
+                      size_t caplen)
+{
+	uint8_t frame[FRAME_MAX];
+	struct pcap_pkthdr h;
+	size_t hl;
+
+	if (len + 32 > sizeof frame) {
+		g->err = "frame too large";
+		return;
+	}
+	hl = link_hdr(g, ip, frame);
+	memcpy(frame + hl, ip, len);
+	memset(&h, 0, sizeof h);
+	h.ts.tv_sec = g->sec;
+	h.ts.tv_usec = g->usec;
+	h.len = hl + len;
+	h.caplen = hl + (caplen < len ? caplen : len);
+	if (g->link_cut >= 0 && (size_t)g->link_cut < hl)
+		h.caplen = g->link_cut;
+	pcap_dump((u_char *)g->dump, &h, frame);
+}
+
+/* Encodes s into buf (FRAME_MAX bytes); returns the length or 0. */
+static size_t encode(struct gen *g, const struct seg *s, uint8_t *buf)
+{
+	int n = seg_encode(s, buf, FRAME_MAX - 64);
+
+	if (n < 0) {
+		g->err = tcplab_strerror(n);
+		return 0;
+	}
+	return (size_t)n;
+}
+
+static size_t ip_hlen(const uint8_t *ip)
+{
+	return (ip[0] & 0x0f) * 4u;
+}
+
+/* Recomputes the TCP checksum of an encoded datagram after a change. */
+static void fix_tcp_sum(uint8_t *ip)
+{
+	size_t hl = ip_hlen(ip);
+	size_t len = ((size_t)ip[2] << 8 | ip[3]) - hl;
+	uint32_t sa =
+	        (uint32_t)ip[12] << 24 | ip[13] << 16 | ip[14] << 8 | ip[15];
+	uint32_t da =
+	        (uint32_t)ip[16] << 24 | ip[17] << 16 | ip[18] << 8 | ip[19];
+
+	put16(ip + hl + 16, tcp_cksum4(sa, da, ip + hl, len));
+}
+
+static void fix_ip_sum(uint8_t *ip)
+{
+	put16(ip + 10, ip_cksum(ip, ip_hlen(ip)));
+}
+
+static void put_seg(struct gen *g, const struct seg *s)
+{
+	uint8_t buf[FRAME_MAX];
+	size_t n = encode(g, s, buf);
+
+	if (n > 0)
+		put_frame(g, buf, n, n);
+}
+
+/*
+ * Writes s with the TCP options raw[0..n) exactly as given, however wrong:
+ * the segment is encoded with the same number of NOPs, which are then
+ * overwritten. n is rounded up to a multiple of 4 with zeros.
+ */
+static void put_seg_opts(struct gen *g, struct seg *s, const void *raw,
+                         size_t n)
+{
+	uint8_t buf[FRAME_MAX];
+	size_t len, padded = (n + 3) & ~(size_t)3;
+
+	if (padded > SEG_OPT_MAX) {
+		g->err = "options too long";
+		return;
+	}
+	seg_opt_clear(s);
+	memset(s->opt_raw, TCPOPT_NOP, padded);
+	s->opt_len = padded;
+	if ((len = encode(g, s, buf)) == 0)
+		return;
+	memset(buf + ip_hlen(buf) + 20, 0, padded);
+	memcpy(buf + ip_hlen(buf) + 20, raw, n);
+	fix_tcp_sum(buf);
+	put_frame(g, buf, len, len);
+}
+
+static void conn_init(struct conn *k, uint32_t caddr, uint16_t cport,
+                      uint32_t saddr, uint16_t sport, uint32_t ciss,
+                      uint32_t siss)
+{
+	memset(k, 0, sizeof *k);
+	k->c = (struct peer){caddr, cport, ciss, 4595424, 40563, 502};
+	k->s = (struct peer){saddr, sport, siss, 2480165653u, 0, 509};
+}
+
+/*
+ * Builds the next segment that one side of k sends, with Linux's options,
+ * and advances that side's sequence number by the space it occupies.
+ */
+static void conn_seg(struct conn *k, int from_server, uint16_t flags,
+                     const void *data, size_t len, struct seg *s)
+{
+	struct peer *a = from_server ? &k->s : &k->c;
+	struct peer *b = from_server ? &k->c : &k->s;
+
+	seg_init(s);
+	s->saddr = a->addr;
+	s->daddr = b->addr;
+	s->sport = a->port;
+	s->dport = b->port;
+	s->seq = a->seq;
+	s->ack = (flags & TH_ACK) ? b->seq : 0;
+	s->flags = flags;
+	s->win = (flags & TH_SYN) ? 64240 : a->win;
+	s->ip_id = a->id++;
+	if (flags & TH_SYN)
+		seg_opt_linux_syn(s, 1460, a->ts, (flags & TH_ACK) ? b->ts : 0,
+		                  7);
+	else
+		seg_opt_linux_ts(s, a->ts, b->ts);
+	a->ts += 1 + (a->ts & 3);
+	s->payload = data;
+	s->payload_len = len;
+	a->seq += len + !!(flags & TH_SYN) + !!(flags & TH_FIN);
+}
+
+/* Sends one segment of k and moves the clock on by us microseconds. */
+static void conn_send(struct gen *g, struct conn *k, int from_server,
+                      uint16_t flags, const char *data, size_t len, uint32_t us)
+{
+	struct seg s;
+
+	conn_seg(k, from_server, flags, data, len, &s);
+	put_seg(g, &s);
+	tick(g, us);
+}
+
+static void conn_sendstr(struct gen *g, struct conn *k, int from_server,
+                         const char *data)
+{
+	conn_send(g, k, from_server, TH_PSH | TH_ACK, data, strlen(data), 431);
+}
+
+/* The three segments of the handshake. */
+static void conn_open(struct gen *g, struct conn *k)
+{
+	conn_send(g, k, 0, TH_SYN, NULL, 0, 115);
+	conn_send(g, k, 1, TH_SYN | TH_ACK, NULL, 0, 32);
+	conn_send(g, k, 0, TH_ACK, NULL, 0, 866);
+}
+
+/* The close in three segments, as in the article: F., F., then an ACK. */
+static void conn_close(struct gen *g, struct conn *k)
+{
+	conn_send(g, k, 0, TH_FIN | TH_ACK, NULL, 0, 120);
+	conn_send(g, k, 1, TH_FIN | TH_ACK, NULL, 0, 77);
+	conn_send(g, k, 0, TH_ACK, NULL, 0, 1000);
+}
+
+/*
+ * The checksum a Linux sender hands to a NIC that offloads it: the folded
+ * sum of the pseudo-header only, not complemented. tcpdump on the sending
+ * host sees this value, which is why the article's trace says "incorrect".
+ */
+static uint16_t offload_sum(const uint8_t *ip)
+{
+	uint8_t ph[12];
+	size_t hl = ip_hlen(ip);
+	size_t len = ((size_t)ip[2] << 8 | ip[3]) - hl;
+
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	put16(ph + 10, (uint16_t)len);
+	return (uint16_t)~inet_cksum_finish(inet_cksum_add(0, ph, sizeof ph));
+}
+
+/* The article's ten segments at their times, with the checksums that its
+ * capture shows: partial ones on the client, which captured them. */
+static void kind_article(struct gen *g, int argc, char **argv)
+{
+	uint8_t buf[FRAME_MAX];
+	struct seg s;
+	size_t n;
+
+	for (unsigned i = 0; i < ARTICLE_NSEG; i++) {
+		article_build(i, &s);
+		article_time(i, &g->sec, &g->usec);
+		if ((n = encode(g, &s, buf)) == 0)
+			return;
+		if (article_from_client(i))
+			put16(buf + ip_hlen(buf) + 16, offload_sum(buf));
+		else if (article_cksum(i) !=
+		         (buf[ip_hlen(buf) + 16] << 8 | buf[ip_hlen(buf) + 17]))
+			g->err = "article checksum differs from the codec's";
+		put_frame(g, buf, n, n);
+	}
+}
+
+/* An ACK-bearing segment of k that carries the options raw[0..n). */
+static void zoo_one(struct gen *g, struct conn *k, uint16_t flags,
+                    const char *raw, size_t n)
+{
+	struct seg s;
+
+	conn_seg(k, 0, flags, NULL, 0, &s);
+	put_seg_opts(g, &s, raw, n);
+	tick(g, 1000);
+}
+
+#define ZOO(k, flags, lit) zoo_one(g, k, flags, lit, sizeof(lit) - 1)
+
+/* Every option format tcpdump prints, right and wrong. */
+static void kind_zoo(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 54321, IP4(10, 9, 0, 2), 8080, 1000000,
+	          3000000000u);
+	conn_open(g, &k);
+	ZOO(&k, TH_ACK, "\x02\x04\x05\xb4");                 /* mss */
+	ZOO(&k, TH_ACK, "\x02\x04\xff\xff\x02\x04\x00\x00"); /* two mss */
+	ZOO(&k, TH_ACK, "\x01\x03\x03\x00");                 /* wscale 0 */
+	ZOO(&k, TH_ACK, "\x01\x03\x03\x0e\x01\x03\x03\xff"); /* 14, 255 */
+	ZOO(&k, TH_ACK, "\x04\x02\x01\x01");                 /* sackOK */
+	ZOO(&k, TH_ACK, "\x08\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01");
+	ZOO(&k, TH_ACK, "\x08\x0a\xff\xff\xff\xff\x80\x00\x00\x01\x00\x00");
+	ZOO(&k, TH_ACK, "\x01\x01\x01\x01");                 /* nops */
+	ZOO(&k, TH_ACK, "\x01\x00\xab\xcd");                 /* eol, junk */
+	ZOO(&k, TH_ACK, "\x00\x02\x04\x05\xb4\x00\x00\x00"); /* eol first */
+	ZOO(&k, TH_ACK, "\x02\x04\x05\xb4\x00\x00\x00\x00"); /* mss, eol */
+	ZOO(&k, TH_ACK, "\x01\x01\x05\x0a\x00\x0f\x42\x41\x00\x0f\x46\x29");
+	ZOO(&k, TH_ACK,
+	    "\x01\x01\x05\x12\xb2\xd0\x5e\x01\xb2\xd0\x5e\x02"
+	    "\xb2\xd0\x5e\x0a\xb2\xd0\x5e\x0b");
+	ZOO(&k, TH_ACK,
+	    "\x01\x01\x05\x1a\x00\x0f\x42\x41\x00\x0f\x46\x29"
+	    "\x00\x0f\x50\x00\x00\x0f\x60\x00\x00\x00\x00\x01"
+	    "\x00\x00\x00\x02");
+	ZOO(&k, TH_ACK,
+	    "\x01\x01\x05\x22\x00\x0f\x42\x41\x00\x0f\x46\x29"
+	    "\x00\x0f\x50\x00\x00\x0f\x60\x00\x00\x00\x00\x01"
+	    "\x00\x00\x00\x02\xff\xff\xff\xff\x00\x00\x00\x00");
+	ZOO(&k, TH_ACK, "\x05\x0b\x00\x0f\x42\x41\x00\x0f\x46\x29\x01\x01");
+	ZOO(&k, TH_ACK, "\x05\x02\x01\x01"); /* sack 0 */
+	ZOO(&k, TH_ACK, "\x63\x04\xab\xcd"); /* unknown */
+	ZOO(&k, TH_ACK, "\x63\x02\x01\x01");
+	ZOO(&k, TH_ACK, "\xfd\x06\x01\x02\x03\x04\x63\x03\x07\x00");
+	ZOO(&k, TH_ACK, "\x1c\x04\x80\x05"); /* uto */
+	ZOO(&k, TH_ACK, "\x1c\x04\x00\x3c\x01\x01\x1c\x04\x7f\xff");
+	ZOO(&k, TH_ACK, "\x1c\x03\x80\x01"); /* uto len 3 */
+	ZOO(&k, TH_SYN,
+	    "\x02\x04\x05\xb4\x22\x0a\x00\x01\x02\x03\x04\x05"
+	    "\x06\x07\x01\x01");                             /* tfo cookie */
+	ZOO(&k, TH_SYN, "\x02\x04\x05\xb4\x22\x02\x01\x01"); /* cookiereq */
+	ZOO(&k, TH_SYN,
+	    "\x22\x12\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09"
+	    "\x0a\x0b\x0c\x0d\x0e\x0f");     /* 16-byte cookie */
+	ZOO(&k, TH_SYN, "\x22\x03\xaa\x00"); /* odd cookie */
+	ZOO(&k, TH_ACK, "\x02\x05\x05\xb4\x00\x01\x01\x01"); /* mss len 5 */
+	ZOO(&k, TH_ACK, "\x02\x03\x05\x01");                 /* mss len 3 */
+	ZOO(&k, TH_ACK, "\x03\x04\x07\x00");                 /* wscale 4 */
+	ZOO(&k, TH_ACK, "\x04\x03\x00\x01");                 /* sackOK 3 */
+	ZOO(&k, TH_ACK, "\x08\x0c\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00");
+	ZOO(&k, TH_ACK, "\x08\x08\x00\x00\x00\x01\x00\x00");
+	ZOO(&k, TH_ACK, "\x02\x01\x05\xb4"); /* bad first */
+	ZOO(&k, TH_ACK, "\x02\x00\x05\xb4");
+	ZOO(&k, TH_ACK, "\x02\x28\x05\xb4"); /* runs over */
+	ZOO(&k, TH_ACK, "\x01\x02\x01\x00"); /* bad later */
+	ZOO(&k, TH_ACK,
+	    "\x01\x01\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02"
+	    "\x63\x09\x00\x00");
+	ZOO(&k, TH_ACK, "\x01\x01\x01\x03"); /* kind at end */
+	ZOO(&k, TH_ACK | TH_PSH,
+	    "\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x46"
+	    "\x1f\xe0\x00\x00\x00\x00\x01\x03\x03\x07");
+	conn_close(g, &k);
+}
+
+/* An ACK from one side of k that SACKs n blocks given relative to the ISN
+ * of the other side (base), so that tcpdump's relative output is round. */
+static void sack_one(struct gen *g, struct conn *k, int from_server,
+                     uint32_t base, const uint32_t *rel, unsigned n)
+{
+	struct seg_sack b[SEG_SACK_MAX];
+	struct peer *a = from_server ? &k->s : &k->c;
+	struct seg s;
+
+	for (unsigned i = 0; i < n; i++) {
+		b[i].left = base + rel[2 * i];
+		b[i].right = base + rel[2 * i + 1];
+	}
+	conn_seg(k, from_server, TH_ACK, NULL, 0, &s);
+	seg_opt_clear(&s);
+	seg_opt_nop(&s);
+	seg_opt_nop(&s);
+	if (n < 4)
+		seg_opt_ts(&s, a->ts, 77);
+	seg_opt_sack(&s, b, n);
+	put_seg(g, &s);
+	tick(g, 250);
+}
+
+/* SACK blocks after a handshake, in both directions, around the ISNs. */
+static void kind_sack(struct gen *g, int argc, char **argv)
+{
+	static const uint32_t rel[] = {1001, 2001, 3001, 4001,
+	                               5001, 6001, 7001, 8001};
+	static const uint32_t odd[] = {0, 1, 4294967286u, 10, 1, 0};
+	static char data[1000];
+	struct conn k;
+	uint32_t ciss = 3000000000u, siss = 4294967000u;
+
+	memset(data, 'x', sizeof data);
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 5001, ciss,
+	          siss);
+	conn_open(g, &k);
+	conn_send(g, &k, 1, TH_ACK, data, sizeof data, 10);
+	for (unsigned n = 1; n <= 4; n++)
+		sack_one(g, &k, 0, siss, rel, n);
+	sack_one(g, &k, 0, siss, odd, 3);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 500, 10);
+	for (unsigned n = 1; n <= 3; n++)
+		sack_one(g, &k, 1, ciss, rel, n);
+	/* A second connection whose first packet carries SACK blocks. */
+	conn_init(&k, IP4(10, 9, 0, 3), 40001, IP4(10, 9, 0, 2), 5001, 77,
+	          1u << 31);
+	sack_one(g, &k, 0, 1u << 31, rel, 2);
+	sack_one(g, &k, 0, 1u << 31, rel, 2);
+	sack_one(g, &k, 1, 77, rel, 1);
+	conn_close(g, &k);
+}
+
+/* A segment with the RST flag and payload data. */
+static void rst_data(struct gen *g, struct conn *k, uint16_t flags,
+                     const char *data, size_t len)
+{
+	struct seg s;
+
+	conn_seg(k, 0, flags, data, len, &s);
+	seg_opt_clear(&s);
+	s.win = 0;
+	put_seg(g, &s);
+	tick(g, 500);
+}
+
+/* Resets: with data of every byte class, long, and from a closed port. */
+static void kind_rst(struct gen *g, int argc, char **argv)
+{
+	static const char *msgs[] = {
+	        "Connection reset by peer\x01\xff!",
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123", /* 30 bytes */
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234",
+	        "a much longer reason for the reset than thirty bytes",
+	        "\r\n\t\x7f\x80\x9b\xc3\xa9 \x1b[0m",
+	        "GET / HTTP/1.0\r\n\r\n",
+	        "x",
+	};
+	uint8_t ctl[40];
+	struct conn k;
+	struct seg s;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 8080, 100,
+	          7000);
+	for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+		rst_data(g, &k, TH_RST, msgs[i], strlen(msgs[i]));
+	for (int i = 0; i < 40; i++)
+		ctl[i] = (uint8_t)(i < 32 ? i : 0x78 + i);
+	rst_data(g, &k, TH_RST, (const char *)ctl, 16);
+	rst_data(g, &k, TH_RST, (const char *)ctl + 16, 24);
+	k.c.port = 40001;
+	k.s.port = 9000;
+	rst_data(g, &k, TH_RST | TH_ACK, msgs[0], strlen(msgs[0]));
+	rst_data(g, &k, TH_RST | TH_ACK, msgs[3], strlen(msgs[3]));
+	rst_data(g, &k, TH_RST, NULL, 0);
+	/* A SYN to a closed port and Linux's answer, seq 0 ack ISN+1. */
+	conn_init(&k, IP4(10, 99, 1, 1), 54098, IP4(10, 99, 1, 2), 9,
+	          1482982315, 0);
+	conn_send(g, &k, 0, TH_SYN, NULL, 0, 40);
+	conn_seg(&k, 1, TH_RST | TH_ACK, NULL, 0, &s);
+	seg_opt_clear(&s);
+	s.win = 0;
+	s.ip_off = IP_DF;
+	put_seg(g, &s);
+	tick(g, 1000);
+	/* A reset in the middle of an open connection. */
+	conn_init(&k, IP4(10, 9, 0, 5), 40002, IP4(10, 9, 0, 2), 80, 5, 9);
+	conn_open(g, &k);
+	conn_sendstr(g, &k, 0, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	conn_send(g, &k, 1, TH_RST | TH_ACK, NULL, 0, 10);
+	conn_send(g, &k, 0, TH_RST, NULL, 0, 10);
+}
+
+/* A segment whose data offset is replaced by doff after encoding. */
+static void bad_doff(struct gen *g, struct conn *k, uint16_t flags,
+                     const char *data, unsigned doff)
+{
+	uint8_t buf[FRAME_MAX];
+	struct seg s;
+	size_t n;
+
+	conn_seg(k, 0, flags, data, data ? strlen(data) : 0, &s);
+	if ((n = encode(g, &s, buf)) == 0)
+		return;
+	buf[ip_hlen(buf) + 12] = (uint8_t)(doff << 4);
+	fix_tcp_sum(buf);
+	put_frame(g, buf, n, n);
+	tick(g, 100);
+}
+
+/* Data offsets below 5 and past the end of the segment. */
+static void kind_badhdr(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 8080, 10, 20);
+	conn_open(g, &k);
+	for (unsigned doff = 0; doff < 5; doff++)
+		bad_doff(g, &k, TH_ACK, NULL, doff);
+	bad_doff(g, &k, TH_ACK | TH_PSH, "GET / HTTP/1.1\r\n\r\n", 4);
+	bad_doff(g, &k, TH_ACK, NULL, 15);
+	bad_doff(g, &k, TH_ACK, NULL, 9);
+	bad_doff(g, &k, TH_ACK | TH_PSH, "0123", 9);
+	bad_doff(g, &k, TH_ACK | TH_PSH, "0123", 10);
+	bad_doff(g, &k, TH_ACK | TH_PSH, "GET / HTTP/1.1\r\n\r\n", 15);
+	bad_doff(g, &k, TH_SYN, NULL, 12);
+	bad_doff(g, &k, TH_SYN, NULL, 3);
+	bad_doff(g, &k, TH_RST, "reset", 2);
+	k.s.port = 7000;
+	bad_doff(g, &k, TH_ACK, NULL, 14);
+	bad_doff(g, &k, TH_ACK, NULL, 1);
+	conn_close(g, &k);
+}
+
+/* Writes the datagram ip[0..len) once for each captured length in cuts. */
+static void put_cuts(struct gen *g, const uint8_t *ip, size_t len,
+                     const unsigned *cuts, size_t ncuts)
+{
+	for (size_t i = 0; i < ncuts; i++) {
+		put_frame(g, ip, len, cuts[i]);
+		tick(g, 10);
+	}
+}
+
+static size_t conn_encode(struct gen *g, struct conn *k, int from_server,
+                          uint16_t flags, const char *data, uint8_t *buf)
+{
+	struct seg s;
+
+	conn_seg(k, from_server, flags, data, data ? strlen(data) : 0, &s);
+	return encode(g, &s, buf);
+}
+
+/* Packets cut short by the snapshot length at every layer. */
+static void kind_trunc(struct gen *g, int argc, char **argv)
+{
+	static const unsigned req_cuts[] = {
+	        20, 24, 32, 33, 34,  36,  40,  45,  51,  52,  53,  60, 70,
+	        71, 72, 80, 96, 100, 120, 150, 175, 180, 185, 190, 193};
+	static const char req[] =
+	        "GET /truedei/test?name=zhenghui HTTP/1.1\r\n"
+	        "User-Agent: Wget/1.14 (linux-gnu)\r\nAccept: */*\r\n"
+	        "Host: 192.168.101.5:8080\r\nConnection: Keep-Alive\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 16\r\n"
+	                           "\r\nThis is zhenghui";
+	unsigned cuts[80];
+	uint8_t buf[FRAME_MAX];
+	struct conn k;
+	size_t n;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 54321, IP4(10, 9, 0, 2), 8080, 1000000,
+	          3000000000u);
+	/* The SYN at every length, from nothing to all of it. */
+	n = conn_encode(g, &k, 0, TH_SYN, NULL, buf);
+	for (unsigned i = 0; i <= n && i < 80; i++)
+		cuts[i] = i;
+	put_cuts(g, buf, n, cuts, n + 1);
+	n = conn_encode(g, &k, 1, TH_SYN | TH_ACK, NULL, buf);
+	put_cuts(g, buf, n, cuts + 38, 10);
+	put_frame(g, buf, n, n);
+	n = conn_encode(g, &k, 0, TH_ACK, NULL, buf);
+	put_cuts(g, buf, n, cuts + 30, 20);
+	n = conn_encode(g, &k, 0, TH_ACK | TH_PSH, req, buf);
+	put_cuts(g, buf, n, req_cuts, sizeof req_cuts / sizeof req_cuts[0]);
+	n = conn_encode(g, &k, 1, TH_ACK | TH_PSH, resp, buf);
+	for (unsigned i = 0; i < 60; i++)
+		cuts[i] = 52 + i * 2;
+	put_cuts(g, buf, n, cuts, 60);
+	/* Frames shorter than the IP total length says. */
+	put_frame(g, buf, n - 20, n - 20);
+	put_frame(g, buf, 30, 30);
+	put_frame(g, buf, 19, 19);
+	/* Cuts inside the link header. */
+	for (int i = 0; i < 14; i += 3) {
+		g->link_cut = i;
+		put_frame(g, buf, n, 0);
+		tick(g, 10);
+	}
+	g->link_cut = -1;
+}
+
+/* Sequence numbers that cross 2^32, relative and absolute. */
+static void kind_wrap(struct gen *g, int argc, char **argv)
+{
+	static char data[300];
+	struct conn k;
+	struct seg s;
+
+	memset(data, 'w', sizeof data);
+	conn_init(&k, IP4(10, 9, 0, 1), 33333, IP4(10, 9, 0, 2), 5000,
+	          4294967290u, 4294967295u);
+	conn_open(g, &k);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 100, 100);
+	conn_send(g, &k, 1, TH_ACK, NULL, 0, 100);
+	conn_send(g, &k, 1, TH_ACK | TH_PSH, data, 300, 100);
+	/* An old duplicate from before the ISN prints as a huge number. */
+	conn_seg(&k, 0, TH_ACK | TH_PSH, data, 10, &s);
+	s.seq = 4294967280u;
+	put_seg(g, &s);
+	tick(g, 100);
+	conn_close(g, &k);
+	/* A connection seen mid-stream whose data ends past 2^32. */
+	conn_init(&k, IP4(10, 9, 0, 3), 33334, IP4(10, 9, 0, 2), 5000,
+	          4294967232u, 123);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 100, 100);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 100, 100);
+	conn_send(g, &k, 1, TH_ACK, NULL, 0, 100);
+	/* Bare segments without ACK, which always print absolute. */
+	conn_send(g, &k, 0, TH_PSH, data, 64, 100);
+	conn_send(g, &k, 0, TH_FIN, NULL, 0, 100);
+	conn_init(&k, IP4(10, 9, 0, 4), 33335, IP4(10, 9, 0, 2), 5000, 0,
+	          4294967295u);
+	conn_open(g, &k);
+	conn_send(g, &k, 1, TH_ACK | TH_PSH, data, 1, 100);
+	conn_close(g, &k);
+}
+
+/* A capture that starts in ESTABLISHED, then sees a new handshake. */
+static void kind_midstream(struct gen *g, int argc, char **argv)
+{
+	static char data[1448];
+	struct conn k;
+
+	memset(data, 'm', sizeof data);
+	conn_init(&k, IP4(172, 16, 5, 10), 51000, IP4(172, 16, 5, 1), 8080,
+	          2863311530u, 1431655765u);
+	conn_send(g, &k, 1, TH_ACK, data, sizeof data, 20);
+	conn_send(g, &k, 1, TH_ACK | TH_PSH, data, 700, 20);
+	conn_send(g, &k, 0, TH_ACK, NULL, 0, 20);
+	conn_send(g, &k, 1, TH_ACK, data, sizeof data, 20);
+	conn_send(g, &k, 0, TH_ACK, NULL, 0, 20);
+	conn_sendstr(g, &k, 0, "GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+	conn_close(g, &k);
+	/* The same ports again: a SYN, then a SYN-ACK that resets the base. */
+	k.c.seq = 42;
+	k.s.seq = 4000000000u;
+	conn_open(g, &k);
+	conn_sendstr(g, &k, 0, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+	conn_send(g, &k, 1, TH_ACK, NULL, 0, 20);
+	/* The peer's side first, starting with a pure data segment. */
+	conn_init(&k, IP4(172, 16, 5, 11), 51001, IP4(172, 16, 5, 1), 80, 9,
+	          99999);
+	conn_send(g, &k, 1, TH_PSH, data, 10, 20);
+	conn_send(g, &k, 1, TH_FIN | TH_ACK, NULL, 0, 20);
+	conn_send(g, &k, 0, TH_ACK, NULL, 0, 20);
+}
+
+/* Several connections whose segments interleave. */
+static void kind_interleaved(struct gen *g, int argc, char **argv)
+{
+	static const uint16_t ports[] = {80, 8080, 443, 5000, 8080, 80};
+	struct conn k[6];
+	int left = 6 * 9;
+
+	for (int i = 0; i < 6; i++) {
+		conn_init(&k[i], IP4(10, 1, i / 3, 10 + i), 40000 + 7 * i,
+		          IP4(10, 2, 0, 1 + i % 2), ports[i],
+		          1000u * i * i * 997u, 4294967000u - i * 65536u);
+		snprintf(k[i].req, sizeof k[i].req,
+		         "GET /%d HTTP/1.1\r\nHost: 10.2.0.%d\r\n\r\n", i,
+		         1 + i % 2);
+		snprintf(k[i].resp, sizeof k[i].resp,
+		         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n%d\n", i);
+	}
+	/* Take steps from the connections in a fixed shuffled order. */
+	while (left > 0) {
+		int i = rnd(g) % 6;
+
+		if (k[i].step >= 9)
+			continue;
+		switch (k[i].step++) {
+		case 0:
+			conn_send(g, &k[i], 0, TH_SYN, NULL, 0, 50);
+			break;
+		case 1:
+			conn_send(g, &k[i], 1, TH_SYN | TH_ACK, NULL, 0, 50);
+			break;
+		case 2:
+			conn_send(g, &k[i], 0, TH_ACK, NULL, 0, 50);
+			break;
+		case 3:
+			conn_sendstr(g, &k[i], 0, k[i].req);
+			break;
+		case 4:
+			conn_sendstr(g, &k[i], 1, k[i].resp);
+			break;
+		case 5:
+			conn_send(g, &k[i], 0, TH_ACK, NULL, 0, 50);
+			break;
+		case 6:
+			conn_send(g, &k[i], i & 1, TH_FIN | TH_ACK, NULL, 0,
+			          50);
+			break;
+		case 7:
+			conn_send(g, &k[i], !(i & 1), TH_FIN | TH_ACK, NULL, 0,
+			          50);
+			break;
+		default:
+			conn_send(g, &k[i], i & 1, TH_ACK, NULL, 0, 50);
+			break;
+		}
+		left--;
+	}
+}
+
+/* Requests and responses whose first lines tcpdump's HTTP printer reads. */
+static const char *const http_msgs[] = {
+        "GET / HTTP/1.1\r\nHost: example\r\nUser-Agent: curl/7.88.1\r\n"
+        "Accept: */*\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n"
+        "\r\nThis is zhenghui",
+        "POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 7\r\n\r\nx=1&y=2",
+        "HTTP/1.1 200 \r\nVary: Origin\r\nContent-Length: 3\r\n\r\nok\n",
+        "HEAD /x HTTP/1.0\r\n\r\n",
+        "HTTP/1.0 404 Not Found\r\nServer: t\r\n\r\n",
+        "PUT /f HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 2000 Odd\r\n\r\n",
+        "DELETE /f HTTP/1.1\r\n\r\n",
+        "HTTP/1.1 20 Short\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\n\r\n",
+        "ICY 200 OK\r\nicy-name: radio\r\n\r\n",
+        "CONNECT example:443 HTTP/1.1\r\nHost: example:443\r\n\r\n",
+        "RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n",
+        "TRACE / HTTP/1.1\r\n\r\n",
+        "HTTP/1.1 abc x\r\n\r\n",
+        "get /lower HTTP/1.1\r\nhost: a\r\n\r\n",
+        "HTTP/2 200\r\n\r\n",
+        "PATCH /x HTTP/1.1\r\nHost: a\r\n\r\n",
+        "HTTP/1.1 200",
+        "GET /lf HTTP/1.1\nHost: a\nAccept: */*\n\n",
+        "HTTP/1.1 301 Moved\nLocation: /b\n\nbody\n",
+        "GET /cr HTTP/1.1\r\nHost: a\r\nX-A: b\rc\r\nX-B: d\r\n\r\n",
+        "GET /crlast HTTP/1.1\r\nHost: a\r",
+        "GET /noeol HTTP/1.1\r\nHost: a",
+        "GET /bin HTTP/1.1\r\nHost: a\r\nX: \x01\x02\r\nY: z\r\n\r\n",
+        "GET /hi HTTP/1.1\r\nX: caf\xc3\xa9\r\n\r\n",
+        "GET /tab HTTP/1.1\r\nX:\tb\tc\r\n\r\n",
+        "GET",
+        "GET\r\n",
+        "GETX / HTTP/1.1\r\n\r\n",
+        " GET / HTTP/1.1\r\n\r\n",
+        "GET  /  HTTP/1.1\r\n\r\n",
+        "\r\n",
+        "\n",
+        "COPY /a HTTP/1.1\r\n\r\n",
+        "LOCK /a HTTP/1.1\r\n\r\n",
+        "MOVE /a HTTP/1.1\r\n\r\n",
+        "MKCOL /a HTTP/1.1\r\n\r\n",
+        "PROPFIND /a HTTP/1.1\r\nDepth: 1\r\n\r\n",
+        "PROPPATCH /a HTTP/1.1\r\n\r\n",
+        "SEARCH /a HTTP/1.1\r\n\r\n",
+        "UNLOCK /a HTTP/1.1\r\n\r\n",
+        "REPORT /a HTTP/1.1\r\n\r\n",
+        "SUBSCRIBE /a HTTP/1.1\r\n\r\n",
+        "CCM_POST /a HTTP/1.1\r\n\r\n",
+        "VERSION-CONTROL /a HTTP/1.1\r\n\r\n",
+        "BASELINE-CONTROL /a HTTP/1.1\r\n\r\n",
+        "NOTIFY * HTTP/1.1\r\n\r\n",
+        "M-SEARCH * HTTP/1.1\r\n\r\n",
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        "GET /a-rather-long-path/with/many/parts/and?query=string&and=more&and="
+        "even+more+of+it+to+pass+eighty+columns HTTP/1.1\r\nHost: a\r\n"
+        "Cookie: a=1; b=2; c=3; d=4; e=5; f=6; g=7; h=8; i=9; j=10; k=11; l=12"
+        "\r\n\r\n",
+        "get",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+};
+
+/* Sends every message of http_msgs on k, alternating the sides. */
+static void http_all(struct gen *g, struct conn *k)
+{
+	static char big[1200];
+	size_t n = sizeof http_msgs / sizeof http_msgs[0];
+
+	for (size_t i = 0; i < n; i++)
+		conn_send(g, k, i & 1, TH_PSH | TH_ACK, http_msgs[i],
+		          strlen(http_msgs[i]), 300);
+	/* A response whose body comes in its own segments. */
+	memset(big, 'b', sizeof big);
+	conn_sendstr(g, k, 1,
+	             "HTTP/1.1 200 OK\r\nContent-Length: 1205\r\n\r\n");
+	conn_send(g, k, 1, TH_ACK, big, sizeof big, 20);
+	conn_send(g, k, 1, TH_PSH | TH_ACK, "tail\n", 5, 20);
+	conn_send(g, k, 0, TH_ACK, NULL, 0, 20);
+	/* PSH with no data, and a single byte. */
+	conn_send(g, k, 0, TH_PSH | TH_ACK, NULL, 0, 20);
+	conn_send(g, k, 0, TH_PSH | TH_ACK, "G", 1, 20);
+}
+
+/* HTTP on ports 80 and 8080, and the same bytes on 8081, which has none. */
+static void kind_http(struct gen *g, int argc, char **argv)
+{
+	static const uint16_t ports[] = {80, 8080, 8081};
+	struct conn k;
+
+	for (int i = 0; i < 3; i++) {
+		conn_init(&k, IP4(192, 168, 101, 25), 57290 + i,
+		          IP4(192, 168, 101, 5), ports[i], 250118291,
+		          2336326088u);
+		conn_open(g, &k);
+		http_all(g, &k);
+		conn_close(g, &k);
+	}
+	/* The server's port as the source of a request: still HTTP. */
+	conn_init(&k, IP4(192, 168, 101, 5), 80, IP4(192, 168, 101, 25), 60000,
+	          1, 2);
+	conn_sendstr(g, &k, 0, "GET /reverse HTTP/1.1\r\n\r\n");
+}
+
+/* Encodes s, lets the caller's poke change the bytes, and writes it. */
+static void put_poked(struct gen *g, const struct seg *s, int what)
+{
+	uint8_t buf[FRAME_MAX];
+	size_t n = encode(g, s, buf), pad = 0;
+
+	if (n == 0)
+		return;
+	switch (what) {
+	case 1: /* a wrong IP header checksum */
+		buf[10] ^= 0x5a;
+		break;
+	case 2: /* a wrong TCP checksum */
+		buf[ip_hlen(buf) + 17] ^= 0x01;
+		break;
+	case 3: /* Ethernet's minimum frame: 6 bytes of padding */
+		memset(buf + n, 0, 6);
+		pad = 6;
+		break;
+	case 4: /* padding that is not zero */
+		memset(buf + n, 0xee, 12);
+		pad = 12;
+		break;
+	}
+	put_frame(g, buf, n + pad, n + pad);
+	tick(g, 100);
+}
+
+/* One segment of k with the IP and TCP header fields changed by f. */
+static void ipvar_one(struct gen *g, struct conn *k, uint8_t tos, uint8_t ttl,
+                      uint16_t off, uint16_t flags, uint16_t urp, int what)
+{
+	struct seg s;
+
+	conn_seg(k, 0, flags,
+	         (flags & TH_PSH) ? "GET / HTTP/1.1\r\n\r\n" : NULL,
+	         (flags & TH_PSH) ? 18 : 0, &s);
+	s.ip_tos = tos;
+	s.ip_ttl = ttl;
+	s.ip_off = off;
+	s.urp = urp;
+	put_poked(g, &s, what);
+}
+
+/* A segment of k that carries the IPv4 options raw[0..n), n % 4 == 0. */
+static void ipopt_one(struct gen *g, struct conn *k, const char *raw, size_t n)
+{
+	struct seg s;
+
+	conn_seg(k, 0, TH_ACK, NULL, 0, &s);
+	memcpy(s.ip_opt, raw, n);
+	s.ip_opt_len = n;
+	put_seg(g, &s);
+	tick(g, 100);
+}
+
+#define PA (TH_PSH | TH_ACK)
+
+/* The IPv4 header's fields and the TCP flags in their variety. */
+static void kind_ipvar(struct gen *g, int argc, char **argv)
+{
+	static const uint8_t tos[] = {0x10, 0x03, 0x01, 0x02, 0xb8, 0xff, 0xfc};
+	struct conn k;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 8080, 1, 2);
+	conn_open(g, &k);
+	for (size_t i = 0; i < sizeof tos; i++)
+		ipvar_one(g, &k, tos[i], 64, IP_DF, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 0, IP_DF, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 1, 0, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 255, IP_DF, PA, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 1);
+	ipvar_one(g, &k, 0, 64, IP_DF, PA, 0, 1);
+	ipvar_one(g, &k, 0, 64, IP_DF, PA, 0, 2);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 3);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 4);
+	ipvar_one(g, &k, 0, 64, IP_MF, PA, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_MF | IP_DF, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_MF | 185, PA, 0, 0);
+	ipvar_one(g, &k, 0, 64, 185, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF | 1, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_RF, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_RF | IP_DF | IP_MF, TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, PA | TH_URG, 5, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK | TH_URG, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 7, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_URG, 65535, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_SYN | TH_ECE | TH_CWR, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_SYN | TH_ACK | TH_ECE, 0, 0);
+	ipvar_one(g, &k, 0x02, 64, IP_DF, PA | TH_CWR, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK | TH_NS, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK | TH_ECE, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, 0, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_PSH, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_SYN | TH_FIN, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_SYN | TH_FIN | TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, 0x1ff, 1, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_FIN | TH_PSH | TH_ACK, 0, 0);
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_RST | TH_PSH | TH_ACK, 0, 0);
+	k.c.id = 0;
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 0);
+	k.c.id = 65535;
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 0);
+	k.c.win = 0;
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 0);
+	k.c.win = 65535;
+	ipvar_one(g, &k, 0, 64, IP_DF, TH_ACK, 0, 0);
+	ipopt_one(g, &k, "\x01\x01\x01\x01", 4);
+	ipopt_one(g, &k, "\x00\x00\x00\x00", 4);
+	ipopt_one(g, &k, "\x94\x04\x00\x00", 4);
+	ipopt_one(g, &k, "\x07\x07\x04\x0a\x09\x00\x01\x00", 8);
+	ipopt_one(g, &k, "\x01\x94\x04\x00\x00\x00\x00\x00", 8);
+	conn_close(g, &k);
+}
+
+/* Timestamps around day, year and DST boundaries, backwards, far apart. */
+static void kind_times(struct gen *g, int argc, char **argv)
+{
+	static const struct {
+		int64_t sec;
+		uint32_t usec;
+	} t[] = {
+	        {1700000000, 0},
+	        {1700000000, 1},
+	        {1700000000, 999999},
+	        {1700000001, 0},
+	        {1700000001, 0},
+	        {1700000000, 500000},
+	        {1700006399, 999999},
+	        {1700006400, 0},
+	        {1700006400, 1},
+	        {1700024399, 500000},
+	        {1700024400, 250000},
+	        {1699164000 - 1800, 7},
+	        {1699164000 + 1800, 70},
+	        {1710054000 - 1, 999000},
+	        {1710054000, 1000},
+	        {1704067199, 500000},
+	        {1704067200, 500000},
+	        {1704085199, 999999},
+	        {1704085200, 0},
+	        {1704085200 + 86400, 0},
+	        {1704085200 + 86400 * 2 + 3 * 3600, 123456},
+	        {1704085200 + 86400 * 12, 654321},
+	        {1704085200, 1},
+	        {0, 0},
+	        {1, 1},
+	        {86399, 999999},
+	        {2147483647, 999999},
+	        {2147483648u, 0},
+	        {4102444800u, 42},
+	        {4294967295u, 999999},
+	        {1592232550, 94025},
+	        {1592232550, 94140},
+	};
+	struct conn k;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 22222, 1, 2);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		g->sec = t[i].sec;
+		g->usec = t[i].usec;
+		if (i == 0)
+			conn_open(g, &k);
+		else
+			conn_send(g, &k, i & 1, TH_ACK, NULL, 0, 0);
+	}
+}
+
+/* A short HTTP exchange, for the link types other than Ethernet. */
+static void kind_link(struct gen *g, int argc, char **argv)
+{
+	static const uint8_t types[] = {0, 4, 1, 2, 3, 0, 4};
+	struct conn k;
+	int i = 0;
+
+	conn_init(&k, IP4(192, 168, 101, 25), 57290, IP4(192, 168, 101, 5),
+	          8080, 250118291, 2336326088u);
+	g->ifindex = 1;
+	for (int step = 0; step < 10; step++) {
+		g->pkttype = types[i++ % sizeof types];
+		if (step == 5)
+			g->ifindex = 2;
+		if (step == 7)
+			g->ifindex = 4000;
+		if (step == 0)
+			conn_send(g, &k, 0, TH_SYN, NULL, 0, 40);
+		else if (step == 1)
+			conn_send(g, &k, 1, TH_SYN | TH_ACK, NULL, 0, 40);
+		else if (step == 2)
+			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+		else if (step == 3)
+			conn_sendstr(g, &k, 0,
+			             "GET / HTTP/1.1\r\nHost: b\r\n\r\n");
+		else if (step == 4)
+			conn_sendstr(g, &k, 1, "HTTP/1.1 200 OK\r\n\r\nhi\n");
+		else if (step == 5)
+			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+		else if (step == 6)
+			conn_send(g, &k, 0, TH_FIN | TH_ACK, NULL, 0, 40);
+		else if (step == 7)
+			conn_send(g, &k, 1, TH_FIN | TH_ACK, NULL, 0, 40);
+		else if (step == 8)
+			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+		else
+			conn_send(g, &k, 0, TH_RST, "bye", 3, 40);
+	}
+}
+
+/* Starts connection number n of the mix toward one of three servers. */
+static void mix_new(struct gen *g, struct conn *k, uint32_t n)
+{
+	static const uint16_t ports[] = {80, 8080, 443};
+	int srv = n % 3;
+	unsigned body = 20 + rnd(g) % 300;
+
+	conn_init(k, IP4(10, 0, (n >> 8) & 0xff, 1 + n % 250),
+	          32768 + (n * 7919) % 28000, IP4(10, 1, 0, 1 + srv),
+	          ports[srv], rnd(g) * 97u, rnd(g) * 131u);
+	k->c.ts = rnd(g);
+	k->s.ts = rnd(g);
+	snprintf(k->req, sizeof k->req,
+	         "GET /catalog/item/%u?ref=%u HTTP/1.1\r\n"
+	         "Host: 10.1.0.%d:%u\r\nUser-Agent: Wget/1.21.3\r\n"
+	         "Accept: */*\r\nAccept-Encoding: identity\r\n"
+	         "Connection: Keep-Alive\r\n\r\n",
+	         n, rnd(g) % 1000, 1 + srv, ports[srv]);
+	snprintf(k->resp, sizeof k->resp,
+	         "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
+	         "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n"
+	         "Content-Type: text/html\r\nContent-Length: %u\r\n"
+	         "Connection: keep-alive\r\n\r\n%.*s",
+	         body, (int)body,
+	         "<html><body><p>tcplab</p>"
+	         "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno"
+	         "pq"
+	         "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno"
+	         "pq"
+	         "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno"
+	         "pq"
+	         "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno"
+	         "pq"
+	         "0123456789abcdefghijklmnopqrstuvwxyz</body></html>\n");
+}
+
+/* The next segment of a mix connection: the article's ten steps. */
+static void mix_step(struct gen *g, struct conn *k)
+{
+	uint32_t us = 5 + rnd(g) % 200;
+
+	switch (k->step++) {
+	case 0:
+		conn_send(g, k, 0, TH_SYN, NULL, 0, us);
+		break;
+	case 1:
+		conn_send(g, k, 1, TH_SYN | TH_ACK, NULL, 0, us);
+		break;
+	case 2:
+	case 6:
+	case 9:
+		conn_send(g, k, 0, TH_ACK, NULL, 0, us);
+		break;
+	case 3:
+		conn_send(g, k, 0, PA, k->req, strlen(k->req), us);
+		break;
+	case 4:
+		conn_send(g, k, 1, TH_ACK, NULL, 0, us);
+		break;
+	case 5:
+		conn_send(g, k, 1, PA, k->resp, strlen(k->resp), us);
+		break;
+	case 7:
+		conn_send(g, k, 0, TH_FIN | TH_ACK, NULL, 0, us);
+		break;
+	default:
+		conn_send(g, k, 1, TH_FIN | TH_ACK, NULL, 0, us);
+		break;
+	}
+}
+
+/* The benchmark capture: N segments of many interleaved connections. */
+static void kind_mix(struct gen *g, int argc, char **argv)
+{
+	enum { ACTIVE = 64 };
+	static struct conn k[ACTIVE];
+	unsigned long total = argc > 0 ? strtoul(argv[0], NULL, 10) : 1000;
+	uint32_t next = 0;
+
+	for (int i = 0; i < ACTIVE; i++)
+		mix_new(g, &k[i], next++);
+	for (unsigned long done = 0; done < total && !g->err; done++) {
+		struct conn *c = &k[rnd(g) % ACTIVE];
+
+		mix_step(g, c);
+		if (c->step == 10)
+			mix_new(g, c, next++);
+	}
+}
+
+/* Packets that are not IPv4 TCP, or whose IPv4 header is broken. */
+static void kind_other(struct gen *g, int argc, char **argv)
+{
+	uint8_t buf[FRAME_MAX];
+	struct conn k;
+	struct seg s;
+	size_t n;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 40000, IP4(10, 9, 0, 2), 8080, 1, 2);
+	conn_seg(&k, 0, TH_ACK, NULL, 0, &s);
+	n = encode(g, &s, buf);
+	if (n == 0)
+		return;
+	buf[0] = 0x44; /* header length 16 */
+	fix_ip_sum(buf);
+	put_frame(g, buf, n, n);
+	buf[0] = 0x45;
+	buf[2] = 0;
+	buf[3] = 10; /* total length shorter than the header */
+	fix_ip_sum(buf);
+	put_frame(g, buf, n, n);
+	buf[3] = (uint8_t)n;
+	buf[9] = 17; /* UDP */
+	fix_ip_sum(buf);
+	put_frame(g, buf, n, n);
+	buf[9] = 1; /* ICMP */
+	fix_ip_sum(buf);
+	put_frame(g, buf, n, n);
+	buf[9] = 6;
+	buf[0] = 0x65; /* version 6 in an IPv4 frame */
+	put_frame(g, buf, n, n);
+}
+
+struct kind {
+	const char *name;
+	int linktype;
+	void (*fn)(struct gen *g, int argc, char **argv);
+};
+
+static const struct kind kinds[] = {
+        {"article", DLT_EN10MB, kind_article},
+        {"zoo", DLT_EN10MB, kind_zoo},
+        {"sack", DLT_EN10MB, kind_sack},
+        {"rst", DLT_EN10MB, kind_rst},
+        {"badhdr", DLT_EN10MB, kind_badhdr},
+        {"trunc", DLT_EN10MB, kind_trunc},
+        {"wrap", DLT_EN10MB, kind_wrap},
+        {"midstream", DLT_EN10MB, kind_midstream},
+        {"interleaved", DLT_EN10MB, kind_interleaved},
+        {"http", DLT_EN10MB, kind_http},
+        {"ipvar", DLT_EN10MB, kind_ipvar},
+        {"times", DLT_EN10MB, kind_times},
+        {"cooked", DLT_LINUX_SLL, kind_link},
+        {"sll2", DLT_LINUX_SLL2, kind_link},
+        {"null", DLT_NULL, kind_link},
+        {"loop", DLT_LOOP, kind_link},
+        {"raw", DLT_RAW, kind_link},
+        {"ipv4", DLT_IPV4, kind_link},
+        {"mix", DLT_EN10MB, kind_mix},
+        {"other", DLT_EN10MB, kind_other},
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mkpcap KIND OUT.pcap [ARGS]\nkinds:");
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		fprintf(stderr, " %s", kinds[i].name);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const struct kind *kd = NULL;
+	struct gen g;
+
+	if (argc < 3)
+		return usage();
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(argv[1], kinds[i].name) == 0)
+			kd = &kinds[i];
+	if (kd == NULL)
+		return usage();
+	memset(&g, 0, sizeof g);
+	g.linktype = kd->linktype;
+	g.sec = BASE_SEC;
+	g.rng = 20200615;
+	g.link_cut = -1;
+	g.pd = pcap_open_dead_with_tstamp_precision(
+	        g.linktype, 262144, PCAP_TSTAMP_PRECISION_MICRO);
+	if (g.pd == NULL || (g.dump = pcap_dump_open(g.pd, argv[2])) == NULL) {
+		fprintf(stderr, "mkpcap: cannot write %s: %s\n", argv[2],
+		        g.pd ? pcap_geterr(g.pd) : "pcap_open_dead failed");
+		return 1;
+	}
+	kd->fn(&g, argc - 3, argv + 3);
+	if (pcap_dump_flush(g.dump) != 0 && g.err == NULL)
+		g.err = "write failed";
+	pcap_dump_close(g.dump);
+	pcap_close(g.pd);
+	if (g.err != NULL) {
+		fprintf(stderr, "mkpcap: %s: %s\n", kd->name, g.err);
+		remove(argv[2]);
+		return 1;
+	}
+	return 0;
+}
