@@ -1,0 +1,104 @@
+#!/bin/sh
+# fuzz/run.sh: builds tcplab's libFuzzer targets and runs each for a while.
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]
+#
+# SECONDS (default 60) is each target's -max_total_time; TARGETs default to
+# every fuzz/fuzz_*.c. Each target is compiled with clang, libFuzzer, ASan
+# and UBSan straight from its sources (no configure needed) into
+# fuzz/build/. The seed corpus fuzz/corpus/ is copied into a work corpus,
+# fuzz/build/corpus-TARGET/, which keeps what the fuzzer learns between
+# runs; crashes land in fuzz/build/artifacts-TARGET/. Exits 0 only when
+# every target built and ran without a finding.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+cd "$root" || exit 2
+
+secs=60
+case ${1:-} in
+'' | *[!0-9]*) ;;
+*)
+	secs=$1
+	shift
+	;;
+esac
+
+if [ -z "${CC:-}" ]; then
+	if command -v clang >/dev/null 2>&1; then
+		CC=clang
+	elif command -v clang-14 >/dev/null 2>&1; then
+		CC=clang-14
+	else
+		echo "fuzz/run.sh: clang not found: install the Debian packages clang and libclang-rt-14-dev" >&2
+		exit 2
+	fi
+fi
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE"
+
+if [ $# -eq 0 ]; then
+	for f in fuzz/fuzz_*.c; do
+		f=${f#fuzz/}
+		set -- "$@" "${f%.c}"
+	done
+fi
+
+# The pure core sources each target needs besides its own file.
+sources_for() {
+	case $1 in
+	fuzz_seg) echo common/seg.c common/err.c ;;
+	*) echo common/*.c ;;
+	esac
+}
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+build=fuzz/build
+mkdir -p "$build" || exit 2
+status=0
+summary=""
+
+for t in "$@"; do
+	t=${t%.c}
+	t=${t#fuzz/}
+	if [ ! -f "fuzz/$t.c" ]; then
+		echo "fuzz/run.sh: no such target: fuzz/$t.c" >&2
+		status=1
+		summary="$summary
+$t: NO SUCH TARGET"
+		continue
+	fi
+	echo "== $t: building"
+	# shellcheck disable=SC2046,SC2086 # the lists split on purpose
+	if ! $CC $CFLAGS -o "$build/$t" "fuzz/$t.c" $(sources_for "$t"); then
+		status=1
+		summary="$summary
+$t: BUILD FAILED"
+		continue
+	fi
+	work="$build/corpus-$t"
+	art="$build/artifacts-$t"
+	log="$build/$t.log"
+	mkdir -p "$work" "$art"
+	cp fuzz/corpus/* "$work"/ 2>/dev/null
+	echo "== $t: fuzzing for $secs s (log: $log)"
+	"$build/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+		-artifact_prefix="$art/" "$work" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	files=$(find "$work" -type f | wc -l)
+	if [ $rc -eq 0 ]; then
+		line="$t: ok, ${execs:-?} executions in $secs s, corpus $files files"
+	else
+		status=1
+		line="$t: FAILED (exit $rc) after ${execs:-?} executions; see $log and $art/"
+		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_|.*runtime error)' "$log" | head -n 5
+	fi
+	echo "$line"
+	summary="$summary
+$line"
+done
+
+echo "== summary:$summary"
+exit $status
