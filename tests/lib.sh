@@ -1,0 +1,160 @@
+# shellcheck shell=bash
+# lib.sh: helpers shared by tcplab's shell tests (golden.sh, realcap.sh).
+#
+# It finds the programs under test and the installed tcpdump, counts passes
+# and failures, decides whether a test that needs root may skip, and owns
+# every network namespace, temporary directory and background process that
+# a test creates: tl_cleanup removes them all on every way out (normal exit,
+# failure, Ctrl-C, kill). It never touches a namespace it did not create.
+# Source it; do not run it.
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+
+TL_PASSED=0
+TL_FAILED=0
+TL_NETNS=()   # namespaces this test created
+TL_DIRS=()    # directories to remove at exit
+TL_PIDS=()    # background processes to stop at exit
+TL_NAME=$(basename "$0")
+
+tl_say() {
+	printf '%s: %s\n' "$TL_NAME" "$*"
+}
+
+# Finds tcplab-explain, mkpcap and tcpdump; sets EXPLAIN, MKPCAP, TCPDUMP.
+tl_find_programs() {
+	EXPLAIN=${EXPLAIN:-$top_builddir/explain/tcplab-explain}
+	MKPCAP=${MKPCAP:-$top_builddir/tests/mkpcap}
+	if [ -z "${TCPDUMP:-}" ]; then
+		TCPDUMP=$(command -v tcpdump || true)
+		[ -n "$TCPDUMP" ] || TCPDUMP=/usr/sbin/tcpdump
+	fi
+	local p
+	for p in "$EXPLAIN" "$MKPCAP" "$TCPDUMP"; do
+		if [ ! -x "$p" ]; then
+			tl_skip_or_fail "$p not found or not executable (run make first; tcpdump comes with ./bootstrap.sh)"
+		fi
+	done
+}
+
+# Stops the whole test: a skip (77) on a developer's machine, a failure
+# when CI=true, where every test must really run.
+tl_skip_or_fail() {
+	if [ "${CI:-}" = true ]; then
+		tl_say "FAIL: $* (CI=true, so this cannot be skipped)"
+		exit 1
+	fi
+	tl_say "SKIP: $*"
+	exit 77
+}
+
+# Exits unless the test runs as root (see tl_skip_or_fail).
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		tl_skip_or_fail "${1:-this test} needs root (network namespaces): run it as root, e.g. sudo make check"
+	fi
+}
+
+# Like need_root for one part of a test: returns 1 (after saying so) when
+# that part must be left out, and counts a failure when CI=true.
+want_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		return 0
+	fi
+	if [ "${CI:-}" = true ]; then
+		fail "$1 needs root and CI=true"
+	else
+		tl_say "SKIP: $1 needs root (network namespaces): run as root to include it"
+	fi
+	return 1
+}
+
+# Exits unless every named command exists (see tl_skip_or_fail).
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			tl_skip_or_fail "$c is not installed (./bootstrap.sh installs it)"
+	done
+}
+
+pass() {
+	TL_PASSED=$((TL_PASSED + 1))
+}
+
+fail() {
+	TL_FAILED=$((TL_FAILED + 1))
+	tl_say "FAIL: $*"
+}
+
+# Prints the closing line and returns 0 only when nothing failed.
+tl_summary() {
+	printf '%s: %d passed, %d failed\n' "$TL_NAME" "$TL_PASSED" "$TL_FAILED"
+	[ "$TL_FAILED" -eq 0 ] && [ "$TL_PASSED" -gt 0 ]
+}
+
+# A fresh directory under $1 that tl_cleanup removes; prints its path.
+tl_tempdir() {
+	mkdir -p "$1"
+	mktemp -d "$1/${TL_NAME%.sh}.XXXXXX"
+}
+
+tl_remove_at_exit() {
+	TL_DIRS+=("$1")
+}
+
+# Creates a network namespace with its loopback up and a private
+# /etc/netns/NAME for ip netns exec; tl_cleanup deletes both.
+ns_create() {
+	local ns=$1
+	ip netns add "$ns" || return 1
+	TL_NETNS+=("$ns")
+	mkdir -p "/etc/netns/$ns"
+	ip -n "$ns" link set lo up
+}
+
+# Runs a command inside a namespace this test created.
+ns_exec() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# Starts a command in the background and remembers it for tl_cleanup.
+tl_bg() {
+	"$@" &
+	TL_PIDS+=("$!")
+}
+
+tl_cleanup() {
+	local p ns d
+	for p in "${TL_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${TL_PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	TL_PIDS=()
+	for ns in "${TL_NETNS[@]}"; do
+		# Processes started inside it die with their own pids above;
+		# deleting the namespace removes its veth ends too.
+		ip netns delete "$ns" 2>/dev/null
+		rm -rf "/etc/netns/${ns:?}"
+	done
+	TL_NETNS=()
+	for d in "${TL_DIRS[@]}"; do
+		rm -rf "${d:?}"
+	done
+	TL_DIRS=()
+}
+
+tl_on_signal() {
+	tl_cleanup
+	trap - EXIT
+	exit "$1"
+}
+
+trap tl_cleanup EXIT
+trap 'tl_on_signal 130' INT
+trap 'tl_on_signal 143' TERM
