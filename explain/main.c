@@ -1,0 +1,515 @@
+/*
+ * main.c: tcplab-explain reads a capture file and prints each packet as
+ * tcpdump 4.99.3 prints it with the same flags.
+ *
+ * This is the program's shell: it parses tcpdump-like options, opens the
+ * file with libpcap, applies a filter expression as tcpdump does, and for
+ * every packet asks the link decoder where the IP packet starts and the
+ * printer for tcpdump's text. Output is gathered in one large buffer and
+ * written in big blocks, since a capture can hold millions of packets.
+ * It never sends a packet and never makes a DNS query.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#include "common/err.h"
+#include "common/io/names.h"
+#include "common/link.h"
+#include "common/tcpdump.h"
+#include "explain/other.h"
+
+#define PROG "tcplab-explain"
+
+/* Exit statuses. */
+#define EXIT_OK    0
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/* The output buffer, and the room a packet may need before a flush. */
+#define OUT_CAP  (256 * 1024)
+#define OUT_ROOM (64 * 1024)
+
+/* Interface indexes below this are looked up once and remembered. */
+#define IFCACHE 256
+
+struct options {
+	struct tcpdump_flags flags;
+	long count; /* -c; 0 for no limit */
+	const char *file;
+	char *filter; /* the expression, or NULL */
+	int plain;
+};
+
+struct ifcache {
+	char name[IFCACHE][IF_NAMESIZE];
+	unsigned char state[IFCACHE]; /* 0 unknown, 1 named, 2 no name */
+	char other[IF_NAMESIZE];
+};
+
+struct explain {
+	int linktype;
+	struct tcpdump_ctx ctx;
+	struct names *names;
+	struct other_names onames;
+	struct ifcache ifc;
+	char *out;
+	size_t used;
+	int write_failed;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "Usage: " PROG " [-nStv] [-c count] [--plain] -r file "
+	        "[expression]\n"
+	        "Print the packets of a capture file as tcpdump does.\n"
+	        "\n"
+	        "  -r FILE      read packets from FILE (- for standard input)\n"
+	        "  -n           do not convert addresses to names (-nn: ports "
+	        "too)\n"
+	        "  -v           verbose: the IP header and checksums (-vv, "
+	        "-vvv: more)\n"
+	        "  -S           print absolute TCP sequence numbers\n"
+	        "  -t           no timestamp (-tt seconds, -ttt delta, -tttt "
+	        "date,\n"
+	        "               -ttttt delta from the first packet)\n"
+	        "  -c COUNT     stop after COUNT packets\n"
+	        "      --plain  print only tcpdump's lines, no explanations\n"
+	        "  -h, --help   print this help and exit\n"
+	        "      --version  print the version and exit\n"
+	        "\n"
+	        "An expression after the options selects packets, as in "
+	        "pcap-filter(7).\n"
+	        "Exit status: 0 success, 1 the capture could not be read, 2 "
+	        "usage.\n");
+}
+
+/* Joins argv[0..argc) with spaces, as tcpdump does with its expression. */
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (s == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int parse_count(const char *arg, long *count)
+{
+	char *end;
+
+	errno = 0;
+	*count = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || *count <= 0) {
+		fprintf(stderr,
+		        PROG ": bad packet count '%s': give a number "
+		             "above 0\n",
+		        arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Parses the command line. Returns -1 to go on, or the status to exit
+ * with (0 after --help or --version, 2 for a usage error).
+ */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_PLAIN = 256, OPT_VERSION };
+	static const struct option longopts[] = {
+	        {"plain", no_argument, NULL, OPT_PLAIN},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, OPT_VERSION},
+	        {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:hnr:Stv", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'c':
+			if (parse_count(optarg, &o->count) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'n':
+			if (o->flags.n < 2)
+				o->flags.n++;
+			break;
+		case 'r':
+			o->file = optarg;
+			break;
+		case 'S':
+			o->flags.S = true;
+			break;
+		case 't':
+			if (o->flags.t < 5)
+				o->flags.t++;
+			break;
+		case 'v':
+			if (o->flags.v < 3)
+				o->flags.v++;
+			break;
+		case OPT_PLAIN:
+			o->plain = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf(PROG " (tcplab) " PACKAGE_VERSION "\n");
+			return EXIT_OK;
+		default:
+			if (optopt == 'c' || optopt == 'r')
+				fprintf(stderr,
+				        PROG ": option -%c needs an argument: "
+				             "see " PROG " --help\n",
+				        optopt);
+			else if (optopt != 0)
+				fprintf(stderr,
+				        PROG ": unknown option -%c: see " PROG
+				             " --help\n",
+				        optopt);
+			else
+				fprintf(stderr,
+				        PROG ": unknown option %s: see " PROG
+				             " --help\n",
+				        argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->file == NULL) {
+		fprintf(stderr, PROG ": no capture file given: use -r FILE "
+		                     "(or -r - for standard input)\n");
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		o->filter = join_args(argc - optind, argv + optind);
+		if (o->filter == NULL) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return EXIT_INPUT;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The name an interface index has on this machine, as tcpdump prints it
+ * for Linux cooked v2 captures. Small indexes are looked up once.
+ */
+static const char *ifname_lookup(void *arg, uint32_t ifindex)
+{
+	struct ifcache *c = arg;
+
+	if (ifindex >= IFCACHE)
+		return if_indextoname(ifindex, c->other);
+	if (c->state[ifindex] == 0)
+		c->state[ifindex] =
+		        if_indextoname(ifindex, c->name[ifindex]) ? 1 : 2;
+	return c->state[ifindex] == 1 ? c->name[ifindex] : NULL;
+}
+
+static void flush_out(struct explain *e)
+{
+	if (e->used > 0 && fwrite(e->out, 1, e->used, stdout) != e->used)
+		e->write_failed = 1;
+	e->used = 0;
+}
+
+static const char *proto_word(const struct link_frame *lf)
+{
+	switch (lf->proto) {
+	case LINK_P_IPV4:
+		return "IPv4 packet";
+	case LINK_P_IPV6:
+		return "IPv6 packet";
+	case LINK_P_ARP:
+		return "ARP packet";
+	case LINK_P_OTHER:
+		break;
+	}
+	return "non-IP frame";
+}
+
+/* What an IPv4 packet that is printed as a note holds. */
+static const char *ipv4_what(const uint8_t *ip)
+{
+	if ((ip[6] & 0x3f) != 0 || ip[7] != 0)
+		return "a fragment";
+	switch (ip[9]) {
+	case 1:
+		return "ICMP";
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	}
+	return "another protocol";
+}
+
+/*
+ * Prints a packet the printer does not handle: tcpdump's line when
+ * other.c knows it, else a one-line note. The timestamp goes first in
+ * both cases, as tcpdump_format() would write it.
+ */
+static int print_other(struct explain *e, const struct pcap_pkthdr *h,
+                       const uint8_t *bytes, int lrc,
+                       const struct link_frame *lf)
+{
+	char *p = e->out + e->used;
+	size_t room = OUT_CAP - e->used;
+	const uint8_t *net = bytes + lf->offset;
+	size_t ncap = h->caplen - lf->offset;
+	int n, m = -1;
+
+	n = tcpdump_format_ts(&e->ctx, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, p,
+	                      room);
+	if (n < 0)
+		return n;
+	if (lrc == 0 && (lf->proto == LINK_P_IPV4 || lf->proto == LINK_P_ARP)) {
+		int k = snprintf(p + n, room - (size_t)n, "%s", lf->prefix);
+
+		if (k < 0 || (size_t)k >= room - (size_t)n)
+			return TCPLAB_ENOSPC;
+		if (lf->proto == LINK_P_IPV4)
+			m = other_format_ipv4(&e->ctx.flags, &e->onames, net,
+			                      ncap, p + n + k,
+			                      room - (size_t)(n + k));
+		else
+			m = other_format_arp(&e->ctx.flags, &e->onames, net,
+			                     ncap, h->len - lf->offset,
+			                     p + n + k, room - (size_t)(n + k));
+		if (m >= 0)
+			return n + k + m;
+	}
+	if (lrc == TCPLAB_ETRUNC)
+		m = snprintf(p + n, room - (size_t)n,
+		             PROG ": skipped truncated frame (%u bytes)\n",
+		             h->caplen);
+	else if (lf->proto == LINK_P_OTHER && lf->ethertype != 0)
+		m = snprintf(p + n, room - (size_t)n,
+		             PROG ": skipped non-IP frame, ethertype 0x%04x "
+		                  "(%u bytes)\n",
+		             lf->ethertype, h->len);
+	else if (lf->proto == LINK_P_IPV4 && ncap >= 20)
+		m = snprintf(p + n, room - (size_t)n,
+		             PROG ": skipped IPv4 packet, %s (%u bytes)\n",
+		             ipv4_what(net), h->len);
+	else
+		m = snprintf(p + n, room - (size_t)n,
+		             PROG ": skipped %s (%u bytes)\n", proto_word(lf),
+		             h->len);
+	if (m < 0 || (size_t)m >= room - (size_t)n)
+		return TCPLAB_ENOSPC;
+	return n + m;
+}
+
+/* Formats one packet at the end of the output buffer. */
+static int format_packet(struct explain *e, const struct pcap_pkthdr *h,
+                         const uint8_t *bytes)
+{
+	struct link_frame lf;
+	struct tcpdump_pkt pkt;
+	int lrc, n;
+
+	lrc = link_decode_named(e->linktype, bytes, h->caplen, ifname_lookup,
+	                        &e->ifc, &lf);
+	if (lrc == 0 && lf.proto == LINK_P_IPV4) {
+		pkt.ts_sec = h->ts.tv_sec;
+		pkt.ts_usec = (uint32_t)h->ts.tv_usec;
+		pkt.ip = bytes + lf.offset;
+		pkt.caplen = h->caplen - lf.offset;
+		pkt.prefix = lf.prefix[0] != '\0' ? lf.prefix : NULL;
+		pkt.wirelen = h->len - lf.offset;
+		n = tcpdump_format(&e->ctx, &pkt, e->out + e->used,
+		                   OUT_CAP - e->used);
+		if (n != TCPLAB_EPROTO && n != TCPLAB_EVERSION)
+			return n;
+	}
+	return print_other(e, h, bytes, lrc, &lf);
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+                      const u_char *bytes)
+{
+	struct explain *e = (struct explain *)user;
+	int n;
+
+	if (OUT_CAP - e->used < OUT_ROOM)
+		flush_out(e);
+	n = format_packet(e, h, bytes);
+	if (n == TCPLAB_ENOSPC && e->used > 0) {
+		/* A packet bigger than the usual room: retry in an empty
+		 * buffer. */
+		flush_out(e);
+		n = format_packet(e, h, bytes);
+	}
+	if (n >= 0)
+		e->used += (size_t)n;
+}
+
+/* pcap's messages often start with the file name; leave it out. */
+static const char *strip_name(const char *msg, const char *file)
+{
+	size_t len = strlen(file);
+
+	if (strncmp(msg, file, len) == 0 && strncmp(msg + len, ": ", 2) == 0)
+		return msg + len + 2;
+	return msg;
+}
+
+static void print_reading(pcap_t *p, const char *file)
+{
+	int dlt = pcap_datalink(p);
+	const char *name = pcap_datalink_val_to_name(dlt);
+	const char *desc = pcap_datalink_val_to_description(dlt);
+
+	if (name != NULL)
+		fprintf(stderr,
+		        "reading from file %s, link-type %s (%s), snapshot "
+		        "length %d\n",
+		        file, name, desc != NULL ? desc : name,
+		        pcap_snapshot(p));
+	else
+		fprintf(stderr,
+		        "reading from file %s, link-type %d, snapshot length "
+		        "%d\n",
+		        file, dlt, pcap_snapshot(p));
+	/* tcpdump warns because the names come from this machine. */
+	if (dlt == LINK_LINUX_SLL2)
+		fprintf(stderr,
+		        "Warning: interface names might be incorrect\n");
+}
+
+/* Compiles and installs the filter expression, as tcpdump does. */
+static int set_filter(pcap_t *p, const char *expr)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(p, &prog, expr, 1, 0) < 0) {
+		fprintf(stderr, PROG ": bad filter expression: %s\n",
+		        pcap_geterr(p));
+		return -1;
+	}
+	if (pcap_setfilter(p, &prog) < 0) {
+		fprintf(stderr, PROG ": cannot apply the filter: %s\n",
+		        pcap_geterr(p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static const char *udp_port_lookup(void *arg, uint16_t port)
+{
+	return names_udp_port(arg, port);
+}
+
+static int setup(struct explain *e, const struct options *o)
+{
+	struct tcpdump_resolver res;
+
+	e->out = malloc(OUT_CAP);
+	e->names = names_open();
+	if (e->out == NULL || e->names == NULL) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return -1;
+	}
+	names_resolver(e->names, &res);
+	e->onames.host = res.host;
+	e->onames.udp_port = udp_port_lookup;
+	e->onames.arg = e->names;
+	tcpdump_ctx_init(&e->ctx, &o->flags, &res);
+	return 0;
+}
+
+/* Reads every packet; returns the exit status. */
+static int run(pcap_t *p, const struct options *o)
+{
+	struct explain *e = calloc(1, sizeof(*e));
+	int rc = EXIT_OK, lrc;
+
+	if (e == NULL || setup(e, o) < 0) {
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	e->linktype = pcap_datalink(p);
+	lrc = pcap_loop(p, o->count > 0 ? (int)o->count : -1, on_packet,
+	                (u_char *)e);
+	flush_out(e);
+	if (fflush(stdout) != 0 || e->write_failed) {
+		fprintf(stderr, PROG ": cannot write the output: %s\n",
+		        strerror(errno));
+		rc = EXIT_INPUT;
+	} else if (lrc == PCAP_ERROR) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
+		        strip_name(pcap_geterr(p), o->file));
+		rc = EXIT_INPUT;
+	}
+	tcpdump_ctx_free(&e->ctx);
+done:
+	if (e != NULL) {
+		names_close(e->names);
+		free(e->out);
+		free(e);
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct options o;
+	pcap_t *p;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	/* Microseconds, as tcpdump prints them even for a nanosecond pcapng. */
+	p = pcap_open_offline_with_tstamp_precision(
+	        o.file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (p == NULL) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o.file,
+		        strip_name(errbuf, o.file));
+		free(o.filter);
+		return EXIT_INPUT;
+	}
+	print_reading(p, o.file);
+	if (!link_supported(pcap_datalink(p))) {
+		fprintf(stderr,
+		        PROG ": cannot print %s: link-type %d is not supported "
+		             "(use Ethernet, raw IP, loopback or Linux cooked "
+		             "captures)\n",
+		        o.file, pcap_datalink(p));
+		rc = EXIT_INPUT;
+	} else if (o.filter != NULL && set_filter(p, o.filter) < 0) {
+		rc = EXIT_USAGE;
+	} else {
+		rc = run(p, &o);
+	}
+	pcap_close(p);
+	free(o.filter);
+	return rc;
+}
