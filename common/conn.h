@@ -1,0 +1,224 @@
+/*
+ * conn.h: the TCP state machine of one endpoint (RFC 9293), sans I/O.
+ *
+ * A struct conn never touches a device or a clock. The caller feeds it
+ * decoded segments (conn_input), the time (every call takes now_us, in
+ * microseconds from any origin the caller likes), and the application's
+ * requests (conn_send, conn_close, conn_abort). Each call fills a struct
+ * conn_out with the segments to send and the events a trace should show:
+ * state changes, data delivered, the peer's FIN, resets, drops with their
+ * reason, retransmissions, timeouts. The caller asks conn_next_timer() when
+ * to call conn_timer() next.
+ *
+ * Implemented: both opens (and simultaneous open), every close (and
+ * simultaneous close), the segment acceptance test, RST and SYN handling
+ * with RFC 5961 challenge ACKs, MSS, SACK-permitted, timestamps (RFC 7323)
+ * and window scaling negotiated as Linux does and written in Linux's option
+ * order, retransmission per RFC 6298 with Karn's rule, zero-window probes,
+ * TIME-WAIT. Not implemented: reassembly of out-of-order data (it is
+ * dropped and a duplicate ACK sent), SACK blocks, congestion control
+ * (the peer's window is the only limit), urgent data.
+ *
+ * This module must never do I/O, print, read a clock, allocate or keep
+ * global state: everything it knows is in struct conn.
+ */
+#ifndef TCPLAB_CONN_H
+#define TCPLAB_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/seg.h"
+
+/* RFC 9293, 3.3.2. */
+enum tcp_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+};
+
+/* "SYN-SENT", "ESTABLISHED"...: the names RFC 9293 uses. */
+const char *tcp_state_name(enum tcp_state st);
+
+/* Bytes of application data a conn holds until they are acknowledged. */
+#define CONN_SNDBUF_SIZE 16384
+/* Segments and events one call can report. */
+#define CONN_OUT_SEGS   16
+#define CONN_OUT_EVENTS 16
+
+/* What a conn is configured to do; conn_cfg_linux() fills Linux's values. */
+struct conn_cfg {
+	uint16_t mss;     /* MSS announced in our SYN (1460 on Ethernet) */
+	uint8_t wscale;   /* window shift announced in our SYN (7) */
+	bool use_wscale;  /* offer window scaling (RFC 7323) */
+	bool use_ts;      /* offer timestamps (RFC 7323) */
+	bool use_sack;    /* offer SACK-permitted (RFC 2018) */
+	uint16_t syn_win; /* window field of our SYN or SYN-ACK, never scaled */
+	uint32_t rcv_wnd; /* receive window in bytes once established */
+	uint8_t ttl;      /* IPv4 time to live */
+	uint16_t ip_id;   /* first IPv4 id; each segment but a SYN-ACK takes
+	                     the next one, a SYN-ACK has id 0 as on Linux */
+	uint32_t iss;     /* initial send sequence for a passive open */
+	uint32_t ts_offset; /* TS val = ts_offset + now_us / 1000 (ms ticks) */
+	uint64_t rto_initial_us; /* RFC 6298 2.1: 1 s */
+	uint64_t rto_min_us;     /* Linux: 200 ms */
+	uint64_t rto_max_us;     /* Linux: 120 s */
+	unsigned syn_retries;    /* Linux tcp_syn_retries: 6 */
+	unsigned synack_retries; /* Linux tcp_synack_retries: 5 */
+	unsigned data_retries;   /* Linux tcp_retries2: 15 */
+	uint64_t time_wait_us;   /* 2MSL: 60 s on Linux */
+	/* How long the ACK of a FIN waits for the application's own FIN to
+	 * carry it (Linux's delayed ACK, 40 ms); 0 sends it at once. */
+	uint64_t fin_ack_delay_us;
+};
+
+/* What a trace may want to show about one call. */
+enum conn_event_kind {
+	CONN_EV_STATE,      /* from -> to */
+	CONN_EV_DATA,       /* n bytes delivered in order (conn_out.data) */
+	CONN_EV_PEER_FIN,   /* the peer has no more data */
+	CONN_EV_RESET,      /* the connection was reset; reason says by whom */
+	CONN_EV_DROP,       /* a segment was dropped; reason says why */
+	CONN_EV_RETRANSMIT, /* a segment was sent again; reason says which */
+	CONN_EV_TIMEOUT,    /* a retry limit was reached: connection closed */
+	CONN_EV_ACKED,      /* n bytes of our data were acknowledged */
+	CONN_EV_PROBE,      /* a zero-window probe was sent */
+};
+
+struct conn_event {
+	enum conn_event_kind kind;
+	enum tcp_state from, to; /* CONN_EV_STATE */
+	uint32_t n;              /* bytes, or the sequence number concerned */
+	const char *reason;      /* a static string, lowercase */
+};
+
+/*
+ * The result of one call. Segment payloads point into the conn's send
+ * buffer, data into the segment given to conn_input(): both are valid until
+ * the next call on the conn. Each call starts by emptying out.
+ */
+struct conn_out {
+	struct seg seg[CONN_OUT_SEGS];
+	unsigned nseg;
+	unsigned seg_lost; /* segments that did not fit in seg[] */
+	struct conn_event ev[CONN_OUT_EVENTS];
+	unsigned nev;
+	unsigned ev_lost;    /* events that did not fit in ev[] */
+	const uint8_t *data; /* in-order data received by this call */
+	size_t data_len;
+};
+
+struct conn {
+	struct conn_cfg cfg;
+	enum tcp_state state;
+	bool passive; /* came from LISTEN (RFC 9293 3.10.7.4) */
+
+	uint32_t laddr, raddr; /* IPv4 addresses, host order */
+	uint16_t lport, rport;
+
+	/* Send sequence space (RFC 9293, 3.3.1). */
+	uint32_t iss;
+	uint32_t snd_una; /* oldest unacknowledged sequence number */
+	uint32_t snd_nxt; /* next sequence number to send */
+	uint32_t snd_wnd; /* peer's window in bytes, already scaled */
+	uint32_t snd_wl1; /* segment sequence number of the last update */
+	uint32_t snd_wl2; /* segment acknowledgment of the last update */
+
+	/* Receive sequence space. */
+	uint32_t irs;
+	uint32_t rcv_nxt;
+	uint32_t rcv_wnd; /* bytes we offer once established */
+
+	/* Negotiated options. */
+	uint16_t snd_mss;   /* largest payload we send (peer's MSS, less TS) */
+	uint8_t snd_wscale; /* shift applied to the peer's window field */
+	uint8_t rcv_wscale; /* shift applied to our window field */
+	bool ts_ok, sack_ok, wscale_ok;
+	uint32_t ts_recent;     /* RFC 7323: the TS val to echo */
+	uint32_t last_ack_sent; /* RFC 7323 4.3: Last.ACK.sent */
+	uint16_t ip_id;         /* next IPv4 id */
+
+	/* Application data from snd_buf_seq on, acknowledged or not yet. */
+	uint8_t snd_buf[CONN_SNDBUF_SIZE];
+	uint32_t snd_buf_seq;
+	size_t snd_buf_len;
+	bool fin_queued; /* the application closed: send FIN after the data */
+	bool fin_sent;
+	uint32_t fin_seq; /* sequence number of our FIN once sent */
+
+	/* Retransmission (RFC 6298). 0 means "no sample yet" for srtt. */
+	uint64_t srtt_us, rttvar_us, rto_us;
+	bool rtt_valid;     /* srtt_us and rttvar_us hold a measurement */
+	unsigned retries;   /* retransmissions of the oldest segment */
+	bool rtt_timing;    /* a segment is being timed (no timestamps) */
+	uint32_t rtt_seq;   /* ... it ends before this sequence number */
+	uint64_t rtt_start; /* ... and was sent then */
+
+	/* Timers: absolute times in microseconds, 0 when not armed. */
+	uint64_t rtx_at;     /* retransmission */
+	uint64_t persist_at; /* zero-window probe */
+	uint64_t ack_at;     /* delayed ACK of the peer's FIN */
+	uint64_t tw_at;      /* end of TIME-WAIT */
+	uint64_t persist_us; /* current zero-window probe interval */
+	bool ack_now;        /* this call owes the peer an ACK */
+};
+
+/* Fills cfg with Linux's defaults (ISS 0: set cfg->iss before listening). */
+void conn_cfg_linux(struct conn_cfg *cfg);
+
+/* Passive open: the conn waits in LISTEN for a SYN to laddr:lport. */
+int conn_listen(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
+                uint16_t lport);
+
+/* Active open: sends a SYN with sequence number iss; state SYN-SENT. */
+int conn_connect(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
+                 uint16_t lport, uint32_t raddr, uint16_t rport, uint32_t iss,
+                 uint64_t now_us, struct conn_out *out);
+
+/*
+ * Processes one segment addressed to this endpoint. Always returns 0: a
+ * segment the conn does not want is dropped, answered or reset, and the
+ * reason is in out's events. TCPLAB_EINVAL if an argument is NULL.
+ */
+int conn_input(struct conn *c, const struct seg *in, uint64_t now_us,
+               struct conn_out *out);
+
+/* Runs the timers that are due at now_us. Returns 0. */
+int conn_timer(struct conn *c, uint64_t now_us, struct conn_out *out);
+
+/* When conn_timer() should next run, or UINT64_MAX when nothing is armed. */
+uint64_t conn_next_timer(const struct conn *c);
+
+/*
+ * Queues len bytes of application data and sends what the peer's window
+ * allows. Returns the number of bytes taken (fewer than len when the send
+ * buffer is full), or TCPLAB_EINVAL in a state that cannot send.
+ */
+int conn_send(struct conn *c, const uint8_t *data, size_t len, uint64_t now_us,
+              struct conn_out *out);
+
+/*
+ * The application has no more data: a FIN follows the queued data.
+ * Returns 0, or TCPLAB_EINVAL when the conn has already closed its side.
+ */
+int conn_close(struct conn *c, uint64_t now_us, struct conn_out *out);
+
+/* Resets the connection: sends RST where RFC 9293 says to; state CLOSED. */
+int conn_abort(struct conn *c, uint64_t now_us, struct conn_out *out);
+
+/* Sets the receive window offered from now on, in bytes. */
+void conn_set_rcv_wnd(struct conn *c, uint32_t bytes);
+
+/* The TS val the conn sends at now_us. */
+uint32_t conn_ts_now(const struct conn *c, uint64_t now_us);
+
+#endif
