@@ -15,17 +15,11 @@ tl_find_programs
 KINDS="article zoo sack rst badhdr trunc wrap midstream interleaved http
 ipvar times cooked sll2 null loop raw ipv4"
 [ -n "${GOLDEN_EXTRA:-}" ] && KINDS="$KINDS other"
-FLAGSETS=(
-	"-nn" "-nn -v" "-nn -vv" "-nn -S -vv" "-t -nn -vv" "-n -tttt -v"
-	"-tt -nn" "-ttt -nn -v" "-ttttt -nn"
-)
-NAMEFLAGS=("" "-v" "-S -vv" "-tttt -vv")
-RUNNER=()
-NS=
 
-work=$(tl_tempdir "$top_builddir/tests/work")
-exp=$work/expected.out
-got=$work/got.out
+work=
+tl_workdir work "$top_builddir/tests/work"
+TL_EXP=$work/expected.out
+TL_GOT=$work/got.out
 
 # Writes every kind of capture into $work; prints the files' paths.
 make_captures() {
@@ -50,40 +44,16 @@ make_captures() {
 # 4.9's "[!http]", which 4.99 writes " [|http]".
 check_article() {
 	TZ=America/New_York "$TCPDUMP" -nn -vv -r "$work/article.pcap" \
-		>"$got" 2>/dev/null
+		>"$TL_GOT" 2>/dev/null
 	sed -e 's/localhost\.localdomain/192.168.101.25/g' \
 		-e 's/\.webcache/.8080/g' -e 's/zhenghui\[!http\]/zhenghui [|http]/' \
-		"$top_srcdir/tests/data/article-trace.vv.txt" >"$exp"
-	if diff -u "$exp" "$got" >"$work/diff" 2>&1; then
+		"$top_srcdir/tests/data/article-trace.vv.txt" >"$TL_EXP"
+	if diff -u "$TL_EXP" "$TL_GOT" >"$work/diff" 2>&1; then
 		pass
 	else
 		fail "article.pcap does not print as the article's trace"
 		head -n 20 "$work/diff"
 	fi
-}
-
-# Compares tcpdump and tcplab-explain on one file with one set of flags.
-compare() {
-	local f=$1 flags=$2 erc grc tag
-	tag="$(basename "$f") [${flags:-no flags}] TZ=$TZ${NS:+ in $NS}"
-	# shellcheck disable=SC2086 # the flags are separate words on purpose
-	timeout 120 "${RUNNER[@]}" "$TCPDUMP" $flags -r "$f" >"$exp" 2>/dev/null
-	erc=$?
-	# shellcheck disable=SC2086
-	timeout 120 "${RUNNER[@]}" "$EXPLAIN" --plain $flags -r "$f" \
-		>"$got" 2>/dev/null
-	grc=$?
-	if [ "$erc" -ne "$grc" ]; then
-		fail "$tag: exit status $grc, tcpdump's is $erc"
-	elif ! cmp -s "$exp" "$got"; then
-		fail "$tag: output differs (- tcpdump, + tcplab-explain)"
-		# The first differing lines, for the first failures only.
-		[ "$TL_FAILED" -le 40 ] && diff -u "$exp" "$got" | sed -n '3,14p'
-	else
-		pass
-		return 0
-	fi
-	return 1
 }
 
 # Every file with every flag set, in one time zone.
@@ -93,7 +63,7 @@ pass_numeric() {
 	for f in "$work"/*.pcap "$work"/*.pcapng; do
 		[ -e "$f" ] || continue
 		for flags in "${FLAGSETS[@]}"; do
-			compare "$f" "$flags"
+			tl_compare "$f" "$flags"
 		done
 	done
 }
@@ -108,23 +78,12 @@ pass_names() {
 		fail "cannot create namespace $NS"
 		return
 	}
-	cat >"/etc/netns/$NS/hosts" <<-'EOF'
-		127.0.0.1	localhost
-		192.168.101.25	localhost.localdomain
-		10.9.0.1	alpha.example alpha
-		10.9.0.2	beta.example
-		172.16.5.1	server.example
-		10.1.0.1	www.example.com
-	EOF
-	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
-		>"/etc/netns/$NS/resolv.conf"
-	printf 'hosts: files dns\nservices: files\n' \
-		>"/etc/netns/$NS/nsswitch.conf"
+	ns_names "$NS"
 	RUNNER=(ip netns exec "$NS")
 	export TZ=America/New_York
 	for f in "$work"/*.pcap; do
 		for flags in "${NAMEFLAGS[@]}"; do
-			compare "$f" "$flags"
+			tl_compare "$f" "$flags"
 		done
 	done
 	RUNNER=()

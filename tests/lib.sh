@@ -15,6 +15,7 @@ TL_PASSED=0
 TL_FAILED=0
 TL_NETNS=()   # namespaces this test created
 TL_DIRS=()    # directories to remove at exit
+TL_TMPS=()    # directories to remove if the test is interrupted
 TL_PIDS=()    # background processes to stop at exit
 TL_NAME=$(basename "$0")
 
@@ -100,6 +101,15 @@ tl_tempdir() {
 	mktemp -d "$1/${TL_NAME%.sh}.XXXXXX"
 }
 
+# Makes a temporary directory with tl_tempdir into the variable named $1;
+# it is removed if the test is interrupted, kept if the test fails.
+tl_workdir() {
+	local d
+	d=$(tl_tempdir "$2") || exit 1
+	TL_TMPS+=("$d")
+	printf -v "$1" '%s' "$d"
+}
+
 tl_remove_at_exit() {
 	TL_DIRS+=("$1")
 }
@@ -143,13 +153,69 @@ tl_cleanup() {
 		rm -rf "/etc/netns/${ns:?}"
 	done
 	TL_NETNS=()
+	rmdir /etc/netns 2>/dev/null
 	for d in "${TL_DIRS[@]}"; do
 		rm -rf "${d:?}"
 	done
 	TL_DIRS=()
 }
 
+# The flag sets every capture is printed with, and those of the runs with
+# names, which happen inside a namespace (see ns_names).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+FLAGSETS=(
+	"-nn" "-nn -v" "-nn -vv" "-nn -S -vv" "-t -nn -vv" "-n -tttt -v"
+	"-tt -nn" "-ttt -nn -v" "-ttttt -nn"
+)
+# shellcheck disable=SC2034
+NAMEFLAGS=("" "-v" "-S -vv" "-tttt -vv")
+RUNNER=()  # a command prefix for both programs, e.g. ip netns exec NS
+NS=        # the namespace RUNNER enters, for messages
+
+# Compares tcpdump and tcplab-explain on one file with one set of flags.
+tl_compare() {
+	local f=$1 flags=$2 erc grc tag
+	tag="$(basename "$f") [${flags:-no flags}] TZ=$TZ${NS:+ in $NS}"
+	# shellcheck disable=SC2086 # the flags are separate words on purpose
+	timeout 120 "${RUNNER[@]}" "$TCPDUMP" $flags -r "$f" >"$TL_EXP" 2>/dev/null
+	erc=$?
+	# shellcheck disable=SC2086
+	timeout 120 "${RUNNER[@]}" "$EXPLAIN" --plain $flags -r "$f" \
+		>"$TL_GOT" 2>/dev/null
+	grc=$?
+	if [ "$erc" -ne "$grc" ]; then
+		fail "$tag: exit status $grc, tcpdump's is $erc"
+	elif ! cmp -s "$TL_EXP" "$TL_GOT"; then
+		fail "$tag: output differs (- tcpdump, + tcplab-explain)"
+		# The first differing lines, for the first failures only.
+		[ "$TL_FAILED" -le 40 ] && diff -u "$TL_EXP" "$TL_GOT" | sed -n '3,14p'
+	else
+		pass
+		return 0
+	fi
+	return 1
+}
+
+# Gives namespace ns an /etc/hosts that names some test addresses, a DNS
+# server on its own loopback where nothing listens, and files-then-DNS
+# lookups as on the host, so that a name lookup never leaves it.
+ns_names() {
+	cat >"/etc/netns/$1/hosts" <<-'EOF'
+		127.0.0.1	localhost
+		192.168.101.25	localhost.localdomain
+		10.9.0.1	alpha.example alpha
+		10.9.0.2	beta.example
+		172.16.5.1	server.example
+		10.1.0.1	www.example.com
+	EOF
+	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
+		>"/etc/netns/$1/resolv.conf"
+	printf 'hosts: files dns\nservices: files\n' \
+		>"/etc/netns/$1/nsswitch.conf"
+}
+
 tl_on_signal() {
+	TL_DIRS+=("${TL_TMPS[@]}")
 	tl_cleanup
 	trap - EXIT
 	exit "$1"
