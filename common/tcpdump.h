@@ -22,10 +22,10 @@
 
 /* tcpdump's command-line flags that change how a TCP packet prints. */
 struct tcpdump_flags {
-	int v; /* 0, 1 for -v, 2 for -vv (-vvv prints TCP as -vv does) */
-	int n; /* 0: names; 1: -n; 2: -nn (for TCP, -n already gives port numbers) */
+	int v;  /* 0, 1 for -v, 2 for -vv (-vvv prints TCP as -vv does) */
+	int n;  /* 0: names; 1: -n; 2: -nn (-n already gives port numbers) */
 	bool S; /* -S: absolute sequence numbers */
-	int t; /* 0: default time, 1: -t (none), 2: -tt, 3: -ttt, 4: -tttt, 5: -ttttt */
+	int t;  /* 0: default, 1: -t (none), 2: -tt, ... 5: -ttttt */
 };
 
 /*
@@ -48,6 +48,11 @@ struct tcpdump_pkt {
 	const uint8_t *ip;
 	size_t caplen;      /* bytes captured from ip on */
 	const char *prefix; /* link-layer text printed before "IP ", or NULL */
+	/* Bytes the datagram had on the wire from ip on (pcap's len minus the
+	 * link header). 0 means caplen: nothing was cut by the snapshot
+	 * length. tcpdump says "truncated-ip" only when this is short of the
+	 * IP length; a snaplen cut prints " [|tcp]" instead. */
+	size_t wirelen;
 };
 
 struct tcpdump_seqent; /* one connection's base sequence numbers */
@@ -63,11 +68,18 @@ struct tcpdump_ctx {
 	struct tcpdump_seqent *seq_tab;
 	size_t seq_cap;
 	size_t seq_count;
+	/* The date part of the last timestamp printed ("HH:MM:SS", or
+	 * "YYYY-MM-DD HH:MM:SS" for -tttt), so that local time is looked up
+	 * once a second rather than once a packet. */
+	bool ts_cache_valid;
+	uint8_t ts_cache_len;
+	int64_t ts_cache_sec;
+	char ts_cache[32];
 };
 
 /* Prepares ctx. res may be NULL (no names; time printed as UTC). Returns 0. */
 int tcpdump_ctx_init(struct tcpdump_ctx *ctx, const struct tcpdump_flags *f,
-		     const struct tcpdump_resolver *res);
+                     const struct tcpdump_resolver *res);
 
 /* Frees the memory ctx holds; ctx can be initialised again afterwards. */
 void tcpdump_ctx_free(struct tcpdump_ctx *ctx);
@@ -80,7 +92,7 @@ void tcpdump_ctx_free(struct tcpdump_ctx *ctx);
  * no state changes, so the caller can print its own line).
  */
 int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *p,
-		   char *buf, size_t cap);
+                   char *buf, size_t cap);
 
 /*
  * Writes only the timestamp prefix that tcpdump_format() would put before a
@@ -89,6 +101,6 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *p,
  * TCPLAB_ENOSPC.
  */
 int tcpdump_format_ts(struct tcpdump_ctx *ctx, int64_t sec, uint32_t usec,
-		      char *buf, size_t cap);
+                      char *buf, size_t cap);
 
 #endif
