@@ -171,6 +171,7 @@ FLAGSETS=(
 NAMEFLAGS=("" "-v" "-S -vv" "-tttt -vv")
 RUNNER=()  # a command prefix for both programs, e.g. ip netns exec NS
 NS=        # the namespace RUNNER enters, for messages
+declare -A TL_SHOWN # the files whose differences were shown
 
 # Compares tcpdump and tcplab-explain on one file with one set of flags.
 tl_compare() {
@@ -187,8 +188,11 @@ tl_compare() {
 		fail "$tag: exit status $grc, tcpdump's is $erc"
 	elif ! cmp -s "$TL_EXP" "$TL_GOT"; then
 		fail "$tag: output differs (- tcpdump, + tcplab-explain)"
-		# The first differing lines, for the first failures only.
-		[ "$TL_FAILED" -le 40 ] && diff -u "$TL_EXP" "$TL_GOT" | sed -n '3,14p'
+		# The first differing lines, once for each file.
+		if [ -z "${TL_SHOWN[$f]:-}" ]; then
+			TL_SHOWN[$f]=1
+			diff -u "$TL_EXP" "$TL_GOT" | sed -n '3,14p'
+		fi
 	else
 		pass
 		return 0
