@@ -111,8 +111,10 @@ static int decode_ether(const uint8_t *p, size_t caplen, struct link_frame *out)
 	size_t off = ETHER_HDR_LEN;
 	uint16_t type;
 
+	out->trunc = "ether";
 	if (caplen < ETHER_HDR_LEN)
 		return TCPLAB_ETRUNC;
+	out->trunc = "vlan";
 	type = get_be16(p + 12);
 	while (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
 	       type == ETHERTYPE_QINQ_OLD) {
@@ -140,6 +142,7 @@ static int decode_sll_type(const uint8_t *p, size_t caplen, size_t off,
                            uint16_t type, size_t used, struct link_frame *out)
 {
 	if (type == ETHERTYPE_8021Q) {
+		out->trunc = "vlan";
 		if (caplen < off + VLAN_TAG_LEN)
 			return TCPLAB_ETRUNC;
 		type = get_be16(p + off + 2);
@@ -167,6 +170,7 @@ static int decode_sll_type(const uint8_t *p, size_t caplen, size_t off,
 /* Linux cooked v1: the protocol is the last field of a 16-byte header. */
 static int decode_sll(const uint8_t *p, size_t caplen, struct link_frame *out)
 {
+	out->trunc = "sll";
 	if (caplen < SLL_HDR_LEN)
 		return TCPLAB_ETRUNC;
 	return decode_sll_type(p, caplen, SLL_HDR_LEN, get_be16(p + 14), 0,
@@ -184,6 +188,7 @@ static int decode_sll2(const uint8_t *p, size_t caplen, link_ifname_fn ifname,
 	const char *name = NULL;
 	int used;
 
+	out->trunc = "sll2";
 	if (caplen < SLL2_HDR_LEN)
 		return TCPLAB_ETRUNC;
 	out->ifindex = get_be32(p + 4);
@@ -228,6 +233,8 @@ static int decode_null(const uint8_t *p, size_t caplen, struct link_frame *out)
 {
 	uint32_t family;
 
+	/* tcpdump names both loopback headers "null" when they are cut. */
+	out->trunc = "null";
 	if (caplen < NULL_HDR_LEN)
 		return TCPLAB_ETRUNC;
 	family = get_le32(p);
@@ -240,6 +247,8 @@ static int decode_null(const uint8_t *p, size_t caplen, struct link_frame *out)
 /* OpenBSD loopback: the same header, always in network byte order. */
 static int decode_loop(const uint8_t *p, size_t caplen, struct link_frame *out)
 {
+	/* tcpdump names both loopback headers "null" when they are cut. */
+	out->trunc = "null";
 	if (caplen < NULL_HDR_LEN)
 		return TCPLAB_ETRUNC;
 	set_family(out, get_be32(p));
@@ -249,6 +258,7 @@ static int decode_loop(const uint8_t *p, size_t caplen, struct link_frame *out)
 /* Raw IP: the version nibble says which IP it is. */
 static int decode_raw(const uint8_t *p, size_t caplen, struct link_frame *out)
 {
+	out->trunc = "ip";
 	if (caplen < 1)
 		return TCPLAB_ETRUNC;
 	out->offset = 0;
@@ -298,6 +308,7 @@ int link_decode_named(int linktype, const uint8_t *p, size_t caplen,
 		return decode_raw(p, caplen, out);
 	case LINK_IPV4:
 		/* LINKTYPE_IPV4 promises IPv4; tcpdump prints it as IP. */
+		out->trunc = "ip";
 		if (caplen < 1)
 			return TCPLAB_ETRUNC;
 		out->proto = LINK_P_IPV4;

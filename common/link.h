@@ -38,6 +38,10 @@ struct link_frame {
 	size_t offset;      /* where the network-layer packet starts */
 	char prefix[48];    /* tcpdump's text before "IP ", often "" */
 	uint32_t ifindex;   /* Linux cooked v2: the interface's index, else 0 */
+	/* After TCPLAB_ETRUNC: the header that was cut, as tcpdump names it
+	 * in its " [|ether]" marker ("ether", "vlan", "sll", "sll2", "null").
+	 */
+	const char *trunc;
 };
 
 /*

@@ -336,6 +336,33 @@ START_TEST(test_unknown_link_type)
 }
 END_TEST
 
+/* Which header was cut, named as in tcpdump's " [|ether]" marker. */
+static void expect_trunc_name(int linktype, size_t len, const char *name)
+{
+	struct link_frame lf;
+
+	ck_assert_int_eq(link_decode(linktype, frame, len, &lf), TCPLAB_ETRUNC);
+	ck_assert_str_eq(lf.trunc, name);
+}
+
+START_TEST(test_truncation_names)
+{
+	const uint8_t tag[4] = {0x00, 0x05, 0x08, 0x00};
+
+	ether_frame(0x8100, tag, sizeof(tag));
+	expect_trunc_name(LINK_EN10MB, 5, "ether");
+	expect_trunc_name(LINK_EN10MB, 15, "vlan");
+	sll_frame(0, 0x8100, tag, sizeof(tag));
+	expect_trunc_name(LINK_LINUX_SLL, 10, "sll");
+	expect_trunc_name(LINK_LINUX_SLL, 17, "vlan");
+	sll2_frame(0x0800, 1, 0, ip4, sizeof(ip4));
+	expect_trunc_name(LINK_LINUX_SLL2, 10, "sll2");
+	expect_trunc_name(LINK_NULL, 2, "null");
+	expect_trunc_name(LINK_LOOP, 2, "null");
+	expect_trunc_name(LINK_RAW, 0, "ip");
+}
+END_TEST
+
 static Suite *link_suite(void)
 {
 	Suite *s = suite_create("link");
@@ -354,6 +381,7 @@ static Suite *link_suite(void)
 	TESTLIB_ADD(tc, test_sll2_without_lookup);
 	TESTLIB_ADD(tc, test_sll2_vlan_and_arp);
 	TESTLIB_ADD(tc, test_unknown_link_type);
+	TESTLIB_ADD(tc, test_truncation_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
