@@ -285,7 +285,8 @@ static int print_other(struct explain *e, const struct pcap_pkthdr *h,
 	                      room);
 	if (n < 0)
 		return n;
-	if (lrc == 0 && (lf->proto == LINK_P_IPV4 || lf->proto == LINK_P_ARP)) {
+	if (lrc == 0 && ncap > 0 &&
+	    (lf->proto == LINK_P_IPV4 || lf->proto == LINK_P_ARP)) {
 		int k = snprintf(p + n, room - (size_t)n, "%s", lf->prefix);
 
 		if (k < 0 || (size_t)k >= room - (size_t)n)
@@ -301,10 +302,11 @@ static int print_other(struct explain *e, const struct pcap_pkthdr *h,
 		if (m >= 0)
 			return n + k + m;
 	}
-	if (lrc == TCPLAB_ETRUNC)
-		m = snprintf(p + n, room - (size_t)n,
-		             PROG ": skipped truncated frame (%u bytes)\n",
-		             h->caplen);
+	if (lrc == TCPLAB_ETRUNC ||
+	    (lrc == 0 && lf->proto == LINK_P_IPV4 && ncap == 0))
+		/* tcpdump's marker for a header cut short: " [|ether]". */
+		m = snprintf(p + n, room - (size_t)n, "%s [|%s]\n", lf->prefix,
+		             lrc == TCPLAB_ETRUNC ? lf->trunc : "ip");
 	else if (lf->proto == LINK_P_OTHER && lf->ethertype != 0)
 		m = snprintf(p + n, room - (size_t)n,
 		             PROG ": skipped non-IP frame, ethertype 0x%04x "
@@ -333,7 +335,7 @@ static int format_packet(struct explain *e, const struct pcap_pkthdr *h,
 
 	lrc = link_decode_named(e->linktype, bytes, h->caplen, ifname_lookup,
 	                        &e->ifc, &lf);
-	if (lrc == 0 && lf.proto == LINK_P_IPV4) {
+	if (lrc == 0 && lf.proto == LINK_P_IPV4 && h->caplen > lf.offset) {
 		pkt.ts_sec = h->ts.tv_sec;
 		pkt.ts_usec = (uint32_t)h->ts.tv_usec;
 		pkt.ip = bytes + lf.offset;
@@ -348,6 +350,30 @@ static int format_packet(struct explain *e, const struct pcap_pkthdr *h,
 	return print_other(e, h, bytes, lrc, &lf);
 }
 
+/*
+ * tcpdump refuses a record whose lengths make no sense, without a
+ * timestamp: "[Invalid header: caplen==0, len==0]". Returns the length
+ * written, or 0 when the header is sound.
+ */
+static int invalid_header(const struct pcap_pkthdr *h, char *p, size_t room)
+{
+	int n;
+
+	if (h->caplen == 0 && h->len == 0)
+		n = snprintf(p, room, "[Invalid header: caplen==0, len==0]\n");
+	else if (h->caplen == 0)
+		n = snprintf(p, room, "[Invalid header: caplen==0]\n");
+	else if (h->len == 0)
+		n = snprintf(p, room, "[Invalid header: len==0]\n");
+	else if (h->len < h->caplen)
+		n = snprintf(p, room,
+		             "[Invalid header: len(%u) < caplen(%u)]\n", h->len,
+		             h->caplen);
+	else
+		return 0;
+	return n > 0 && (size_t)n < room ? n : 0;
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
                       const u_char *bytes)
 {
@@ -356,6 +382,11 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 
 	if (OUT_CAP - e->used < OUT_ROOM)
 		flush_out(e);
+	n = invalid_header(h, e->out + e->used, OUT_CAP - e->used);
+	if (n > 0) {
+		e->used += (size_t)n;
+		return;
+	}
 	n = format_packet(e, h, bytes);
 	if (n == TCPLAB_ENOSPC && e->used > 0) {
 		/* A packet bigger than the usual room: retry in an empty
