@@ -363,12 +363,16 @@ static bool can_send_data(const struct conn *c)
 	}
 }
 
-/* Bytes of the send buffer never sent; valid while our FIN is unsent. */
+/* Bytes of the send buffer never sent. */
 static size_t unsent_len(const struct conn *c)
 {
-	/* The buffer starts at snd_buf_seq; up to snd_nxt it has been sent. */
-	size_t sent = (size_t)seq_diff(c->snd_nxt, c->snd_buf_seq);
+	size_t sent;
 
+	/* Our FIN goes after the last byte: nothing is left behind it. */
+	if (c->fin_sent)
+		return 0;
+	/* The buffer starts at snd_buf_seq; up to snd_nxt it has been sent. */
+	sent = (size_t)seq_diff(c->snd_nxt, c->snd_buf_seq);
 	return c->snd_buf_len - sent;
 }
 
@@ -1155,6 +1159,9 @@ static const struct seg *syn_rcvd_syn_again(struct conn *c,
 	trimmed->flags &= (uint16_t)~TH_SYN;
 	/* Past the SYN's one sequence number, the segment starts at irs+1. */
 	trimmed->seq = seq_add(in->seq, 1);
+	/* A SYN's window is not scaled, but the rest of the path will scale
+	 * it: shift it down first (rounding down is the safe side). */
+	trimmed->win = (uint16_t)(in->win >> c->snd_wscale);
 	return trimmed;
 }
 
