@@ -436,6 +436,9 @@ static void output(struct conn *c, uint64_t now, struct conn_out *out)
 	if (!can_send_data(c))
 		return;
 	while ((unsent = unsent_len(c)) > 0) {
+		/* A full out is no loss: conn_next_timer() says "now". */
+		if (out->nseg >= CONN_OUT_SEGS)
+			return;
 		n = unsent < c->snd_mss ? unsent : c->snd_mss;
 		if (n > usable_window(c))
 			n = usable_window(c);

@@ -1034,6 +1034,26 @@ START_TEST(test_established_send_retries_exhausted)
 }
 END_TEST
 
+START_TEST(test_established_send_more_than_out_holds)
+{
+	struct conn c;
+	struct conn_out o;
+	static uint8_t big[2000];
+
+	conn_established_fixture(&c);
+	c.snd_mss = 100;
+	conn_send(&c, big, sizeof big, T0 + 2 * MS, &o);
+	/* 20 segments of 100 bytes; out holds 16. The rest is due now. */
+	ck_assert_uint_eq(o.nseg, CONN_OUT_SEGS);
+	ck_assert_uint_eq(o.seg_lost, 0);
+	ck_assert_uint_eq(conn_next_timer(&c), 0);
+	conn_timer(&c, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 20 - CONN_OUT_SEGS);
+	expect_seg(&o, 3, TH_PSH | TH_ACK, L(1 + 1900), R(1));
+	ck_assert_uint_eq(conn_next_timer(&c), T0 + 202 * MS);
+}
+END_TEST
+
 START_TEST(test_established_send_buffer_bounded)
 {
 	struct conn c;
@@ -1643,6 +1663,168 @@ START_TEST(test_time_wait_syn_challenge_ack)
 }
 END_TEST
 
+/* ---- More ESTABLISHED cases. ---- */
+
+START_TEST(test_established_synack_again_reack)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg sa = peer_synack();
+
+	conn_active_established_fixture(&c);
+	/* Our third ACK was lost: the peer's SYN-ACK comes again. */
+	sa.ts_val = PEER_TS;
+	conn_input(&c, &sa, T0 + SEC, &o);
+	expect_just_ack(&o, L(1), R(1));
+	ck_assert_int_eq(c.state, TCP_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(test_established_peer_fin_first_active)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg fin = pseg(TH_FIN | TH_ACK, R(1), L(1));
+	struct seg ack = pseg(TH_ACK, R(2), L(2));
+
+	conn_active_established_fixture(&c);
+	/* The server closes first: the client takes the passive path. */
+	conn_input(&c, &fin, T0 + 2 * MS, &o);
+	expect_state_change(&o, TCP_ESTABLISHED, TCP_CLOSE_WAIT);
+	conn_close(&c, T0 + 3 * MS, &o);
+	expect_seg(&o, 0, TH_FIN | TH_ACK, L(1), R(2));
+	conn_input(&c, &ack, T0 + 4 * MS, &o);
+	expect_state_change(&o, TCP_LAST_ACK, TCP_CLOSED);
+}
+END_TEST
+
+START_TEST(test_close_wait_rst)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg fin = pseg(TH_FIN | TH_ACK, R(1), L(1));
+	struct seg rst = pseg(TH_RST, R(2), 0);
+
+	conn_established_fixture(&c);
+	conn_input(&c, &fin, T0 + 2 * MS, &o);
+	conn_input(&c, &rst, T0 + 3 * MS, &o);
+	expect_state_change(&o, TCP_CLOSE_WAIT, TCP_CLOSED);
+	expect_ev(&o, CONN_EV_RESET, "connection reset by peer");
+}
+END_TEST
+
+START_TEST(test_closing_rst)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg fin = pseg(TH_FIN | TH_ACK, R(1), L(1));
+	struct seg rst = pseg(TH_RST, R(2), 0);
+
+	conn_fin_wait_1_fixture(&c);
+	conn_input(&c, &fin, T0 + 3 * MS, &o);
+	conn_input(&c, &rst, T0 + 4 * MS, &o);
+	expect_state_change(&o, TCP_CLOSING, TCP_CLOSED);
+}
+END_TEST
+
+/* RFC 9293: a segment older than the last window update (SEG.SEQ <
+ * SND.WL1) does not change SND.WND, even when it brings new bytes. */
+START_TEST(test_established_window_update_old_ignored)
+{
+	static const char twenty[] = "0123456789abcdefghij";
+	struct conn c;
+	struct conn_out o;
+	struct seg d1 = pseg_data(TH_ACK, R(1), L(1), twenty, 10);
+	struct seg d2 = pseg_data(TH_ACK, R(11), L(1), twenty + 10, 8);
+	struct seg again = pseg_data(TH_ACK, R(1), L(1), twenty, 20);
+
+	conn_established_fixture(&c);
+	d1.win = d2.win = 300;
+	conn_input(&c, &d1, T0 + 2 * MS, &o);
+	conn_input(&c, &d2, T0 + 3 * MS, &o);
+	ck_assert_uint_eq(c.snd_wnd, 300u << 7);
+	ck_assert_uint_eq(c.snd_wl1, R(11));
+	/* A repacketized retransmission from R(1) with an old window: its
+	 * last 2 bytes are new, its window is not. */
+	again.win = 7;
+	conn_input(&c, &again, T0 + 4 * MS, &o);
+	ck_assert_uint_eq(o.data_len, 2);
+	ck_assert_uint_eq(c.rcv_nxt, R(21));
+	ck_assert_uint_eq(c.snd_wnd, 300u << 7);
+}
+END_TEST
+
+START_TEST(test_established_rtt_timed_without_ts)
+{
+	struct conn c;
+	struct conn_out o;
+	struct conn_cfg cfg;
+	struct seg syn = pseg(TH_SYN, REMOTE_ISS, 0);
+	struct seg ack = pseg(TH_ACK, R(1), L(1));
+
+	test_cfg(&cfg);
+	cfg.use_ts = false;
+	conn_listen(&c, &cfg, LOCAL_ADDR, LOCAL_PORT);
+	seg_opt_mss(&syn, 1460);
+	conn_input(&c, &syn, T0, &o);
+	ck_assert(!c.ts_ok);
+	ck_assert_uint_eq(c.snd_mss, 1460);
+	/* The SYN-ACK was timed: 300 ms. RTO = 300 + 4 * 150 = 900 ms. */
+	conn_input(&c, &ack, T0 + 300 * MS, &o);
+	ck_assert_uint_eq(c.srtt_us, 300 * MS);
+	ck_assert_uint_eq(c.rttvar_us, 150 * MS);
+	ck_assert_uint_eq(c.rto_us, 900 * MS);
+	/* RFC 6298 2.3 with R' = 100 ms: RTTVAR = 3/4 150 + 1/4 200 =
+	 * 162.5 ms, SRTT = 7/8 300 + 1/8 100 = 275 ms. */
+	conn_send(&c, (const uint8_t *)request, REQ_LEN, T0 + SEC, &o);
+	ack.ack = L(19);
+	conn_input(&c, &ack, T0 + SEC + 100 * MS, &o);
+	ck_assert_uint_eq(c.rttvar_us, 162500);
+	ck_assert_uint_eq(c.srtt_us, 275 * MS);
+	ck_assert_uint_eq(c.rto_us, 275 * MS + 4 * 162500);
+}
+END_TEST
+
+START_TEST(test_listen_syn_no_sackok)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg syn = pseg(TH_SYN, REMOTE_ISS, 0);
+	struct seg w;
+
+	seg_opt_mss(&syn, 1460);
+	seg_opt_nop(&syn);
+	seg_opt_nop(&syn);
+	seg_opt_ts(&syn, PEER_TS, 0);
+	seg_opt_nop(&syn);
+	seg_opt_wscale(&syn, 9);
+	conn_listen_fixture(&c);
+	conn_input(&c, &syn, T0, &o);
+	ck_assert(!c.sack_ok && c.ts_ok && c.wscale_ok);
+	ck_assert_uint_eq(c.snd_wscale, 9);
+	/* Linux puts two NOPs where sackOK would have gone. */
+	seg_init(&w);
+	seg_opt_mss(&w, 1460);
+	seg_opt_nop(&w);
+	seg_opt_nop(&w);
+	seg_opt_ts(&w, TS0, PEER_TS);
+	seg_opt_nop(&w);
+	seg_opt_wscale(&w, 7);
+	EXPECT_BYTES(o.seg[0].opt_raw, o.seg[0].opt_len, w.opt_raw, w.opt_len);
+}
+END_TEST
+
+START_TEST(test_input_null_einval)
+{
+	struct conn c;
+	struct conn_out o;
+
+	conn_listen_fixture(&c);
+	ck_assert_int_eq(conn_input(&c, NULL, T0, &o), TCPLAB_EINVAL);
+	ck_assert_int_eq(conn_listen(NULL, NULL, 0, 0), TCPLAB_EINVAL);
+}
+END_TEST
+
 /* ---- The reference exchange, both sides. ---- */
 
 /* Segment k of o encodes to exactly the article's segment i. */
@@ -1808,6 +1990,7 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_established_send_timeout_retransmitted);
 	TESTLIB_ADD(est, test_established_send_retries_exhausted);
 	TESTLIB_ADD(est, test_established_send_buffer_bounded);
+	TESTLIB_ADD(est, test_established_send_more_than_out_holds);
 	TESTLIB_ADD(est, test_established_abort_rst);
 	TESTLIB_ADD(est, test_closed_segment_rst);
 
@@ -1844,6 +2027,15 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(aclose, test_time_wait_length_configurable);
 	TESTLIB_ADD(aclose, test_time_wait_rst);
 	TESTLIB_ADD(aclose, test_time_wait_syn_challenge_ack);
+
+	TESTLIB_ADD(est, test_established_synack_again_reack);
+	TESTLIB_ADD(est, test_established_window_update_old_ignored);
+	TESTLIB_ADD(est, test_established_rtt_timed_without_ts);
+	TESTLIB_ADD(listen, test_listen_syn_no_sackok);
+	TESTLIB_ADD(listen, test_input_null_einval);
+	TESTLIB_ADD(pclose, test_close_wait_rst);
+	TESTLIB_ADD(aclose, test_established_peer_fin_first_active);
+	TESTLIB_ADD(aclose, test_closing_rst);
 
 	TESTLIB_ADD(article, test_article_exchange_both_sides);
 
