@@ -236,23 +236,33 @@ static void ts_fill_cache(struct tcpdump_ctx *ctx, int64_t sec)
 }
 
 /* A time difference as tcpdump's -ttt and -ttttt show it: a sign (a
- * space when it is not negative), then hours:minutes:seconds.micro. */
+ * space when it is not negative), then hours:minutes:seconds.micro of the
+ * difference's magnitude. tcpdump formats that magnitude as a time of day,
+ * so hours wrap at 24, and like every time it prints, it refuses one whose
+ * seconds have bit 31 set. */
 static void ts_delta(struct outbuf *ob, int64_t sec, uint32_t usec,
                      int64_t rsec, uint32_t rusec)
 {
-	int64_t d = (sec - rsec) * 1000000 + (int64_t)usec - (int64_t)rusec;
-	uint64_t a;
+	bool neg = sec < rsec || (sec == rsec && usec < rusec);
+	int64_t dsec = neg ? rsec - sec : sec - rsec;
+	int64_t dusec = neg ? (int64_t)rusec - usec : (int64_t)usec - rusec;
 
-	ob_char(ob, d < 0 ? '-' : ' ');
-	a = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
-	/* tcpdump formats the difference as a time of day: hours wrap at 24. */
-	ob_u32_pad(ob, (uint32_t)(a / 3600000000u % 24), 2);
+	if (dusec < 0) {
+		dsec--;
+		dusec += 1000000;
+	}
+	ob_char(ob, neg ? '-' : ' ');
+	if ((uint32_t)dsec & 0x80000000u) {
+		ob_lit(ob, "[Error converting time] ");
+		return;
+	}
+	ob_u32_pad(ob, (uint32_t)(dsec / 3600 % 24), 2);
 	ob_char(ob, ':');
-	ob_u32_pad(ob, (uint32_t)(a / 60000000u % 60), 2);
+	ob_u32_pad(ob, (uint32_t)(dsec / 60 % 60), 2);
 	ob_char(ob, ':');
-	ob_u32_pad(ob, (uint32_t)(a / 1000000u % 60), 2);
+	ob_u32_pad(ob, (uint32_t)(dsec % 60), 2);
 	ob_char(ob, '.');
-	ob_u32_pad(ob, (uint32_t)(a % 1000000u), 6);
+	ob_u32_pad(ob, (uint32_t)dusec, 6);
 	ob_char(ob, ' ');
 }
 
@@ -277,10 +287,11 @@ static void ts_delta_ref(const struct tcpdump_ctx *ctx, struct outbuf *ob,
 static void ts_put(struct tcpdump_ctx *ctx, struct outbuf *ob, int64_t sec,
                    uint32_t usec)
 {
-	/* tcpdump 4.99.3 refuses to format a time before 1970 (libpcap reads
-	 * a pcap file's seconds as signed 32-bit numbers). */
-	if (sec < 0 && ctx->flags.t != 1 && ctx->flags.t != 3 &&
-	    ctx->flags.t != 5) {
+	/* tcpdump 4.99.3 refuses to format seconds whose bit 31 is set: a
+	 * time before 1970 (libpcap reads a pcap file's seconds as signed
+	 * 32-bit numbers) or after January 2038. */
+	if (((uint32_t)sec & 0x80000000u) && ctx->flags.t != 1 &&
+	    ctx->flags.t != 3 && ctx->flags.t != 5) {
 		ob_lit(ob, "[Error converting time] ");
 		return;
 	}
@@ -1303,7 +1314,8 @@ static void ipopt_route(struct pr *p, const uint8_t *o, uint32_t len)
 	}
 	for (i = 3; i + 4 <= len; i += 4) {
 		ob_char(&p->ob, ' ');
-		ob_ipv4(&p->ob, rd32(o + i));
+		/* tcpdump names these addresses too, unless -n. */
+		put_host(p, rd32(o + i));
 		if (ptr > i)
 			ob_char(&p->ob, ',');
 	}

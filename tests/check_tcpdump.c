@@ -744,6 +744,13 @@ START_TEST(test_ip_line_fields)
 }
 END_TEST
 
+/* A resolver that knows one name. */
+static const char *name_5678(void *arg, uint32_t addr)
+{
+	(void)arg;
+	return addr == 0x05060708u ? "beta.example" : NULL;
+}
+
 START_TEST(test_ip_options)
 {
 	static const uint8_t rr[] = {7, 11, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0};
@@ -760,6 +767,17 @@ START_TEST(test_ip_options)
 	           "TCP (6), length 52, options (RR 1.2.3.4, 5.6.7.8,EOL))\n"
 	           "    10.9.0.1.40000 > 10.9.0.2.8080: Flags [.], cksum "
 	           "0xdf8b (correct), ack 0, win 65535, length 0\n");
+	/* Without -n the recorded addresses are named too (checked with
+	 * tcpdump -v in a namespace whose hosts file names 5.6.7.8). */
+	ctx.flags.n = 0;
+	ctx.res.host = name_5678;
+	expect_seg(
+	        &ctx, &s, 0,
+	        "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto "
+	        "TCP (6), length 52, options (RR 1.2.3.4, beta.example,EOL))\n"
+	        "    10.9.0.1.40000 > 10.9.0.2.8080: Flags [.], cksum "
+	        "0xdf8b (correct), ack 1, win 65535, length 0\n");
+	ctx.flags.n = 1;
 	memcpy(s.ip_opt, ra, sizeof ra);
 	s.ip_opt_len = sizeof ra;
 	expect_seg(&ctx, &s, 0,
@@ -824,6 +842,7 @@ START_TEST(test_time_formats)
 
 	ctx_open(&ctx, 2, 0, false, 2, NULL);
 	expect_at(&ctx, T0, 42, "1700000000.000042 " TAIL);
+	expect_at(&ctx, 2147483648LL, 0, "[Error converting time] " TAIL);
 	tcpdump_ctx_free(&ctx);
 }
 END_TEST
@@ -846,6 +865,14 @@ START_TEST(test_time_deltas)
 	expect_at(&ctx, T0 + 1, 0, " 00:00:00.500000 " TAIL);
 	expect_at(&ctx, T0 + 3600, 0, " 00:59:59.500000 " TAIL);
 	expect_at(&ctx, T0 - 1, 0, "-00:00:01.500000 " TAIL);
+	tcpdump_ctx_free(&ctx);
+
+	/* A difference whose seconds have bit 31 set is refused after the
+	 * sign, as tcpdump 4.99.3 refuses it (checked on times.pcap). */
+	ctx_open(&ctx, 2, 0, false, 3, NULL);
+	expect_at(&ctx, 2147483647, 999999, " 00:00:00.000000 " TAIL);
+	expect_at(&ctx, -1, 0, "-[Error converting time] " TAIL);
+	expect_at(&ctx, 0, 1, " 00:00:01.000001 " TAIL);
 	tcpdump_ctx_free(&ctx);
 }
 END_TEST
