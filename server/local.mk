@@ -1,0 +1,3 @@
+# Rules for server/, included by the top Makefile.am (non-recursive: paths
+# are relative to the top). Add to bin_PROGRAMS, check_PROGRAMS, TESTS,
+# dist_man_MANS and EXTRA_DIST with +=.
