@@ -1,0 +1,2 @@
+# Rules for explain/ and the annotations it prints, included by the top
+# Makefile.am. Add with +=.
