@@ -1,0 +1,28 @@
+/*
+ * guard.h: the port guard. Keeps Linux's own TCP from answering segments
+ * meant for a user-space endpoint, without a firewall rule.
+ *
+ * A TCP socket bound to the endpoint's address and port, listening, with a
+ * classic BPF socket filter that accepts nothing (one "ret #0"), makes the
+ * kernel discard every segment for that port before it would answer with a
+ * RST: tcp_v4_rcv() runs the socket filter before the listener's own
+ * processing. libpcap still sees the segments, since capture happens at the
+ * device. The guard also reserves the port, and it vanishes with the
+ * process, so a crash leaves nothing behind.
+ */
+#ifndef TCPLAB_IO_GUARD_H
+#define TCPLAB_IO_GUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Opens the guard on addr:port (host byte order; addr 0 means any). Returns
+ * the socket, or -1 with err filled; a port already in use is named, e.g.
+ * "port 8080 on 192.168.101.5 is in use".
+ */
+int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen);
+
+void guard_close(int fd);
+
+#endif
