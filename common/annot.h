@@ -1,0 +1,242 @@
+/*
+ * annot.h: explains a TCP exchange segment by segment, as a teacher would.
+ *
+ * The caller feeds segments one at a time, in the order they were seen,
+ * to annot_segment() (or annot_input(), which also takes what the caller
+ * knows about the direction and the checksum). Each call fills a struct
+ * annot_result with structured facts about that segment: which connection
+ * it belongs to, whether the client or the server sent it, its absolute
+ * and relative sequence and acknowledgment numbers and the arithmetic
+ * behind them, which earlier segment it acknowledges, the events it shows
+ * (retransmission, duplicate ACK, ...), and both sides' TCP states before
+ * and after it, named as in RFC 9293. The same result also carries the
+ * sentences a person reads. annot_format_text() and annot_format_json()
+ * write a result into a caller's buffer; at the end, annot_summary()
+ * describes each connection (how it closed, how many segments were sent
+ * again).
+ *
+ * The client is the side that sent the first SYN. When a capture starts
+ * mid-stream, the client is guessed from the ports (the side on the
+ * well-known or lower port is the server) and the result says so.
+ * Connections are told apart by their address and port pair; a new SYN
+ * on a pair whose connection has closed starts a new connection.
+ *
+ * States are those an observer can deduce: a segment is taken to change
+ * its sender's state when sent and its receiver's state when received,
+ * with nothing lost in between. A state the capture cannot prove (LISTEN
+ * before the first SYN, ESTABLISHED at the start of a mid-stream capture)
+ * is marked inferred.
+ *
+ * Pure: no I/O, no printing, no clock reads, no globals. The context grows
+ * its connection table with malloc(); annot_free() releases it.
+ */
+#ifndef TCPLAB_ANNOT_H
+#define TCPLAB_ANNOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/conn.h"
+#include "common/seg.h"
+
+/* The two ends of a connection; also indexes of the per-side arrays. */
+enum annot_side {
+	ANNOT_CLIENT = 0,
+	ANNOT_SERVER = 1,
+};
+
+/* Who sent a segment, as the caller knows it (annot_in.from). */
+enum annot_role {
+	ANNOT_ROLE_UNKNOWN = 0, /* let annot decide from SYNs and ports */
+	ANNOT_ROLE_CLIENT,      /* the sender is the client */
+	ANNOT_ROLE_SERVER,      /* the sender is the server */
+};
+
+/* What is known of the TCP checksum (annot_in.cksum). */
+enum annot_cksum {
+	ANNOT_CKSUM_COMPUTE =
+	        0,           /* compute it from the segment (needs payload) */
+	ANNOT_CKSUM_UNKNOWN, /* not known (text input without -v) */
+	ANNOT_CKSUM_OK,      /* tcpdump said "correct" */
+	ANNOT_CKSUM_BAD,     /* tcpdump said "incorrect -> 0x..." */
+};
+
+/* Events a segment shows (annot_result.events, a bit set). */
+#define ANNOT_EV_RETRANSMISSION 0x0001 /* its data or SYN/FIN was seen before  \
+	                                */
+#define ANNOT_EV_DUP_ACK      0x0002   /* same ACK again, data outstanding */
+#define ANNOT_EV_OUT_OF_ORDER 0x0004   /* fills a gap left earlier */
+#define ANNOT_EV_MISSING_BEFORE                                                \
+	0x0008 /* data before it, or data it acks, never seen */
+#define ANNOT_EV_ZERO_WINDOW   0x0010 /* the sender can take no more data */
+#define ANNOT_EV_WINDOW_UPDATE 0x0020 /* only the window changed */
+#define ANNOT_EV_KEEP_ALIVE    0x0040 /* one byte (or none) before snd.nxt */
+#define ANNOT_EV_RESET         0x0080 /* RST */
+#define ANNOT_EV_COUNT         8
+
+/* The JSON name of one event bit ("retransmission", ...), or NULL. */
+const char *annot_event_name(unsigned bit);
+
+/* How a connection ended (annot_summary.close). */
+enum annot_close {
+	ANNOT_CLOSE_INCOMPLETE = 0, /* no full close seen (yet) */
+	ANNOT_CLOSE_THREE,        /* client FIN; server's FIN carries the ACK */
+	ANNOT_CLOSE_FOUR,         /* client FIN, ACK, server FIN, ACK */
+	ANNOT_CLOSE_SERVER_FIRST, /* the server sent the first FIN */
+	ANNOT_CLOSE_SIMULTANEOUS, /* each FIN sent before the other arrived */
+	ANNOT_CLOSE_RESET,        /* ended by RST (annot_summary.reset_by) */
+};
+
+/* "three-segment", "four-segment", "server-first", ... as in the JSON. */
+const char *annot_close_name(enum annot_close c);
+
+/*
+ * One line of arithmetic: value = base + bytes [+ 1 (SYN)] [+ 1 (FIN)].
+ * Relative values count from the ISN of the side whose numbers they are.
+ */
+struct annot_eq {
+	bool valid;
+	uint32_t value, base; /* absolute */
+	uint32_t rel_value, rel_base;
+	uint32_t bytes; /* data bytes between base and value */
+	uint8_t syn;    /* 1 when a SYN lies between base and value */
+	uint8_t fin;    /* 1 when a FIN lies between base and value */
+};
+
+#define ANNOT_NOTES_MAX 16
+#define ANNOT_NOTE_LEN  200
+
+/* Everything annot knows about one segment. */
+struct annot_result {
+	unsigned n;    /* 1-based number of the segment in the input */
+	unsigned conn; /* 1-based connection number */
+	bool conn_new; /* this segment opened the connection's entry */
+	enum annot_side from;
+	bool from_inferred; /* client and server guessed from the ports */
+	int64_t sec;
+	uint32_t usec;
+
+	/* The segment. */
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint16_t flags;        /* TH_* */
+	char flag_letters[12]; /* tcpdump's, e.g. "S.", "F.", "none" */
+	uint32_t seq, ack;     /* absolute */
+	uint32_t rel_seq, rel_ack;
+	bool rel_valid;   /* the ISNs are known or assumed as tcpdump does */
+	uint32_t len;     /* payload bytes */
+	uint32_t seq_end; /* seq + len + SYN + FIN */
+	uint16_t win;
+	int32_t win_bytes; /* the window in bytes after scaling; -1 unknown */
+	uint8_t win_shift; /* the shift applied to get win_bytes */
+
+	/* The arithmetic: how seq follows from the ISN and earlier data, and
+	 * how ack follows from what the other side sent. */
+	struct annot_eq eq_seq, eq_ack;
+	unsigned acks_seg; /* n of the latest segment this ACK covers, or 0 */
+	bool ack_new;      /* the ACK moved forward */
+
+	/* Next sequence number each side expects from the other (its
+	 * RCV.NXT as far as the capture shows), and whether it is known. */
+	uint32_t expect[2];
+	bool expect_valid[2];
+
+	unsigned events; /* ANNOT_EV_* */
+
+	/* States per side (ANNOT_CLIENT, ANNOT_SERVER). */
+	enum tcp_state before[2], after[2];
+	bool inferred[2]; /* the state after cannot be proved by the capture */
+
+	/* Checksum as known: ANNOT_CKSUM_OK, _BAD or _UNKNOWN. */
+	enum annot_cksum cksum;
+	uint16_t cksum_good; /* the correct value, when cksum is _BAD */
+
+	/* Sentences for a person, in order. */
+	char notes[ANNOT_NOTES_MAX][ANNOT_NOTE_LEN];
+	unsigned nnotes;
+};
+
+/* What one connection did, for the end of the output. */
+struct annot_summary {
+	unsigned conn;
+	uint32_t caddr, saddr; /* client and server addresses */
+	uint16_t cport, sport;
+	bool roles_inferred;
+	bool handshake; /* SYN, SYN-ACK and the ACK of the SYN-ACK were seen */
+	enum annot_close close;
+	enum annot_side reset_by; /* when close is ANNOT_CLOSE_RESET */
+	enum annot_side first_fin;
+	unsigned first_n, last_n; /* segment numbers */
+	unsigned segments, retransmissions, dup_acks, out_of_order, missing;
+	unsigned zero_windows, window_updates, keep_alives;
+	uint64_t bytes[2]; /* payload bytes sent by each side, first copies */
+	enum tcp_state state[2];
+};
+
+struct annot_conn; /* one connection's memory (annot.c) */
+
+/* The context: one per capture or per program run. */
+struct annot_ctx {
+	struct annot_conn *conns;
+	size_t nconns, cap;
+	unsigned nseg; /* segments seen */
+};
+
+/* Per-segment input for annot_input(). */
+struct annot_in {
+	const struct seg *s; /* decoded; payload may be NULL (text input) */
+	int64_t sec;
+	uint32_t usec;
+	enum annot_role from;
+	enum annot_cksum cksum;
+	uint16_t cksum_good; /* with ANNOT_CKSUM_BAD: tcpdump's "-> 0x..." */
+};
+
+/* Prepares an empty context. Returns 0. */
+int annot_init(struct annot_ctx *ctx);
+
+/* Releases the connection table; ctx can be initialised again. */
+void annot_free(struct annot_ctx *ctx);
+
+/*
+ * Explains the next segment. Returns 0, or TCPLAB_ENOMEM when the
+ * connection table cannot grow (r is then filled without a connection).
+ */
+int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
+                struct annot_result *r);
+
+/* annot_input() with the direction inferred and the checksum computed. */
+int annot_segment(struct annot_ctx *ctx, const struct seg *s, int64_t sec,
+                  uint32_t usec, struct annot_result *r);
+
+/*
+ * Writes r's notes as indented lines ("  | ..."), each ending in '\n'.
+ * Returns the length written, or TCPLAB_ENOSPC.
+ */
+int annot_format_text(const struct annot_result *r, char *buf, size_t cap);
+
+/*
+ * Writes r as one JSON object on one line, ending in '\n' (the schema is
+ * in tcplab-explain(1)). Returns the length written, or TCPLAB_ENOSPC.
+ */
+int annot_format_json(const struct annot_result *r, char *buf, size_t cap);
+
+/* The number of connections seen so far. */
+unsigned annot_conn_count(const struct annot_ctx *ctx);
+
+/*
+ * Fills out for connection conn (1-based). Returns 0, or TCPLAB_EINVAL
+ * when there is no such connection.
+ */
+int annot_summary(const struct annot_ctx *ctx, unsigned conn,
+                  struct annot_summary *out);
+
+/* The summary as a few sentences, or as one JSON line. Return the length
+ * written, or TCPLAB_ENOSPC. */
+int annot_format_summary_text(const struct annot_summary *sm, char *buf,
+                              size_t cap);
+int annot_format_summary_json(const struct annot_summary *sm, char *buf,
+                              size_t cap);
+
+#endif
