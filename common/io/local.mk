@@ -1,3 +1,25 @@
 # Rules for common/io/, included by the top Makefile.am (non-recursive: paths
 # are relative to the top). Add to bin_PROGRAMS, check_PROGRAMS, TESTS,
 # dist_man_MANS and EXTRA_DIST with +=.
+
+# The system adapters: capture (libpcap), injection (libnet), the port
+# guard and the privilege drop. Programs that link them add $(PCAP_LIBS)
+# and $(LIBNET_LIBS).
+common_io_libtcplabio_a_SOURCES += \
+	common/io/capture.c common/io/capture.h \
+	common/io/inject.c common/io/inject.h \
+	common/io/guard.c common/io/guard.h \
+	common/io/privdrop.c common/io/privdrop.h
+# libnet.h compiles without libnet-config's -D_BSD_SOURCE, which glibc
+# deprecates with a warning, so LIBNET_CFLAGS is left out.
+common_io_libtcplabio_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+
+# iotool drives the adapters for tests/io.sh (root, in namespaces).
+check_PROGRAMS += tests/iotool
+tests_iotool_SOURCES = tests/iotool.c tests/article.c tests/article.h
+tests_iotool_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+tests_iotool_LDADD = common/io/libtcplabio.a common/libtcplab.a \
+	$(PCAP_LIBS) $(LIBNET_LIBS)
+
+TESTS += tests/io.sh
+EXTRA_DIST += tests/io.sh
