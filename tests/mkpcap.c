@@ -1084,16 +1084,25 @@ static void kind_link(struct gen *g, int argc, char **argv)
 	}
 }
 
-/* Starts connection number n of the mix toward one of three servers. */
-static void mix_new(struct gen *g, struct conn *k, uint32_t n)
+/*
+ * Starts connection number n of the mix, from one of hosts clients, toward
+ * one of three servers. The clients' first octets vary as on the Internet:
+ * tcpdump hashes IPv4 addresses by their first 12 bits in memory, so a
+ * capture of one /16 would put every client in one hash chain and measure
+ * that chain rather than the printing.
+ */
+static void mix_new(struct gen *g, struct conn *k, uint32_t n, uint32_t hosts)
 {
 	static const uint16_t ports[] = {80, 8080, 443};
+	uint32_t h = n % hosts;
 	int srv = n % 3;
 	unsigned body = 20 + rnd(g) % 300;
 
-	conn_init(k, IP4(10, 0, (n >> 8) & 0xff, 1 + n % 250),
-	          32768 + (n * 7919) % 28000, IP4(10, 1, 0, 1 + srv),
-	          ports[srv], rnd(g) * 97u, rnd(g) * 131u);
+	conn_init(
+	        k,
+	        IP4(1 + (h * 37) % 223, h & 0xff, (h >> 8) & 0xff, 1 + h % 250),
+	        32768 + (n * 7919) % 28000, IP4(10, 1, 0, 1 + srv), ports[srv],
+	        rnd(g) * 97u, rnd(g) * 131u);
 	k->c.ts = rnd(g);
 	k->s.ts = rnd(g);
 	snprintf(k->req, sizeof k->req,
@@ -1155,22 +1164,28 @@ static void mix_step(struct gen *g, struct conn *k)
 	}
 }
 
-/* The benchmark capture: N segments of many interleaved connections. */
+/* The benchmark capture: "mix N [HOSTS]", N segments of many interleaved
+ * connections from HOSTS clients (1000 by default). */
 static void kind_mix(struct gen *g, int argc, char **argv)
 {
 	enum { ACTIVE = 64 };
 	static struct conn k[ACTIVE];
 	unsigned long total = argc > 0 ? strtoul(argv[0], NULL, 10) : 1000;
+	unsigned long hosts = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000;
 	uint32_t next = 0;
 
+	if (hosts == 0 || hosts > 1000000) {
+		g->err = "HOSTS must be between 1 and 1000000";
+		return;
+	}
 	for (int i = 0; i < ACTIVE; i++)
-		mix_new(g, &k[i], next++);
+		mix_new(g, &k[i], next++, hosts);
 	for (unsigned long done = 0; done < total && !g->err; done++) {
 		struct conn *c = &k[rnd(g) % ACTIVE];
 
 		mix_step(g, c);
 		if (c->step == 10)
-			mix_new(g, c, next++);
+			mix_new(g, c, next++, hosts);
 	}
 }
 
