@@ -147,7 +147,7 @@ static void put_ip_verbose(struct out *o, const uint8_t *ip, const char *proto)
 	put(o, ")\n    ");
 }
 
-/* "10.0.0.1.40000 > 10.0.0.2.4444: [udp sum ok] UDP, length 6". */
+/* "192.0.2.1.40000 > 192.0.2.2.4444: [udp sum ok] UDP, length 6". */
 static int udp_body(struct out *o, const struct tcpdump_flags *f,
                     const struct other_names *nm, const uint8_t *ip,
                     const uint8_t *udp, size_t plen)
@@ -192,7 +192,7 @@ static int udp_body(struct out *o, const struct tcpdump_flags *f,
 	return 0;
 }
 
-/* "10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 2, length 64". */
+/* "192.0.2.1 > 192.0.2.2: ICMP echo request, id 1, seq 2, length 64". */
 static int icmp_body(struct out *o, const struct tcpdump_flags *f,
                      const struct other_names *nm, const uint8_t *ip,
                      const uint8_t *icmp, size_t plen)
