@@ -26,7 +26,7 @@ void names_resolver(struct names *nm, struct tcpdump_resolver *res);
 /*
  * Direct lookups, for what the printer does not print itself: the name of
  * an IPv4 address (in host byte order like struct seg's saddr: 192.0.2.1
- * is 0x0a630001) and of a TCP or
+ * is 0xc0000201) and of a TCP or
  * UDP port, or NULL when the files hold none.
  */
 const char *names_host(const struct names *nm, uint32_t addr);
