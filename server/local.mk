@@ -1,3 +1,13 @@
 # Rules for server/, included by the top Makefile.am (non-recursive: paths
 # are relative to the top). Add to bin_PROGRAMS, check_PROGRAMS, TESTS,
 # dist_man_MANS and EXTRA_DIST with +=.
+
+# The HTTP side of the server is pure and lives in the core.
+common_libtcplab_a_SOURCES += common/httpd.c common/httpd.h
+
+check_PROGRAMS += tests/check_httpd
+TESTS += tests/check_httpd
+tests_check_httpd_SOURCES = tests/check_httpd.c tests/testlib.h \
+	tests/article.c tests/article.h
+tests_check_httpd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_httpd_LDADD = $(CHECK_LD)
