@@ -1,2 +1,12 @@
 # Rules for explain/ and the annotations it prints, included by the top
 # Makefile.am. Add with +=.
+
+# The annotations, the ladder diagram and the tcpdump-text reader: pure.
+common_libtcplab_a_SOURCES += common/annot.c common/annot.h
+
+check_PROGRAMS += tests/check_annot
+tests_check_annot_SOURCES = tests/check_annot.c tests/testlib.h \
+	tests/article.c tests/article.h
+tests_check_annot_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_annot_LDADD = $(CHECK_LD)
+TESTS += tests/check_annot
