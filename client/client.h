@@ -1,0 +1,99 @@
+/*
+ * client.h: the state of one tcplab-client run, shared by main.c (options
+ * and setup) and run.c (the exchange loop and its output).
+ */
+#ifndef TCPLAB_CLIENT_CLIENT_H
+#define TCPLAB_CLIENT_CLIENT_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "client/peer.h"
+#include "client/teach.h"
+#include "common/conn.h"
+#include "common/httpc.h"
+#include "common/profile.h"
+#include "common/tcpdump.h"
+
+/* Exit statuses (DESIGN.md). */
+#define EXIT_OK    0
+#define EXIT_FAIL  1 /* the exchange failed: RST, timeout, bad response */
+#define EXIT_USAGE 2
+#define EXIT_ENV   3 /* privileges, interface, route, port in use */
+
+#define DROP_MAX 16
+
+struct client_opts {
+	const char *url;
+	const char *ifname; /* -i */
+	uint32_t saddr;     /* -s, host order; 0: routing decides */
+	int sport;          /* --sport, -1: the profile's or ephemeral */
+	bool isn_set;       /* --isn */
+	uint32_t isn;
+	const char *profile; /* --profile */
+	const char *outfile; /* -O */
+	const char *wfile;   /* -w */
+	const char *user;    /* --user: whom to drop privileges to */
+	struct httpc_req_opts req;
+	struct tcpdump_flags tf;
+	bool quiet, step, predict;
+	long time_wait_s; /* --time-wait, -1: 2MSL (60 s) */
+	int syn_retries;  /* --syn-retries, -1: the profile's (6) */
+	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
+	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
+};
+
+struct capture;
+struct capture_dump;
+struct injector;
+struct names;
+
+struct client {
+	struct client_opts o;
+	struct profile prof;
+	struct httpc_url url;
+	char req[8192];
+	size_t req_len;
+
+	/* The system: opened by main.c before privileges are dropped. */
+	char ifname[IF_NAMESIZE];
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	int guard;
+	struct capture *cap;
+	struct injector *inj;
+	struct capture_dump *dump;
+	struct names *names;
+	FILE *out; /* -O, or NULL for standard output */
+	FILE *in;  /* answers for --step and --predict */
+
+	/* The exchange. */
+	struct conn c;
+	struct conn_out co;
+	struct tcpdump_ctx td;
+	struct peer peer;
+	struct teach_side me, them;
+	unsigned nsent; /* segments the conn has produced */
+	unsigned nout;  /* outgoing segments, for --drop */
+	unsigned nin;   /* incoming segments, for --drop-in */
+	bool req_sent, closing, peer_fin, resp_error;
+	struct httpc_resp resp;
+	uint8_t *body;
+	size_t body_len, body_cap;
+	bool body_written;
+	enum tcp_state pending_from, pending_to; /* a state change to show */
+	bool pending;
+	bool pending_tw;     /* TIME-WAIT began: say how long it lasts */
+	const char *failure; /* why the exchange failed, NULL if it did not */
+	char failbuf[256];
+	unsigned right, asked; /* --predict score */
+	uint64_t t0;           /* the monotonic clock at the start, in us */
+	uint64_t fw2_since;    /* when FIN-WAIT-2 began */
+};
+
+/* Runs the exchange; returns the exit status. */
+int client_run(struct client *cl);
+
+#endif

@@ -1,0 +1,456 @@
+/*
+ * main.c: tcplab-client, a wget that performs its TCP by hand.
+ *
+ * It crafts every segment of an HTTP GET with libnet (raw IPv4), reads the
+ * server's with libpcap, and prints each as tcpdump does with both sides'
+ * states under it. This file reads the options, finds the route, opens
+ * the port guard, the capture, the injector and the files, drops root,
+ * and hands over to run.c. Only this file exits.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "client/route.h"
+#include "common/io/capture.h"
+#include "common/io/guard.h"
+#include "common/io/inject.h"
+#include "common/io/names.h"
+#include "common/io/privdrop.h"
+#include "common/err.h"
+#include "common/link.h"
+#include "config.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+	        "usage: tcplab-client [options] URL\n"
+	        "Fetches http://HOST[:PORT]/PATH with a TCP handshake, request "
+	        "and close\ncrafted by hand, printing each segment as tcpdump "
+	        "does.\n\n"
+	        "  -i, --interface IFACE  send and capture on IFACE\n"
+	        "  -s, --source ADDR      use source address ADDR\n"
+	        "      --sport PORT       source port (default: ephemeral, or "
+	        "the profile's)\n"
+	        "      --isn N            initial sequence number (default: "
+	        "random)\n"
+	        "      --profile NAME     live (default) or seed (the "
+	        "article's fields)\n"
+	        "  -O, --output FILE      write the body to FILE, not to "
+	        "standard output\n"
+	        "  -U, --user-agent UA    the User-Agent header\n"
+	        "  -H, --header 'N: V'    add or replace a request header\n"
+	        "  -w FILE                write the segments to a pcap file\n"
+	        "  -n, -nn, -S, -v, -vv, -t, -tt, -ttt, -tttt, -ttttt\n"
+	        "                         tcpdump's flags (default -vv -nn)\n"
+	        "  -q, --quiet            print only the body and errors\n"
+	        "      --step             show each segment and its arithmetic "
+	        "before it is\n"
+	        "                         sent; Enter sends, q aborts with a "
+	        "RST\n"
+	        "      --predict          ask for each segment's relative seq "
+	        "and ack first\n"
+	        "      --drop N           do not send the Nth outgoing segment "
+	        "(repeatable)\n"
+	        "      --drop-in N        ignore the Nth incoming segment "
+	        "(repeatable)\n"
+	        "      --time-wait SECS   stay in TIME-WAIT SECS seconds "
+	        "(default 2MSL, 60)\n"
+	        "      --syn-retries N    SYN retransmissions before giving "
+	        "up (default 6)\n"
+	        "      --user USER        drop root privileges to USER "
+	        "(default $SUDO_USER\n"
+	        "                         or nobody)\n"
+	        "  -h, --help             print this help and exit\n"
+	        "      --version          print the version and exit\n\n"
+	        "Exit status: 0 the exchange completed, 1 it failed (RST, "
+	        "timeout, bad\nresponse), 2 usage, 3 environment (privileges, "
+	        "interface, route, port).\n");
+}
+
+enum {
+	OPT_SPORT = 256,
+	OPT_ISN,
+	OPT_PROFILE,
+	OPT_STEP,
+	OPT_PREDICT,
+	OPT_DROP,
+	OPT_DROP_IN,
+	OPT_TIME_WAIT,
+	OPT_SYN_RETRIES,
+	OPT_USER,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+        {"interface", required_argument, NULL, 'i'},
+        {"source", required_argument, NULL, 's'},
+        {"sport", required_argument, NULL, OPT_SPORT},
+        {"isn", required_argument, NULL, OPT_ISN},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"output", required_argument, NULL, 'O'},
+        {"output-document", required_argument, NULL, 'O'},
+        {"user-agent", required_argument, NULL, 'U'},
+        {"header", required_argument, NULL, 'H'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"step", no_argument, NULL, OPT_STEP},
+        {"predict", no_argument, NULL, OPT_PREDICT},
+        {"drop", required_argument, NULL, OPT_DROP},
+        {"drop-in", required_argument, NULL, OPT_DROP_IN},
+        {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
+        {"syn-retries", required_argument, NULL, OPT_SYN_RETRIES},
+        {"user", required_argument, NULL, OPT_USER},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+};
+
+static void die(int status, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3), noreturn));
+
+static void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcplab-client: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (status == EXIT_USAGE)
+		fputs("Try 'tcplab-client --help'.\n", stderr);
+	exit(status);
+}
+
+/* A whole number in [lo, hi], or a usage error naming the option. */
+static unsigned long number(const char *opt, const char *s, unsigned long lo,
+                            unsigned long hi)
+{
+	char *end;
+	unsigned long v;
+
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || v < lo || v > hi)
+		die(EXIT_USAGE, "%s: %s is not a number from %lu to %lu", opt,
+		    s, lo, hi);
+	return v;
+}
+
+static void add_drop(unsigned *l, unsigned *n, const char *opt, const char *s)
+{
+	if (*n == DROP_MAX)
+		die(EXIT_USAGE, "%s: at most %d times", opt, DROP_MAX);
+	l[(*n)++] = (unsigned)number(opt, s, 1, 1000000);
+}
+
+static uint32_t parse_addr(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		die(EXIT_USAGE, "-s: %s is not an IPv4 address", s);
+	return ntohl(a.s_addr);
+}
+
+/*
+ * tcpdump's flags that come as letters: -n, -S, -v, -t. The defaults are
+ * -vv -nn; the first -v (or -n) given replaces that default.
+ */
+static void tcpdump_flag(struct client_opts *o, int c, bool *seen_v,
+                         bool *seen_n)
+{
+	switch (c) {
+	case 'n':
+		o->tf.n = *seen_n ? o->tf.n + 1 : 1;
+		*seen_n = true;
+		break;
+	case 'S':
+		o->tf.S = true;
+		break;
+	case 'v':
+		o->tf.v = *seen_v ? o->tf.v + 1 : 1;
+		*seen_v = true;
+		break;
+	case 't':
+		o->tf.t++;
+		break;
+	}
+}
+
+static void defaults(struct client_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->sport = -1;
+	o->profile = "live";
+	o->time_wait_s = -1;
+	o->syn_retries = -1;
+	o->tf.v = 2;
+	o->tf.n = 2;
+}
+
+static void parse_args(int argc, char **argv, struct client_opts *o)
+{
+	bool seen_v = false, seen_n = false;
+	int c;
+
+	defaults(o);
+	while ((c = getopt_long(argc, argv, "+i:s:O:U:H:w:qnSvth", longopts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->ifname = optarg;
+			break;
+		case 's':
+			o->saddr = parse_addr(optarg);
+			break;
+		case OPT_SPORT:
+			o->sport = (int)number("--sport", optarg, 1, 65535);
+			break;
+		case OPT_ISN:
+			o->isn_set = true;
+			o->isn = (uint32_t)number("--isn", optarg, 0,
+			                          UINT32_MAX);
+			break;
+		case OPT_PROFILE:
+			o->profile = optarg;
+			break;
+		case 'O':
+			o->outfile = optarg;
+			break;
+		case 'U':
+			o->req.user_agent = optarg;
+			break;
+		case 'H':
+			if (o->req.nheaders == HTTPC_HEADERS_MAX)
+				die(EXIT_USAGE, "-H: at most %d headers",
+				    HTTPC_HEADERS_MAX);
+			o->req.headers[o->req.nheaders++] = optarg;
+			break;
+		case 'w':
+			o->wfile = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'n':
+		case 'S':
+		case 'v':
+		case 't':
+			tcpdump_flag(o, c, &seen_v, &seen_n);
+			break;
+		case OPT_STEP:
+			o->step = true;
+			break;
+		case OPT_PREDICT:
+			o->predict = true;
+			break;
+		case OPT_DROP:
+			add_drop(o->drop, &o->ndrop, "--drop", optarg);
+			break;
+		case OPT_DROP_IN:
+			add_drop(o->drop_in, &o->ndrop_in, "--drop-in", optarg);
+			break;
+		case OPT_TIME_WAIT:
+			o->time_wait_s =
+			        (long)number("--time-wait", optarg, 0, 3600);
+			break;
+		case OPT_SYN_RETRIES:
+			o->syn_retries =
+			        (int)number("--syn-retries", optarg, 0, 20);
+			break;
+		case OPT_USER:
+			o->user = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case OPT_VERSION:
+			printf("tcplab-client %s\n", PACKAGE_VERSION);
+			exit(EXIT_OK);
+		default:
+			fputs("Try 'tcplab-client --help'.\n", stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 1)
+		die(EXIT_USAGE,
+		    optind == argc ? "no URL given" : "one URL only, please");
+	o->url = argv[optind];
+	if ((o->step || o->predict) && o->quiet)
+		die(EXIT_USAGE, "--quiet hides what --step and --predict show");
+}
+
+/* The server's address: a dotted quad, or a name from /etc/hosts or DNS. */
+static uint32_t resolve(const char *host)
+{
+	struct addrinfo hints = {0}, *ai;
+	struct in_addr a;
+	uint32_t r;
+
+	if (inet_pton(AF_INET, host, &a) == 1)
+		return ntohl(a.s_addr);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || ai == NULL)
+		die(EXIT_USAGE, "cannot resolve %s to an IPv4 address", host);
+	r = ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr);
+	freeaddrinfo(ai);
+	return r;
+}
+
+static void draw_random(void *p, size_t n)
+{
+	if (getrandom(p, n, 0) != (ssize_t)n)
+		die(EXIT_ENV, "no random numbers: getrandom failed");
+}
+
+/* The profile, with the random values a live run needs and --isn. */
+static void setup_profile(struct client *cl)
+{
+	struct profile_random r;
+
+	if (profile_get(cl->o.profile, &cl->prof) != 0)
+		die(EXIT_USAGE, "--profile: %s is not one of %s", cl->o.profile,
+		    profile_names());
+	draw_random(&r, sizeof r);
+	profile_randomize(&cl->prof.client, &r);
+	if (cl->o.isn_set) {
+		cl->prof.client.iss = cl->o.isn;
+		cl->prof.client.fixed_iss = true;
+	}
+}
+
+/* The port guard on the source port: a fixed one, or a free ephemeral
+ * one from Linux's range (32768-60999). */
+static void open_guard(struct client *cl)
+{
+	char err[256];
+	unsigned i;
+	int port = cl->o.sport >= 0 ? cl->o.sport : cl->prof.client.port;
+
+	if (port > 0) {
+		cl->sport = (uint16_t)port;
+		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
+		if (cl->guard < 0)
+			die(EXIT_ENV, "%s", err);
+		return;
+	}
+	for (i = 0; i < 64; i++) {
+		uint16_t p;
+		draw_random(&p, sizeof p);
+		cl->sport = (uint16_t)(32768 + p % (61000 - 32768));
+		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
+		if (cl->guard >= 0)
+			return;
+	}
+	die(EXIT_ENV, "no free source port: %s", err);
+}
+
+/* Everything that needs root, before root is given up. */
+static void open_system(struct client *cl)
+{
+	char err[256], filter[256], sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
+	struct in_addr a;
+
+	if (route_find(cl->daddr, cl->dport, cl->o.ifname, cl->o.saddr,
+	               cl->ifname, &cl->saddr, err, sizeof err) != 0)
+		die(EXIT_ENV, "%s", err);
+	open_guard(cl);
+	a.s_addr = htonl(cl->saddr);
+	inet_ntop(AF_INET, &a, sa, sizeof sa);
+	a.s_addr = htonl(cl->daddr);
+	inet_ntop(AF_INET, &a, da, sizeof da);
+	snprintf(filter, sizeof filter,
+	         "tcp and src host %s and src port %u and dst host %s and "
+	         "dst port %u",
+	         da, cl->dport, sa, cl->sport);
+	cl->cap = capture_open(cl->ifname, filter, err, sizeof err);
+	if (cl->cap == NULL)
+		die(EXIT_ENV, "%s", err);
+	cl->inj = inject_open_raw4(cl->ifname, err, sizeof err);
+	if (cl->inj == NULL)
+		die(EXIT_ENV, "%s", err);
+	if (cl->o.wfile != NULL) {
+		cl->dump = capture_dump_open(cl->o.wfile, LINK_RAW_DLT, err,
+		                             sizeof err);
+		if (cl->dump == NULL)
+			die(EXIT_ENV, "%s", err);
+	}
+	if (cl->o.outfile != NULL) {
+		cl->out = fopen(cl->o.outfile, "w");
+		if (cl->out == NULL)
+			die(EXIT_ENV, "-O %s: %m", cl->o.outfile);
+	}
+	cl->names = names_open();
+	if (cl->o.step || cl->o.predict)
+		cl->in = stdin;
+	if (privdrop(cl->o.user, err, sizeof err) != 0)
+		die(EXIT_ENV, "%s", err);
+}
+
+static void say_setup(const struct client *cl)
+{
+	char sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
+	struct in_addr a;
+
+	if (cl->o.quiet)
+		return;
+	a.s_addr = htonl(cl->saddr);
+	inet_ntop(AF_INET, &a, sa, sizeof sa);
+	a.s_addr = htonl(cl->daddr);
+	inet_ntop(AF_INET, &a, da, sizeof da);
+	printf("tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n", sa,
+	       cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
+	       cl->prof.client.iss);
+	if (cl->prof.id == PROFILE_SEED &&
+	    !profile_addrs_match(&cl->prof, cl->saddr, cl->daddr))
+		printf("tcplab-client: the seed profile's exchange had "
+		       "192.168.101.25 -> 192.168.101.5: with these addresses "
+		       "the addresses and checksums will differ from the "
+		       "article\n");
+}
+
+int main(int argc, char **argv)
+{
+	static struct client cl;
+	int n, status;
+
+	parse_args(argc, argv, &cl.o);
+	if (httpc_parse_url(cl.o.url, &cl.url) != 0)
+		die(EXIT_USAGE,
+		    "%s: not a URL of the form "
+		    "http://HOST[:PORT]/PATH",
+		    cl.o.url);
+	setup_profile(&cl);
+	if (cl.o.req.user_agent == NULL)
+		cl.o.req.user_agent = cl.prof.user_agent;
+	n = httpc_request(&cl.url, &cl.o.req, cl.req, sizeof cl.req);
+	if (n < 0)
+		die(EXIT_USAGE, n == TCPLAB_ENOSPC
+		                        ? "the request is too long"
+		                        : "-H: a header is \"Name: value\" "
+		                          "on one line");
+	cl.req_len = (size_t)n;
+	cl.daddr = resolve(cl.url.host);
+	cl.dport = cl.url.port;
+	open_system(&cl);
+	say_setup(&cl);
+	status = client_run(&cl);
+	if (cl.out != NULL && fclose(cl.out) != 0)
+		status = EXIT_ENV;
+	if (cl.dump != NULL)
+		capture_dump_close(cl.dump);
+	capture_close(cl.cap);
+	inject_close(cl.inj);
+	guard_close(cl.guard);
+	if (cl.names != NULL)
+		names_close(cl.names);
+	return status;
+}
