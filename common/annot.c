@@ -80,6 +80,7 @@ struct annot_conn {
 	bool merged; /* the second FIN carried the ACK of the first */
 	bool closed; /* both FINs acknowledged */
 	unsigned handshake_n, closed_n; /* the segments that completed them */
+	unsigned offload_n[2]; /* the first "incorrect" checksum per side */
 	unsigned first_n, last_n, segments;
 	unsigned retrans, dup_acks, ooo, missing, zero_win, win_upd, keep;
 	uint64_t bytes[2];
@@ -731,7 +732,7 @@ static void fill_basics(const struct annot_in *in, unsigned n,
 	}
 }
 
-static void write_notes(const struct annot_conn *c, struct annot_result *r,
+static void write_notes(struct annot_conn *c, struct annot_result *r,
                         const struct seg *s);
 
 int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
@@ -897,8 +898,8 @@ static void note_seq(const struct annot_conn *c, struct annot_result *r)
 	}
 	if (r->eq_seq.valid) {
 		eq_parts(&r->eq_seq, "its", parts, sizeof(parts));
-		note(r, "seq %u = 0%s sent before (absolute %u = ISN %u%s)",
-		     r->rel_seq, parts, r->seq, snd->isn, parts);
+		note(r, "seq %u = 0%s (absolute %u = ISN %u%s)", r->rel_seq,
+		     parts, r->seq, snd->isn, parts);
 	} else if (r->rel_valid) {
 		note(r,
 		     "seq %u (relative %u; the ISN was not captured, so "
@@ -1049,12 +1050,26 @@ static void note_events(struct annot_result *r)
 		     "reset: the %s aborts the connection at once, without "
 		     "the FIN exchange",
 		     me);
-	if (r->cksum == ANNOT_CKSUM_BAD)
+}
+
+/* The first incorrect checksum of a side gets the whole explanation. */
+static void note_cksum(struct annot_conn *c, struct annot_result *r)
+{
+	if (r->cksum != ANNOT_CKSUM_BAD)
+		return;
+	if (c->offload_n[r->from] != 0 && c->offload_n[r->from] != r->n) {
 		note(r,
-		     "checksum incorrect (should be 0x%04x): the capture was "
-		     "taken on the sending host, which leaves the checksum to "
-		     "the network card (checksum offload)",
-		     r->cksum_good);
+		     "checksum incorrect (should be 0x%04x): offload again, "
+		     "as in #%u",
+		     r->cksum_good, c->offload_n[r->from]);
+		return;
+	}
+	c->offload_n[r->from] = r->n;
+	note(r,
+	     "checksum incorrect (should be 0x%04x): the capture was taken "
+	     "on the sending host, which leaves the checksum to the network "
+	     "card (checksum offload); the wire carried the right one",
+	     r->cksum_good);
 }
 
 static void note_states(const struct annot_conn *c, struct annot_result *r)
@@ -1115,7 +1130,7 @@ static const char *close_sentence(enum annot_close k)
 	return "not closed";
 }
 
-static void write_notes(const struct annot_conn *c, struct annot_result *r,
+static void write_notes(struct annot_conn *c, struct annot_result *r,
                         const struct seg *s)
 {
 	note_flags(r);
@@ -1124,6 +1139,7 @@ static void write_notes(const struct annot_conn *c, struct annot_result *r,
 	note_options(c, r, s);
 	note_window(r);
 	note_events(r);
+	note_cksum(c, r);
 	note_states(c, r);
 	if (c->handshake_n == r->n)
 		note(r, "three-way handshake complete: both sides ESTABLISHED");

@@ -19,9 +19,12 @@
 
 #include "config.h"
 
+#include "common/annot.h"
 #include "common/err.h"
 #include "common/io/names.h"
 #include "common/link.h"
+#include "common/ladder.h"
+#include "common/seg.h"
 #include "common/tcpdump.h"
 #include "explain/other.h"
 
@@ -45,6 +48,12 @@ struct options {
 	const char *file;
 	char *filter; /* the expression, or NULL */
 	int plain;
+	int json;        /* --json: one JSON object per line, nothing else */
+	int ladder_only; /* --ladder: only the diagrams */
+	int ascii;       /* --ascii: no box drawing */
+	unsigned width;  /* --width: terminal columns for the ladder */
+	unsigned conn;   /* --conn: the connection for --svg (default 1) */
+	const char *svg; /* --svg FILE */
 };
 
 struct ifcache {
@@ -62,6 +71,11 @@ struct explain {
 	char *out;
 	size_t used;
 	int write_failed;
+	const struct options *o;
+	struct annot_ctx an;
+	struct annot_result ar;
+	struct ladder_row *rows; /* one per TCP segment, for the diagrams */
+	size_t nrows, rcap;
 };
 
 static void usage(FILE *f)
@@ -134,16 +148,34 @@ static int parse_count(const char *arg, long *count)
  */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PLAIN = 256, OPT_VERSION };
+	enum {
+		OPT_PLAIN = 256,
+		OPT_VERSION,
+		OPT_JSON,
+		OPT_LADDER,
+		OPT_ASCII,
+		OPT_SVG,
+		OPT_WIDTH,
+		OPT_CONN,
+	};
 	static const struct option longopts[] = {
 	        {"plain", no_argument, NULL, OPT_PLAIN},
+	        {"json", no_argument, NULL, OPT_JSON},
+	        {"ladder", no_argument, NULL, OPT_LADDER},
+	        {"ascii", no_argument, NULL, OPT_ASCII},
+	        {"svg", required_argument, NULL, OPT_SVG},
+	        {"width", required_argument, NULL, OPT_WIDTH},
+	        {"conn", required_argument, NULL, OPT_CONN},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
 	};
+	long num;
 	int c;
 
 	opterr = 0;
+	o->width = 100;
+	o->conn = 1;
 	while ((c = getopt_long(argc, argv, "+c:hnr:Stv", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -172,6 +204,29 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_PLAIN:
 			o->plain = 1;
 			break;
+		case OPT_JSON:
+			o->json = 1;
+			break;
+		case OPT_LADDER:
+			o->ladder_only = 1;
+			break;
+		case OPT_ASCII:
+			o->ascii = 1;
+			break;
+		case OPT_SVG:
+			o->svg = optarg;
+			break;
+		case OPT_WIDTH:
+		case OPT_CONN:
+			if (parse_count(optarg, &num) < 0)
+				return EXIT_USAGE;
+			if (c == OPT_WIDTH)
+				o->width = num < 60    ? 60
+				           : num > 200 ? 200
+				                       : (unsigned)num;
+			else
+				o->conn = (unsigned)num;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -179,7 +234,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf(PROG " (tcplab) " PACKAGE_VERSION "\n");
 			return EXIT_OK;
 		default:
-			if (optopt == 'c' || optopt == 'r')
+			if (optopt == 'c' || optopt == 'r' ||
+			    optopt == OPT_SVG || optopt == OPT_WIDTH ||
+			    optopt == OPT_CONN)
 				fprintf(stderr,
 				        PROG ": option -%c needs an argument: "
 				             "see " PROG " --help\n",
@@ -325,6 +382,76 @@ static int print_other(struct explain *e, const struct pcap_pkthdr *h,
 	return n + m;
 }
 
+/* Keeps what the ladder diagram needs of one segment. */
+static void keep_row(struct explain *e, const struct annot_result *r)
+{
+	if (e->nrows == e->rcap) {
+		size_t ncap = e->rcap ? e->rcap * 2 : 64;
+		struct ladder_row *nr = realloc(e->rows, ncap * sizeof(*nr));
+
+		if (nr == NULL)
+			return;
+		e->rows = nr;
+		e->rcap = ncap;
+	}
+	ladder_row_from(&e->rows[e->nrows++], r);
+}
+
+/*
+ * Explains one segment whose tcpdump text (n bytes) is at the end of the
+ * output buffer: the notes go under it, or JSON replaces it, or nothing
+ * shows but the ladder row (--ladder). Returns the new length.
+ */
+static int explain_segment(struct explain *e, const struct annot_in *in, int n)
+{
+	const struct options *o = e->o;
+	char *p = e->out + e->used;
+	size_t room = OUT_CAP - e->used;
+	int m;
+
+	if (o->plain)
+		return n;
+	if (annot_input(&e->an, in, &e->ar) < 0)
+		return n;
+	keep_row(e, &e->ar);
+	if (o->ladder_only)
+		return 0;
+	if (o->json) {
+		return annot_format_json(&e->ar, p, room);
+	}
+	m = annot_format_text(&e->ar, p + n, room - (size_t)n);
+	return m < 0 ? m : n + m;
+}
+
+/* Decodes the TCP segment the printer just wrote and explains it. */
+static int explain_pkt(struct explain *e, const struct tcpdump_pkt *pkt, int n)
+{
+	struct annot_in in;
+	struct seg s;
+
+	if (e->o->plain)
+		return n;
+	if (seg_decode(&s, pkt->ip, pkt->caplen) < 0) {
+		int m;
+
+		if (e->o->json || e->o->ladder_only)
+			return 0;
+		m = snprintf(e->out + e->used + n,
+		             OUT_CAP - e->used - (size_t)n,
+		             "  | not explained: the segment is damaged or cut "
+		             "short\n");
+		return m < 0 || (size_t)m >= OUT_CAP - e->used - (size_t)n
+		               ? TCPLAB_ENOSPC
+		               : n + m;
+	}
+	memset(&in, 0, sizeof(in));
+	in.s = &s;
+	in.sec = pkt->ts_sec;
+	in.usec = pkt->ts_usec;
+	in.cksum = ANNOT_CKSUM_COMPUTE;
+	return explain_segment(e, &in, n);
+}
+
 /* Formats one packet at the end of the output buffer. */
 static int format_packet(struct explain *e, const struct pcap_pkthdr *h,
                          const uint8_t *bytes)
@@ -344,10 +471,13 @@ static int format_packet(struct explain *e, const struct pcap_pkthdr *h,
 		pkt.wirelen = h->len - lf.offset;
 		n = tcpdump_format(&e->ctx, &pkt, e->out + e->used,
 		                   OUT_CAP - e->used);
+		if (n >= 0)
+			return explain_pkt(e, &pkt, n);
 		if (n != TCPLAB_EPROTO && n != TCPLAB_EVERSION)
 			return n;
 	}
-	return print_other(e, h, bytes, lrc, &lf);
+	n = print_other(e, h, bytes, lrc, &lf);
+	return n >= 0 && (e->o->json || e->o->ladder_only) ? 0 : n;
 }
 
 /*
@@ -471,6 +601,117 @@ static int setup(struct explain *e, const struct options *o)
 	e->onames.udp_port = udp_port_lookup;
 	e->onames.arg = e->names;
 	tcpdump_ctx_init(&e->ctx, &o->flags, &res);
+	annot_init(&e->an);
+	e->o = o;
+	return 0;
+}
+
+static void addr_port(uint32_t a, uint16_t port, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 0xff,
+	         (a >> 8) & 0xff, a & 0xff, port);
+}
+
+/* Writes the ladder of connection conn to stdout, or SVG to f. */
+static int draw_ladder(struct explain *e, unsigned conn, FILE *svg)
+{
+	struct annot_summary sm;
+	struct ladder_opts lo;
+	char cl[48], sl[48], lab[2][64];
+	size_t cap = 512 * e->nrows + 8192;
+	char *buf = malloc(cap);
+	int n;
+
+	if (buf == NULL || annot_summary(&e->an, conn, &sm) < 0) {
+		free(buf);
+		return -1;
+	}
+	addr_port(sm.caddr, sm.cport, cl, sizeof(cl));
+	addr_port(sm.saddr, sm.sport, sl, sizeof(sl));
+	snprintf(lab[0], sizeof(lab[0]), "client %s", cl);
+	snprintf(lab[1], sizeof(lab[1]), "server %s", sl);
+	memset(&lo, 0, sizeof(lo));
+	lo.width = e->o->width;
+	lo.ascii = e->o->ascii != 0;
+	lo.label[0] = lab[0];
+	lo.label[1] = lab[1];
+	if (svg != NULL)
+		n = ladder_format_svg(e->rows, e->nrows, conn, &lo, buf, cap);
+	else
+		n = ladder_format_text(e->rows, e->nrows, conn, &lo, buf, cap);
+	if (n > 0 && fwrite(buf, 1, (size_t)n, svg ? svg : stdout) != (size_t)n)
+		n = -1;
+	free(buf);
+	return n < 0 ? -1 : 0;
+}
+
+/* What each connection did, then its ladder; or the JSON lines. */
+static void print_connections(struct explain *e)
+{
+	unsigned i, nc = annot_conn_count(&e->an);
+	struct annot_summary sm;
+	char buf[2048], cl[48], sl[48];
+	int n;
+
+	for (i = 1; i <= nc; i++) {
+		if (annot_summary(&e->an, i, &sm) < 0)
+			continue;
+		if (e->o->json) {
+			n = annot_format_summary_json(&sm, buf, sizeof(buf));
+			if (n > 0)
+				fwrite(buf, 1, (size_t)n, stdout);
+			continue;
+		}
+		if (!e->o->ladder_only) {
+			addr_port(sm.caddr, sm.cport, cl, sizeof(cl));
+			addr_port(sm.saddr, sm.sport, sl, sizeof(sl));
+			printf("\n== connection %u: client %s, server %s\n", i,
+			       cl, sl);
+			n = annot_format_summary_text(&sm, buf, sizeof(buf));
+			if (n > 0)
+				fwrite(buf, 1, (size_t)n, stdout);
+		}
+		printf("\n");
+		draw_ladder(e, i, NULL);
+	}
+}
+
+/* --svg: the ladder of one connection as an SVG file. */
+static int write_svg(struct explain *e)
+{
+	FILE *f;
+	int rc;
+
+	if (e->o->conn > annot_conn_count(&e->an)) {
+		fprintf(stderr,
+		        PROG ": no connection %u in the capture for "
+		             "--svg\n",
+		        e->o->conn);
+		return -1;
+	}
+	f = fopen(e->o->svg, "w");
+	if (f == NULL) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
+		        strerror(errno));
+		return -1;
+	}
+	rc = draw_ladder(e, e->o->conn, f);
+	if (fclose(f) != 0 || rc < 0) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* After the last packet: summaries, ladders, the SVG. */
+static int finish(struct explain *e)
+{
+	if (e->o->plain)
+		return 0;
+	print_connections(e);
+	if (e->o->svg != NULL && write_svg(e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -488,6 +729,8 @@ static int run(pcap_t *p, const struct options *o)
 	lrc = pcap_loop(p, o->count > 0 ? (int)o->count : -1, on_packet,
 	                (u_char *)e);
 	flush_out(e);
+	if (finish(e) < 0)
+		rc = EXIT_INPUT;
 	if (fflush(stdout) != 0 || e->write_failed) {
 		fprintf(stderr, PROG ": cannot write the output: %s\n",
 		        strerror(errno));
@@ -500,6 +743,8 @@ static int run(pcap_t *p, const struct options *o)
 	tcpdump_ctx_free(&e->ctx);
 done:
 	if (e != NULL) {
+		annot_free(&e->an);
+		free(e->rows);
 		names_close(e->names);
 		free(e->out);
 		free(e);

@@ -128,7 +128,9 @@ START_TEST(test_article_ack_equations)
 	EXPECT_NOTE(&res[6], "ack 268 = 1 + 267 bytes");
 	EXPECT_NOTE(&res[8], "ack 144 = 143 + 1 (their FIN)");
 	EXPECT_NOTE(&res[9], "ack 269 = 268 + 1 (their FIN)");
-	EXPECT_NOTE(&res[3], "seq 1 = 0 + 1 (its SYN) sent before");
+	EXPECT_NOTE(&res[3],
+	            "seq 1 = 0 + 1 (its SYN) (absolute 250118292 = ISN "
+	            "250118291 + 1 (its SYN))");
 	EXPECT_NOTE(&res[6], "seq 143 = 0 + 1 (its SYN) + 142 bytes");
 	annot_free(&ctx);
 }
@@ -223,6 +225,9 @@ START_TEST(test_article_options_window_cksum)
 	ck_assert_int_eq(r.cksum, ANNOT_CKSUM_BAD);
 	ck_assert_uint_eq(r.cksum_good, 0xdc83);
 	EXPECT_NOTE(&r, "checksum offload");
+	s.ip_id++;
+	ck_assert_int_eq(annot_segment(&ctx, &s, 0, 0, &r), 0);
+	EXPECT_NOTE(&r, "offload again, as in #1");
 	/* Text input says so itself. */
 	memset(&in, 0, sizeof(in));
 	article_build(1, &s);
