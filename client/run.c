@@ -380,6 +380,10 @@ static void send_out(struct client *cl)
 	cl->nsent += n;
 	for (i = 0; i < n; i++)
 		if (!send_seg(cl, &segs[i])) {
+			/* The segment never left: the RST takes its sequence
+			 * number, the one the server expects next. */
+			if (seq_lt(segs[i].seq, cl->c.snd_nxt))
+				cl->c.snd_nxt = segs[i].seq;
 			abort_conn(cl, "the user pressed q");
 			return;
 		}
