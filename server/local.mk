@@ -11,3 +11,10 @@ tests_check_httpd_SOURCES = tests/check_httpd.c tests/testlib.h \
 	tests/article.c tests/article.h
 tests_check_httpd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_httpd_LDADD = $(CHECK_LD)
+
+bin_PROGRAMS += server/tcplab-server
+server_tcplab_server_SOURCES = server/main.c server/server.h \
+	server/serve.c server/trace.c server/table.c server/table.h
+server_tcplab_server_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+server_tcplab_server_LDADD = common/io/libtcplabio.a common/libtcplab.a \
+	$(PCAP_LIBS) $(LIBNET_LIBS)

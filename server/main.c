@@ -1,0 +1,410 @@
+/*
+ * main.c: tcplab-server, a pcap-based HTTP server that performs TCP by
+ * hand.
+ *
+ * It opens the capture, the link-layer injector, the port guard and the
+ * -w file while it may, drops privileges, and then loops: frames from the
+ * capture go through serve.c, and the earliest timer of any connection
+ * bounds the wait in poll(). SIGINT and SIGTERM end the loop; the summary
+ * follows and every resource is closed, so nothing is left behind.
+ * Exit status: 0 after a signal, 2 for a usage error, 3 when the
+ * environment is wrong (privileges, interface, address, port).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/io/capture.h"
+#include "common/io/guard.h"
+#include "common/io/inject.h"
+#include "common/io/names.h"
+#include "common/io/privdrop.h"
+#include "server/server.h"
+
+#define PROG       "tcplab-server"
+#define EXIT_USAGE 2
+#define EXIT_ENV   3
+
+static volatile sig_atomic_t got_signal;
+
+static const char usage_line[] =
+        "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt] "
+        "[--close MODE] [--close-delay SECS] [--piggyback] [--step] "
+        "[--quiet] [--stats] [--max-conns N] [--user USER]\n";
+
+static void help(void)
+{
+	fputs(usage_line, stdout);
+	fputs("Answers GET /truedei/test?name=NAME with \"This is NAME\", "
+	      "doing TCP by hand.\n\n"
+	      "  -i, --interface IFACE   capture and inject on IFACE\n"
+	      "  -a, --address ADDR      the server's IPv4 address\n"
+	      "  -p, --port PORT         the server's port (8080)\n"
+	      "  -w, --write FILE        write every segment seen and sent "
+	      "to a pcap file\n"
+	      "  -n, -S, -v, -t          print as tcpdump with these flags "
+	      "(default -vv -nn)\n"
+	      "      --close MODE        merged (default), four-way, "
+	      "server-first or rst\n"
+	      "      --close-delay SECS  four-way: wait before our FIN (1)\n"
+	      "      --piggyback         the response carries the ACK of "
+	      "the request\n"
+	      "      --step              show each segment before it is "
+	      "sent; Enter sends, q aborts\n"
+	      "      --quiet             print only the summary\n"
+	      "      --stats             print the counters every second "
+	      "on stderr\n"
+	      "      --max-conns N       connections held at once (1024)\n"
+	      "      --user USER         drop privileges to USER "
+	      "($SUDO_USER or nobody)\n"
+	      "  -h, --help              this text\n"
+	      "  -V, --version           the version\n",
+	      stdout);
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage_line, stderr);
+	exit(EXIT_USAGE);
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+uint64_t server_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+enum {
+	OPT_CLOSE = 256,
+	OPT_CLOSE_DELAY,
+	OPT_PIGGYBACK,
+	OPT_STEP,
+	OPT_QUIET,
+	OPT_STATS,
+	OPT_MAX_CONNS,
+	OPT_USER,
+	OPT_JSON,
+};
+
+static const struct option long_opts[] = {
+        {"interface", required_argument, NULL, 'i'},
+        {"address", required_argument, NULL, 'a'},
+        {"port", required_argument, NULL, 'p'},
+        {"write", required_argument, NULL, 'w'},
+        {"close", required_argument, NULL, OPT_CLOSE},
+        {"close-delay", required_argument, NULL, OPT_CLOSE_DELAY},
+        {"piggyback", no_argument, NULL, OPT_PIGGYBACK},
+        {"step", no_argument, NULL, OPT_STEP},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+        {"user", required_argument, NULL, OPT_USER},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+};
+
+struct options {
+	const char *addr, *wfile, *user;
+	long max_conns;
+	int n, v, t;
+	bool n_set, v_set;
+};
+
+static long number(const char *s, long lo, long hi, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
+		usage_error(what, s);
+	return v;
+}
+
+static enum close_mode close_mode(const char *s)
+{
+	if (strcmp(s, "merged") == 0)
+		return CLOSE_MERGED;
+	if (strcmp(s, "four-way") == 0)
+		return CLOSE_FOUR_WAY;
+	if (strcmp(s, "server-first") == 0)
+		return CLOSE_SERVER_FIRST;
+	if (strcmp(s, "rst") == 0)
+		return CLOSE_RST;
+	usage_error("unknown close mode %s (merged, four-way, server-first, "
+	            "rst)",
+	            s);
+	return CLOSE_MERGED;
+}
+
+/* The options that are not tcpdump's flags. */
+static void long_option(struct server *sv, struct options *o, int c)
+{
+	switch (c) {
+	case OPT_CLOSE:
+		sv->close_mode = close_mode(optarg);
+		break;
+	case OPT_CLOSE_DELAY:
+		sv->close_delay_us =
+		        (uint64_t)number(optarg, 0, 3600, "bad delay %s") *
+		        1000000u;
+		break;
+	case OPT_PIGGYBACK:
+		sv->piggyback = true;
+		break;
+	case OPT_STEP:
+		sv->step = true;
+		break;
+	case OPT_QUIET:
+		sv->quiet = true;
+		break;
+	case OPT_STATS:
+		sv->stats = true;
+		break;
+	case OPT_MAX_CONNS:
+		o->max_conns = number(optarg, 1, 1000000, "bad count %s");
+		break;
+	case OPT_USER:
+		o->user = optarg;
+		break;
+	case OPT_JSON:
+		usage_error("%s is not available yet", "--json");
+		break;
+	default:
+		usage_error("%s", "unknown option");
+	}
+}
+
+static void parse_args(int argc, char **argv, struct server *sv,
+                       struct options *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "i:a:p:w:nSvthV", long_opts,
+	                        NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			sv->ifname = optarg;
+			break;
+		case 'a':
+			o->addr = optarg;
+			break;
+		case 'p':
+			sv->port = (uint16_t)number(optarg, 1, 65535,
+			                            "bad port %s");
+			break;
+		case 'w':
+			o->wfile = optarg;
+			break;
+		case 'n':
+			o->n++;
+			o->n_set = true;
+			break;
+		case 'v':
+			o->v++;
+			o->v_set = true;
+			break;
+		case 'S':
+			sv->td.flags.S = true;
+			break;
+		case 't':
+			o->t++;
+			break;
+		case 'h':
+			help();
+			exit(0);
+		case 'V':
+			printf(PROG " " PACKAGE_VERSION "\n");
+			exit(0);
+		case '?':
+			fputs(usage_line, stderr);
+			exit(EXIT_USAGE);
+		default:
+			long_option(sv, o, c);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	if (sv->ifname == NULL || o->addr == NULL)
+		usage_error("%s", "-i IFACE and -a ADDR are required");
+}
+
+/* Settles the options into sv. */
+static void settle(struct server *sv, struct options *o)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, o->addr, &a) != 1)
+		usage_error("bad IPv4 address %s", o->addr);
+	sv->addr = ntohl(a.s_addr);
+	sv->td.flags.n = o->n_set ? (o->n > 2 ? 2 : o->n) : 2;
+	sv->td.flags.v = o->v_set ? (o->v > 2 ? 2 : o->v) : 2;
+	sv->td.flags.t = o->t > 5 ? 5 : o->t;
+	conn_cfg_linux(&sv->cfg);
+	/* The article's server: a SYN-ACK window of 28960 (20 * 1448), then
+	 * 235 << 7. */
+	sv->cfg.syn_win = 28960;
+	sv->cfg.rcv_wnd = 235u << 7;
+	/* Four-way: the ACK of the FIN goes at once, without our FIN. */
+	if (sv->close_mode == CLOSE_FOUR_WAY)
+		sv->cfg.fin_ack_delay_us = 0;
+}
+
+/* Everything that needs privileges, in the order that names the first
+ * missing one. Returns 0, or -1 with err filled. */
+static int open_all(struct server *sv, const struct options *o, char *err,
+                    size_t errlen)
+{
+	char filter[128], a[INET_ADDRSTRLEN];
+	struct in_addr x;
+
+	x.s_addr = htonl(sv->addr);
+	inet_ntop(AF_INET, &x, a, sizeof a);
+	/* Only what is addressed to us: the capture is inbound already. */
+	snprintf(filter, sizeof filter, "ip dst host %s and tcp dst port %u", a,
+	         sv->port);
+	sv->cap = capture_open(sv->ifname, filter, err, errlen);
+	if (sv->cap == NULL)
+		return -1;
+	sv->linktype = capture_linktype(sv->cap);
+	sv->inj = inject_open_link(sv->ifname, err, errlen);
+	if (sv->inj == NULL)
+		return -1;
+	sv->guard = guard_open(sv->addr, sv->port, err, errlen);
+	if (sv->guard < 0)
+		return -1;
+	if (o->wfile != NULL) {
+		sv->dump =
+		        capture_dump_open(o->wfile, sv->linktype, err, errlen);
+		if (sv->dump == NULL)
+			return -1;
+	}
+	if (sv->step) {
+		sv->tty = fopen("/dev/tty", "r");
+		if (sv->tty == NULL)
+			sv->tty = stdin;
+	}
+	return privdrop(o->user, err, errlen);
+}
+
+static void close_all(struct server *sv)
+{
+	capture_dump_close(sv->dump);
+	guard_close(sv->guard);
+	inject_close(sv->inj);
+	capture_close(sv->cap);
+	if (sv->tty != NULL && sv->tty != stdin)
+		fclose(sv->tty);
+	table_free(&sv->tab);
+	tcpdump_ctx_free(&sv->td);
+}
+
+/* Milliseconds poll() may wait: until the earliest timer, at most 1 s. */
+static int wait_ms(struct server *sv)
+{
+	uint64_t now = server_now(), dl = serve_deadline(sv);
+
+	if (dl <= now)
+		return 0;
+	if (dl - now >= 1000000)
+		return 1000;
+	return (int)((dl - now + 999) / 1000);
+}
+
+static int run(struct server *sv)
+{
+	struct pollfd pfd = {.fd = capture_fd(sv->cap), .events = POLLIN};
+	struct capture_frame f;
+	char err[256];
+	uint64_t last_stats = server_now();
+	int rc, n;
+
+	while (!got_signal && !sv->stop) {
+		poll(&pfd, 1, wait_ms(sv));
+		/* A bounded batch, so that timers run under load too. */
+		for (n = 0; n < 256 && !sv->stop; n++) {
+			rc = capture_next(sv->cap, &f, err, sizeof err);
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				fprintf(stderr, PROG ": %s\n", err);
+				return 1;
+			}
+			serve_frame(sv, &f);
+		}
+		serve_timers(sv, server_now());
+		if (sv->stats && server_now() - last_stats >= 1000000) {
+			trace_summary(sv, stderr);
+			last_stats = server_now();
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct server sv;
+	struct options o;
+	struct sigaction sa;
+	struct names *nm = NULL;
+	struct tcpdump_resolver res;
+	struct tcpdump_flags flags;
+	char err[256];
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.max_conns = 1024;
+	sv.port = 8080;
+	sv.guard = -1;
+	sv.close_delay_us = 1000000;
+	parse_args(argc, argv, &sv, &o);
+	settle(&sv, &o);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (open_all(&sv, &o, err, sizeof err) != 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		close_all(&sv);
+		return EXIT_ENV;
+	}
+	if (sv.td.flags.n < 2)
+		nm = names_open();
+	if (nm != NULL)
+		names_resolver(nm, &res);
+	flags = sv.td.flags;
+	if (table_init(&sv.tab, (size_t)o.max_conns) != 0 ||
+	    tcpdump_ctx_init(&sv.td, &flags, nm != NULL ? &res : NULL)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_ENV;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&sv);
+	trace_summary(&sv, stdout);
+	close_all(&sv);
+	names_close(nm);
+	return rc;
+}

@@ -1,0 +1,446 @@
+/*
+ * serve.c: one captured frame through tcplab-server.
+ *
+ * A frame is decoded (link, IPv4, TCP), checked (checksums, flags,
+ * address), and handed to its connection's state machine; a SYN makes a
+ * new connection. In-order data goes to the HTTP endpoint, whose
+ * responses queue until the state machine takes them. What the state
+ * machine answers is injected at the link layer to the MAC address the
+ * frame came from. Closing follows --close. Printing is trace.c's.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "common/err.h"
+#include "common/link.h"
+#include "common/seg.h"
+#include "server/server.h"
+
+/* The largest queue of responses one connection may hold. */
+#define OUTQ_MAX (256 * 1024)
+
+static void count_drop(struct server *sv, struct entry *e, enum drop_reason r)
+{
+	sv->st.drops[r]++;
+	trace_line(sv, e, "dropped: %s", drop_name(r));
+}
+
+static enum drop_reason decode_reason(int err)
+{
+	switch (err) {
+	case TCPLAB_ETRUNC:
+		return DROP_TRUNC;
+	case TCPLAB_EVERSION:
+		return DROP_VERSION;
+	case TCPLAB_EIHL:
+		return DROP_IHL;
+	case TCPLAB_EIPLEN:
+		return DROP_IPLEN;
+	case TCPLAB_EPROTO:
+		return DROP_PROTO;
+	case TCPLAB_EFRAG:
+		return DROP_FRAG;
+	case TCPLAB_EHDRLEN:
+		return DROP_HDRLEN;
+	default:
+		return DROP_OPT;
+	}
+}
+
+/*
+ * The TCP checksum a sender leaves for the device to finish (checksum
+ * offload): the folded sum of the pseudo-header alone, not complemented.
+ * Linux's own segments cross a veth pair in that state, and are accepted
+ * by the receiving kernel as they are, so the server accepts them too.
+ */
+static uint16_t offload_sum(const struct seg *s, size_t tcplen)
+{
+	uint8_t ph[12];
+	uint32_t sum;
+
+	ph[0] = (uint8_t)(s->saddr >> 24);
+	ph[1] = (uint8_t)(s->saddr >> 16);
+	ph[2] = (uint8_t)(s->saddr >> 8);
+	ph[3] = (uint8_t)s->saddr;
+	ph[4] = (uint8_t)(s->daddr >> 24);
+	ph[5] = (uint8_t)(s->daddr >> 16);
+	ph[6] = (uint8_t)(s->daddr >> 8);
+	ph[7] = (uint8_t)s->daddr;
+	ph[8] = 0;
+	ph[9] = 6;
+	ph[10] = (uint8_t)(tcplen >> 8);
+	ph[11] = (uint8_t)tcplen;
+	sum = inet_cksum_add(0, ph, sizeof ph);
+	return (uint16_t)~inet_cksum_finish(sum);
+}
+
+/* Both checksums of a decoded segment; ip points at its IPv4 header. */
+static bool checksums_ok(struct server *sv, const struct seg *s,
+                         const uint8_t *ip, struct entry *e)
+{
+	size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
+	size_t tcplen = s->ip_len - ihl;
+
+	if (ip_cksum(ip, ihl) != s->ip_sum) {
+		count_drop(sv, e, DROP_IPSUM);
+		return false;
+	}
+	if (tcp_cksum4(s->saddr, s->daddr, ip + ihl, tcplen) == s->sum)
+		return true;
+	if (s->sum == offload_sum(s, tcplen)) {
+		sv->st.offloaded++;
+		return true;
+	}
+	count_drop(sv, e, DROP_TCPSUM);
+	return false;
+}
+
+/* SYN with FIN or RST, or none of SYN, ACK and RST: no TCP sends these. */
+static bool odd_flags(uint16_t f)
+{
+	if ((f & TH_SYN) && (f & (TH_FIN | TH_RST)))
+		return true;
+	return (f & (TH_SYN | TH_ACK | TH_RST)) == 0;
+}
+
+/* Injects the segments in out, through the step gate if asked. */
+static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
+                      const struct conn_out *out)
+{
+	char err[256];
+	size_t flen = 0;
+	struct timeval tv;
+	unsigned i;
+
+	for (i = 0; i < out->nseg && !sv->stop; i++) {
+		const struct seg *s = &out->seg[i];
+		if (sv->step && !trace_step(sv, e, s)) {
+			sv->stop = 1;
+			return;
+		}
+		/* The time is read before sending: the answer to this
+		 * segment may be captured before inject_seg() returns. */
+		gettimeofday(&tv, NULL);
+		if (inject_seg(sv->inj, s, mac, sv->frame, sizeof sv->frame,
+		               &flen, err, sizeof err) != 0) {
+			sv->st.drops[DROP_INJECT]++;
+			trace_line(sv, e, "not sent: %s", err);
+			continue;
+		}
+		sv->st.seg_out++;
+		capture_dump_write(sv->dump, sv->frame, flen, tv.tv_sec,
+		                   (uint32_t)tv.tv_usec);
+		if (flen > 14)
+			trace_packet(sv, sv->frame + 14, flen - 14, 0, "",
+			             tv.tv_sec, (uint32_t)tv.tv_usec);
+	}
+}
+
+static void handle_out(struct server *sv, struct entry *e,
+                       const struct conn_out *out)
+{
+	trace_events(sv, e, out);
+	send_segs(sv, e, e->peer_mac, out);
+}
+
+static bool queue_response(struct entry *e, const char *p, size_t n)
+{
+	if (e->outq_len + n > e->outq_cap) {
+		size_t cap = e->outq_cap ? e->outq_cap : 4096;
+		uint8_t *q;
+		while (cap < e->outq_len + n)
+			cap *= 2;
+		if (cap > OUTQ_MAX)
+			return false;
+		q = realloc(e->outq, cap);
+		if (q == NULL)
+			return false;
+		e->outq = q;
+		e->outq_cap = cap;
+	}
+	memcpy(e->outq + e->outq_len, p, n);
+	e->outq_len += n;
+	return true;
+}
+
+/* The Date header's value, formatted once a second. */
+static const char *date_now(struct server *sv)
+{
+	time_t t = time(NULL);
+
+	if (t != sv->date_sec) {
+		httpd_date(t, sv->date, sizeof sv->date);
+		sv->date_sec = t;
+	}
+	return sv->date;
+}
+
+/* Feeds in-order data to the endpoint and queues its answers. */
+static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
+                      size_t n)
+{
+	struct httpd_info info;
+	size_t k;
+	int len;
+
+	do {
+		k = httpd_feed(&e->http, p, n);
+		p += k;
+		n -= k;
+		while ((len = httpd_next(&e->http, date_now(sv), sv->resp,
+		                         sizeof sv->resp, &info)) > 0) {
+			if (info.visitor)
+				sv->st.visitors++;
+			trace_visitor(sv, e, &info);
+			if (!queue_response(e, sv->resp, (size_t)len))
+				e->want_close = true;
+			if (info.close)
+				e->want_close = true;
+		}
+	} while (n > 0 && k > 0);
+}
+
+/* Hands queued response bytes to the state machine, then closes if due. */
+static void pump(struct server *sv, struct entry *e, uint64_t now)
+{
+	int n;
+
+	while (e->outq_len > 0 && !sv->stop) {
+		n = conn_send(&e->c, e->outq, e->outq_len, now, &sv->out);
+		if (n < 0) {
+			e->outq_len = 0;
+			break;
+		}
+		handle_out(sv, e, &sv->out);
+		memmove(e->outq, e->outq + n, e->outq_len - (size_t)n);
+		e->outq_len -= (size_t)n;
+		if (n == 0)
+			break;
+	}
+	if (e->want_close && e->outq_len == 0 && !sv->stop) {
+		e->want_close = false;
+		if (conn_close(&e->c, now, &sv->out) == 0)
+			handle_out(sv, e, &sv->out);
+	}
+}
+
+/* The peer has closed its side: answer as --close says. */
+static void peer_closed(struct server *sv, struct entry *e, uint64_t now)
+{
+	switch (sv->close_mode) {
+	case CLOSE_FOUR_WAY:
+		/* The ACK went at once; our FIN waits, in CLOSE-WAIT. */
+		e->close_at = now + sv->close_delay_us;
+		break;
+	case CLOSE_RST:
+		conn_abort(&e->c, now, &sv->out);
+		handle_out(sv, e, &sv->out);
+		break;
+	default:
+		/* Our FIN carries the delayed ACK of theirs: "F.". */
+		e->want_close = true;
+		break;
+	}
+}
+
+/* Forgets a connection that has reached CLOSED. */
+static void finish(struct server *sv, struct entry *e)
+{
+	if (e->c.state != TCP_CLOSED) {
+		table_update(&sv->tab, e);
+		return;
+	}
+	sv->st.closed++;
+	table_remove(&sv->tab, e);
+}
+
+/* After conn_input: events, data, our segments, then the application. */
+static void after_input(struct server *sv, struct entry *e, uint64_t now)
+{
+	struct conn_out *out = &sv->out;
+	bool fin = false;
+	unsigned i;
+
+	trace_events(sv, e, out);
+	for (i = 0; i < out->nev; i++) {
+		if (out->ev[i].kind == CONN_EV_PEER_FIN)
+			fin = true;
+		else if (out->ev[i].kind == CONN_EV_DROP)
+			sv->st.drops[DROP_CONN]++;
+		else if (out->ev[i].kind == CONN_EV_RESET)
+			sv->st.resets++;
+	}
+	if (out->data_len > 0)
+		take_data(sv, e, out->data, out->data_len);
+	/* --piggyback: the response carries the ACK of the request. The
+	 * pure ACK is withdrawn, and with it the IP id it took. */
+	if (sv->piggyback && e->outq_len > 0 && out->nseg > 0) {
+		const struct seg *last = &out->seg[out->nseg - 1];
+		if (last->flags == TH_ACK && last->payload_len == 0) {
+			out->nseg--;
+			e->c.ip_id--;
+		}
+	}
+	send_segs(sv, e, e->peer_mac, out);
+	if (fin && !e->peer_fin) {
+		e->peer_fin = true;
+		peer_closed(sv, e, now);
+	}
+	pump(sv, e, now);
+}
+
+static uint32_t random32(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof r, 0) != sizeof r)
+		r = (uint32_t)time(NULL) * 2654435761u;
+	return r;
+}
+
+/* A new connection for a SYN; makes room when the table is full. */
+static struct entry *new_conn(struct server *sv, const struct seg *s)
+{
+	struct entry *e, *victim;
+	struct conn_cfg cfg = sv->cfg;
+
+	e = table_add(&sv->tab, s->saddr, s->sport, &victim);
+	if (e == NULL && victim != NULL) {
+		trace_line(sv, victim, "evicted in %s: the table is full",
+		           tcp_state_name(victim->c.state));
+		sv->st.evicted++;
+		table_remove(&sv->tab, victim);
+		e = table_add(&sv->tab, s->saddr, s->sport, &victim);
+	}
+	if (e == NULL)
+		return NULL;
+	/* Like Linux: a random ISN, TS offset and first IP id. */
+	cfg.iss = random32();
+	cfg.ts_offset = random32();
+	cfg.ip_id = (uint16_t)random32();
+	conn_listen(&e->c, &cfg, sv->addr, sv->port);
+	httpd_init(&e->http, sv->close_mode == CLOSE_SERVER_FIRST);
+	sv->st.conns++;
+	return e;
+}
+
+/* A segment for no connection: RFC 9293 as a listener answers it. */
+static void no_conn(struct server *sv, const struct seg *s, const uint8_t *mac,
+                    uint64_t now)
+{
+	sv->st.drops[DROP_NO_CONN]++;
+	conn_listen(&sv->scratch, &sv->cfg, sv->addr, sv->port);
+	conn_input(&sv->scratch, s, now, &sv->out);
+	trace_line(sv, NULL, "no connection for this segment");
+	trace_events(sv, NULL, &sv->out);
+	send_segs(sv, NULL, mac, &sv->out);
+}
+
+/* Checks a decoded segment; false when it is dropped. */
+static bool acceptable(struct server *sv, const struct seg *s,
+                       const uint8_t *ip)
+{
+	if (!checksums_ok(sv, s, ip, NULL))
+		return false;
+	if (odd_flags(s->flags)) {
+		count_drop(sv, NULL, DROP_FLAGS);
+		return false;
+	}
+	if (s->daddr != sv->addr || s->dport != sv->port) {
+		count_drop(sv, NULL, DROP_NOT_OURS);
+		return false;
+	}
+	return true;
+}
+
+/* The segment, decoded and checked, to its connection. */
+static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
+{
+	uint64_t now = server_now();
+	struct entry *e = table_find(&sv->tab, s->saddr, s->sport);
+
+	sv->st.seg_in++;
+	if (e == NULL) {
+		if ((s->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN) {
+			no_conn(sv, s, mac, now);
+			return;
+		}
+		e = new_conn(sv, s);
+		if (e == NULL) {
+			count_drop(sv, NULL, DROP_FULL);
+			return;
+		}
+	}
+	memcpy(e->peer_mac, mac, 6);
+	conn_input(&e->c, s, now, &sv->out);
+	after_input(sv, e, now);
+	finish(sv, e);
+}
+
+void serve_frame(struct server *sv, const struct capture_frame *f)
+{
+	static const uint8_t zero_mac[6];
+	struct link_frame lf;
+	const uint8_t *ip;
+	struct seg s;
+	size_t len;
+	int rc;
+
+	sv->st.frames++;
+	capture_dump_write(sv->dump, f->data, f->caplen, f->sec, f->usec);
+	if (link_decode(sv->linktype, f->data, f->caplen, &lf) != 0 ||
+	    lf.proto != LINK_P_IPV4) {
+		sv->st.drops[DROP_LINK]++;
+		return;
+	}
+	ip = f->data + lf.offset;
+	len = f->caplen - lf.offset;
+	trace_packet(sv, ip, len, f->len - lf.offset, lf.prefix, f->sec,
+	             f->usec);
+	rc = seg_decode(&s, ip, len);
+	if (rc != 0) {
+		count_drop(sv, NULL, decode_reason(rc));
+		return;
+	}
+	if (!acceptable(sv, &s, ip))
+		return;
+	/* Answer to the frame's source address (Ethernet bytes 6..11). */
+	dispatch(sv, &s, sv->linktype == LINK_EN10MB ? f->data + 6 : zero_mac);
+}
+
+void serve_timers(struct server *sv, uint64_t now)
+{
+	struct entry *e, *next;
+
+	for (e = sv->tab.first; e != NULL && !sv->stop; e = next) {
+		next = e->next;
+		if (conn_next_timer(&e->c) <= now) {
+			conn_timer(&e->c, now, &sv->out);
+			handle_out(sv, e, &sv->out);
+		}
+		if (e->close_at != 0 && now >= e->close_at) {
+			e->close_at = 0;
+			e->want_close = true;
+		}
+		pump(sv, e, now);
+		finish(sv, e);
+	}
+}
+
+uint64_t serve_deadline(struct server *sv)
+{
+	uint64_t t = UINT64_MAX, x;
+	struct entry *e;
+
+	for (e = sv->tab.first; e != NULL; e = e->next) {
+		x = conn_next_timer(&e->c);
+		if (x < t)
+			t = x;
+		if (e->close_at != 0 && e->close_at < t)
+			t = e->close_at;
+	}
+	return t;
+}

@@ -1,0 +1,117 @@
+/*
+ * server.h: the state of a running tcplab-server, shared by its files.
+ *
+ * main.c parses the options, opens the capture, the injector, the guard
+ * and the -w file, drops privileges and runs the loop; serve.c takes each
+ * captured frame through the connection table, the TCP state machine and
+ * the HTTP endpoint, and injects what they answer; trace.c prints
+ * segments, states, the step mode's arithmetic and the statistics.
+ */
+#ifndef TCPLAB_SERVER_SERVER_H
+#define TCPLAB_SERVER_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/conn.h"
+#include "common/httpd.h"
+#include "common/io/capture.h"
+#include "common/io/inject.h"
+#include "common/tcpdump.h"
+#include "server/table.h"
+
+/* How the server closes a connection (--close). */
+enum close_mode {
+	CLOSE_MERGED,       /* answer the peer's FIN with one FIN+ACK */
+	CLOSE_FOUR_WAY,     /* ACK the FIN at once, FIN after --close-delay */
+	CLOSE_SERVER_FIRST, /* close after each response (HTTP/1.0 style) */
+	CLOSE_RST,          /* answer the peer's FIN with a reset */
+};
+
+/* Why a frame or segment was not taken by a connection. */
+enum drop_reason {
+	DROP_LINK,  /* not IPv4, or a link header cut short */
+	DROP_TRUNC, /* seg_decode() errors, one each */
+	DROP_VERSION,
+	DROP_IHL,
+	DROP_IPLEN,
+	DROP_PROTO,
+	DROP_FRAG,
+	DROP_HDRLEN,
+	DROP_OPT,
+	DROP_IPSUM,    /* bad IPv4 header checksum */
+	DROP_TCPSUM,   /* bad TCP checksum */
+	DROP_FLAGS,    /* SYN+FIN, SYN+RST, or none of SYN, ACK, RST */
+	DROP_NOT_OURS, /* another address or port */
+	DROP_NO_CONN,  /* no connection and not a SYN */
+	DROP_FULL,     /* the table is full of established connections */
+	DROP_CONN,     /* the state machine dropped it */
+	DROP_INJECT,   /* our own segment could not be sent */
+	DROP_MAX,
+};
+
+struct stats {
+	uint64_t frames, seg_in, seg_out;
+	uint64_t conns, closed, resets, evicted, visitors;
+	uint64_t offloaded; /* segments whose checksum the sender left to
+	                       the device (veth, checksum offload) */
+	uint64_t drops[DROP_MAX];
+};
+
+struct server {
+	/* Options. */
+	const char *ifname;
+	uint32_t addr;
+	uint16_t port;
+	enum close_mode close_mode;
+	uint64_t close_delay_us;
+	bool piggyback, quiet, stats, step;
+	struct conn_cfg cfg;
+
+	/* The system. */
+	struct capture *cap;
+	struct injector *inj;
+	struct capture_dump *dump;
+	int guard;
+	int linktype;
+	FILE *tty; /* step mode's input */
+
+	/* What runs. */
+	struct table tab;
+	struct tcpdump_ctx td;
+	struct conn scratch; /* answers segments that have no connection */
+	struct conn_out out;
+	struct stats st;
+	volatile int stop; /* set by a signal or by 'q' in step mode */
+	int64_t date_sec;
+	char date[40];
+	char resp[HTTPD_RESP_MAX];
+	char text[65536];
+	uint8_t frame[2048];
+};
+
+/* The monotonic clock of the program, in microseconds. */
+uint64_t server_now(void);
+
+/* serve.c */
+void serve_frame(struct server *sv, const struct capture_frame *f);
+void serve_timers(struct server *sv, uint64_t now);
+uint64_t serve_deadline(struct server *sv);
+
+/* trace.c */
+void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
+                  size_t wirelen, const char *prefix, int64_t sec,
+                  uint32_t usec);
+void trace_events(struct server *sv, struct entry *e,
+                  const struct conn_out *out);
+void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+void trace_visitor(struct server *sv, struct entry *e,
+                   const struct httpd_info *info);
+/* Step mode: shows s and its arithmetic; returns false to abort. */
+bool trace_step(struct server *sv, struct entry *e, const struct seg *s);
+void trace_summary(struct server *sv, FILE *f);
+const char *drop_name(enum drop_reason r);
+
+#endif

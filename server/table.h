@@ -1,0 +1,71 @@
+/*
+ * table.h: tcplab-server's connections, found by the peer's address and
+ * port in O(1) and bounded in number.
+ *
+ * Each entry holds one connection's TCP state machine, its HTTP parser and
+ * the response bytes the state machine has not taken yet. The table
+ * chains entries in hash buckets and keeps two lists in creation order:
+ * every entry (for timers and the summary) and the half-open ones (for
+ * eviction). When the table is full, a new SYN evicts the oldest half-open
+ * connection, then the oldest in TIME-WAIT; if there is neither, the SYN
+ * is refused. The table never prints.
+ */
+#ifndef TCPLAB_SERVER_TABLE_H
+#define TCPLAB_SERVER_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/conn.h"
+#include "common/httpd.h"
+
+struct entry {
+	struct conn c;
+	struct httpd http;
+	uint32_t raddr; /* the key: the peer's address and port */
+	uint16_t rport;
+	uint8_t peer_mac[6]; /* where our frames go */
+	unsigned id;         /* the connection's number, from 1 */
+	uint64_t close_at;   /* four-way close: when to send our FIN, or 0 */
+	bool want_close;     /* close once the queued response is taken */
+	bool peer_fin;       /* the peer has closed its side */
+	/* Response bytes waiting for room in the conn's send buffer. */
+	uint8_t *outq;
+	size_t outq_len, outq_cap;
+	struct entry *hnext;             /* hash chain */
+	struct entry *prev, *next;       /* every entry, oldest first */
+	struct entry *ho_prev, *ho_next; /* half-open entries */
+	bool half_open;
+};
+
+struct table {
+	struct entry **buckets;
+	size_t nbuckets; /* a power of two */
+	size_t count, max;
+	struct entry *first, *last;       /* every entry */
+	struct entry *ho_first, *ho_last; /* half-open entries */
+	unsigned next_id;
+};
+
+/* Prepares a table of at most max entries. Returns 0, or -1 (no memory). */
+int table_init(struct table *t, size_t max);
+void table_free(struct table *t);
+
+struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport);
+
+/*
+ * A new, zeroed entry for raddr:rport. When the table is full, *evicted
+ * is set to the entry that must make room (the caller reports and
+ * removes it, then asks again); NULL is returned then, and also when
+ * nothing can be evicted (*evicted NULL) or memory is short.
+ */
+struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
+                        struct entry **evicted);
+
+void table_remove(struct table *t, struct entry *e);
+
+/* Keeps the half-open list in step with the entry's TCP state. */
+void table_update(struct table *t, struct entry *e);
+
+#endif
