@@ -85,6 +85,7 @@ struct client {
 	bool body_written;
 	enum tcp_state pending_from, pending_to; /* a state change to show */
 	bool pending;
+	enum tcp_state state_before; /* before the segment being taken */
 	bool pending_tw;     /* TIME-WAIT began: say how long it lasts */
 	const char *failure; /* why the exchange failed, NULL if it did not */
 	char failbuf[256];

@@ -339,8 +339,7 @@ static void take_events(struct client *cl, const struct conn_out *o)
 				         "the response");
 			break;
 		case CONN_EV_RESET:
-			explain_reset(cl, cl->pending ? cl->pending_from
-			                              : cl->c.state);
+			explain_reset(cl, cl->state_before);
 			break;
 		case CONN_EV_TIMEOUT:
 			if (cl->pending_from == TCP_SYN_SENT ||
@@ -455,6 +454,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	}
 	sync_teach(cl);
 	predict(cl, &s, false);
+	cl->state_before = cl->c.state;
 	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
 	profile_on_input(&cl->prof.client, &cl->c, &s);
 	conn_input(&cl->c, &s, now(cl), &cl->co);

@@ -1,0 +1,190 @@
+#!/bin/bash
+# client.sh: tcplab-client against real HTTP servers between two network
+# namespaces with the article's addresses (client 192.168.101.25, server
+# 192.168.101.5, a veth pair), all made and removed by this test.
+#
+# For python's http.server (HTTP/1.0: the server closes first), busybox
+# httpd and nginx (HTTP/1.1: the client closes first) it checks that the
+# body is right, that the exit status is 0, and that a real tcpdump in the
+# client's namespace sees no RST from the client's kernel (the port guard
+# at work). Then --drop 1: the SYN is lost, a second one follows about a
+# second later, and the exchange still completes. Needs root.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+CLIENT=${CLIENT:-$top_builddir/client/tcplab-client}
+need_root "tcplab-client's test"
+need_cmd ip timeout python3 busybox nginx
+tl_find_programs
+[ -x "$CLIENT" ] || tl_skip_or_fail "$CLIENT not built (run make first)"
+
+CA=192.168.101.25
+SA=192.168.101.5
+NSC=tlc-c-$$
+NSS=tlc-s-$$
+tl_workdir W "$top_builddir/tests/work"
+tl_remove_at_exit "$W"
+
+setup_net() {
+	ns_create "$NSC" && ns_create "$NSS" || return 1
+	ip link add "tlc$$a" type veth peer name "tlc$$b" || return 1
+	ip link set "tlc$$a" netns "$NSC" && ip link set "tlc$$b" netns "$NSS" &&
+		ip -n "$NSC" addr add "$CA/24" dev "tlc$$a" &&
+		ip -n "$NSS" addr add "$SA/24" dev "tlc$$b" &&
+		ip -n "$NSC" link set "tlc$$a" up &&
+		ip -n "$NSS" link set "tlc$$b" up
+}
+
+# Waits up to 5 s until something listens on the server's port 8080.
+wait_listen() {
+	local i
+	for i in $(seq 50); do
+		ns_exec "$NSS" ss -ltn 2>/dev/null | grep -q "$SA:8080" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Stops the server started last (its pid is the last in TL_PIDS).
+stop_last() {
+	local p=${TL_PIDS[-1]}
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	unset 'TL_PIDS[-1]'
+}
+
+# Starts tcpdump in the client's namespace writing $1.
+start_tcpdump() {
+	tl_bg ip netns exec "$NSC" timeout 60 "$TCPDUMP" --immediate-mode -U -n -i "tlc$$a" \
+		-w "$1" tcp 2>"$1.err"
+	local i
+	for i in $(seq 50); do
+		grep -q listening "$1.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# fetch NAME [client options...]: runs the client against the server on
+# 8080 and checks body, status and the absence of the kernel's RST.
+fetch() {
+	local name=$1 rc rsts
+	shift
+	start_tcpdump "$W/$name.pcap" || { fail "$name: tcpdump did not start"; return; }
+	timeout 30 ip netns exec "$NSC" "$CLIENT" --time-wait 1 "$@" \
+		"http://$SA:8080/hello.txt" >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+	sleep 0.5
+	stop_last
+	if [ "$rc" -ne 0 ]; then
+		fail "$name: exit status $rc: $(cat "$W/$name.err")"
+	else
+		pass
+	fi
+	if [ "$1" = -q ]; then
+		if cmp -s "$W/$name.out" "$W/www/hello.txt"; then pass; else
+			fail "$name: body differs from the file served"
+		fi
+	elif grep -qx "$BODY" "$W/$name.out"; then pass; else
+		fail "$name: the body is not in the output"
+	fi
+	# The capture must hold the exchange, and no RST from the client.
+	if ! "$TCPDUMP" -n -r "$W/$name.pcap" 2>/dev/null |
+		grep -q "$CA.* > $SA.8080: Flags \[F"; then
+		fail "$name: tcpdump saw no FIN from the client"
+	fi
+	rsts=$("$TCPDUMP" -n -r "$W/$name.pcap" \
+		"src host $CA and tcp[tcpflags] & tcp-rst != 0" 2>&1 | grep -c Flags)
+	if [ "$rsts" -eq 0 ]; then pass; else
+		fail "$name: $rsts RST from the client's side on the wire"
+	fi
+}
+
+setup_net || tl_skip_or_fail "could not create the namespaces"
+mkdir -p "$W/www"
+BODY="hello from the server namespace $$"
+printf '%s\n' "$BODY" >"$W/www/hello.txt"
+chmod -R a+rX "$W"
+
+# python: HTTP/1.0, the server closes first.
+(cd "$W/www" && exec ip netns exec "$NSS" timeout 120 python3 -m http.server \
+	8080 --bind "$SA") >/dev/null 2>&1 &
+TL_PIDS+=("$!")
+if wait_listen; then
+	fetch python -q
+	fetch python-trace
+	# python sends its FIN right after the body: whichever side's FIN
+	# comes first, the trace ends with the client closed.
+	grep -q "exchange complete" "$W/python-trace.out" && pass ||
+		fail "python: the trace does not end with the exchange complete"
+	# The SYN is lost: the client's TCP sends it again after its 1 s RTO.
+	fetch python-drop -tt --drop 1
+	grep -q "dropped: outgoing segment 1" "$W/python-drop.out" && pass ||
+		fail "drop: the output does not say the SYN was dropped"
+	gap=$(grep -F 'Flags [S]' -B1 "$W/python-drop.out" |
+		awk '/IP \(/ { t[n++] = $1 } END { if (n == 2) printf "%.3f", t[1] - t[0] }')
+	if [ -n "$gap" ] && awk -v g="$gap" 'BEGIN { exit !(g >= 0.9 && g <= 1.6) }'; then
+		pass
+	else
+		fail "drop: the second SYN came ${gap:-never} s after the first, not about 1 s"
+	fi
+	stop_last
+else
+	fail "python's http.server did not start"
+fi
+
+# busybox httpd.
+tl_bg ip netns exec "$NSS" timeout 120 busybox httpd -f -p "$SA:8080" -h "$W/www"
+if wait_listen; then
+	fetch busybox -q
+else
+	fail "busybox httpd did not start"
+fi
+stop_last
+
+# nginx: HTTP/1.1 keep-alive, the client closes first as wget did.
+cat >"$W/nginx.conf" <<-NGINX
+	daemon off;
+	master_process off;
+	pid $W/nginx.pid;
+	error_log $W/nginx-error.log;
+	events { worker_connections 16; }
+	http {
+		access_log off;
+		client_body_temp_path $W; proxy_temp_path $W;
+		fastcgi_temp_path $W; uwsgi_temp_path $W; scgi_temp_path $W;
+		server { listen $SA:8080; root $W/www; }
+	}
+NGINX
+tl_bg ip netns exec "$NSS" timeout 120 nginx -c "$W/nginx.conf"
+if wait_listen; then
+	fetch nginx -q
+	fetch nginx-trace
+	grep -q "client closes first" "$W/nginx-trace.out" && pass ||
+		fail "nginx: the trace does not say the client closed first"
+	grep -q "FIN-WAIT-1 -> TIME-WAIT\|FIN-WAIT-2 -> TIME-WAIT" "$W/nginx-trace.out" && pass ||
+		fail "nginx: the client never reached TIME-WAIT"
+else
+	fail "nginx did not start"
+fi
+stop_last
+
+# A closed port: RST, exit status 1 and a line that says so.
+timeout 10 ip netns exec "$NSC" "$CLIENT" -q "http://$SA:8081/" \
+	>"$W/refused.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "refused" "$W/refused.out"; then pass; else
+	fail "closed port: exit status $rc, $(cat "$W/refused.out")"
+fi
+
+# A bad URL is a usage error; no route is an environment error.
+timeout 10 ip netns exec "$NSC" "$CLIENT" "https://$SA/" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 2 ] && pass || fail "bad URL: exit status $rc, not 2"
+timeout 10 ip netns exec "$NSC" "$CLIENT" "http://10.99.0.1/" >"$W/noroute.out" 2>&1
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q "no route" "$W/noroute.out"; then pass; else
+	fail "no route: exit status $rc, $(cat "$W/noroute.out")"
+fi
+
+tl_summary
