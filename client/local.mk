@@ -28,3 +28,4 @@ client_tcplab_client_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 
 TESTS += tests/client.sh
 EXTRA_DIST += tests/client.sh
+dist_man_MANS += man/tcplab-client.1
