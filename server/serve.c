@@ -139,9 +139,23 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 	}
 }
 
+/* Counts what the state machine reports, for the summary. */
+static void count_events(struct server *sv, const struct conn_out *out)
+{
+	unsigned i;
+
+	for (i = 0; i < out->nev; i++) {
+		if (out->ev[i].kind == CONN_EV_DROP)
+			sv->st.drops[DROP_CONN]++;
+		else if (out->ev[i].kind == CONN_EV_RESET)
+			sv->st.resets++;
+	}
+}
+
 static void handle_out(struct server *sv, struct entry *e,
                        const struct conn_out *out)
 {
+	count_events(sv, out);
 	trace_events(sv, e, out);
 	send_segs(sv, e, e->peer_mac, out);
 }
@@ -264,15 +278,11 @@ static void after_input(struct server *sv, struct entry *e, uint64_t now)
 	bool fin = false;
 	unsigned i;
 
+	count_events(sv, out);
 	trace_events(sv, e, out);
-	for (i = 0; i < out->nev; i++) {
+	for (i = 0; i < out->nev; i++)
 		if (out->ev[i].kind == CONN_EV_PEER_FIN)
 			fin = true;
-		else if (out->ev[i].kind == CONN_EV_DROP)
-			sv->st.drops[DROP_CONN]++;
-		else if (out->ev[i].kind == CONN_EV_RESET)
-			sv->st.resets++;
-	}
 	if (out->data_len > 0)
 		take_data(sv, e, out->data, out->data_len);
 	/* --piggyback: the response carries the ACK of the request. The

@@ -51,34 +51,39 @@ struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport)
 	return e;
 }
 
-static void ho_unlink(struct table *t, struct entry *e)
+static void ev_unlink(struct table *t, struct entry *e)
 {
-	if (!e->half_open)
+	int l = e->evlist;
+
+	if (l == EVL_NONE)
 		return;
-	if (e->ho_prev != NULL)
-		e->ho_prev->ho_next = e->ho_next;
+	if (e->ev_prev != NULL)
+		e->ev_prev->ev_next = e->ev_next;
 	else
-		t->ho_first = e->ho_next;
-	if (e->ho_next != NULL)
-		e->ho_next->ho_prev = e->ho_prev;
+		t->ev_first[l] = e->ev_next;
+	if (e->ev_next != NULL)
+		e->ev_next->ev_prev = e->ev_prev;
 	else
-		t->ho_last = e->ho_prev;
-	e->ho_prev = e->ho_next = NULL;
-	e->half_open = false;
+		t->ev_last[l] = e->ev_prev;
+	e->ev_prev = e->ev_next = NULL;
+	e->evlist = EVL_NONE;
 }
 
-static void ho_link(struct table *t, struct entry *e)
+static void ev_link(struct table *t, struct entry *e, int l)
 {
-	if (e->half_open)
+	if (e->evlist == l)
 		return;
-	e->ho_prev = t->ho_last;
-	e->ho_next = NULL;
-	if (t->ho_last != NULL)
-		t->ho_last->ho_next = e;
+	ev_unlink(t, e);
+	if (l == EVL_NONE)
+		return;
+	e->ev_prev = t->ev_last[l];
+	e->ev_next = NULL;
+	if (t->ev_last[l] != NULL)
+		t->ev_last[l]->ev_next = e;
 	else
-		t->ho_first = e;
-	t->ho_last = e;
-	e->half_open = true;
+		t->ev_first[l] = e;
+	t->ev_last[l] = e;
+	e->evlist = l;
 }
 
 void table_update(struct table *t, struct entry *e)
@@ -86,21 +91,21 @@ void table_update(struct table *t, struct entry *e)
 	/* A conn that has not finished its handshake is half-open; a new
 	 * entry (still LISTEN) counts as one too. */
 	if (e->c.state == TCP_SYN_RECEIVED || e->c.state == TCP_LISTEN)
-		ho_link(t, e);
+		ev_link(t, e, EVL_HALF_OPEN);
+	else if (e->c.state == TCP_TIME_WAIT)
+		ev_link(t, e, EVL_TIME_WAIT);
 	else
-		ho_unlink(t, e);
+		ev_link(t, e, EVL_NONE);
 }
 
-/* What to evict from a full table: half-open first, then TIME-WAIT. */
+/* What to evict from a full table: TIME-WAIT first, then half-open. */
 static struct entry *victim(struct table *t)
 {
-	struct entry *e;
+	int l;
 
-	if (t->ho_first != NULL)
-		return t->ho_first;
-	for (e = t->first; e != NULL; e = e->next)
-		if (e->c.state == TCP_TIME_WAIT)
-			return e;
+	for (l = 0; l < EVL_COUNT; l++)
+		if (t->ev_first[l] != NULL)
+			return t->ev_first[l];
 	return NULL;
 }
 
@@ -131,7 +136,8 @@ struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
 		t->first = e;
 	t->last = e;
 	t->count++;
-	ho_link(t, e);
+	e->evlist = EVL_NONE;
+	ev_link(t, e, EVL_HALF_OPEN);
 	return e;
 }
 
@@ -143,7 +149,7 @@ void table_remove(struct table *t, struct entry *e)
 		pp = &(*pp)->hnext;
 	if (*pp == e)
 		*pp = e->hnext;
-	ho_unlink(t, e);
+	ev_unlink(t, e);
 	if (e->prev != NULL)
 		e->prev->next = e->next;
 	else

@@ -5,10 +5,12 @@
  * Each entry holds one connection's TCP state machine, its HTTP parser and
  * the response bytes the state machine has not taken yet. The table
  * chains entries in hash buckets and keeps two lists in creation order:
- * every entry (for timers and the summary) and the half-open ones (for
- * eviction). When the table is full, a new SYN evicts the oldest half-open
- * connection, then the oldest in TIME-WAIT; if there is neither, the SYN
- * is refused. The table never prints.
+ * every entry (for timers and the summary), and the entries that may be
+ * evicted: those in TIME-WAIT, whose connection is over, and the
+ * half-open ones. When the table is full, a new SYN evicts the oldest
+ * entry in TIME-WAIT, else the oldest half-open connection: among live
+ * connections, half-open ones go first. With neither, the SYN is refused.
+ * The table never prints.
  */
 #ifndef TCPLAB_SERVER_TABLE_H
 #define TCPLAB_SERVER_TABLE_H
@@ -19,6 +21,9 @@
 
 #include "common/conn.h"
 #include "common/httpd.h"
+
+/* The eviction lists, in the order they are emptied. */
+enum { EVL_NONE = -1, EVL_TIME_WAIT = 0, EVL_HALF_OPEN = 1, EVL_COUNT = 2 };
 
 struct entry {
 	struct conn c;
@@ -35,16 +40,16 @@ struct entry {
 	size_t outq_len, outq_cap;
 	struct entry *hnext;             /* hash chain */
 	struct entry *prev, *next;       /* every entry, oldest first */
-	struct entry *ho_prev, *ho_next; /* half-open entries */
-	bool half_open;
+	struct entry *ev_prev, *ev_next; /* one of the eviction lists */
+	int evlist;                      /* which one, or EVL_NONE */
 };
 
 struct table {
 	struct entry **buckets;
 	size_t nbuckets; /* a power of two */
 	size_t count, max;
-	struct entry *first, *last;       /* every entry */
-	struct entry *ho_first, *ho_last; /* half-open entries */
+	struct entry *first, *last; /* every entry */
+	struct entry *ev_first[EVL_COUNT], *ev_last[EVL_COUNT];
 	unsigned next_id;
 };
 
@@ -65,7 +70,7 @@ struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
 
 void table_remove(struct table *t, struct entry *e);
 
-/* Keeps the half-open list in step with the entry's TCP state. */
+/* Keeps the eviction lists in step with the entry's TCP state. */
 void table_update(struct table *t, struct entry *e);
 
 #endif
