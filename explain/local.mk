@@ -11,3 +11,4 @@ tests_check_annot_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_annot_LDADD = $(CHECK_LD)
 TESTS += tests/check_annot
 common_libtcplab_a_SOURCES += common/ladder.c common/ladder.h
+common_libtcplab_a_SOURCES += common/tdtext.c common/tdtext.h

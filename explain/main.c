@@ -9,7 +9,10 @@
  * written in big blocks, since a capture can hold millions of packets.
  * It never sends a packet and never makes a DNS query.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
@@ -26,6 +29,7 @@
 #include "common/ladder.h"
 #include "common/seg.h"
 #include "common/tcpdump.h"
+#include "common/tdtext.h"
 #include "explain/other.h"
 
 #define PROG "tcplab-explain"
@@ -76,6 +80,12 @@ struct explain {
 	struct annot_result ar;
 	struct ladder_row *rows; /* one per TCP segment, for the diagrams */
 	size_t nrows, rcap;
+	/* Text input: the labels behind made-up addresses (240.0.0.0/8). */
+	struct {
+		uint32_t addr;
+		char name[TDTEXT_LABEL_LEN];
+	} label[TDTEXT_LABELS];
+	unsigned nlabel;
 };
 
 static void usage(FILE *f)
@@ -254,9 +264,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->file == NULL && optind < argc)
+		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {
 		fprintf(stderr, PROG ": no capture file given: use -r FILE "
-		                     "(or -r - for standard input)\n");
+		                     "or FILE (- for standard input)\n");
 		return EXIT_USAGE;
 	}
 	if (optind < argc) {
@@ -606,8 +618,16 @@ static int setup(struct explain *e, const struct options *o)
 	return 0;
 }
 
-static void addr_port(uint32_t a, uint16_t port, char *buf, size_t cap)
+static void addr_port(const struct explain *e, uint32_t a, uint16_t port,
+                      char *buf, size_t cap)
 {
+	unsigned i;
+
+	for (i = 0; i < e->nlabel; i++)
+		if (e->label[i].addr == a) {
+			snprintf(buf, cap, "%s:%u", e->label[i].name, port);
+			return;
+		}
 	snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 0xff,
 	         (a >> 8) & 0xff, a & 0xff, port);
 }
@@ -626,8 +646,8 @@ static int draw_ladder(struct explain *e, unsigned conn, FILE *svg)
 		free(buf);
 		return -1;
 	}
-	addr_port(sm.caddr, sm.cport, cl, sizeof(cl));
-	addr_port(sm.saddr, sm.sport, sl, sizeof(sl));
+	addr_port(e, sm.caddr, sm.cport, cl, sizeof(cl));
+	addr_port(e, sm.saddr, sm.sport, sl, sizeof(sl));
 	snprintf(lab[0], sizeof(lab[0]), "client %s", cl);
 	snprintf(lab[1], sizeof(lab[1]), "server %s", sl);
 	memset(&lo, 0, sizeof(lo));
@@ -663,8 +683,8 @@ static void print_connections(struct explain *e)
 			continue;
 		}
 		if (!e->o->ladder_only) {
-			addr_port(sm.caddr, sm.cport, cl, sizeof(cl));
-			addr_port(sm.saddr, sm.sport, sl, sizeof(sl));
+			addr_port(e, sm.caddr, sm.cport, cl, sizeof(cl));
+			addr_port(e, sm.saddr, sm.sport, sl, sizeof(sl));
 			printf("\n== connection %u: client %s, server %s\n", i,
 			       cl, sl);
 			n = annot_format_summary_text(&sm, buf, sizeof(buf));
@@ -752,10 +772,300 @@ done:
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Reads all of f into a malloc'd buffer; NULL on failure. */
+static char *slurp(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0, k;
+	char *buf = malloc(cap), *nb;
+
+	while (buf != NULL && (k = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap) {
+			nb = realloc(buf, cap * 2);
+			if (nb == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf != NULL && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/* Whether the bytes start like a pcap or pcapng file, or hold a NUL
+ * early on (binary: let libpcap say what is wrong with it). */
+static int looks_binary(const char *b, size_t len)
+{
+	static const uint8_t magic[][4] = {
+	        {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},
+	        {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},
+	        {0x0a, 0x0d, 0x0d, 0x0a},
+	};
+	size_t i;
+
+	if (len == 0)
+		return 1;
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (len >= 4 && memcmp(b, magic[i], 4) == 0)
+			return 1;
+	return memchr(b, '\0', len < 4096 ? len : 4096) != NULL;
+}
+
+/* /etc/hosts (or $TCPLAB_HOSTS), read once, for names in pasted text. */
+struct hosts {
+	char *text;
+	size_t len;
+};
+
+static int hosts_lookup(void *arg, const char *name, uint32_t *addr)
+{
+	struct hosts *h = arg;
+	char *line, *save = NULL, *copy, *tok, *s2;
+	struct in_addr in;
+	int found = -1;
+
+	if (h->text == NULL || (copy = strndup(h->text, h->len)) == NULL)
+		return -1;
+	for (line = strtok_r(copy, "\n", &save); line && found < 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *hash = strchr(line, '#'), *a;
+
+		if (hash != NULL)
+			*hash = '\0';
+		a = strtok_r(line, " \t", &s2);
+		if (a == NULL || inet_pton(AF_INET, a, &in) != 1)
+			continue;
+		while ((tok = strtok_r(NULL, " \t", &s2)) != NULL)
+			if (strcasecmp(tok, name) == 0) {
+				*addr = ntohl(in.s_addr);
+				found = 0;
+				break;
+			}
+	}
+	free(copy);
+	return found;
+}
+
+/* /etc/services, through getservbyname(): files only, no network. */
+static int port_lookup(void *arg, const char *name, uint16_t *port)
+{
+	struct servent *se = getservbyname(name, "tcp");
+
+	(void)arg;
+	if (se == NULL)
+		return -1;
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+/* Remembers the label behind a made-up address of the text reader. */
+static void keep_label(struct explain *e, uint32_t addr, const char *name)
+{
+	unsigned i;
+
+	if ((addr >> 24) != 240)
+		return;
+	for (i = 0; i < e->nlabel; i++)
+		if (e->label[i].addr == addr)
+			return;
+	if (e->nlabel < TDTEXT_LABELS) {
+		e->label[e->nlabel].addr = addr;
+		snprintf(e->label[e->nlabel].name, TDTEXT_LABEL_LEN, "%s",
+		         name);
+		e->nlabel++;
+	}
+}
+
+/* One packet read from text: its lines as they were, then the notes. */
+static void text_packet(struct explain *e, const struct tdtext_pkt *pk,
+                        char **lines, size_t *lens)
+{
+	struct annot_in in;
+	unsigned i;
+	size_t n = 0;
+	int m;
+
+	if (OUT_CAP - e->used < OUT_ROOM)
+		flush_out(e);
+	for (i = pk->first_line; i <= pk->last_line; i++) {
+		size_t l = lens[i - 1];
+
+		if (l + 1 > OUT_ROOM / 2 - n)
+			l = OUT_ROOM / 2 - n - 1;
+		memcpy(e->out + e->used + n, lines[i - 1], l);
+		n += l;
+		e->out[e->used + n++] = '\n';
+	}
+	keep_label(e, pk->seg.saddr, pk->src_host);
+	keep_label(e, pk->seg.daddr, pk->dst_host);
+	memset(&in, 0, sizeof(in));
+	in.s = &pk->seg;
+	in.sec = pk->sec;
+	in.usec = pk->usec;
+	in.cksum = pk->cksum;
+	in.cksum_good = pk->cksum_good;
+	m = explain_segment(e, &in, (int)n);
+	if (m >= 0)
+		e->used += (size_t)m;
+}
+
+/* Splits buf into lines in place; returns their count. */
+static size_t split_lines(char *buf, size_t len, char ***lines, size_t **lens)
+{
+	size_t n = 0, i, start = 0;
+
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	*lines = malloc((n + 1) * sizeof(**lines));
+	*lens = malloc((n + 1) * sizeof(**lens));
+	if (*lines == NULL || *lens == NULL)
+		return 0;
+	n = 0;
+	for (i = 0; i <= len; i++)
+		if (i == len || buf[i] == '\n') {
+			if (i == len && i == start)
+				break;
+			(*lines)[n] = buf + start;
+			(*lens)[n] = i - start;
+			if ((*lens)[n] > 0 && buf[i - 1] == '\r')
+				(*lens)[n]--;
+			n++;
+			start = i + 1;
+		}
+	return n;
+}
+
+/* Reads tcpdump text; returns the exit status. */
+static int run_text(char *buf, size_t len, const struct options *o)
+{
+	struct explain *e = calloc(1, sizeof(*e));
+	struct tdtext_ctx *tc = calloc(1, sizeof(*tc));
+	struct tdtext_names tn = {hosts_lookup, port_lookup, NULL};
+	struct tdtext_pkt pk;
+	struct tdtext_msg msg;
+	struct hosts h = {NULL, 0};
+	const char *hp = getenv("TCPLAB_HOSTS");
+	FILE *hf = fopen(hp ? hp : "/etc/hosts", "r");
+	char **lines = NULL;
+	size_t *lens = NULL, nl, i;
+	unsigned npk = 0, bad = 0;
+	int rc = EXIT_OK, r;
+
+	if (hf != NULL) {
+		h.text = slurp(hf, &h.len);
+		fclose(hf);
+	}
+	tn.arg = &h;
+	nl = split_lines(buf, len, &lines, &lens);
+	if (e == NULL || tc == NULL || lines == NULL || lens == NULL ||
+	    setup(e, o) < 0) {
+		rc = EXIT_INPUT;
+		goto done;
+	}
+	tdtext_init(tc, &tn);
+	for (i = 0; i <= nl; i++) {
+		r = i < nl ? tdtext_line(tc, lines[i], lens[i], &pk, &msg)
+		           : tdtext_end(tc, &pk);
+		if (r & TDTEXT_PKT) {
+			text_packet(e, &pk, lines, lens);
+			npk++;
+			if (o->count > 0 && npk >= (unsigned)o->count)
+				break;
+		}
+		if (r & (TDTEXT_BAD | TDTEXT_SKIP)) {
+			bad += (r & TDTEXT_BAD) != 0;
+			fprintf(stderr, PROG ": line %u: %s\n", msg.line,
+			        msg.text);
+		}
+	}
+	flush_out(e);
+	if (finish(e) < 0)
+		rc = EXIT_INPUT;
+	if (npk == 0) {
+		fprintf(stderr, PROG ": no TCP segment found in %s\n", o->file);
+		rc = EXIT_INPUT;
+	}
+	if (fflush(stdout) != 0 || e->write_failed) {
+		fprintf(stderr, PROG ": cannot write the output: %s\n",
+		        strerror(errno));
+		rc = EXIT_INPUT;
+	}
+	tcpdump_ctx_free(&e->ctx);
+done:
+	if (e != NULL) {
+		annot_free(&e->an);
+		free(e->rows);
+		names_close(e->names);
+		free(e->out);
+		free(e);
+	}
+	free(tc);
+	free(lines);
+	free(lens);
+	free(h.text);
+	return rc;
+}
+
+/*
+ * Opens the input: a pcap file goes to libpcap, anything else is read as
+ * tcpdump text. Standard input is read whole first to tell which.
+ * Returns the pcap handle, or NULL with *status set (text was handled).
+ */
+static pcap_t *open_input(struct options *o, int *status, char **inbuf)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
+	FILE *f = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
+	size_t len = 0;
+	char *buf;
+	pcap_t *p;
+
+	*status = EXIT_INPUT;
+	if (f == NULL) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
+		        strerror(errno));
+		return NULL;
+	}
+	buf = slurp(f, &len);
+	if (f != stdin)
+		fclose(f);
+	if (buf == NULL) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
+		        strerror(errno));
+		return NULL;
+	}
+	if (!looks_binary(buf, len)) {
+		if (o->filter != NULL)
+			fprintf(stderr, PROG ": the filter expression is "
+			                     "ignored for text input\n");
+		*status = run_text(buf, len, o);
+		free(buf);
+		return NULL;
+	}
+	/* libpcap reads the same bytes from memory. */
+	f = fmemopen(buf, len ? len : 1, "rb");
+	*inbuf = buf;
+	p = f ? pcap_fopen_offline_with_tstamp_precision(
+	                f, PCAP_TSTAMP_PRECISION_MICRO, errbuf)
+	      : NULL;
+	if (p == NULL) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
+		        f ? strip_name(errbuf, o->file) : strerror(errno));
+		if (f != NULL)
+			fclose(f);
+	}
+	return p;
+}
+
+int main(int argc, char **argv)
+{
 	struct options o;
+	char *inbuf = NULL;
 	pcap_t *p;
 	int rc;
 
@@ -764,13 +1074,11 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	/* Microseconds, as tcpdump prints them even for a nanosecond pcapng. */
-	p = pcap_open_offline_with_tstamp_precision(
-	        o.file, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	p = open_input(&o, &rc, &inbuf);
 	if (p == NULL) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o.file,
-		        strip_name(errbuf, o.file));
 		free(o.filter);
-		return EXIT_INPUT;
+		free(inbuf);
+		return rc;
 	}
 	print_reading(p, o.file);
 	if (!link_supported(pcap_datalink(p))) {
@@ -787,5 +1095,6 @@ int main(int argc, char **argv)
 	}
 	pcap_close(p);
 	free(o.filter);
+	free(inbuf);
 	return rc;
 }
