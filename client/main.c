@@ -349,6 +349,8 @@ static void open_guard(struct client *cl)
 		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
 		if (cl->guard >= 0)
 			return;
+		if (strstr(err, "in use") == NULL)
+			die(EXIT_ENV, "%s", err);
 	}
 	die(EXIT_ENV, "no free source port: %s", err);
 }
@@ -362,6 +364,10 @@ static void open_system(struct client *cl)
 	if (route_find(cl->daddr, cl->dport, cl->o.ifname, cl->o.saddr,
 	               cl->ifname, &cl->saddr, err, sizeof err) != 0)
 		die(EXIT_ENV, "%s", err);
+	/* The raw socket first: without the privilege it names it. */
+	cl->inj = inject_open_raw4(cl->ifname, err, sizeof err);
+	if (cl->inj == NULL)
+		die(EXIT_ENV, "%s", err);
 	open_guard(cl);
 	a.s_addr = htonl(cl->saddr);
 	inet_ntop(AF_INET, &a, sa, sizeof sa);
@@ -373,9 +379,6 @@ static void open_system(struct client *cl)
 	         da, cl->dport, sa, cl->sport);
 	cl->cap = capture_open(cl->ifname, filter, err, sizeof err);
 	if (cl->cap == NULL)
-		die(EXIT_ENV, "%s", err);
-	cl->inj = inject_open_raw4(cl->ifname, err, sizeof err);
-	if (cl->inj == NULL)
 		die(EXIT_ENV, "%s", err);
 	if (cl->o.wfile != NULL) {
 		cl->dump = capture_dump_open(cl->o.wfile, LINK_RAW_DLT, err,
