@@ -18,3 +18,7 @@ server_tcplab_server_SOURCES = server/main.c server/server.h \
 server_tcplab_server_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 server_tcplab_server_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 	$(PCAP_LIBS) $(LIBNET_LIBS)
+
+# The server against wget, curl, ab and tcpdump in two namespaces (root).
+TESTS += tests/server.sh
+EXTRA_DIST += tests/server.sh

@@ -228,3 +228,24 @@ tl_on_signal() {
 trap tl_cleanup EXIT
 trap 'tl_on_signal 130' INT
 trap 'tl_on_signal 143' TERM
+
+# Polls a command for up to five seconds; returns 0 as soon as it succeeds.
+tl_wait_for() {
+	local _
+	for _ in $(seq 50); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Creates namespaces $1 and $2 joined by a veth pair, $5 in $1 with
+# address $3/24 and $6 in $2 with address $4/24, all up.
+ns_pair() {
+	ns_create "$1" && ns_create "$2" &&
+		ip link add "$5" type veth peer name "$6" &&
+		ip link set "$5" netns "$1" && ip link set "$6" netns "$2" &&
+		ip -n "$1" addr add "$3/24" dev "$5" &&
+		ip -n "$2" addr add "$4/24" dev "$6" &&
+		ip -n "$1" link set "$5" up && ip -n "$2" link set "$6" up
+}

@@ -1,0 +1,233 @@
+#!/bin/bash
+# server.sh: tcplab-server against real clients, as in the article.
+#
+# Two network namespaces get the article's addresses (client
+# 192.168.101.25, server 192.168.101.5) on a veth pair; tcplab-server runs
+# on 192.168.101.5:8080 in the server namespace and a real tcpdump watches
+# there. From the client namespace, wget and curl must read "This is
+# zhenghui", tcpdump must show the article's ten-segment pattern (S, S.,
+# ., P., ., P., ., F., F., .) and no RST from either kernel, the server's
+# -w file must read back as the server printed it, ab must finish 2000
+# requests without a failure, --close four-way must close in four
+# segments, pipelined and split requests must be answered in order, and
+# crafted malformed packets must be counted and leave the server
+# answering. Every step has a timeout; everything is removed on exit.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_root "server.sh"
+need_cmd ip python3 wget curl ab timeout ss
+SERVER=${SERVER:-$top_builddir/server/tcplab-server}
+TCPDUMP=${TCPDUMP:-$(command -v tcpdump || echo /usr/sbin/tcpdump)}
+[ -x "$SERVER" ] || tl_skip_or_fail "$SERVER not built (run make first)"
+[ -x "$TCPDUMP" ] || tl_skip_or_fail "tcpdump is not installed"
+
+CLI=tlsvc$$
+SRV=tlsvs$$
+VC=vsvc$$
+VS=vsvs$$
+CADDR=192.168.101.25
+SADDR=192.168.101.5
+URL="http://$SADDR:8080/truedei/test?name=zhenghui"
+
+work=
+tl_workdir work "$top_builddir/tests/work"
+tl_remove_at_exit "$work"
+ns_pair "$CLI" "$SRV" "$CADDR" "$SADDR" "$VC" "$VS" ||
+	tl_skip_or_fail "cannot build the two namespaces"
+
+in_cli() { timeout 20 ip netns exec "$CLI" "$@"; }
+
+# Starts tcplab-server with extra options into $work/$1.out; waits until
+# its port guard listens. Sets SRV_PID.
+start_server() {
+	local name=$1
+	shift
+	ip netns exec "$SRV" timeout 120 "$SERVER" -i "$VS" -a "$SADDR" \
+		"$@" >"$work/$name.out" 2>"$work/$name.err" &
+	SRV_PID=$!
+	TL_PIDS+=("$SRV_PID")
+	tl_wait_for sh -c "ip netns exec $SRV ss -ltn | grep -q '$SADDR:8080 '"
+}
+
+# Stops the server with SIGTERM; sets SRV_RC.
+stop_server() {
+	kill -TERM "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID"
+	SRV_RC=$?
+}
+
+# tcpdump in the server namespace into $1; sets DUMP_PID.
+start_dump() {
+	ip netns exec "$SRV" timeout 120 "$TCPDUMP" -i "$VS" --immediate-mode \
+		-U -w "$1" tcp 2>"$1.err" &
+	DUMP_PID=$!
+	TL_PIDS+=("$DUMP_PID")
+	tl_wait_for grep -q 'listening on' "$1.err"
+}
+
+stop_dump() {
+	sleep 0.3
+	kill "$DUMP_PID" 2>/dev/null
+	wait "$DUMP_PID" 2>/dev/null
+}
+
+# The flags of each segment of the connection on client port $2 in $1.
+flags_of() {
+	"$TCPDUMP" -nn -r "$1" 2>/dev/null | grep -E "\.$2( >|:)" |
+		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' '
+}
+
+check() { # description, then a command that must succeed
+	local what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
+}
+
+tl_say "wget and curl, with tcpdump watching"
+start_server main -w "$work/main.pcap" || fail "tcplab-server did not start"
+start_dump "$work/real.pcap" || fail "tcpdump did not start"
+body=$(in_cli wget -q -O - -T 5 -t 1 "$URL")
+check "wget read '$body'" [ "$body" = "This is zhenghui" ]
+body=$(in_cli curl -s -m 5 "$URL")
+check "curl read '$body'" [ "$body" = "This is zhenghui" ]
+body=$(in_cli curl -s -m 5 "http://$SADDR:8080/truedei/test?name=%E9%83%91+hui")
+check "curl with an escaped name read '$body'" \
+	[ "$body" = "This is $(printf '\xe9\x83\x91') hui" ]
+code=$(in_cli curl -s -m 5 -o /dev/null -w '%{http_code}' \
+	"http://$SADDR:8080/other")
+check "another path gave $code" [ "$code" = 404 ]
+stop_dump
+stop_server
+check "tcplab-server exited $SRV_RC after SIGTERM" [ "$SRV_RC" -eq 0 ]
+
+port=$("$TCPDUMP" -nn -r "$work/real.pcap" 2>/dev/null |
+	sed -n '1s/.*IP [0-9.]*\.\([0-9]*\) > .*/\1/p')
+pattern=$(flags_of "$work/real.pcap" "$port")
+tl_say "  wget's connection: $pattern"
+check "wget's segments were '$pattern'" \
+	[ "$pattern" = "S S. . P. . P. . F. F. . " ]
+nrst=$("$TCPDUMP" -nn -r "$work/real.pcap" 2>/dev/null | grep -c 'Flags \[R')
+check "tcpdump saw $nrst RST" [ "$nrst" -eq 0 ]
+synack=$("$TCPDUMP" -nn -v -r "$work/real.pcap" 2>/dev/null | grep -B1 'Flags \[S\.\]' | head -1)
+check "the SYN-ACK's IP id is 0, as in the article: $synack" \
+	grep -q 'id 0, offset 0' <<<"$synack"
+check "the server's log names the visitor" \
+	grep -q 'server: http: GET /truedei/test -> 200, visitor: zhenghui' \
+	"$work/main.out"
+check "the server's log shows the handshake's states" \
+	grep -q '^    server: SYN-RECEIVED -> ESTABLISHED$' "$work/main.out"
+check "the summary counts 4 connections and 3 visitors" \
+	grep -q '^tcplab-server: 4 connections (4 closed, .* 3 visitors$' \
+	"$work/main.out"
+# The -w file, read back by tcpdump, prints what the server printed.
+grep -v '^    server\|^tcplab-server' "$work/main.out" >"$work/main.lines"
+"$TCPDUMP" -vv -nn -r "$work/main.pcap" >"$work/main.td" 2>/dev/null
+if cmp -s "$work/main.lines" "$work/main.td"; then pass; else
+	fail "the -w file does not read back as printed"
+	diff -u "$work/main.td" "$work/main.lines" | sed -n '3,10p'
+fi
+ports=$(ip netns exec "$SRV" ss -ltn | grep -c ":8080 ")
+check "the port guard is gone after SIGTERM" [ "$ports" -eq 0 ]
+
+tl_say "ab -n 2000 -c 16"
+start_server load --quiet || fail "tcplab-server did not start"
+in_cli ab -q -s 10 -n 2000 -c 16 "$URL" >"$work/ab.out" 2>&1
+grep -E '^(Complete|Failed) requests|^Requests per second' "$work/ab.out" |
+	sed 's/^/    /'
+check "ab completed 2000" grep -q '^Complete requests: *2000$' "$work/ab.out"
+check "ab failed none" grep -q '^Failed requests: *0$' "$work/ab.out"
+in_cli ab -q -s 10 -k -n 500 -c 8 "$URL" >"$work/abk.out" 2>&1
+check "ab -k completed 500" grep -q '^Complete requests: *500$' "$work/abk.out"
+check "ab -k failed none" grep -q '^Failed requests: *0$' "$work/abk.out"
+stop_server
+sed 's/^/    /' "$work/load.out"
+check "the server counted 2500 visitors" \
+	grep -q ' 2500 visitors$' "$work/load.out"
+
+tl_say "--close four-way"
+start_server four --close four-way --close-delay 1 ||
+	fail "tcplab-server did not start"
+start_dump "$work/four.pcap" || fail "tcpdump did not start"
+body=$(in_cli curl -s -m 5 "$URL")
+check "curl read '$body' (four-way)" [ "$body" = "This is zhenghui" ]
+sleep 1.5
+stop_dump
+stop_server
+port=$("$TCPDUMP" -nn -r "$work/four.pcap" 2>/dev/null |
+	sed -n '1s/.*IP [0-9.]*\.\([0-9]*\) > .*/\1/p')
+pattern=$(flags_of "$work/four.pcap" "$port")
+tl_say "  curl's connection: $pattern"
+check "four closing segments: '$pattern'" \
+	[ "$pattern" = "S S. . P. . P. . F. . F. . " ]
+check "CLOSE-WAIT is shown" \
+	grep -q '^    server: ESTABLISHED -> CLOSE-WAIT$' "$work/four.out"
+
+tl_say "pipelined and split requests, malformed packets"
+start_server odd || fail "tcplab-server did not start"
+in_cli python3 - "$SADDR" >"$work/pipe.out" 2>&1 <<'PY'
+import socket, sys, time
+def req(name):
+    return ("GET /truedei/test?name=%s HTTP/1.1\r\nHost: x\r\n\r\n"
+            % name).encode()
+s = socket.create_connection((sys.argv[1], 8080), timeout=5)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+s.sendall(req("one") + req("two") + req("three"))
+r = req("split")
+s.sendall(r[:10]); time.sleep(0.2); s.sendall(r[10:30]); time.sleep(0.2)
+s.sendall(r[30:])
+got = b""
+deadline = time.time() + 5
+while got.count(b"This is ") < 4 and time.time() < deadline:
+    got += s.recv(4096)
+print(" ".join(p.split(b"\r\n")[0].decode() for p in got.split(b"\r\n\r\n")[1:]))
+s.close()
+PY
+check "pipelined and split answers in order: $(cat "$work/pipe.out")" \
+	grep -q '^This is oneHTTP/1.1 200  This is twoHTTP/1.1 200  This is threeHTTP/1.1 200  This is split$' \
+	"$work/pipe.out"
+in_cli python3 - "$CADDR" "$SADDR" >"$work/craft.out" 2>&1 <<'PY'
+# Crafted segments toward the server, each damaged in one way; sent with
+# a raw socket inside the client namespace only.
+import socket, struct, sys
+src, dst = (socket.inet_aton(a) for a in sys.argv[1:3])
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def seg(flags, doff=5, opts=b"", bad_sum=False, sport=50000):
+    tcp = struct.pack("!HHIIBBHHH", sport, 8080, 1000, 0, doff << 4,
+                      flags, 1024, 0, 0) + opts
+    ph = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    c = csum(ph + tcp) ^ (0x1234 if bad_sum else 0)
+    tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000,
+                     64, 6, 0, src, dst)
+    return ip + tcp
+r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+pkts = [
+    seg(0x03, sport=50001),                         # SYN+FIN
+    seg(0x00, sport=50002),                         # no flags
+    seg(0x02, bad_sum=True, sport=50003),           # bad checksum
+    seg(0x02, doff=15, sport=50004),                # offset past the end
+    seg(0x02, doff=6, opts=b"\x02\x09\x05\xb4", sport=50005),  # bad option
+    seg(0x06, sport=50006),                         # SYN+RST
+]
+for p in pkts:
+    r.sendto(p, (sys.argv[2], 0))
+print(len(pkts), "sent")
+PY
+sleep 0.3
+body=$(in_cli wget -q -O - -T 5 -t 1 "$URL")
+check "wget after malformed packets read '$body'" [ "$body" = "This is zhenghui" ]
+stop_server
+drops=$(grep '^tcplab-server: dropped:' "$work/odd.out")
+tl_say "  $drops"
+check "SYN+FIN, SYN+RST and no flags dropped as odd" \
+	grep -q ' 3 odd flags' <<<"$drops"
+check "the bad checksum dropped" grep -q ' 1 bad TCP checksum' <<<"$drops"
+check "the bad data offset dropped" \
+	grep -q ' 1 bad TCP data offset' <<<"$drops"
+check "the bad option dropped" grep -q ' 1 malformed TCP option' <<<"$drops"
+
+tl_summary
