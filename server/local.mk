@@ -22,3 +22,5 @@ server_tcplab_server_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 # The server against wget, curl, ab and tcpdump in two namespaces (root).
 TESTS += tests/server.sh
 EXTRA_DIST += tests/server.sh
+
+dist_man_MANS += man/tcplab-server.8
