@@ -484,6 +484,7 @@ static int tcp_fields(struct cur *c, struct tdtext_pkt *pk)
 		if (lit(c, "cksum 0x"))
 			cksum(c, pk);
 		else if (lit(c, "seq ") && num(c, &s->seq)) {
+			pk->has_seq = true;
 			if (lit(c, ":"))
 				num(c, &end);
 		} else if (lit(c, "ack ") && num(c, &s->ack))
@@ -563,6 +564,7 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 		return NULL;
 	e = &ctx->conns[ctx->next_conn];
 	ctx->next_conn = (ctx->next_conn + 1) % TDTEXT_CONNS;
+	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->addr[0] = s->saddr, e->port[0] = s->sport;
 	e->addr[1] = s->daddr, e->port[1] = s->dport;
@@ -579,32 +581,56 @@ static bool looks_absolute(uint32_t v, uint32_t isn)
 /* tcpdump's rules (TCPDUMP-FORMAT.md 6): only ACK-bearing packets are
  * relative; a SYN-ACK or the first ACK of a pair sets the bases and is
  * itself printed absolute. */
-static void absolutize(struct tdtext_ctx *ctx, struct tdtext_pkt *pk)
+static void absolutize(struct tdtext_pkt *pk, struct tdtext_conn *e, int src)
 {
 	struct seg *s = &pk->seg;
-	struct tdtext_conn *e;
-	int src, i;
+	int i;
 
 	if (!(s->flags & TH_ACK))
 		return;
-	e = conn_get(ctx, s, &src, false);
-	if (e == NULL || (s->flags & TH_SYN)) {
-		if (e == NULL)
-			e = conn_get(ctx, s, &src, true);
+	if (!e->has_isn || (s->flags & TH_SYN)) {
+		/* Printed absolute: it sets the bases. A bare ACK without seq
+		 * takes the sender's next number. */
+		if (!pk->has_seq && e->nxt_valid[src])
+			s->seq = e->nxt[src];
 		e->isn[src] = s->seq;
 		e->isn[!src] = s->ack - 1;
+		e->has_isn = true;
 		return;
 	}
-	if (looks_absolute(s->seq, e->isn[src]) &&
+	if ((!pk->has_seq || looks_absolute(s->seq, e->isn[src])) &&
 	    looks_absolute(s->ack, e->isn[!src]))
 		return; /* printed with -S */
-	s->seq += e->isn[src];
+	if (pk->has_seq)
+		s->seq += e->isn[src];
 	s->ack += e->isn[!src];
 	for (i = 0; i < s->sack_count; i++) {
 		s->sack[i].left += e->isn[!src];
 		s->sack[i].right += e->isn[!src];
 	}
 	pk->relative = true;
+}
+
+/* Absolute numbers for a packet, and the seq a bare ACK did not show:
+ * the sender's next sequence number. */
+static void numbers(struct tdtext_ctx *ctx, struct tdtext_pkt *pk)
+{
+	struct seg *s = &pk->seg;
+	struct tdtext_conn *e;
+	uint32_t end;
+	int src;
+
+	e = conn_get(ctx, s, &src, true);
+	absolutize(pk, e, src);
+	if (!pk->has_seq && e->nxt_valid[src])
+		s->seq = e->nxt[src];
+	end = s->seq + (uint32_t)s->payload_len +
+	      ((s->flags & TH_SYN) ? 1 : 0) + ((s->flags & TH_FIN) ? 1 : 0);
+	if ((pk->has_seq || e->nxt_valid[src]) && !(s->flags & TH_RST) &&
+	    (!e->nxt_valid[src] || seq_gt(end, e->nxt[src]))) {
+		e->nxt[src] = end;
+		e->nxt_valid[src] = true;
+	}
 }
 
 /* Hands out the packet being read, if there is one. */
@@ -618,7 +644,7 @@ static int complete(struct tdtext_ctx *ctx, struct tdtext_pkt *out)
 	if (!had)
 		return 0;
 	*out = ctx->cur;
-	absolutize(ctx, out);
+	numbers(ctx, out);
 	return TDTEXT_PKT;
 }
 
@@ -708,8 +734,10 @@ int tdtext_line(struct tdtext_ctx *ctx, const char *line, size_t len,
 		return 0;
 	}
 	if (ctx->pending && ctx->in_http) {
-		/* A payload line: with its TAB, or pasted without it. */
-		ctx->cur.last_line = ctx->line;
+		/* A payload line: with its TAB, or pasted without it. An
+		 * empty line joins only when more payload follows it. */
+		if (len > 0 && !(len == 1 && line[0] == '\r'))
+			ctx->cur.last_line = ctx->line;
 		return 0;
 	}
 	if (c.p == c.e || (ctx->skipping && c.p > line))

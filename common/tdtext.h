@@ -54,6 +54,8 @@ struct tdtext_pkt {
 	enum annot_cksum cksum; /* _UNKNOWN without -v */
 	uint16_t cksum_good;    /* with _BAD: the value after "->" */
 	bool relative;          /* seq/ack were printed relative */
+	bool has_seq;           /* the text showed seq (a bare ACK shows none
+	                           below -vv: it is then the sender's next) */
 	bool verbose;           /* the -v form, with the IP line */
 };
 
@@ -77,6 +79,9 @@ struct tdtext_conn {
 	uint32_t addr[2];
 	uint16_t port[2];
 	uint32_t isn[2];
+	bool has_isn;
+	uint32_t nxt[2]; /* each side's next sequence number, as seen */
+	bool nxt_valid[2];
 	bool used;
 };
 

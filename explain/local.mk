@@ -12,3 +12,12 @@ tests_check_annot_LDADD = $(CHECK_LD)
 TESTS += tests/check_annot
 common_libtcplab_a_SOURCES += common/ladder.c common/ladder.h
 common_libtcplab_a_SOURCES += common/tdtext.c common/tdtext.h
+
+check_PROGRAMS += tests/check_tdtext
+tests_check_tdtext_SOURCES = tests/check_tdtext.c tests/testlib.h
+tests_check_tdtext_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_tdtext_LDADD = $(CHECK_LD)
+TESTS += tests/check_tdtext
+
+TESTS += tests/explain.sh
+EXTRA_DIST += tests/explain.sh fuzz/fuzz_tdtext.c

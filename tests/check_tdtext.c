@@ -1,0 +1,339 @@
+/*
+ * check_tdtext.c: Check suite for the tcpdump-text reader (common/tdtext.c).
+ *
+ * Each test feeds lines as tcpdump printed them (the article's 4.9.2 -vv
+ * trace, 4.99.3's default and -v forms, -S, -t/-tt/-tttt timestamps, names,
+ * a link prefix) or as a web page mangles them (stray text, HTTP lines
+ * without their TAB), and checks the segments rebuilt: absolute numbers,
+ * options, lengths, checksums, line numbers, and which lines are reported.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "common/tdtext.h"
+#include "tests/testlib.h"
+
+#define MAXPKT 16
+
+struct run {
+	struct tdtext_ctx ctx;
+	struct tdtext_pkt pk[MAXPKT];
+	unsigned npk;
+	unsigned bad[MAXPKT], nbad; /* line numbers reported as unreadable */
+	unsigned nskip;
+};
+
+/* Feeds every line of text (separated by '\n') and the end. */
+static void feed(struct run *r, const struct tdtext_names *names,
+                 const char *text)
+{
+	const char *p = text, *nl;
+	struct tdtext_pkt pk;
+	struct tdtext_msg m;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	tdtext_init(&r->ctx, names);
+	for (;;) {
+		nl = strchr(p, '\n');
+		rc = tdtext_line(&r->ctx, p, nl ? (size_t)(nl - p) : strlen(p),
+		                 &pk, &m);
+		if ((rc & TDTEXT_PKT) && r->npk < MAXPKT)
+			r->pk[r->npk++] = pk;
+		if ((rc & TDTEXT_BAD) && r->nbad < MAXPKT) {
+			ck_assert_uint_gt(strlen(m.text), 0);
+			r->bad[r->nbad++] = m.line;
+		}
+		if (rc & TDTEXT_SKIP)
+			r->nskip++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (tdtext_end(&r->ctx, &pk) == TDTEXT_PKT && r->npk < MAXPKT)
+		r->pk[r->npk++] = pk;
+}
+
+/* The article's first four packets, as published (tcpdump 4.9.2 -vv). */
+static const char article[] =
+        "10:49:10.094025 IP (tos 0x0, ttl 64, id 40563, offset 0, flags "
+        "[DF], proto TCP (6), length 60)\n"
+        "    localhost.localdomain.57290 > 192.168.101.5.webcache: Flags [S], "
+        "cksum 0x4b9e (incorrect -> 0xdc83), seq 250118291, win 29200, "
+        "options [mss 1460,sackOK,TS val 4595424 ecr 0,nop,wscale 7], length "
+        "0\n"
+        "10:49:10.094140 IP (tos 0x0, ttl 64, id 0, offset 0, flags [DF], "
+        "proto TCP (6), length 60)\n"
+        "    192.168.101.5.webcache > localhost.localdomain.57290: Flags [S.], "
+        "cksum 0xe96e (correct), seq 2336326088, ack 250118292, win 28960, "
+        "options [mss 1460,sackOK,TS val 2480165653 ecr 4595424,nop,wscale "
+        "7], length 0\n"
+        "10:49:10.094172 IP (tos 0x0, ttl 64, id 40564, offset 0, flags "
+        "[DF], proto TCP (6), length 52)\n"
+        "    localhost.localdomain.57290 > 192.168.101.5.webcache: Flags [.], "
+        "cksum 0x4b96 (incorrect -> 0x8874), seq 1, ack 1, win 229, options "
+        "[nop,nop,TS val 4595426 ecr 2480165653], length 0\n"
+        "10:49:10.095038 IP (tos 0x0, ttl 64, id 40565, offset 0, flags "
+        "[DF], proto TCP (6), length 194)\n"
+        "    localhost.localdomain.57290 > 192.168.101.5.webcache: Flags [P.], "
+        "cksum 0x4c24 (incorrect -> 0x0f76), seq 1:143, ack 1, win 229, "
+        "options [nop,nop,TS val 4595426 ecr 2480165653], length 142: HTTP, "
+        "length: 142\n"
+        "\tGET /truedei/test?name=zhenghui HTTP/1.1\n"
+        "\tUser-Agent: Wget/1.14 (linux-gnu)\n"
+        "\tAccept: */*\n"
+        "\tHost: 192.168.101.5:8080\n"
+        "\tConnection: Keep-Alive\n"
+        "\t\n";
+
+START_TEST(test_vv_article)
+{
+	struct run r;
+	const struct seg *s;
+
+	feed(&r, NULL, article);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 4);
+	s = &r.pk[0].seg;
+	ck_assert(r.pk[0].verbose);
+	ck_assert_str_eq(r.pk[0].src_host, "localhost.localdomain");
+	ck_assert_uint_eq(s->saddr >> 24, 240); /* an opaque label */
+	ck_assert_uint_eq(s->daddr, 0xc0a86505u);
+	ck_assert_uint_eq(s->sport, 57290);
+	ck_assert_uint_eq(s->dport, 8080); /* webcache */
+	ck_assert_uint_eq(s->flags, TH_SYN);
+	ck_assert_uint_eq(s->seq, 250118291u);
+	ck_assert_uint_eq(s->ip_id, 40563);
+	ck_assert_uint_eq(s->ip_len, 60);
+	ck_assert_uint_eq(s->ip_ttl, 64);
+	ck_assert(s->ip_off & IP_DF);
+	ck_assert_uint_eq(s->mss, 1460);
+	ck_assert_uint_eq(s->wscale, 7);
+	ck_assert(s->has & SEG_HAS_SACKOK);
+	ck_assert_uint_eq(s->ts_val, 4595424u);
+	ck_assert_uint_eq(s->opt_len, 20); /* the SYN's 20 option bytes */
+	ck_assert_int_eq(r.pk[0].cksum, ANNOT_CKSUM_BAD);
+	ck_assert_uint_eq(r.pk[0].cksum_good, 0xdc83);
+	ck_assert_int_eq(r.pk[1].cksum, ANNOT_CKSUM_OK);
+	ck_assert_uint_eq(r.pk[0].first_line, 1);
+	ck_assert_uint_eq(r.pk[0].last_line, 2);
+	ck_assert_int_eq(r.pk[0].sec, 10 * 3600 + 49 * 60 + 10);
+	ck_assert_uint_eq(r.pk[0].usec, 94025);
+	/* The SYN-ACK is absolute; the third ACK relative to both ISNs. */
+	ck_assert(!r.pk[1].relative);
+	ck_assert(r.pk[2].relative);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 250118292u);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 2336326089u);
+	/* The request: HTTP lines belong to it, up to the last "\t". */
+	ck_assert_uint_eq(r.pk[3].seg.payload_len, 142);
+	ck_assert_ptr_null(r.pk[3].seg.payload);
+	ck_assert_uint_eq(r.pk[3].first_line, 7);
+	ck_assert_uint_eq(r.pk[3].last_line, 14);
+	ck_assert_uint_eq(r.pk[3].seg.ts_ecr, 2480165653u);
+}
+END_TEST
+
+/* tcpdump 4.99.3 default form, names on (TCPDUMP-FORMAT.md 11C). */
+static int host_cb(void *arg, const char *name, uint32_t *addr)
+{
+	(void)arg;
+	if (strcmp(name, "alpha.example") != 0)
+		return -1;
+	*addr = 0x0a090001;
+	return 0;
+}
+
+START_TEST(test_default_form_names)
+{
+	static const struct tdtext_names names = {host_cb, NULL, NULL};
+	struct run r;
+
+	feed(&r, &names,
+	     "22:13:20.126456 IP alpha.example.54321 > 10.9.0.2.http-alt: "
+	     "Flags [P.], seq 1:67, ack 1, win 502, options [nop,nop,TS val "
+	     "113 "
+	     "ecr 222], length 66: HTTP: GET /index.html HTTP/1.1\n"
+	     "Posted by a student, 3 comments\n");
+	ck_assert_uint_eq(r.npk, 1);
+	ck_assert_uint_eq(r.nbad, 1);
+	ck_assert_uint_eq(r.bad[0], 2);
+	ck_assert_uint_eq(r.pk[0].seg.saddr, 0x0a090001);
+	ck_assert_uint_eq(r.pk[0].seg.dport, 8080);
+	ck_assert_uint_eq(r.pk[0].seg.flags, TH_PSH | TH_ACK);
+	ck_assert_uint_eq(r.pk[0].seg.payload_len, 66);
+	ck_assert(!r.pk[0].verbose);
+	ck_assert_int_eq(r.pk[0].cksum, ANNOT_CKSUM_UNKNOWN);
+	/* The first ACK of a pair is taken as printed (tcpdump's rule). */
+	ck_assert_uint_eq(r.pk[0].seg.seq, 1);
+	ck_assert_int_eq(r.pk[0].sec, 22 * 3600 + 13 * 60 + 20);
+}
+END_TEST
+
+/* -t, relative numbers across the wrap, and a bare ACK without seq. */
+START_TEST(test_no_timestamp_relative_wrap)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 4294967294, win "
+	     "64240, length 0\n"
+	     "\n"
+	     "IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 4294967280, ack "
+	     "4294967295, win 65160, length 0\n"
+	     "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.], ack 1, win 502, "
+	     "length "
+	     "0\n"
+	     "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:11, ack 1, "
+	     "win "
+	     "502, length 10: HTTP: GET / HTTP/1.1\n"
+	     "IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 11, win 509, "
+	     "length "
+	     "0\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 5);
+	ck_assert(!r.pk[0].has_time);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 4294967281u);
+	/* No seq printed: the client's next number, 0xffffffff. */
+	ck_assert(!r.pk[2].has_seq);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 4294967295u);
+	ck_assert_uint_eq(r.pk[3].seg.seq, 4294967295u);
+	ck_assert_uint_eq(r.pk[4].seg.ack, 9); /* 4294967295 + 10, wrapped */
+	ck_assert_uint_eq(r.pk[4].seg.seq, 4294967281u);
+	ck_assert_uint_eq(r.pk[2].first_line, 4);
+}
+END_TEST
+
+/* -S: numbers near the ISNs are taken as absolute. */
+START_TEST(test_absolute_S)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "1700000000.123456 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], "
+	     "seq "
+	     "1000000000, win 64240, length 0\n"
+	     "1700000000.123556 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], "
+	     "seq 3000000000, ack 1000000001, win 65160, length 0\n"
+	     "1700000000.123656 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], "
+	     "seq 1000000001:1000000011, ack 3000000001, win 502, length 10\n");
+	ck_assert_uint_eq(r.npk, 3);
+	ck_assert(!r.pk[2].relative);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 1000000001u);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 3000000001u);
+	ck_assert_int_eq(r.pk[0].sec, 1700000000);
+	ck_assert_uint_eq(r.pk[0].usec, 123456);
+}
+END_TEST
+
+/* -tttt dates, a Linux cooked prefix, HTTP lines pasted without TABs,
+ * 4.99's [|http] marker. */
+START_TEST(test_tttt_prefix_and_untabbed_http)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "2023-11-14 22:13:20.128456 lo    In  IP (tos 0x0, ttl 64, id 6, "
+	     "offset 0, flags [DF], proto TCP (6), length 133)\n"
+	     "    10.9.0.2.8080 > 10.9.0.1.54321: Flags [P.], cksum 0x883e "
+	     "(correct), seq 1:82, ack 67, win 509, options [nop,nop,TS val "
+	     "224 "
+	     "ecr 113], length 81: HTTP, length: 81\n"
+	     "HTTP/1.1 200 OK\n"
+	     "Content-Type: text/plain\n"
+	     "\n"
+	     "This is zhenghui [|http]\n"
+	     "2023-11-14 22:13:20.128500 lo    In  IP 10.9.0.1.54321 > "
+	     "10.9.0.2.8080: Flags [.], ack 82, win 500, length 0\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 2);
+	ck_assert_int_eq(r.pk[0].sec, 1700000000);
+	ck_assert_uint_eq(r.pk[0].usec, 128456);
+	ck_assert_uint_eq(r.pk[0].last_line, 6);
+	ck_assert_uint_eq(r.pk[0].seg.sport, 8080);
+	/* The first packet set the bases as tcpdump does (ISN = seq 1). */
+	ck_assert_uint_eq(r.pk[1].seg.ack, 83);
+}
+END_TEST
+
+/* Lines that are not TCP, or not tcpdump at all. */
+START_TEST(test_errors_reported_and_skipped)
+{
+	static const char nul_line[] = "IP 1.2.3.4.5 \0> 6";
+	struct tdtext_ctx ctx;
+	struct tdtext_pkt pk;
+	struct tdtext_msg m;
+	struct run r;
+
+	feed(&r, NULL,
+	     "Here is the capture from my server:\n"
+	     "10:00:00.000001 IP 10.0.0.1.53 > 10.0.0.2.5353: UDP, length 5\n"
+	     "10:00:00.000002 IP (tos 0x0, ttl 64, id 1, offset 0, flags "
+	     "[none], "
+	     "proto UDP (17), length 33)\n"
+	     "    10.0.0.1.53 > 10.0.0.2.5353: UDP, length 5\n"
+	     "10:00:00.000003 IP (tos 0x0, ttl 64, id 2, offset 0, flags [DF], "
+	     "proto TCP (6), length 44)\n"
+	     "    10.9.0.1.40000 > 10.9.0.2.8080:  tcp 4 [bad hdr length 16 - "
+	     "too short, < 20]\n"
+	     "10:00:00.000004 IP garbage here\n"
+	     "10:00:00.000005 IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq "
+	     "5, "
+	     "win 100, length 0\n"
+	     "    continued text that is nothing\n");
+	ck_assert_uint_eq(r.npk, 1);
+	ck_assert_uint_eq(r.pk[0].seg.seq, 5);
+	ck_assert_uint_eq(r.nskip, 3);
+	ck_assert_uint_eq(r.nbad, 3);
+	ck_assert_uint_eq(r.bad[0], 1);
+	ck_assert_uint_eq(r.bad[1], 7);
+	ck_assert_uint_eq(r.bad[2], 9);
+
+	tdtext_init(&ctx, NULL);
+	ck_assert_int_eq(
+	        tdtext_line(&ctx, nul_line, sizeof(nul_line) - 1, &pk, &m),
+	        TDTEXT_BAD);
+	ck_assert_uint_eq(m.line, 1);
+	ck_assert_int_eq(tdtext_end(&ctx, &pk), 0);
+}
+END_TEST
+
+/* SACK blocks are relative to the ISN of the side being SACKed. */
+START_TEST(test_sack_relative)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 100, win 1, "
+	     "length "
+	     "0\n"
+	     "IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 101, "
+	     "win "
+	     "1, length 0\n"
+	     "IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 1, win 1, "
+	     "options "
+	     "[nop,nop,sack 1 {1001:2001}], length 0\n");
+	ck_assert_uint_eq(r.npk, 3);
+	ck_assert_uint_eq(r.pk[2].seg.sack_count, 1);
+	ck_assert_uint_eq(r.pk[2].seg.sack[0].left, 1101);
+	ck_assert_uint_eq(r.pk[2].seg.sack[0].right, 2101);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 5001);
+}
+END_TEST
+
+static Suite *tdtext_suite(void)
+{
+	Suite *s = suite_create("tdtext");
+	TCase *tc = tcase_create("forms");
+
+	TESTLIB_ADD(tc, test_vv_article);
+	TESTLIB_ADD(tc, test_default_form_names);
+	TESTLIB_ADD(tc, test_no_timestamp_relative_wrap);
+	TESTLIB_ADD(tc, test_absolute_S);
+	TESTLIB_ADD(tc, test_tttt_prefix_and_untabbed_http);
+	TESTLIB_ADD(tc, test_errors_reported_and_skipped);
+	TESTLIB_ADD(tc, test_sack_relative);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TESTLIB_MAIN(tdtext_suite)
