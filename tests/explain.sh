@@ -1,0 +1,322 @@
+#!/bin/bash
+# explain.sh: tcplab-explain's annotations, on the article and on real
+# traffic.
+#
+# Without root: the article's trace as published (tests/data, tcpdump
+# 4.9.2 -vv text) and the same exchange written as a pcap by mkpcap must
+# give the same annotations and JSON (addresses, times and checksums
+# aside, since the text has names and offloaded checksums); the text's ack
+# equations, states and three-segment close are checked; --plain gives the
+# text back, stray lines are reported by number, the ladder fits in 100
+# columns and the SVG parses.
+#
+# As root (it must run when CI=true): two namespaces with the article's
+# addresses, python's http.server (HTTP/1.0: the server closes first) and
+# a keep-alive HTTP/1.1 one (the client closes first), wget, curl and ab
+# against them, and a lossy run where iptables in the server namespace
+# drops every other request segment. Each connection's close kind is
+# checked, the retransmissions are compared with a count made from
+# tcpdump's own text, and tcpdump's text of the capture must explain the
+# same as the capture itself. Packets never leave the two namespaces.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_cmd python3
+tl_find_programs
+
+DATA=$top_srcdir/tests/data
+work=
+tl_workdir work "$top_builddir/tests/work"
+
+# Prints the JSON lines of FILE (a pcap or text) with what depends on the
+# input's form removed: times, checksums and the notes about them.
+json_core() {
+	"$EXPLAIN" --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    for k in ("time", "cksum"):
+        o.pop(k, None)
+    if "notes" in o:
+        o["notes"] = [n for n in o["notes"] if not n.startswith("checksum")]
+    print(json.dumps(o, sort_keys=True))
+'
+}
+
+# Prints each connection's close kind, one line per connection.
+closes() {
+	"$EXPLAIN" --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "connection":
+        print(o["close"])
+'
+}
+
+# The sum of the connections' retransmissions.
+retransmissions() {
+	"$EXPLAIN" --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+print(sum(json.loads(l).get("retransmissions", 0) for l in sys.stdin))
+'
+}
+
+# Segments that repeat sequence numbers already sent, counted from
+# tcpdump -nn -S's text alone: a sender's data range, SYN or FIN seen again.
+tcpdump_retransmissions() {
+	"$TCPDUMP" -nn -S -r "$1" 2>/dev/null | awk '
+	{
+		src = $3; fl = ""; sq = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i == "Flags") fl = $(i + 1)
+			if ($i == "seq") sq = $(i + 1)
+		}
+		if (sq == "") next
+		k = src " " sq " " fl
+		if (k in seen) n++
+		seen[k] = 1
+	}
+	END { print n + 0 }'
+}
+
+check_article_text() {
+	local txt=$DATA/article-trace.txt out=$work/article.out eq
+	"$EXPLAIN" "$txt" >"$out" 2>"$work/article.err" ||
+		fail "article text: exit status $?"
+	for eq in \
+		"ack 250118292 = 250118291 + 1 (their SYN takes one number)" \
+		"ack 2336326089 = 2336326088 + 1 (their SYN takes one number)" \
+		"ack 143 = 1 + 142 bytes" "ack 268 = 1 + 267 bytes" \
+		"ack 144 = 143 + 1 (their FIN)" "ack 269 = 268 + 1 (their FIN)" \
+		"client ESTABLISHED -> FIN-WAIT-1; server ESTABLISHED -> CLOSE-WAIT" \
+		"client FIN-WAIT-1 -> TIME-WAIT; server CLOSE-WAIT -> LAST-ACK" \
+		"server LAST-ACK -> CLOSED" "checksum offload" \
+		"connection 1 closed in three segments"; do
+		if grep -qF -- "$eq" "$out"; then pass; else fail "article text: no \"$eq\""; fi
+	done
+	[ -s "$work/article.err" ] && fail "article text: complaints on stderr: $(head -1 "$work/article.err")"
+	[ "$(closes "$txt")" = three-segment ] && pass || fail "article text: close is not three-segment"
+	# --plain gives the packets' lines back as they were.
+	if "$EXPLAIN" --plain "$txt" 2>/dev/null | cmp -s - "$txt"; then pass; else
+		fail "article text: --plain does not give the text back"; fi
+	# Standard input, and stray lines from a web page.
+	if cmp -s <(json_core "$txt") <(json_core - <"$txt"); then pass; else
+		fail "article text: standard input explains differently"; fi
+	sed '3i Posted on June 15 by a blogger' "$txt" >"$work/stray.txt"
+	if "$EXPLAIN" --json "$work/stray.txt" 2>&1 >/dev/null | grep -q '^tcplab-explain: line 3: '; then
+		pass; else fail "stray text: line 3 not reported"; fi
+	if cmp -s <(json_core "$txt" | sed 's/"time"[^,]*,//') <(json_core "$work/stray.txt"); then
+		pass; else fail "stray text: the segments changed"; fi
+}
+
+check_article_pcap() {
+	local pcap=$work/article.pcap
+	"$MKPCAP" article "$pcap" || { fail "mkpcap article failed"; return; }
+	json_core -r "$pcap" >"$work/pcap.json"
+	json_core "$DATA/article-trace.txt" >"$work/text.json"
+	if [ "$(wc -l <"$work/pcap.json")" -eq 11 ] && cmp -s "$work/pcap.json" "$work/text.json"; then
+		pass
+	else
+		fail "article: text and pcap explain differently"
+		diff "$work/text.json" "$work/pcap.json" | head -6
+	fi
+}
+
+check_ladder() {
+	local txt=$DATA/article-trace.txt svg=$work/article.svg
+	"$EXPLAIN" --ladder "$txt" >"$work/ladder.out" 2>/dev/null
+	# 1 title, 1 first states, 10 arrows, 1 legend.
+	if [ "$(grep -c '#' "$work/ladder.out")" -eq 10 ] &&
+		python3 -c 'import sys
+sys.exit(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")) > 100)' "$work/ladder.out"; then
+		pass
+	else
+		fail "ladder: not 10 arrows within 100 columns"
+	fi
+	if "$EXPLAIN" --ladder --ascii "$txt" 2>/dev/null | LC_ALL=C grep -q '[^ -~]'; then
+		fail "ladder --ascii: bytes outside ASCII"
+	else
+		pass
+	fi
+	"$EXPLAIN" --ladder --svg "$svg" "$txt" >/dev/null 2>&1
+	if python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+arrows = [e for e in root.iter() if e.get("marker-end")]
+sys.exit(len(arrows) != 10)' "$svg" 2>/dev/null; then
+		pass
+	else
+		fail "svg: not a document with 10 arrows"
+	fi
+}
+
+check_article_text
+check_article_pcap
+check_ladder
+
+# --- Real captures between two namespaces -----------------------------
+
+CLI=tlec$$
+SRV=tles$$
+CADDR=192.168.101.25
+SADDR=192.168.101.5
+
+make_topology() {
+	ns_create "$CLI" && ns_create "$SRV" || return 1
+	ip link add "ec$$" type veth peer name "es$$" || return 1
+	ip link set "ec$$" netns "$CLI" &&
+		ip link set "es$$" netns "$SRV" &&
+		ip -n "$CLI" addr add "$CADDR/24" dev "ec$$" &&
+		ip -n "$SRV" addr add "$SADDR/24" dev "es$$" &&
+		ip -n "$CLI" link set "ec$$" up &&
+		ip -n "$SRV" link set "es$$" up
+}
+
+wait_for() {
+	local _
+	for _ in $(seq 50); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# HTTP/1.0 on 8080 (closes first), keep-alive HTTP/1.1 on 8081.
+start_servers() {
+	mkdir -p "$work/www"
+	printf 'This is zhenghui' >"$work/www/test"
+	tl_bg ip netns exec "$SRV" python3 -m http.server 8080 --bind "$SADDR" \
+		--directory "$work/www" >"$work/http10.log" 2>&1
+	(cd "$work/www" && exec ip netns exec "$SRV" python3 -c '
+import http.server as h, sys
+h.test(HandlerClass=h.SimpleHTTPRequestHandler, ServerClass=h.ThreadingHTTPServer,
+       protocol="HTTP/1.1", port=8081, bind=sys.argv[1])' "$SADDR") >"$work/http11.log" 2>&1 &
+	TL_PIDS+=("$!")
+	wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8080/test" &&
+		wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8081/test"
+}
+
+start_capture() {
+	tl_bg ip netns exec "$SRV" "$TCPDUMP" -i "es$$" --immediate-mode -U \
+		-s 262144 -w "$1" tcp 2>"$1.err"
+	CAP_PID=$!
+	wait_for grep -q 'listening on' "$1.err"
+}
+
+stop_capture() {
+	sleep 0.5
+	kill -INT "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+cli() {
+	timeout 20 ip netns exec "$CLI" "$@"
+}
+
+# Compares what the capture and tcpdump's -vv text of it explain.
+check_text_of() {
+	local f=$1
+	"$TCPDUMP" -vv -r "$f" >"$f.txt" 2>/dev/null
+	if cmp -s <(json_core -r "$f") <(json_core "$f.txt"); then
+		pass
+	else
+		fail "$(basename "$f"): its tcpdump -vv text explains differently"
+		diff <(json_core -r "$f") <(json_core "$f.txt") | head -4
+	fi
+}
+
+check_closes() {
+	local f=$1 want=$2 got
+	got=$(closes -r "$f" | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then pass; else
+		fail "$(basename "$f"): closes are [$got], expected [$want]"; fi
+}
+
+real_clients() {
+	local f=$work/real.pcap u10=http://$SADDR:8080/test u11=http://$SADDR:8081/test
+	start_capture "$f" || { fail "tcpdump did not start"; return; }
+	local cap=$CAP_PID
+	cli wget -q -O /dev/null -T 5 -t 1 "$u10"
+	sleep 0.3
+	cli curl -s -m 5 -o /dev/null "$u10"
+	sleep 0.3
+	cli wget -q -O /dev/null -T 5 -t 1 "$u11"
+	sleep 0.3
+	stop_capture "$cap"
+	# wget and curl against HTTP/1.0: the server closes first; wget
+	# against a keep-alive server closes first itself.
+	local third
+	third=$(closes -r "$f" | sed -n 3p)
+	case $third in
+	three-segment | four-segment) pass ;;
+	*) fail "wget against keep-alive: close is '$third', not a client-first one" ;;
+	esac
+	[ "$(closes -r "$f" | sed -n 1,2p | tr '\n' ' ')" = "server-first server-first " ] &&
+		pass || fail "wget and curl against http.server: not server-first [$(closes -r "$f" | tr '\n' ' ')]"
+	check_text_of "$f"
+}
+
+real_ab() {
+	local f=$work/ab.pcap
+	if ! command -v ab >/dev/null; then
+		want_root "ab (apache2-utils) is not installed" || true
+		return
+	fi
+	start_capture "$f" || { fail "tcpdump did not start"; return; }
+	local cap=$CAP_PID
+	cli ab -q -n 5 -c 2 "http://$SADDR:8080/test" >/dev/null 2>&1
+	stop_capture "$cap"
+	check_closes "$f" "server-first server-first server-first server-first server-first "
+	check_text_of "$f"
+}
+
+real_lossy() {
+	local f=$work/lossy.pcap ours theirs
+	if ! command -v iptables >/dev/null; then
+		if [ "${CI:-}" = true ]; then fail "iptables is not installed"; else
+			tl_say "SKIP: the lossy run needs iptables (./bootstrap.sh installs it)"; fi
+		return
+	fi
+	# Every other request segment (IP length 120 and up) is dropped
+	# on its way in; the capture on the device still sees it.
+	ip netns exec "$SRV" iptables -A INPUT -p tcp --dport 8080 \
+		-m length --length 120:65535 \
+		-m statistic --mode nth --every 2 --packet 0 -j DROP ||
+		{ fail "iptables rule not added"; return; }
+	start_capture "$f" || { fail "tcpdump did not start"; return; }
+	local cap=$CAP_PID
+	cli curl -s -m 10 -o /dev/null "http://$SADDR:8080/test"
+	cli curl -s -m 10 -o /dev/null "http://$SADDR:8080/test"
+	stop_capture "$cap"
+	ip netns exec "$SRV" iptables -F INPUT
+	ours=$(retransmissions -r "$f")
+	theirs=$(tcpdump_retransmissions "$f")
+	if [ "$ours" -ge 2 ] && [ "$ours" -eq "$theirs" ]; then pass; else
+		fail "lossy: $ours retransmissions explained, tcpdump's text shows $theirs (at least 2 expected)"; fi
+	# The delayed request makes the close a race: either side may send
+	# the first FIN. Both closes must be complete, not resets.
+	if closes -r "$f" | tr '\n' ' ' | grep -Eq '^((server-first|three-segment|four-segment) ){2}$'; then
+		pass
+	else
+		fail "lossy: closes are [$(closes -r "$f" | tr '\n' ' ')]"
+	fi
+	check_text_of "$f"
+}
+
+if want_root "the real captures"; then
+	need_cmd ip wget curl timeout
+	if make_topology && start_servers; then
+		real_clients
+		real_ab
+		real_lossy
+	else
+		fail "cannot build the namespaces or start the servers"
+	fi
+fi
+
+if tl_summary; then
+	tl_remove_at_exit "$work"
+	exit 0
+fi
+tl_say "the files stay in $work"
+exit 1
