@@ -261,6 +261,9 @@ static void fail(struct client *cl, const char *fmt, ...)
 /* Keeps the body, growing the buffer as needed. */
 static void keep_body(struct client *cl, const uint8_t *p, size_t n)
 {
+	/* An empty piece may come with no buffer at all. */
+	if (n == 0)
+		return;
 	if (cl->body_len + n > cl->body_cap) {
 		size_t cap = cl->body_cap ? cl->body_cap : 4096;
 		uint8_t *nb;

@@ -31,8 +31,11 @@ static uint8_t frame[128];
 static size_t build(const uint8_t *hdr, size_t hlen, const uint8_t *body,
                     size_t blen)
 {
-	memcpy(frame, hdr, hlen);
-	memcpy(frame + hlen, body, blen);
+	/* A header or a body may be empty, with a NULL pointer. */
+	if (hlen > 0)
+		memcpy(frame, hdr, hlen);
+	if (blen > 0)
+		memcpy(frame + hlen, body, blen);
 	return hlen + blen;
 }
 
