@@ -1,3 +1,9 @@
 # Rules for labs/, included by the top Makefile.am (non-recursive: paths
 # are relative to the top). Add to bin_PROGRAMS, check_PROGRAMS, TESTS,
 # dist_man_MANS and EXTRA_DIST with +=.
+
+# The runner, installed as tcplab; the labs' scripts and texts beside it
+# in $(pkgdatadir)/labs, where the installed runner looks for them.
+dist_bin_SCRIPTS += labs/tcplab
+labsdir = $(pkgdatadir)/labs
+dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt

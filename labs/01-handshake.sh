@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# title: the three-way handshake: SYN, SYN-ACK, ACK
+# Lab 1, sourced by tcplab: tcplab-client fetches the article's page from
+# tcplab-server while a real tcpdump watches in the server's namespace.
+# Interactive: the client stops before each segment it sends (--step).
+
+lab_main() {
+	local port isn sisn
+	tcpdump_start dump "$SNS"
+	server_start server
+	heading "tcplab-client --step: Enter sends each segment"
+	if [ "$AUTO" -eq 1 ]; then
+		client client --time-wait 1 "$(url)"
+	else
+		client client --step --time-wait 1 "$(url)"
+	fi
+	tcpdump_stop
+	server_stop
+	pause "compare with tcpdump"
+	port=$(client_port "$W/client.out")
+	expect "the client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
+	expect_same tcplab-client "$W/client.out" "$W/dump.out" "$port"
+	heading "what the handshake showed"
+	expect_flags "the handshake opens the connection" \
+		"S S. . P. . P. . F. F. ." "$W/dump.out" "$port"
+	# The arithmetic, read from tcpdump's absolute numbers (-S).
+	"$TCPDUMP" -S -vv -nn -r "$W/dump.pcap" "tcp port $port" 2>/dev/null |
+		grep 'Flags' | sed 's/cksum [^,]*, //' >"$W/abs.txt"
+	isn=$(sed -n 's/.*Flags \[S\], seq \([0-9]*\),.*/\1/p' "$W/abs.txt" | head -1)
+	sisn=$(sed -n 's/.*Flags \[S\.\], seq \([0-9]*\),.*/\1/p' "$W/abs.txt" | head -1)
+	say "  client ISN ${isn:-?}, server ISN ${sisn:-?} (tcpdump -S)"
+	isn=${isn:-0}
+	sisn=${sisn:-0}
+	expect "the SYN-ACK acknowledges the client's ISN + 1 = $(((isn + 1) % 4294967296))" \
+		grep -q "Flags \[S\.\], seq $sisn, ack $(((isn + 1) % 4294967296))," "$W/abs.txt"
+	expect "the third segment is seq client ISN + 1, ack server ISN + 1 = $(((sisn + 1) % 4294967296))" \
+		grep -q "Flags \[\.\], seq $(((isn + 1) % 4294967296)), ack $(((sisn + 1) % 4294967296))," "$W/abs.txt"
+	expect "tcpdump prints the third segment relative: seq 1, ack 1" \
+		grep -q "Flags \[\.\], cksum .*, seq 1, ack 1, " "$W/dump.out"
+	expect "the client went CLOSED -> SYN-SENT -> ESTABLISHED" \
+		sh -c "grep -q 'client: CLOSED -> SYN-SENT' '$W/client.out' &&
+			grep -q 'client: SYN-SENT -> ESTABLISHED' '$W/client.out'"
+	expect "the server went LISTEN -> SYN-RECEIVED -> ESTABLISHED" \
+		sh -c "grep -q 'server: LISTEN -> SYN-RECEIVED' '$W/server.out' &&
+			grep -q 'server: SYN-RECEIVED -> ESTABLISHED' '$W/server.out'"
+	expect_no_rst "$W/dump.out"
+}
