@@ -38,8 +38,9 @@ static volatile sig_atomic_t got_signal;
 
 static const char usage_line[] =
         "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt] "
-        "[--close MODE] [--close-delay SECS] [--piggyback] [--step] "
-        "[--quiet] [--stats] [--max-conns N] [--user USER]\n";
+        "[--profile NAME] [--close MODE] [--close-delay SECS] "
+        "[--piggyback] [--step] [--quiet | --plain | --json] [--stats] "
+        "[--max-conns N] [--user USER]\n";
 
 static void help(void)
 {
@@ -53,6 +54,10 @@ static void help(void)
 	      "to a pcap file\n"
 	      "  -n, -S, -v, -t          print as tcpdump with these flags "
 	      "(default -vv -nn)\n"
+	      "      --profile NAME      live (default) or seed (the "
+	      "article's fields: ISN,\n"
+	      "                          IP ids, TS values, windows, "
+	      "Date)\n"
 	      "      --close MODE        merged (default), four-way, "
 	      "server-first or rst\n"
 	      "      --close-delay SECS  four-way: wait before our FIN (1)\n"
@@ -61,6 +66,13 @@ static void help(void)
 	      "      --step              show each segment before it is "
 	      "sent; Enter sends, q aborts\n"
 	      "      --quiet             print only the summary\n"
+	      "      --plain             no explanations under the "
+	      "segments: tcpdump's lines\n"
+	      "                          and the server's own lines only\n"
+	      "      --json              one JSON object per segment and "
+	      "per connection,\n"
+	      "                          as tcplab-explain --json; "
+	      "the rest goes to stderr\n"
 	      "      --stats             print the counters every second "
 	      "on stderr\n"
 	      "      --max-conns N       connections held at once (1024)\n"
@@ -103,6 +115,8 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_USER,
 	OPT_JSON,
+	OPT_PLAIN,
+	OPT_PROFILE,
 };
 
 static const struct option long_opts[] = {
@@ -119,13 +133,15 @@ static const struct option long_opts[] = {
         {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
         {"user", required_argument, NULL, OPT_USER},
         {"json", no_argument, NULL, OPT_JSON},
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"profile", required_argument, NULL, OPT_PROFILE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
 };
 
 struct options {
-	const char *addr, *wfile, *user;
+	const char *addr, *wfile, *user, *profile;
 	long max_conns;
 	int n, v, t;
 	bool n_set, v_set;
@@ -190,7 +206,13 @@ static void long_option(struct server *sv, struct options *o, int c)
 		o->user = optarg;
 		break;
 	case OPT_JSON:
-		usage_error("%s is not available yet", "--json");
+		sv->json = true;
+		break;
+	case OPT_PLAIN:
+		sv->plain = true;
+		break;
+	case OPT_PROFILE:
+		o->profile = optarg;
 		break;
 	default:
 		usage_error("%s", "unknown option");
@@ -249,6 +271,12 @@ static void parse_args(int argc, char **argv, struct server *sv,
 		usage_error("unexpected argument %s", argv[optind]);
 	if (sv->ifname == NULL || o->addr == NULL)
 		usage_error("%s", "-i IFACE and -a ADDR are required");
+	if ((sv->json ? 1 : 0) + (sv->plain ? 1 : 0) + (sv->quiet ? 1 : 0) > 1)
+		usage_error("%s", "--quiet, --plain and --json exclude each "
+		                  "other");
+	if (sv->json && sv->step)
+		usage_error("%s", "--step talks on standard output, which "
+		                  "--json keeps for JSON");
 }
 
 /* Settles the options into sv. */
@@ -262,11 +290,11 @@ static void settle(struct server *sv, struct options *o)
 	sv->td.flags.n = o->n_set ? (o->n > 2 ? 2 : o->n) : 2;
 	sv->td.flags.v = o->v_set ? (o->v > 2 ? 2 : o->v) : 2;
 	sv->td.flags.t = o->t > 5 ? 5 : o->t;
-	conn_cfg_linux(&sv->cfg);
-	/* The article's server: a SYN-ACK window of 28960 (20 * 1448), then
-	 * 235 << 7. */
-	sv->cfg.syn_win = 28960;
-	sv->cfg.rcv_wnd = 235u << 7;
+	if (profile_get(o->profile, &sv->prof) != 0)
+		usage_error("unknown profile %s (live, seed)", o->profile);
+	/* Windows, options and the seed's fixed fields; new_conn() draws
+	 * what a live profile leaves to chance. */
+	sv->cfg = sv->prof.server.cfg;
 	/* Four-way: the ACK of the FIN goes at once, without our FIN. */
 	if (sv->close_mode == CLOSE_FOUR_WAY)
 		sv->cfg.fin_ack_delay_us = 0;
@@ -333,6 +361,18 @@ static int wait_ms(struct server *sv)
 	return (int)((dl - now + 999) / 1000);
 }
 
+/* The seed profile replays the article only on the article's addresses
+ * and ports; elsewhere it says once what will differ. */
+static void say_profile(struct server *sv)
+{
+	if (sv->prof.id != PROFILE_SEED)
+		return;
+	if (sv->addr == sv->prof.server_addr &&
+	    sv->port == sv->prof.server.port)
+		return;
+	seed_elsewhere(sv);
+}
+
 static int run(struct server *sv)
 {
 	struct pollfd pfd = {.fd = capture_fd(sv->cap), .events = POLLIN};
@@ -376,6 +416,7 @@ int main(int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.max_conns = 1024;
+	o.profile = "live";
 	sv.port = 8080;
 	sv.guard = -1;
 	sv.close_delay_us = 1000000;
@@ -402,8 +443,12 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	annot_init(&sv.an);
+	say_profile(&sv);
 	rc = run(&sv);
-	trace_summary(&sv, stdout);
+	trace_connections(&sv);
+	trace_summary(&sv, sv.json ? stderr : stdout);
+	annot_free(&sv.an);
 	close_all(&sv);
 	names_close(nm);
 	return rc;

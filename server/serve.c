@@ -131,11 +131,13 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 			continue;
 		}
 		sv->st.seg_out++;
+		if (e != NULL)
+			e->nsent++;
 		capture_dump_write(sv->dump, sv->frame, flen, tv.tv_sec,
 		                   (uint32_t)tv.tv_usec);
 		if (flen > 14)
 			trace_packet(sv, sv->frame + 14, flen - 14, 0, "",
-			             tv.tv_sec, (uint32_t)tv.tv_usec);
+			             tv.tv_sec, (uint32_t)tv.tv_usec, true);
 	}
 }
 
@@ -150,6 +152,13 @@ static void count_events(struct server *sv, const struct conn_out *out)
 		else if (out->ev[i].kind == CONN_EV_RESET)
 			sv->st.resets++;
 	}
+}
+
+/* Before any call on e's conn that may send: the seed profile's TS
+ * values follow a script, one value per segment sent. */
+static void ts_script(struct server *sv, struct entry *e, uint64_t now)
+{
+	profile_ts_apply(&sv->prof.server, &e->c, e->nsent, now);
 }
 
 static void handle_out(struct server *sv, struct entry *e,
@@ -180,10 +189,15 @@ static bool queue_response(struct entry *e, const char *p, size_t n)
 	return true;
 }
 
-/* The Date header's value, formatted once a second. */
+/* The Date header's value, formatted once a second; the seed profile's
+ * is fixed. */
 static const char *date_now(struct server *sv)
 {
-	time_t t = time(NULL);
+	time_t t;
+
+	if (sv->prof.date != NULL)
+		return sv->prof.date;
+	t = time(NULL);
 
 	if (t != sv->date_sec) {
 		httpd_date(t, sv->date, sizeof sv->date);
@@ -223,6 +237,7 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 	int n;
 
 	while (e->outq_len > 0 && !sv->stop) {
+		ts_script(sv, e, now);
 		n = conn_send(&e->c, e->outq, e->outq_len, now, &sv->out);
 		if (n < 0) {
 			e->outq_len = 0;
@@ -236,6 +251,7 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 	}
 	if (e->want_close && e->outq_len == 0 && !sv->stop) {
 		e->want_close = false;
+		ts_script(sv, e, now);
 		if (conn_close(&e->c, now, &sv->out) == 0)
 			handle_out(sv, e, &sv->out);
 	}
@@ -250,6 +266,7 @@ static void peer_closed(struct server *sv, struct entry *e, uint64_t now)
 		e->close_at = now + sv->close_delay_us;
 		break;
 	case CLOSE_RST:
+		ts_script(sv, e, now);
 		conn_abort(&e->c, now, &sv->out);
 		handle_out(sv, e, &sv->out);
 		break;
@@ -311,11 +328,24 @@ static uint32_t random32(void)
 	return r;
 }
 
+void seed_elsewhere(struct server *sv)
+{
+	if (sv->addrs_said)
+		return;
+	sv->addrs_said = true;
+	trace_notice(sv, "the seed profile's exchange had 192.168.101.25.57290 "
+	                 "-> 192.168.101.5.8080: with these addresses the "
+	                 "addresses and checksums will differ from the "
+	                 "article");
+}
+
 /* A new connection for a SYN; makes room when the table is full. */
-static struct entry *new_conn(struct server *sv, const struct seg *s)
+static struct entry *new_conn(struct server *sv, const struct seg *s,
+                              uint64_t now)
 {
 	struct entry *e, *victim;
-	struct conn_cfg cfg = sv->cfg;
+	struct profile_side side = sv->prof.server;
+	struct profile_random r;
 
 	e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	if (e == NULL && victim != NULL) {
@@ -327,11 +357,18 @@ static struct entry *new_conn(struct server *sv, const struct seg *s)
 	}
 	if (e == NULL)
 		return NULL;
-	/* Like Linux: a random ISN, TS offset and first IP id. */
-	cfg.iss = random32();
-	cfg.ts_offset = random32();
-	cfg.ip_id = (uint16_t)random32();
-	conn_listen(&e->c, &cfg, sv->addr, sv->port);
+	if (sv->prof.id == PROFILE_SEED && (s->saddr != sv->prof.client_addr ||
+	                                    s->sport != sv->prof.client.port))
+		seed_elsewhere(sv);
+	/* Live: a random ISN, TS offset and first IP id, like Linux. Seed:
+	 * the article's, and its TS script starts now. */
+	side.cfg = sv->cfg;
+	r.iss = random32();
+	r.ts_offset = random32();
+	r.ip_id = (uint16_t)random32();
+	profile_randomize(&side, &r);
+	side.cfg.ts_offset = profile_ts_offset(&side, now);
+	conn_listen(&e->c, &side.cfg, sv->addr, sv->port);
 	httpd_init(&e->http, sv->close_mode == CLOSE_SERVER_FIRST);
 	sv->st.conns++;
 	return e;
@@ -378,13 +415,15 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 			no_conn(sv, s, mac, now);
 			return;
 		}
-		e = new_conn(sv, s);
+		e = new_conn(sv, s, now);
 		if (e == NULL) {
 			count_drop(sv, NULL, DROP_FULL);
 			return;
 		}
 	}
 	memcpy(e->peer_mac, mac, 6);
+	ts_script(sv, e, now);
+	profile_on_input(&sv->prof.server, &e->c, s);
 	conn_input(&e->c, s, now, &sv->out);
 	after_input(sv, e, now);
 	finish(sv, e);
@@ -409,7 +448,7 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	ip = f->data + lf.offset;
 	len = f->caplen - lf.offset;
 	trace_packet(sv, ip, len, f->len - lf.offset, lf.prefix, f->sec,
-	             f->usec);
+	             f->usec, false);
 	rc = seg_decode(&s, ip, len);
 	if (rc != 0) {
 		count_drop(sv, NULL, decode_reason(rc));
@@ -428,6 +467,7 @@ void serve_timers(struct server *sv, uint64_t now)
 	for (e = sv->tab.first; e != NULL && !sv->stop; e = next) {
 		next = e->next;
 		if (conn_next_timer(&e->c) <= now) {
+			ts_script(sv, e, now);
 			conn_timer(&e->c, now, &sv->out);
 			handle_out(sv, e, &sv->out);
 		}

@@ -14,10 +14,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/annot.h"
 #include "common/conn.h"
 #include "common/httpd.h"
 #include "common/io/capture.h"
 #include "common/io/inject.h"
+#include "common/profile.h"
 #include "common/tcpdump.h"
 #include "server/table.h"
 
@@ -67,7 +69,10 @@ struct server {
 	enum close_mode close_mode;
 	uint64_t close_delay_us;
 	bool piggyback, quiet, stats, step;
-	struct conn_cfg cfg;
+	bool plain;          /* no annotations under the segments */
+	bool json;           /* annot's JSON lines only on standard output */
+	struct profile prof; /* --profile: live or seed */
+	struct conn_cfg cfg; /* the profile's server side, as adjusted */
 
 	/* The system. */
 	struct capture *cap;
@@ -83,6 +88,9 @@ struct server {
 	struct conn scratch; /* answers segments that have no connection */
 	struct conn_out out;
 	struct stats st;
+	struct annot_ctx an; /* explains every segment in and out */
+	struct annot_result ar;
+	bool addrs_said;   /* the seed profile's address warning is out */
 	volatile int stop; /* set by a signal or by 'q' in step mode */
 	int64_t date_sec;
 	char date[40];
@@ -98,11 +106,21 @@ uint64_t server_now(void);
 void serve_frame(struct server *sv, const struct capture_frame *f);
 void serve_timers(struct server *sv, uint64_t now);
 uint64_t serve_deadline(struct server *sv);
+/* Says once that a seed exchange will not be the article's, byte for
+ * byte, on these addresses or ports. */
+void seed_elsewhere(struct server *sv);
 
 /* trace.c */
+/* Prints a segment as tcpdump does and explains it; ours says the server
+ * sent it. */
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec);
+                  uint32_t usec, bool ours);
+/* --json: one line per connection, at the end. */
+void trace_connections(struct server *sv);
+/* A line about the run: on stdout, or stderr with --quiet or --json. */
+void trace_notice(struct server *sv, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 void trace_events(struct server *sv, struct entry *e,
                   const struct conn_out *out);
 void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)

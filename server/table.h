@@ -35,6 +35,7 @@ struct entry {
 	uint64_t close_at;   /* four-way close: when to send our FIN, or 0 */
 	bool want_close;     /* close once the queued response is taken */
 	bool peer_fin;       /* the peer has closed its side */
+	unsigned nsent;      /* segments sent, for the profile's TS script */
 	/* Response bytes waiting for room in the conn's send buffer. */
 	uint8_t *outq;
 	size_t outq_len, outq_cap;

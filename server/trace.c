@@ -7,8 +7,10 @@
  * second line: state changes ("    server: SYN-RECEIVED -> ESTABLISHED"),
  * drops and their reasons, and the endpoint's log of visitors. With
  * several connections open, "server" becomes "server #N". --quiet prints
- * none of it, only the summary. The annotations of common/annot will be
- * printed under each segment, after the states.
+ * none of it, only the summary. Right under each segment's tcpdump lines
+ * come the explanations of common/annot (arithmetic, both sides' states,
+ * events), as tcplab-explain prints them; --plain leaves them out, and
+ * --json prints annot's JSON lines instead of everything else.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,9 +44,50 @@ const char *drop_name(enum drop_reason r)
 	return (unsigned)r < DROP_MAX ? drop_names[r] : "?";
 }
 
+/* Whether the server's own lines go to standard output. */
+static bool chatty(const struct server *sv)
+{
+	return !sv->quiet && !sv->json;
+}
+
+/*
+ * Explains one segment with common/annot, under its tcpdump lines or as
+ * a JSON line. The server knows who sent it: what it captured came from
+ * a client, what it injected is its own.
+ */
+static void annotate(struct server *sv, const uint8_t *ip, size_t caplen,
+                     int64_t sec, uint32_t usec, enum annot_role from)
+{
+	struct annot_in in;
+	struct seg s;
+	int n;
+
+	if (seg_decode(&s, ip, caplen) != 0) {
+		if (!sv->json)
+			fputs("  | not explained: the segment is damaged or "
+			      "cut short\n",
+			      stdout);
+		return;
+	}
+	memset(&in, 0, sizeof in);
+	in.s = &s;
+	in.sec = sec;
+	in.usec = usec;
+	in.from = from;
+	in.cksum = ANNOT_CKSUM_COMPUTE;
+	if (annot_input(&sv->an, &in, &sv->ar) != 0)
+		return;
+	if (sv->json)
+		n = annot_format_json(&sv->ar, sv->text, sizeof sv->text);
+	else
+		n = annot_format_text(&sv->ar, sv->text, sizeof sv->text);
+	if (n > 0)
+		fwrite(sv->text, 1, (size_t)n, stdout);
+}
+
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec)
+                  uint32_t usec, bool ours)
 {
 	struct tcpdump_pkt p;
 
@@ -57,8 +100,42 @@ void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
 	p.caplen = caplen;
 	p.wirelen = wirelen;
 	p.prefix = prefix;
-	if (tcpdump_format(&sv->td, &p, sv->text, sizeof sv->text) > 0)
+	if (!sv->json &&
+	    tcpdump_format(&sv->td, &p, sv->text, sizeof sv->text) > 0)
 		fputs(sv->text, stdout);
+	if (!sv->plain)
+		annotate(sv, ip, caplen, sec, usec,
+		         ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT);
+}
+
+void trace_connections(struct server *sv)
+{
+	struct annot_summary sm;
+	unsigned i, nc = annot_conn_count(&sv->an);
+	int n;
+
+	if (!sv->json)
+		return;
+	for (i = 1; i <= nc; i++) {
+		if (annot_summary(&sv->an, i, &sm) != 0)
+			continue;
+		n = annot_format_summary_json(&sm, sv->text, sizeof sv->text);
+		if (n > 0)
+			fwrite(sv->text, 1, (size_t)n, stdout);
+	}
+	fflush(stdout);
+}
+
+void trace_notice(struct server *sv, const char *fmt, ...)
+{
+	FILE *f = chatty(sv) ? stdout : stderr;
+	va_list ap;
+
+	fputs("tcplab-server: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
 }
 
 /* "server", or "server #N" when several connections are open. */
@@ -75,7 +152,7 @@ void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
 	char w[32];
 	va_list ap;
 
-	if (sv->quiet)
+	if (!chatty(sv))
 		return;
 	who(sv, e, w, sizeof w);
 	printf("    %s: ", w);
@@ -91,7 +168,7 @@ void trace_events(struct server *sv, struct entry *e,
 	const struct conn_event *ev;
 	unsigned i;
 
-	for (i = 0; i < out->nev && !sv->quiet; i++) {
+	for (i = 0; i < out->nev && chatty(sv); i++) {
 		ev = &out->ev[i];
 		switch (ev->kind) {
 		case CONN_EV_STATE:
@@ -136,7 +213,7 @@ void trace_visitor(struct server *sv, struct entry *e,
 {
 	char name[512];
 
-	if (sv->quiet)
+	if (!chatty(sv))
 		return;
 	if (info->reason != NULL) {
 		trace_line(sv, e, "http: %d (%s), closing", info->status,

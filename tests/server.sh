@@ -121,7 +121,7 @@ check "the summary counts 4 connections and 3 visitors" \
 	grep -q '^tcplab-server: 4 connections (4 closed, .* 3 visitors$' \
 	"$work/main.out"
 # The -w file, read back by tcpdump, prints what the server printed.
-grep -v '^    server\|^tcplab-server' "$work/main.out" >"$work/main.lines"
+grep -v '^    server\|^tcplab-server\|^  | ' "$work/main.out" >"$work/main.lines"
 "$TCPDUMP" -vv -nn -r "$work/main.pcap" >"$work/main.td" 2>/dev/null
 if cmp -s "$work/main.lines" "$work/main.td"; then pass; else
 	fail "the -w file does not read back as printed"
@@ -129,6 +129,41 @@ if cmp -s "$work/main.lines" "$work/main.td"; then pass; else
 fi
 ports=$(ip netns exec "$SRV" ss -ltn | grep -c ":8080 ")
 check "the port guard is gone after SIGTERM" [ "$ports" -eq 0 ]
+
+tl_say "explanations and --json, for wget"
+n=$(grep -c '^  | #[0-9]* conn [0-9]*: ' "$work/main.out")
+m=$(grep -c '^[0-9:.]* IP ' "$work/main.out")
+check "every segment printed is explained ($n of $m)" test "$n" -eq "$m" -a "$m" -gt 30
+start_server json --json || fail "tcplab-server did not start"
+body=$(in_cli wget -q -O - -T 5 -t 1 "$URL")
+check "wget read '$body' (--json)" [ "$body" = "This is zhenghui" ]
+stop_server json
+if json_segments "$work/json.out" >"$work/json.fields" 2>"$work/json.err2"; then
+	pass
+else
+	fail "--json: $(cat "$work/json.err2")"
+fi
+# Ten segments; wget's request is L bytes, the response 267: the server's
+# ACK and FIN acknowledge 1 + L and 2 + L, the client's 268 and 269.
+got=$(awk '
+	$1 == "connections" { nc = $2; next }
+	{ n++; fl = fl $2 " "; from = from substr($1, 1, 1); rs[n] = $3; ra[n] = $4
+	  st = st $5 "/" $6 " " }
+	END {
+		L = rs[7] - 1
+		ok = (ra[1] == 0 && ra[2] == 1 && ra[3] == 1 && ra[4] == 1 &&
+		      ra[5] == 1 + L && ra[6] == 1 + L && ra[7] == 268 &&
+		      ra[8] == 268 && ra[9] == 2 + L && ra[10] == 269 &&
+		      rs[8] == 1 + L && rs[9] == 268 && rs[10] == 2 + L && L > 0)
+		printf "%s| %s| %s| %d| %s\n", fl, from, ok ? "acks ok" : "acks wrong", nc, st
+	}' "$work/json.fields")
+tl_say "  --json: $got"
+check "--json: flags, senders and acks of wget's connection: $got" \
+	grep -q '^S S\. \. P\. \. P\. \. F\. F\. \. | csccssccsc| acks ok| 1| ' <<<"$got"
+check "--json: the states after each segment" \
+	grep -q '| SYN-SENT/SYN-RECEIVED ESTABLISHED/SYN-RECEIVED ESTABLISHED/ESTABLISHED \(ESTABLISHED/ESTABLISHED \)\{4\}FIN-WAIT-1/CLOSE-WAIT TIME-WAIT/LAST-ACK TIME-WAIT/CLOSED $' <<<"$got"
+check "--json: the summary went to standard error" \
+	grep -q '^tcplab-server: 1 connections' "$work/json.err"
 
 tl_say "ab -n 2000 -c 16"
 start_server load --quiet || fail "tcplab-server did not start"
