@@ -12,6 +12,7 @@
 
 #include "client/peer.h"
 #include "client/teach.h"
+#include "common/annot.h"
 #include "common/conn.h"
 #include "common/httpc.h"
 #include "common/profile.h"
@@ -39,6 +40,8 @@ struct client_opts {
 	struct httpc_req_opts req;
 	struct tcpdump_flags tf;
 	bool quiet, step, predict;
+	bool plain; /* --plain: no explanations under the segments */
+	bool json;  /* --json: annot's JSON lines only on standard output */
 	long time_wait_s; /* --time-wait, -1: 2MSL (60 s) */
 	int syn_retries;  /* --syn-retries, -1: the profile's (6) */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
@@ -73,6 +76,8 @@ struct client {
 	struct conn c;
 	struct conn_out co;
 	struct tcpdump_ctx td;
+	struct annot_ctx an; /* explains every segment sent and received */
+	struct annot_result ar;
 	struct peer peer;
 	struct teach_side me, them;
 	unsigned nsent; /* segments the conn has produced */

@@ -51,6 +51,13 @@ static void usage(FILE *f)
 	        "  -n, -nn, -S, -v, -vv, -t, -tt, -ttt, -tttt, -ttttt\n"
 	        "                         tcpdump's flags (default -vv -nn)\n"
 	        "  -q, --quiet            print only the body and errors\n"
+	        "      --plain            no explanations under the segments "
+	        "(tcpdump's\n"
+	        "                         lines and the states only)\n"
+	        "      --json             one JSON object per segment and per "
+	        "connection,\n"
+	        "                         as tcplab-explain --json; the body "
+	        "only with -O\n"
 	        "      --step             show each segment and its arithmetic "
 	        "before it is\n"
 	        "                         sent; Enter sends, q aborts with a "
@@ -87,6 +94,8 @@ enum {
 	OPT_SYN_RETRIES,
 	OPT_USER,
 	OPT_VERSION,
+	OPT_PLAIN,
+	OPT_JSON,
 };
 
 static const struct option longopts[] = {
@@ -100,6 +109,8 @@ static const struct option longopts[] = {
         {"user-agent", required_argument, NULL, 'U'},
         {"header", required_argument, NULL, 'H'},
         {"quiet", no_argument, NULL, 'q'},
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"json", no_argument, NULL, OPT_JSON},
         {"step", no_argument, NULL, OPT_STEP},
         {"predict", no_argument, NULL, OPT_PREDICT},
         {"drop", required_argument, NULL, OPT_DROP},
@@ -245,6 +256,12 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 		case 't':
 			tcpdump_flag(o, c, &seen_v, &seen_n);
 			break;
+		case OPT_PLAIN:
+			o->plain = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
 		case OPT_STEP:
 			o->step = true;
 			break;
@@ -285,6 +302,12 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 	o->url = argv[optind];
 	if ((o->step || o->predict) && o->quiet)
 		die(EXIT_USAGE, "--quiet hides what --step and --predict show");
+	if ((o->step || o->predict) && o->json)
+		die(EXIT_USAGE, "--step and --predict talk on standard output, "
+		                "which --json keeps for JSON");
+	if ((o->quiet ? 1 : 0) + (o->plain ? 1 : 0) + (o->json ? 1 : 0) > 1)
+		die(EXIT_USAGE,
+		    "--quiet, --plain and --json exclude each other");
 }
 
 /* The server's address: a dotted quad, or a name from /etc/hosts or DNS. */
@@ -403,21 +426,26 @@ static void say_setup(const struct client *cl)
 	char sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
 	struct in_addr a;
 
+	/* --json keeps standard output for JSON. */
+	FILE *f = cl->o.json ? stderr : stdout;
+
 	if (cl->o.quiet)
 		return;
 	a.s_addr = htonl(cl->saddr);
 	inet_ntop(AF_INET, &a, sa, sizeof sa);
 	a.s_addr = htonl(cl->daddr);
 	inet_ntop(AF_INET, &a, da, sizeof da);
-	printf("tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n", sa,
-	       cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
-	       cl->prof.client.iss);
+	fprintf(f, "tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n",
+	        sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
+	        cl->prof.client.iss);
 	if (cl->prof.id == PROFILE_SEED &&
-	    !profile_addrs_match(&cl->prof, cl->saddr, cl->daddr))
-		printf("tcplab-client: the seed profile's exchange had "
-		       "192.168.101.25 -> 192.168.101.5: with these addresses "
-		       "the addresses and checksums will differ from the "
-		       "article\n");
+	    (!profile_addrs_match(&cl->prof, cl->saddr, cl->daddr) ||
+	     cl->sport != cl->prof.client.port ||
+	     cl->dport != cl->prof.server.port))
+		fprintf(f, "tcplab-client: the seed profile's exchange had "
+		           "192.168.101.25.57290 -> 192.168.101.5.8080: with "
+		           "these addresses the addresses and checksums will "
+		           "differ from the article\n");
 }
 
 int main(int argc, char **argv)

@@ -4,8 +4,11 @@
  * The loop feeds the state machine (common/conn) from the capture, hands
  * its segments to the injector, and runs its timers. Every segment sent
  * or received is printed as tcpdump prints it, followed by both sides'
- * states (the server's deduced, client/peer.c). --step and --predict are
- * gates on that flow; --drop and --drop-in lose segments on purpose.
+ * states (the server's deduced, client/peer.c). Right under the tcpdump
+ * lines come common/annot's explanations, as tcplab-explain prints them
+ * (--plain leaves them out; --json prints its JSON lines instead of
+ * everything else). --step and --predict are gates on that flow; --drop
+ * and --drop-in lose segments on purpose.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -52,7 +55,7 @@ static void say(const struct client *cl, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cl->o.quiet)
+	if (cl->o.quiet || cl->o.json)
 		return;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -69,10 +72,60 @@ static void print_pkt(struct client *cl, const uint8_t *ip, size_t len,
 
 	if (cl->dump != NULL)
 		capture_dump_write(cl->dump, ip, len, sec, usec);
-	if (cl->o.quiet)
+	if (cl->o.quiet || cl->o.json)
 		return;
 	if (tcpdump_format(&cl->td, &p, buf, sizeof buf) > 0)
 		fputs(buf, stdout);
+	fflush(stdout);
+}
+
+/*
+ * Explains one segment with common/annot, under its tcpdump lines or as
+ * a JSON line. The client knows who sent it: ours is the client's.
+ */
+static void annotate(struct client *cl, const struct seg *s, int64_t sec,
+                     uint32_t usec, bool ours)
+{
+	struct annot_in in;
+	char buf[8192];
+	int n;
+
+	if (cl->o.quiet || cl->o.plain)
+		return;
+	memset(&in, 0, sizeof in);
+	in.s = s;
+	in.sec = sec;
+	in.usec = usec;
+	in.from = ours ? ANNOT_ROLE_CLIENT : ANNOT_ROLE_SERVER;
+	in.cksum = ANNOT_CKSUM_COMPUTE;
+	if (annot_input(&cl->an, &in, &cl->ar) != 0)
+		return;
+	if (cl->o.json)
+		n = annot_format_json(&cl->ar, buf, sizeof buf);
+	else
+		n = annot_format_text(&cl->ar, buf, sizeof buf);
+	if (n > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	fflush(stdout);
+}
+
+/* --json: the connection's summary line, at the end. */
+static void annotate_end(struct client *cl)
+{
+	struct annot_summary sm;
+	char buf[2048];
+	unsigned i;
+	int n;
+
+	if (!cl->o.json)
+		return;
+	for (i = 1; i <= annot_conn_count(&cl->an); i++) {
+		if (annot_summary(&cl->an, i, &sm) != 0)
+			continue;
+		n = annot_format_summary_json(&sm, buf, sizeof buf);
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+	}
 	fflush(stdout);
 }
 
@@ -194,6 +247,7 @@ static void sync_teach(struct client *cl)
  * the user asked to abort in step mode. */
 static bool send_seg(struct client *cl, const struct seg *s)
 {
+	struct seg wire;
 	uint8_t buf[2048];
 	char err[256];
 	struct timeval tv;
@@ -237,6 +291,10 @@ static bool send_seg(struct client *cl, const struct seg *s)
 	if (!cl->o.step)
 		print_pkt(cl, buf, (size_t)n, 0, tv.tv_sec,
 		          (uint32_t)tv.tv_usec);
+	/* Explained from the bytes sent, checksum included, as a capture
+	 * would show them. */
+	if (seg_decode(&wire, buf, (size_t)n) == 0)
+		annotate(cl, &wire, tv.tv_sec, (uint32_t)tv.tv_usec, true);
 	changed = peer_received(&cl->peer, s, &from);
 	show_client_state(cl);
 	show_server_state(cl, changed, from);
@@ -443,6 +501,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	cl->nin++;
 	if (in_list(cl->o.drop_in, cl->o.ndrop_in, cl->nin)) {
 		print_pkt(cl, ip, len, f->len - lf.offset, f->sec, f->usec);
+		annotate(cl, &s, f->sec, f->usec, false);
 		say(cl,
 		    "    dropped: incoming segment %u is ignored "
 		    "(--drop-in %u); the client's TCP never sees it\n",
@@ -462,6 +521,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	profile_on_input(&cl->prof.client, &cl->c, &s);
 	conn_input(&cl->c, &s, now(cl), &cl->co);
 	print_pkt(cl, ip, len, f->len - lf.offset, f->sec, f->usec);
+	annotate(cl, &s, f->sec, f->usec, false);
 	changed = peer_sent(&cl->peer, &s, &from);
 	take_events(cl, &cl->co);
 	show_client_state(cl);
@@ -489,6 +549,9 @@ static void write_body(struct client *cl)
 	if (cl->body_written || !httpc_resp_done(&cl->resp))
 		return;
 	cl->body_written = true;
+	/* --json keeps standard output for JSON: the body goes only to -O. */
+	if (cl->o.json && cl->out == NULL)
+		return;
 	say(cl, "    client: HTTP %d, body of %zu bytes%s\n", cl->resp.status,
 	    cl->body_len, cl->out ? " written to the -O file" : ":");
 	if (cl->body_len > 0)
@@ -624,6 +687,7 @@ int client_run(struct client *cl)
 	if (nm != NULL)
 		names_resolver(nm, &res);
 	tcpdump_ctx_init(&cl->td, &cl->o.tf, nm ? &res : NULL);
+	annot_init(&cl->an);
 	cl->t0 = mono_us() - 1000000u; /* conn treats time 0 as "unset" */
 	start(cl);
 	while (cl->c.state != TCP_CLOSED) {
@@ -638,6 +702,8 @@ int client_run(struct client *cl)
 			abort_conn(cl, "interrupted");
 	}
 	write_body(cl);
+	annotate_end(cl);
+	annot_free(&cl->an);
 	tcpdump_ctx_free(&cl->td);
 	free(cl->body);
 	return finish(cl);
