@@ -24,3 +24,8 @@ TESTS += tests/server.sh
 EXTRA_DIST += tests/server.sh
 
 dist_man_MANS += man/tcplab-server.8
+
+# The article replayed byte for byte by tcplab-client and tcplab-server
+# with --profile seed (root); compare-article.sh is shared with the labs.
+TESTS += tests/replay.sh
+EXTRA_DIST += tests/replay.sh tests/compare-article.sh

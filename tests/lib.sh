@@ -249,3 +249,30 @@ ns_pair() {
 		ip -n "$2" addr add "$4/24" dev "$6" &&
 		ip -n "$1" link set "$5" up && ip -n "$2" link set "$6" up
 }
+
+# Reads the --json output of tcplab-explain, tcplab-server or
+# tcplab-client in $1: every line must be one JSON object whose type is
+# "segment" or "connection". Prints one line per segment, "FROM FLAGS
+# REL_SEQ REL_ACK CLIENT-STATE SERVER-STATE" (the states after it), then
+# "connections N". Returns 1, after saying why, when a line is not such
+# an object.
+json_segments() {
+	python3 - "$1" <<-'PY'
+		import json, sys
+		n = 0
+		for i, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
+		    try:
+		        o = json.loads(line)
+		    except ValueError as e:
+		        sys.exit("line %d is not JSON: %s" % (i, e))
+		    if not isinstance(o, dict) or o.get("type") not in ("segment", "connection"):
+		        sys.exit("line %d is not a segment or connection object" % i)
+		    if o["type"] == "connection":
+		        n += 1
+		        continue
+		    a = o["states_after"]
+		    print(o["from"], o["flags"], o["rel_seq"], o["rel_ack"],
+		          a["client"], a["server"])
+		print("connections", n)
+	PY
+}

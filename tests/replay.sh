@@ -1,0 +1,178 @@
+#!/bin/bash
+# replay.sh: tcplab-client and tcplab-server, both with --profile seed,
+# replay the article's exchange byte for byte.
+#
+# Two network namespaces get the article's addresses (client
+# 192.168.101.25, server 192.168.101.5) on a veth pair. A real tcpdump
+# -vv -n -w in the server's namespace records the exchange, and
+# tests/compare-article.sh must find it identical to the article's
+# published trace (tests/data/article-trace.vv.txt). The programs' own -w
+# files must be identical too, no kernel may answer with a RST (the port
+# guards), tcplab-explain on the capture must print the segment lines and
+# explanations the programs printed, and a second run with --json must
+# give the article's flags, relative numbers and states in both programs,
+# as tcplab-explain --json gives them for the capture. Needs root; under
+# CI=true it fails instead of skipping.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_root "replay.sh"
+need_cmd ip timeout python3 ss
+tl_find_programs
+SERVER=${SERVER:-$top_builddir/server/tcplab-server}
+CLIENT=${CLIENT:-$top_builddir/client/tcplab-client}
+COMPARE=$top_srcdir/tests/compare-article.sh
+for p in "$SERVER" "$CLIENT"; do
+	[ -x "$p" ] || tl_skip_or_fail "$p not built (run make first)"
+done
+
+CA=192.168.101.25
+SA=192.168.101.5
+NSC=tlrc$$
+NSS=tlrs$$
+VC=vrc$$
+VS=vrs$$
+URL="http://$SA:8080/truedei/test?name=zhenghui"
+
+tl_workdir W "$top_builddir/tests/work"
+[ -n "${KEEP:-}" ] || tl_remove_at_exit "$W"
+ns_pair "$NSC" "$NSS" "$CA" "$SA" "$VC" "$VS" ||
+	tl_skip_or_fail "cannot build the two namespaces"
+
+check() { # description, then a command that must succeed
+	local what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
+}
+
+# replay NAME [options for both programs]: tcpdump, then the server,
+# then the client, all into $W/NAME.*; stops them all. Sets CLI_RC and
+# SRV_RC.
+replay() {
+	local name=$1 dump srv
+	shift
+	ip netns exec "$NSS" timeout 60 "$TCPDUMP" -i "$VS" -vv -n \
+		--immediate-mode -U -w "$W/$name.pcap" tcp 2>"$W/$name.td.err" &
+	dump=$!
+	TL_PIDS+=("$dump")
+	tl_wait_for grep -q 'listening on' "$W/$name.td.err" ||
+		fail "$name: tcpdump did not start"
+	ip netns exec "$NSS" timeout 60 "$SERVER" -i "$VS" -a "$SA" \
+		--profile seed -w "$W/$name.srv.pcap" "$@" \
+		>"$W/$name.srv" 2>"$W/$name.srv.err" &
+	srv=$!
+	TL_PIDS+=("$srv")
+	tl_wait_for sh -c "ip netns exec $NSS ss -ltn | grep -q '$SA:8080 '" ||
+		fail "$name: tcplab-server did not start: $(head -2 "$W/$name.srv.err")"
+	timeout 30 ip netns exec "$NSC" "$CLIENT" --profile seed \
+		--time-wait 1 -w "$W/$name.cli.pcap" "$@" "$URL" \
+		>"$W/$name.cli" 2>"$W/$name.cli.err"
+	CLI_RC=$?
+	sleep 0.3
+	kill -TERM "$srv" 2>/dev/null
+	wait "$srv"
+	SRV_RC=$?
+	kill "$dump" 2>/dev/null
+	wait "$dump" 2>/dev/null
+	check "$name: tcplab-client exited $CLI_RC: $(head -2 "$W/$name.cli.err")" \
+		[ "$CLI_RC" -eq 0 ]
+	check "$name: tcplab-server exited $SRV_RC: $(head -2 "$W/$name.srv.err")" \
+		[ "$SRV_RC" -eq 0 ]
+}
+
+# No segment of $1 may carry RST: neither kernel answered.
+no_rst() {
+	local n
+	n=$("$TCPDUMP" -n -r "$1" 'tcp[tcpflags] & tcp-rst != 0' 2>/dev/null |
+		grep -c 'Flags')
+	check "$(basename "$1"): $n RST on the wire" [ "$n" -eq 0 ]
+}
+
+# Compares $1 with the article; prints the verdict.
+against_article() {
+	local what=$1 out
+	out=$("$COMPARE" "$2")
+	case $? in
+	0) tl_say "  $what: $out"; pass ;;
+	*) fail "$what differs from the article (- article, + capture):"
+	   printf '%s\n' "$out" | head -40 ;;
+	esac
+}
+
+# The lines a program printed, without timestamps, that tcpdump (or
+# tcplab-explain) would print: its own lines ("    client: ...",
+# "    server: ...", "tcplab-...: ...") and the body are left out.
+printed() {
+	grep -v -E '^    (client|server)( #[0-9]+)?: |^tcplab-(client|server): |^This is zhenghui$' "$1" |
+		sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} //'
+}
+
+tl_say "the seed replay, with tcpdump in the server's namespace"
+replay text
+against_article "tcpdump -vv -n -w in the server's namespace" "$W/text.pcap"
+against_article "tcplab-server's -w file" "$W/text.srv.pcap"
+against_article "tcplab-client's -w file" "$W/text.cli.pcap"
+no_rst "$W/text.pcap"
+check "the client printed the body" grep -qx 'This is zhenghui' "$W/text.cli"
+check "the server named the visitor" \
+	grep -q 'visitor: zhenghui$' "$W/text.srv"
+check "no line says the addresses differ from the article's" \
+	sh -c "! grep -q 'will differ' '$W/text.cli' '$W/text.srv'"
+check "the server's summary: 1 connection closed, 5+1 segments in, 4 out" \
+	grep -q '^tcplab-server: 1 connections (1 closed, 0 reset, 0 evicted, 0 open), 6 segments in, 4 out, 1 visitors$' \
+	"$W/text.srv"
+n=$(grep -c '^  | ' "$W/text.srv")
+check "the server explained its segments ($n lines of notes)" [ "$n" -gt 40 ]
+n=$(grep -c '^  | ' "$W/text.cli")
+check "the client explained its segments ($n lines of notes)" [ "$n" -gt 40 ]
+
+# tcplab-explain on the capture prints what each program printed: the
+# tcpdump lines and, under each, the same explanations.
+"$EXPLAIN" -vv -nn -r "$W/text.pcap" 2>/dev/null | sed '/^$/,$d' |
+	sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} //' >"$W/text.explain"
+for side in srv cli; do
+	printed "$W/text.$side" >"$W/text.$side.lines"
+	if cmp -s "$W/text.explain" "$W/text.$side.lines"; then
+		pass
+	else
+		fail "tcplab-explain on the capture and tcplab-$side's output differ (- explain, + $side):"
+		diff -u "$W/text.explain" "$W/text.$side.lines" | sed -n '3,20p'
+	fi
+done
+
+tl_say "the seed replay again, with --json"
+replay json --json
+against_article "the --json run's capture" "$W/json.pcap"
+no_rst "$W/json.pcap"
+# The article's ten segments: who sent each, its flags, its relative seq
+# and ack, and both sides' states after it. The SYN has no ACK: its ack
+# field is 0.
+cat >"$W/expect" <<-'EOF'
+	client S 0 0 SYN-SENT SYN-RECEIVED
+	server S. 0 1 ESTABLISHED SYN-RECEIVED
+	client . 1 1 ESTABLISHED ESTABLISHED
+	client P. 1 1 ESTABLISHED ESTABLISHED
+	server . 1 143 ESTABLISHED ESTABLISHED
+	server P. 1 143 ESTABLISHED ESTABLISHED
+	client . 143 268 ESTABLISHED ESTABLISHED
+	client F. 143 268 FIN-WAIT-1 CLOSE-WAIT
+	server F. 268 144 TIME-WAIT LAST-ACK
+	client . 144 269 TIME-WAIT CLOSED
+	connections 1
+EOF
+"$EXPLAIN" --json -r "$W/json.pcap" >"$W/json.explain" 2>/dev/null
+for f in json.srv json.cli json.explain; do
+	if ! json_segments "$W/$f" >"$W/$f.fields" 2>"$W/$f.fields.err"; then
+		fail "$f: $(cat "$W/$f.fields.err")"
+	elif cmp -s "$W/expect" "$W/$f.fields"; then
+		pass
+	else
+		fail "$f: the segments are not the article's (- article, + $f):"
+		diff -u "$W/expect" "$W/$f.fields" | sed -n '3,20p'
+	fi
+done
+check "--json: the client's body and setup line stay off standard output" \
+	sh -c "! grep -q -e 'This is zhenghui' -e '^tcplab-client' '$W/json.cli'"
+check "--json: the server's summary goes to standard error" \
+	grep -q '^tcplab-server: 1 connections' "$W/json.srv.err"
+
+tl_summary
