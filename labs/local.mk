@@ -6,4 +6,6 @@
 # in $(pkgdatadir)/labs, where the installed runner looks for them.
 dist_bin_SCRIPTS += labs/tcplab
 labsdir = $(pkgdatadir)/labs
-dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt
+dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
+	labs/02-request.sh labs/02-request.txt \
+	labs/03-closing.sh labs/03-closing.txt
