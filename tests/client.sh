@@ -100,6 +100,60 @@ fetch() {
 	fi
 }
 
+# Every segment printed has its explanation under it.
+check_json_explained() {
+	if [ "$1" -eq "$2" ] && [ "$2" -ge 9 ]; then pass; else
+		fail "nginx: $1 explanations for $2 segments"
+	fi
+}
+
+# --json against nginx: JSON only on standard output, the body in -O, and
+# the fields of the exchange: the handshake's numbers, the request of L
+# bytes acknowledged as 1 + L, the client's FIN as 2 + L, and the client
+# in TIME-WAIT at the end.
+json_nginx() {
+	local rc got
+	timeout 30 ip netns exec "$NSC" "$CLIENT" --time-wait 1 --json \
+		-O "$W/json.body" "http://$SA:8080/hello.txt" \
+		>"$W/json.out" 2>"$W/json.err"
+	rc=$?
+	[ "$rc" -eq 0 ] && pass || fail "--json: exit status $rc: $(cat "$W/json.err")"
+	cmp -s "$W/json.body" "$W/www/hello.txt" && pass ||
+		fail "--json: the -O file is not the body"
+	if ! json_segments "$W/json.out" >"$W/json.fields" 2>"$W/json.ferr"; then
+		fail "--json: $(cat "$W/json.ferr")"
+		return
+	fi
+	got=$(awk '
+		$1 == "connections" { nc = $2; next }
+		{ n++; f[n] = $1; fl[n] = $2; rs[n] = $3; ra[n] = $4; st[n] = $5 "/" $6 }
+		# The server segment that first acknowledges data from the client.
+		f[n] == "server" && ra[n] > 1 && !ackreq { ackreq = ra[n] }
+		f[n] == "client" && fl[n] ~ /F/ { finseq = rs[n] }
+		f[n] == "server" && fl[n] ~ /F/ { finack = ra[n] }
+		END {
+			print f[1], fl[1], rs[1], ra[1], st[1]
+			print f[2], fl[2], rs[2], ra[2], st[2]
+			print f[3], fl[3], rs[3], ra[3], st[3]
+			print f[4], fl[4], rs[4], ra[4]
+			print "request acked", (ackreq == finseq), "fin acked", (finack == finseq + 1)
+			print "last", f[n], fl[n], st[n], "connections", nc
+		}' "$W/json.fields")
+	if [ "$got" = "client S 0 0 SYN-SENT/SYN-RECEIVED
+server S. 0 1 ESTABLISHED/SYN-RECEIVED
+client . 1 1 ESTABLISHED/ESTABLISHED
+client P. 1 1
+request acked 1 fin acked 1
+last client . TIME-WAIT/CLOSED connections 1" ]; then
+		pass
+	else
+		fail "--json: unexpected fields:"
+		printf '%s\n' "$got" | sed 's/^/    /'
+	fi
+	grep -q '^tcplab-client: .* profile live' "$W/json.err" && pass ||
+		fail "--json: the setup line is not on standard error"
+}
+
 setup_net || tl_skip_or_fail "could not create the namespaces"
 mkdir -p "$W/www"
 BODY="hello from the server namespace $$"
@@ -164,6 +218,10 @@ if wait_listen; then
 		fail "nginx: the trace does not say the client closed first"
 	grep -q "FIN-WAIT-1 -> TIME-WAIT\|FIN-WAIT-2 -> TIME-WAIT" "$W/nginx-trace.out" && pass ||
 		fail "nginx: the client never reached TIME-WAIT"
+	n=$(grep -c '^  | #[0-9]* conn 1: ' "$W/nginx-trace.out")
+	m=$(grep -c '^[0-9:.]* IP ' "$W/nginx-trace.out")
+	check_json_explained "$n" "$m"
+	json_nginx
 else
 	fail "nginx did not start"
 fi
