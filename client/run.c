@@ -403,7 +403,7 @@ static void take_events(struct client *cl, const struct conn_out *o)
 			explain_reset(cl, cl->state_before);
 			break;
 		case CONN_EV_TIMEOUT:
-			if (cl->pending_from == TCP_SYN_SENT ||
+			if (cl->state_before == TCP_SYN_SENT ||
 			    cl->c.state == TCP_SYN_SENT)
 				fail(cl,
 				     "no answer from %s port %u after %u "
@@ -536,6 +536,8 @@ static void run_timers(struct client *cl)
 	if (conn_next_timer(&cl->c) > t)
 		return;
 	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, t);
+	/* A timeout's message depends on the state it ended. */
+	cl->state_before = cl->c.state;
 	conn_timer(&cl->c, t, &cl->co);
 	take_events(cl, &cl->co);
 	send_out(cl);
