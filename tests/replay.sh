@@ -46,7 +46,10 @@ check() { # description, then a command that must succeed
 
 # replay NAME [options for both programs]: tcpdump, then the server,
 # then the client, all into $W/NAME.*; stops them all. Sets CLI_RC and
-# SRV_RC.
+# SRV_RC. SRV_OPTS and CLI_OPTS add options to one program, SRV_IN and
+# CLI_IN are their standard inputs, CLI_WANT the client's exit status.
+SRV_OPTS=()
+CLI_OPTS=()
 replay() {
 	local name=$1 dump srv
 	shift
@@ -56,16 +59,18 @@ replay() {
 	TL_PIDS+=("$dump")
 	tl_wait_for grep -q 'listening on' "$W/$name.td.err" ||
 		fail "$name: tcpdump did not start"
-	ip netns exec "$NSS" timeout 60 "$SERVER" -i "$VS" -a "$SA" \
-		--profile seed -w "$W/$name.srv.pcap" "$@" \
-		>"$W/$name.srv" 2>"$W/$name.srv.err" &
+	# setsid: no terminal, so that --step reads its answers from
+	# standard input.
+	ip netns exec "$NSS" timeout 60 setsid "$SERVER" -i "$VS" -a "$SA" \
+		--profile seed -w "$W/$name.srv.pcap" "${SRV_OPTS[@]}" "$@" \
+		<"${SRV_IN:-/dev/null}" >"$W/$name.srv" 2>"$W/$name.srv.err" &
 	srv=$!
 	TL_PIDS+=("$srv")
 	tl_wait_for sh -c "ip netns exec $NSS ss -ltn | grep -q '$SA:8080 '" ||
 		fail "$name: tcplab-server did not start: $(head -2 "$W/$name.srv.err")"
 	timeout 30 ip netns exec "$NSC" "$CLIENT" --profile seed \
-		--time-wait 1 -w "$W/$name.cli.pcap" "$@" "$URL" \
-		>"$W/$name.cli" 2>"$W/$name.cli.err"
+		--time-wait 1 -w "$W/$name.cli.pcap" "${CLI_OPTS[@]}" "$@" \
+		"$URL" <"${CLI_IN:-/dev/null}" >"$W/$name.cli" 2>"$W/$name.cli.err"
 	CLI_RC=$?
 	sleep 0.3
 	kill -TERM "$srv" 2>/dev/null
@@ -73,8 +78,8 @@ replay() {
 	SRV_RC=$?
 	kill "$dump" 2>/dev/null
 	wait "$dump" 2>/dev/null
-	check "$name: tcplab-client exited $CLI_RC: $(head -2 "$W/$name.cli.err")" \
-		[ "$CLI_RC" -eq 0 ]
+	check "$name: tcplab-client exited $CLI_RC, not ${CLI_WANT:-0}: $(head -2 "$W/$name.cli.err")" \
+		[ "$CLI_RC" -eq "${CLI_WANT:-0}" ]
 	check "$name: tcplab-server exited $SRV_RC: $(head -2 "$W/$name.srv.err")" \
 		[ "$SRV_RC" -eq 0 ]
 }
@@ -174,5 +179,45 @@ check "--json: the client's body and setup line stay off standard output" \
 	sh -c "! grep -q -e 'This is zhenghui' -e '^tcplab-client' '$W/json.cli'"
 check "--json: the server's summary goes to standard error" \
 	grep -q '^tcplab-server: 1 connections' "$W/json.srv.err"
+
+tl_say "--step in both programs, Enter at every prompt"
+printf '\n%.0s' 1 2 3 4 5 6 7 8 9 10 >"$W/enters"
+SRV_IN=$W/enters CLI_IN=$W/enters replay step --step
+against_article "the --step run's capture" "$W/step.pcap"
+n=$(grep -c '^step: Enter sends it, q aborts: ' "$W/step.srv")
+check "the server asked before each of its 4 segments ($n)" [ "$n" -eq 4 ]
+n=$(grep -c 'Enter\] sends it, q aborts' "$W/step.cli")
+check "the client asked before each of its 6 segments ($n)" [ "$n" -eq 6 ]
+check "the server showed the SYN-ACK's ack arithmetic" \
+	grep -q '^    ack 250118292 = their seq 250118291 + 1 (SYN)$' "$W/step.srv"
+
+tl_say "--step: q at the client's request aborts it with a RST"
+printf '\n\nq\n' >"$W/quit"
+CLI_OPTS=(--step)
+CLI_WANT=1 CLI_IN=$W/quit replay quit
+CLI_OPTS=()
+rst=$("$TCPDUMP" -t -n -r "$W/quit.pcap" 'tcp[tcpflags] & tcp-rst != 0' 2>/dev/null)
+check "one RST, from the client, at the request's seq: $rst" \
+	grep -qx 'IP 192.168.101.25.57290 > 192.168.101.5.8080: Flags \[R\.\], seq 250118292, ack 2336326089, win 229, length 0' <<<"$rst"
+n=$("$TCPDUMP" -n -r "$W/quit.pcap" 2>/dev/null | grep -c 'Flags')
+check "the SYN, SYN-ACK, ACK and RST only ($n segments)" [ "$n" -eq 4 ]
+check "the client says the user aborted" \
+	grep -q 'aborted: the user pressed q' "$W/quit.cli.err"
+check "the server saw the reset" \
+	grep -q '^tcplab-server: 1 connections (1 closed, 1 reset, ' "$W/quit.srv"
+
+tl_say "--step: q at the server's SYN-ACK stops the server"
+printf 'q\n' >"$W/quit"
+SRV_OPTS=(--step)
+CLI_OPTS=(--syn-retries 0)
+SRV_IN=$W/quit CLI_WANT=1 replay squit
+SRV_OPTS=()
+CLI_OPTS=()
+check "the server said it aborted" grep -q '^step: aborted$' "$W/squit.srv"
+check "the server sent nothing" \
+	grep -q '^tcplab-server: 1 connections .* 1 segments in, 0 out' "$W/squit.srv"
+check "the client gave up on its SYN: $(cat "$W/squit.cli.err")" \
+	grep -q 'no answer from 192.168.101.5 port 8080 after 1 SYNs' "$W/squit.cli.err"
+no_rst "$W/squit.pcap"
 
 tl_summary
