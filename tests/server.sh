@@ -165,6 +165,21 @@ check "--json: the states after each segment" \
 check "--json: the summary went to standard error" \
 	grep -q '^tcplab-server: 1 connections' "$work/json.err"
 
+tl_say "--stats"
+start_server stats --stats --quiet || fail "tcplab-server did not start"
+body=$(in_cli wget -q -O - -T 5 -t 1 "$URL")
+check "wget read '$body' (--stats)" [ "$body" = "This is zhenghui" ]
+sleep 2.2
+stop_server stats
+n=$(grep -c '^tcplab-server: 1 connections (1 closed, 0 reset, 0 evicted, 0 open), 6 segments in, 4 out, 1 visitors$' "$work/stats.err")
+check "--stats printed the counters each second on stderr ($n times after wget)" \
+	[ "$n" -ge 2 ]
+check "--stats: the frames line comes with them" \
+	grep -q '^tcplab-server: 6 frames captured, 0 dropped by the kernel, 6 with offloaded checksums$' "$work/stats.err"
+check "--stats --quiet: standard output holds the final summary only" \
+	test "$(grep -vc '^tcplab-server: ' "$work/stats.out")" -eq 0 -a \
+	"$(wc -l <"$work/stats.out")" -eq 3
+
 tl_say "ab -n 2000 -c 16"
 start_server load --quiet || fail "tcplab-server did not start"
 in_cli ab -q -s 10 -n 2000 -c 16 "$URL" >"$work/ab.out" 2>&1
