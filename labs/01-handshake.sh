@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
 # title: the three-way handshake: SYN, SYN-ACK, ACK
 # Lab 1, sourced by tcplab: tcplab-client fetches the article's page from
 # tcplab-server while a real tcpdump watches in the server's namespace.

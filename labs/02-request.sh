@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
 # title: request and response: relative numbers, seq 1:143, ack 143, seq 1:268
 # Lab 2, sourced by tcplab: the same exchange as lab 1, but the student
 # predicts each segment's relative seq and ack before seeing it

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
 # title: closing: the article's three segments, four segments, server first
 # Lab 3, sourced by tcplab: three exchanges that differ only in how the
 # server closes (tcplab-server --close merged, four-way, server-first),

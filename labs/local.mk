@@ -8,4 +8,6 @@ dist_bin_SCRIPTS += labs/tcplab
 labsdir = $(pkgdatadir)/labs
 dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	labs/02-request.sh labs/02-request.txt \
-	labs/03-closing.sh labs/03-closing.txt
+	labs/03-closing.sh labs/03-closing.txt \
+	labs/04-rst.sh labs/04-rst.txt labs/05-loss.sh labs/05-loss.txt
+dist_labs_SCRIPTS = labs/rawsyn

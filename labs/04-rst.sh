@@ -1,0 +1,49 @@
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# title: the kernel's RST, and the port guard that keeps it away
+# Lab 4, sourced by tcplab: tcplab-client's port guard seen with ss; a bare
+# SYN from a raw socket with no guard, whose SYN-ACK draws the client
+# kernel's RST; a SYN to a port where nothing listens, which draws the
+# server kernel's RST.
+
+lab_main() {
+	local port guard
+	tcpdump_start dump "$SNS"
+	server_start server
+
+	heading "1. tcplab-client with its port guard (ss -ltn in the client host)"
+	bg client-guard "$CNS" "$TCPLAB_CLIENT_BIN" --time-wait 3 "$(url)"
+	CL_PID=$BG_PID
+	wait_for grep -q 'TIME-WAIT' "$W/client-guard.out"
+	port=$(client_port "$W/client-guard.out")
+	guard=$(in_client ss -ltn "sport = :${port:-0}" | grep LISTEN)
+	say "  ss -ltn: ${guard:-nothing listens}"
+	expect "while tcplab-client runs, a listening socket holds its port $port" \
+		[ -n "$guard" ]
+	stop "$CL_PID"
+	expect "with the guard, no RST on the connection of port $port" \
+		sh -c "! grep -q '\\.$port.*Flags \\[R' '$W/dump.out'"
+	pause "next: the same SYN without the guard"
+
+	heading "2. a bare SYN from a raw socket, no guard: rawsyn $SADDR $PORT 40000"
+	in_client python3 "$LAB_DIR/rawsyn" "$SADDR" "$PORT" 40000 1
+	sleep 0.3
+	say "  tcpdump saw (server's host):"
+	segs "$W/dump.out" 40000 | cut -f2 | sed 's/^.* | /    /' | cut -c1-150
+	expect_flags "the SYN-ACK draws a RST" "S S. R" "$W/dump.out" 40000
+	expect "the RST comes from the client's kernel ($CADDR.40000)" \
+		grep -q "$CADDR\\.40000 > .*Flags \\[R\\]" "$W/dump.out"
+	expect_same tcplab-server "$W/server.out" "$W/dump.out" 40000
+	server_stop
+	pause "next: a SYN to a port where nothing listens"
+
+	heading "3. tcplab-client to port $PORT with the server stopped"
+	client client-closed --time-wait 1 "$(url)"
+	port=$(client_port "$W/client-closed.out")
+	expect "tcplab-client fails (exit status $RC, 1 expected)" [ "$RC" -eq 1 ]
+	expect "it says the connection was refused" \
+		grep -q refused "$W/client-closed.out"
+	tcpdump_stop
+	expect_flags "the server's kernel answers the SYN with RST+ACK" \
+		"S R." "$W/dump.out" "$port"
+	expect_same tcplab-client "$W/client-closed.out" "$W/dump.out" "$port"
+}

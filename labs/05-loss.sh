@@ -1,0 +1,68 @@
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# title: loss: a lost SYN, a lost request, a lost SYN-ACK, and the RTO
+# Lab 5, sourced by tcplab: tcplab-client --drop and --drop-in lose one
+# segment on purpose; the retransmission after the timeout is seen by both
+# tcplab-client and a real tcpdump, and timed with -ttt.
+
+# gap FILE PORT N: the -ttt delta (seconds) before the Nth segment that
+# tcpdump's capture holds for the connection on PORT.
+gap() {
+	"$TCPDUMP" -ttt -nn -r "$W/dump.pcap" "tcp port $2" 2>/dev/null |
+		sed -n "$3p" | awk '{ split($1, t, ":"); printf "%.6f", t[1] * 3600 + t[2] * 60 + t[3] }'
+}
+
+# within X LO HI: LO <= X <= HI, as decimals.
+within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
+
+# loss_run NAME OPTION...: one exchange with tcplab-client -ttt OPTION...
+loss_run() {
+	local name=$1
+	shift
+	heading "tcplab-client -ttt $*"
+	client "$name" -ttt --time-wait 1 "$@" "$(url)"
+	PORTN=$(client_port "$W/$name.out")
+	expect "the exchange completed despite the loss (exit status $RC)" [ "$RC" -eq 0 ]
+	sleep 0.3
+	expect_same tcplab-client "$W/$name.out" "$W/dump.out" "$PORTN"
+}
+
+lab_main() {
+	local g
+	tcpdump_start dump "$SNS"
+	server_start server
+
+	loss_run lost-syn --drop 1
+	expect "tcplab-client says the SYN was not sent" \
+		grep -q 'dropped: outgoing segment 1' "$W/lost-syn.out"
+	expect "tcpdump saw one SYN only: the lost one never reached the wire" \
+		[ "$(flags "$W/dump.out" "$PORTN" | tr ' ' '\n' | grep -cx S)" -eq 1 ]
+	g=$(awk '/^[ -]?[0-9][0-9:.]* IP \(/ { t = $1 }
+		/Flags \[S\],/ && ++n == 2 { split(t, a, ":"); printf "%.6f", a[1] * 3600 + a[2] * 60 + a[3] }' \
+		"$W/lost-syn.out")
+	say "  the client's -ttt: the second SYN left ${g:-?} s after the first"
+	expect "the SYN was sent again after the initial RTO of about 1 s" within "$g" 0.9 1.6
+	pause "next: the request is lost"
+
+	loss_run lost-request --drop 3
+	expect "tcplab-client says the request was not sent" \
+		grep -q 'dropped: outgoing segment 3' "$W/lost-request.out"
+	expect_flags "tcpdump saw the request once, later" "S S. . P. . P. . F. F. ." \
+		"$W/dump.out" "$PORTN"
+	g=$(gap dump "$PORTN" 4)
+	say "  tcpdump -ttt: the request came ${g:-?} s after the ACK before it"
+	expect "the request was retransmitted after an RTO of 0.2 s to 1.5 s" within "$g" 0.15 1.5
+	pause "next: the SYN-ACK is lost on the client's side"
+
+	loss_run lost-synack --drop-in 1
+	expect "tcplab-client says it ignored the SYN-ACK" \
+		grep -q 'dropped: incoming segment 1' "$W/lost-synack.out"
+	g=$(gap dump "$PORTN" 3)
+	say "  tcpdump -ttt: the next segment came ${g:-?} s after the lost SYN-ACK"
+	expect "a timer fired after about 1 s" within "$g" 0.9 1.6
+	g=$(flags "$W/dump.out" "$PORTN")
+	expect "tcpdump saw the SYN-ACK at least twice: $g" \
+		[ "$(tr ' ' '\n' <<<"$g" | grep -cx 'S\.')" -ge 2 ]
+	server_stop
+	tcpdump_stop
+	expect_no_rst "$W/dump.out"
+}
