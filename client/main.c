@@ -443,9 +443,9 @@ static void say_setup(const struct client *cl)
 	     cl->sport != cl->prof.client.port ||
 	     cl->dport != cl->prof.server.port))
 		fprintf(f, "tcplab-client: the seed profile's exchange had "
-		           "192.168.101.25.57290 -> 192.168.101.5.8080: with "
-		           "these addresses the addresses and checksums will "
-		           "differ from the article\n");
+		           "192.168.101.25.57290 -> 192.168.101.5.8080: on "
+		           "other addresses or ports, the addresses and "
+		           "checksums will differ from the article\n");
 }
 
 int main(int argc, char **argv)

@@ -72,7 +72,7 @@ static void help(void)
 	      "      --json              one JSON object per segment and "
 	      "per connection,\n"
 	      "                          as tcplab-explain --json; "
-	      "the rest goes to stderr\n"
+	      "the summary on stderr\n"
 	      "      --stats             print the counters every second "
 	      "on stderr\n"
 	      "      --max-conns N       connections held at once (1024)\n"

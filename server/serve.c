@@ -198,7 +198,6 @@ static const char *date_now(struct server *sv)
 	if (sv->prof.date != NULL)
 		return sv->prof.date;
 	t = time(NULL);
-
 	if (t != sv->date_sec) {
 		httpd_date(t, sv->date, sizeof sv->date);
 		sv->date_sec = t;
@@ -334,8 +333,8 @@ void seed_elsewhere(struct server *sv)
 		return;
 	sv->addrs_said = true;
 	trace_notice(sv, "the seed profile's exchange had 192.168.101.25.57290 "
-	                 "-> 192.168.101.5.8080: with these addresses the "
-	                 "addresses and checksums will differ from the "
+	                 "-> 192.168.101.5.8080: on other addresses or ports, "
+	                 "the addresses and checksums will differ from the "
 	                 "article");
 }
 
