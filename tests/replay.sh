@@ -11,8 +11,13 @@
 # guards), tcplab-explain on the capture must print the segment lines and
 # explanations the programs printed, and a second run with --json must
 # give the article's flags, relative numbers and states in both programs,
-# as tcplab-explain --json gives them for the capture. Needs root; under
-# CI=true it fails instead of skipping.
+# as tcplab-explain --json gives them for the capture. From another
+# client port both programs must say once that the exchange will differ,
+# and compare-article.sh must show the port in its diff. --step is driven
+# in both programs: Enter at every prompt leaves the capture the
+# article's, q at the client's request sends one RST and says why, q at
+# the server's SYN-ACK stops the server cleanly. Needs root; under
+# CI=true it fails instead of skipping. KEEP=1 keeps tests/work/replay.*.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 need_root "replay.sh"
@@ -179,6 +184,22 @@ check "--json: the client's body and setup line stay off standard output" \
 	sh -c "! grep -q -e 'This is zhenghui' -e '^tcplab-client' '$W/json.cli'"
 check "--json: the server's summary goes to standard error" \
 	grep -q '^tcplab-server: 1 connections' "$W/json.srv.err"
+
+tl_say "from another client port, both programs say the exchange will differ"
+CLI_OPTS=(--sport 40000)
+replay other
+CLI_OPTS=()
+n=$(grep -c '^tcplab-client: .*: on other addresses or ports, the addresses and checksums will differ from the article$' "$W/other.cli")
+check "the client said so once ($n)" [ "$n" -eq 1 ]
+n=$(grep -c '^tcplab-server: .*: on other addresses or ports, the addresses and checksums will differ from the article$' "$W/other.srv")
+check "the server said so once ($n)" [ "$n" -eq 1 ]
+"$COMPARE" "$W/other.pcap" >"$W/other.diff" 2>&1
+rc=$?
+n=$(grep -Ec '^\+.*\.40000( >|:)' "$W/other.diff")
+check "compare-article.sh finds the port (exit $rc, $n lines)" \
+	test "$rc" -eq 1 -a "$n" -eq 10
+n=$(grep -Ec '^-.*\.57290( >|:)' "$W/other.diff")
+check "... against the article's 57290 ($n lines)" [ "$n" -eq 10 ]
 
 tl_say "--step in both programs, Enter at every prompt"
 printf '\n%.0s' 1 2 3 4 5 6 7 8 9 10 >"$W/enters"
