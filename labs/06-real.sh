@@ -1,0 +1,58 @@
+# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# title: the real thing: wget against tcplab-server, tcplab-client against python's server
+# Lab 6, sourced by tcplab: a real client (wget, the host's own TCP)
+# against tcplab-server, then tcplab-client against a real server (python3
+# -m http.server, the host's own TCP), each beside a real tcpdump.
+
+# fin_from FILE PORT FROM-PORT: a FIN left FROM-PORT on the connection.
+fin_from() {
+	segs "$1" "$2" | grep -q "\.$3 > .*Flags \[F"
+}
+
+lab_main() {
+	local body port pattern
+	heading "1. wget (Linux's TCP) -> tcplab-server (tcpdump in the server's host)"
+	tcpdump_start dump-wget "$SNS"
+	server_start server
+	body=$(in_client wget -q -O - -T 5 -t 1 "$(url)" 2>&1)
+	say "  wget printed: $body"
+	tcpdump_stop
+	server_stop
+	expect "wget read the article's body" [ "$body" = "This is zhenghui" ]
+	port=$(sed -n 's/^[0-9:.]* IP .*//; s/^    [0-9.]*\.\([0-9]*\) > [0-9.]*\.8080: Flags \[S\],.*/\1/p' \
+		"$W/dump-wget.out" | head -1)
+	expect_same tcplab-server "$W/server.out" "$W/dump-wget.out" "$port"
+	expect_flags "wget's connection has the article's pattern" \
+		"S S. . P. . P. . F. F. ." "$W/dump-wget.out" "$port"
+	expect_no_rst "$W/dump-wget.out"
+	pause "next: tcplab-client against python's http.server"
+
+	heading "2. tcplab-client -> python3 -m http.server (Linux's TCP; tcpdump in the client's host)"
+	mkdir -p "$W/www"
+	printf 'hello from a real server\n' >"$W/www/hello.txt"
+	(cd "$W/www" && exec timeout 120 ip netns exec "$SNS" python3 -m http.server \
+		"$PORT" --bind "$SADDR") >"$W/python.out" 2>&1 &
+	PIDS+=("$!")
+	PY_PID=$!
+	wait_for sh -c "ip netns exec '$SNS' ss -ltn | grep -q '$SADDR:$PORT '" ||
+		bad "python's http.server did not start"
+	tcpdump_start dump-py "$CNS"
+	if [ "$AUTO" -eq 1 ]; then
+		client client --time-wait 1 "$(url /hello.txt)"
+	else
+		client client --step --time-wait 1 "$(url /hello.txt)"
+	fi
+	tcpdump_stop
+	stop "$PY_PID"
+	port=$(client_port "$W/client.out")
+	expect "tcplab-client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
+	expect "it read the file's text" grep -qx 'hello from a real server' "$W/client.out"
+	expect_same tcplab-client "$W/client.out" "$W/dump-py.out" "$port"
+	pattern=$(flags "$W/dump-py.out" "$port")
+	say "  tcpdump saw: $pattern"
+	expect "it opens with the three-way handshake" [ "${pattern%% P*}" = "S S. ." ]
+	expect "the server sent a FIN" fin_from "$W/dump-py.out" "$port" "$PORT"
+	expect "the client sent a FIN" fin_from "$W/dump-py.out" "$port" "$port"
+	expect "the last segment is a bare ACK" [ "${pattern##* }" = . ]
+	expect_no_rst "$W/dump-py.out"
+}
