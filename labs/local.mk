@@ -3,11 +3,22 @@
 # dist_man_MANS and EXTRA_DIST with +=.
 
 # The runner, installed as tcplab; the labs' scripts and texts beside it
-# in $(pkgdatadir)/labs, where the installed runner looks for them.
+# in $(pkgdatadir)/labs, where the installed runner looks for them, with
+# the article's trace that lab 7 compares against.
 dist_bin_SCRIPTS += labs/tcplab
 labsdir = $(pkgdatadir)/labs
 dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	labs/02-request.sh labs/02-request.txt \
 	labs/03-closing.sh labs/03-closing.txt \
-	labs/04-rst.sh labs/04-rst.txt labs/05-loss.sh labs/05-loss.txt
-dist_labs_SCRIPTS = labs/rawsyn
+	labs/04-rst.sh labs/04-rst.txt \
+	labs/05-loss.sh labs/05-loss.txt \
+	labs/06-real.sh labs/06-real.txt \
+	labs/07-article.sh labs/07-article.txt \
+	tests/data/article-trace.vv.txt
+dist_labs_SCRIPTS = labs/rawsyn labs/compare-article
+
+dist_man_MANS += man/tcplab.1
+
+# Every lab with --auto between two namespaces (root).
+TESTS += tests/labs.sh
+EXTRA_DIST += tests/labs.sh
