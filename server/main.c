@@ -347,6 +347,7 @@ static void close_all(struct server *sv)
 		fclose(sv->tty);
 	table_free(&sv->tab);
 	tcpdump_ctx_free(&sv->td);
+	trace_free(sv);
 }
 
 /* Milliseconds poll() may wait: until the earliest timer, at most 1 s. */
@@ -389,12 +390,15 @@ static int run(struct server *sv)
 			if (rc == 0)
 				break;
 			if (rc < 0) {
+				fflush(stdout);
 				fprintf(stderr, PROG ": %s\n", err);
 				return 1;
 			}
 			serve_frame(sv, &f);
 		}
 		serve_timers(sv, server_now());
+		/* One write for the batch, before poll() may sleep. */
+		fflush(stdout);
 		if (sv->stats && server_now() - last_stats >= 1000000) {
 			trace_summary(sv, stderr);
 			last_stats = server_now();
@@ -422,7 +426,8 @@ int main(int argc, char **argv)
 	sv.close_delay_us = 1000000;
 	parse_args(argc, argv, &sv, &o);
 	settle(&sv, &o);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Fully buffered: run() flushes once per batch of frames. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (open_all(&sv, &o, err, sizeof err) != 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		close_all(&sv);
@@ -445,6 +450,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	annot_init(&sv.an);
 	say_profile(&sv);
+	fflush(stdout);
 	rc = run(&sv);
 	trace_connections(&sv);
 	trace_summary(&sv, sv.json ? stderr : stdout);

@@ -428,7 +428,7 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 	finish(sv, e);
 }
 
-void serve_frame(struct server *sv, const struct capture_frame *f)
+static void take_frame(struct server *sv, const struct capture_frame *f)
 {
 	static const uint8_t zero_mac[6];
 	struct link_frame lf;
@@ -459,10 +459,20 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	dispatch(sv, &s, sv->linktype == LINK_EN10MB ? f->data + 6 : zero_mac);
 }
 
+/* The frame's lines, and those of what answers it, are printed once the
+ * answer is sent: printing stays out of the turnaround. */
+void serve_frame(struct server *sv, const struct capture_frame *f)
+{
+	trace_hold(sv);
+	take_frame(sv, f);
+	trace_release(sv);
+}
+
 void serve_timers(struct server *sv, uint64_t now)
 {
 	struct entry *e, *next;
 
+	trace_hold(sv);
 	for (e = sv->tab.first; e != NULL && !sv->stop; e = next) {
 		next = e->next;
 		if (conn_next_timer(&e->c) <= now) {
@@ -477,6 +487,7 @@ void serve_timers(struct server *sv, uint64_t now)
 		pump(sv, e, now);
 		finish(sv, e);
 	}
+	trace_release(sv);
 }
 
 uint64_t serve_deadline(struct server *sv)

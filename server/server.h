@@ -23,6 +23,31 @@
 #include "common/tcpdump.h"
 #include "server/table.h"
 
+/*
+ * What the server prints while it handles a frame or its timers, held
+ * back until what it sends is sent: segments (their bytes, formatted
+ * later) and finished lines of text, in the order they came.
+ */
+enum { JREC_TEXT, JREC_PACKET };
+
+struct jrec {
+	int kind;
+	bool ours;
+	size_t off, len; /* the text or the IPv4 bytes, in journal.buf */
+	size_t wirelen;
+	int64_t sec;
+	uint32_t usec;
+	char prefix[48];
+};
+
+struct journal {
+	bool on;
+	struct jrec *rec;
+	size_t nrec, caprec;
+	char *buf;
+	size_t len, cap;
+};
+
 /* How the server closes a connection (--close). */
 enum close_mode {
 	CLOSE_MERGED,       /* answer the peer's FIN with one FIN+ACK */
@@ -90,6 +115,7 @@ struct server {
 	struct stats st;
 	struct annot_ctx an; /* explains every segment in and out */
 	struct annot_result ar;
+	struct journal jn; /* output held back until the sending is done */
 	bool addrs_said;   /* the seed profile's address warning is out */
 	volatile int stop; /* set by a signal or by 'q' in step mode */
 	int64_t date_sec;
@@ -111,6 +137,11 @@ uint64_t serve_deadline(struct server *sv);
 void seed_elsewhere(struct server *sv);
 
 /* trace.c */
+/* From hold to release, printing is only recorded; release prints it all
+ * in order (into stdout's buffer: the caller flushes once per batch). */
+void trace_hold(struct server *sv);
+void trace_release(struct server *sv);
+void trace_free(struct server *sv);
 /* Prints a segment as tcpdump does and explains it; ours says the server
  * sent it. */
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,

@@ -14,6 +14,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/seq.h"
@@ -85,14 +86,12 @@ static void annotate(struct server *sv, const uint8_t *ip, size_t caplen,
 		fwrite(sv->text, 1, (size_t)n, stdout);
 }
 
-void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
-                  size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec, bool ours)
+static void print_packet(struct server *sv, const uint8_t *ip, size_t caplen,
+                         size_t wirelen, const char *prefix, int64_t sec,
+                         uint32_t usec, bool ours)
 {
 	struct tcpdump_pkt p;
 
-	if (sv->quiet)
-		return;
 	memset(&p, 0, sizeof p);
 	p.ts_sec = sec;
 	p.ts_usec = usec;
@@ -106,6 +105,159 @@ void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
 	if (!sv->plain)
 		annotate(sv, ip, caplen, sec, usec,
 		         ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT);
+}
+
+/* Room for n more bytes in the journal's buffer. */
+static bool jn_reserve(struct journal *j, size_t n)
+{
+	size_t cap = j->cap ? j->cap : 16384;
+	char *b;
+
+	if (j->len + n <= j->cap)
+		return true;
+	while (cap < j->len + n)
+		cap *= 2;
+	b = realloc(j->buf, cap);
+	if (b == NULL)
+		return false;
+	j->buf = b;
+	j->cap = cap;
+	return true;
+}
+
+/* A new record at the end of the journal, or NULL (no memory). */
+static struct jrec *jn_add(struct journal *j, int kind)
+{
+	struct jrec *r;
+
+	if (j->nrec == j->caprec) {
+		size_t cap = j->caprec ? 2 * j->caprec : 64;
+		r = realloc(j->rec, cap * sizeof *r);
+		if (r == NULL)
+			return NULL;
+		j->rec = r;
+		j->caprec = cap;
+	}
+	r = &j->rec[j->nrec++];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->off = j->len;
+	return r;
+}
+
+/* Prints what the journal holds, in order, and empties it. */
+static void jn_replay(struct server *sv)
+{
+	struct journal *j = &sv->jn;
+	const struct jrec *r;
+	size_t i;
+
+	for (i = 0; i < j->nrec; i++) {
+		r = &j->rec[i];
+		if (r->kind == JREC_TEXT)
+			fwrite(j->buf + r->off, 1, r->len, stdout);
+		else
+			print_packet(sv, (const uint8_t *)j->buf + r->off,
+			             r->len, r->wirelen, r->prefix, r->sec,
+			             r->usec, r->ours);
+	}
+	j->nrec = 0;
+	j->len = 0;
+}
+
+void trace_hold(struct server *sv)
+{
+	sv->jn.on = true;
+}
+
+void trace_release(struct server *sv)
+{
+	jn_replay(sv);
+	sv->jn.on = false;
+}
+
+void trace_free(struct server *sv)
+{
+	free(sv->jn.rec);
+	free(sv->jn.buf);
+	memset(&sv->jn, 0, sizeof sv->jn);
+}
+
+/* Keeps a segment's bytes to print later; false when it cannot. */
+static bool jn_packet(struct server *sv, const uint8_t *ip, size_t caplen,
+                      size_t wirelen, const char *prefix, int64_t sec,
+                      uint32_t usec, bool ours)
+{
+	struct journal *j = &sv->jn;
+	struct jrec *r;
+
+	if (!jn_reserve(j, caplen) || (r = jn_add(j, JREC_PACKET)) == NULL)
+		return false;
+	memcpy(j->buf + j->len, ip, caplen);
+	j->len += caplen;
+	r->len = caplen;
+	r->wirelen = wirelen;
+	r->sec = sec;
+	r->usec = usec;
+	r->ours = ours;
+	snprintf(r->prefix, sizeof r->prefix, "%s", prefix ? prefix : "");
+	return true;
+}
+
+void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
+                  size_t wirelen, const char *prefix, int64_t sec,
+                  uint32_t usec, bool ours)
+{
+	if (sv->quiet)
+		return;
+	if (sv->jn.on &&
+	    jn_packet(sv, ip, caplen, wirelen, prefix, sec, usec, ours))
+		return;
+	/* Not held back (or no memory to): what was held goes first. */
+	jn_replay(sv);
+	print_packet(sv, ip, caplen, wirelen, prefix, sec, usec, ours);
+}
+
+/* Text for standard output, held back while the journal is on. */
+static void jn_vprintf(struct server *sv, const char *fmt, va_list ap)
+{
+	struct journal *j = &sv->jn;
+	struct jrec *r;
+	va_list aq;
+	int n;
+
+	if (j->on) {
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+		if (n >= 0 && jn_reserve(j, (size_t)n + 1)) {
+			r = j->nrec > 0 ? &j->rec[j->nrec - 1] : NULL;
+			/* Text after text extends the same record. */
+			if (r == NULL || r->kind != JREC_TEXT)
+				r = jn_add(j, JREC_TEXT);
+			if (r != NULL) {
+				vsnprintf(j->buf + j->len, (size_t)n + 1, fmt,
+				          ap);
+				j->len += (size_t)n;
+				r->len += (size_t)n;
+				return;
+			}
+		}
+		jn_replay(sv);
+	}
+	vprintf(fmt, ap);
+}
+
+static void jn_printf(struct server *sv, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void jn_printf(struct server *sv, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	jn_vprintf(sv, fmt, ap);
+	va_end(ap);
 }
 
 void trace_connections(struct server *sv)
@@ -128,14 +280,24 @@ void trace_connections(struct server *sv)
 
 void trace_notice(struct server *sv, const char *fmt, ...)
 {
-	FILE *f = chatty(sv) ? stdout : stderr;
 	va_list ap;
 
-	fputs("tcplab-server: ", f);
+	if (chatty(sv)) {
+		jn_printf(sv, "tcplab-server: ");
+		va_start(ap, fmt);
+		jn_vprintf(sv, fmt, ap);
+		va_end(ap);
+		jn_printf(sv, "\n");
+		return;
+	}
+	/* Standard output's lines so far come before this one. */
+	jn_replay(sv);
+	fflush(stdout);
+	fputs("tcplab-server: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	fputc('\n', stderr);
 }
 
 /* "server", or "server #N" when several connections are open. */
@@ -155,11 +317,11 @@ void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
 	if (!chatty(sv))
 		return;
 	who(sv, e, w, sizeof w);
-	printf("    %s: ", w);
+	jn_printf(sv, "    %s: ", w);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	jn_vprintf(sv, fmt, ap);
 	va_end(ap);
-	putchar('\n');
+	jn_printf(sv, "\n");
 }
 
 void trace_events(struct server *sv, struct entry *e,
@@ -282,6 +444,8 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s)
 	n = seg_encode(s, buf, sizeof buf);
 	if (n <= 0)
 		return true;
+	/* What happened before this segment is shown before it. */
+	jn_replay(sv);
 	memset(&p, 0, sizeof p);
 	p.ip = buf;
 	p.caplen = (size_t)n;
@@ -310,6 +474,8 @@ void trace_summary(struct server *sv, FILE *f)
 	const struct stats *st = &sv->st;
 	unsigned i, any = 0;
 
+	if (f != stdout)
+		fflush(stdout);
 	fprintf(f,
 	        "tcplab-server: %llu connections (%llu closed, %llu reset, "
 	        "%llu evicted, %zu open), %llu segments in, %llu out, "
