@@ -348,6 +348,7 @@ static void close_all(struct server *sv)
 	table_free(&sv->tab);
 	tcpdump_ctx_free(&sv->td);
 	trace_free(sv);
+	free(sv->due);
 }
 
 /* Milliseconds poll() may wait: until the earliest timer, at most 1 s. */

@@ -276,11 +276,23 @@ static void peer_closed(struct server *sv, struct entry *e, uint64_t now)
 	}
 }
 
-/* Forgets a connection that has reached CLOSED. */
+/* The entry's next deadline: its conn's timers, or our delayed FIN. */
+static uint64_t entry_due(const struct entry *e)
+{
+	uint64_t t = conn_next_timer(&e->c);
+
+	if (e->close_at != 0 && e->close_at < t)
+		t = e->close_at;
+	return t;
+}
+
+/* Forgets a connection that has reached CLOSED; else files it again in
+ * the eviction lists and the timer heap. */
 static void finish(struct server *sv, struct entry *e)
 {
 	if (e->c.state != TCP_CLOSED) {
 		table_update(&sv->tab, e);
+		table_schedule(&sv->tab, e, entry_due(e));
 		return;
 	}
 	sv->st.closed++;
@@ -468,23 +480,61 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	trace_release(sv);
 }
 
+/* Creation order, as the entries are listed in the table. */
+static int by_id(const void *a, const void *b)
+{
+	const struct entry *x = *(struct entry *const *)a;
+	const struct entry *y = *(struct entry *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Runs the timers of one entry that is due. */
+static void run_due(struct server *sv, struct entry *e, uint64_t now)
+{
+	if (conn_next_timer(&e->c) <= now) {
+		ts_script(sv, e, now);
+		conn_timer(&e->c, now, &sv->out);
+		handle_out(sv, e, &sv->out);
+	}
+	if (e->close_at != 0 && now >= e->close_at) {
+		e->close_at = 0;
+		e->want_close = true;
+	}
+	pump(sv, e, now);
+}
+
+/*
+ * Only the entries whose deadline has come are visited: they leave the
+ * heap, run in creation order (as a walk of the table would), and
+ * finish() files them again under their next deadline.
+ */
 void serve_timers(struct server *sv, uint64_t now)
 {
-	struct entry *e, *next;
+	struct entry *e;
+	size_t i, n = 0;
 
 	trace_hold(sv);
-	for (e = sv->tab.first; e != NULL && !sv->stop; e = next) {
-		next = e->next;
-		if (conn_next_timer(&e->c) <= now) {
-			ts_script(sv, e, now);
-			conn_timer(&e->c, now, &sv->out);
-			handle_out(sv, e, &sv->out);
+	while ((e = table_pop_due(&sv->tab, now)) != NULL) {
+		if (n == sv->ndue) {
+			size_t cap = sv->ndue ? 2 * sv->ndue : 64;
+			struct entry **d = realloc(sv->due, cap * sizeof *d);
+			if (d == NULL) {
+				/* Put it back: the next loop will do. */
+				table_schedule(&sv->tab, e, e->due);
+				break;
+			}
+			sv->due = d;
+			sv->ndue = cap;
 		}
-		if (e->close_at != 0 && now >= e->close_at) {
-			e->close_at = 0;
-			e->want_close = true;
-		}
-		pump(sv, e, now);
+		sv->due[n++] = e;
+	}
+	if (n > 1)
+		qsort(sv->due, n, sizeof *sv->due, by_id);
+	for (i = 0; i < n; i++) {
+		e = sv->due[i];
+		if (!sv->stop)
+			run_due(sv, e, now);
 		finish(sv, e);
 	}
 	trace_release(sv);
@@ -492,15 +542,5 @@ void serve_timers(struct server *sv, uint64_t now)
 
 uint64_t serve_deadline(struct server *sv)
 {
-	uint64_t t = UINT64_MAX, x;
-	struct entry *e;
-
-	for (e = sv->tab.first; e != NULL; e = e->next) {
-		x = conn_next_timer(&e->c);
-		if (x < t)
-			t = x;
-		if (e->close_at != 0 && e->close_at < t)
-			t = e->close_at;
-	}
-	return t;
+	return table_next_due(&sv->tab);
 }

@@ -115,9 +115,11 @@ struct server {
 	struct stats st;
 	struct annot_ctx an; /* explains every segment in and out */
 	struct annot_result ar;
-	struct journal jn; /* output held back until the sending is done */
-	bool addrs_said;   /* the seed profile's address warning is out */
-	volatile int stop; /* set by a signal or by 'q' in step mode */
+	struct journal jn;  /* output held back until the sending is done */
+	struct entry **due; /* serve_timers(): the entries due, by id */
+	size_t ndue;        /* room in due */
+	bool addrs_said;    /* the seed profile's address warning is out */
+	volatile int stop;  /* set by a signal or by 'q' in step mode */
 	int64_t date_sec;
 	char date[40];
 	char resp[HTTPD_RESP_MAX];

@@ -29,6 +29,11 @@ int table_init(struct table *t, size_t max)
 	t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
 	if (t->buckets == NULL)
 		return -1;
+	/* Room for every entry: pages are touched only as it fills. */
+	t->heap = malloc(max * sizeof *t->heap);
+	if (t->heap == NULL)
+		return -1;
+	t->capheap = max;
 	t->max = max;
 	t->next_id = 1;
 	return 0;
@@ -40,6 +45,9 @@ void table_free(struct table *t)
 		table_remove(t, t->first);
 	free(t->buckets);
 	t->buckets = NULL;
+	free(t->heap);
+	t->heap = NULL;
+	t->nheap = t->capheap = 0;
 }
 
 struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport)
@@ -141,6 +149,107 @@ struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
 	return e;
 }
 
+/* The heap: entry i's children are 2i+1 and 2i+2; hpos is i + 1. */
+static void heap_set(struct table *t, size_t i, struct entry *e)
+{
+	t->heap[i] = e;
+	e->hpos = i + 1;
+}
+
+static void heap_up(struct table *t, size_t i)
+{
+	struct entry *e = t->heap[i];
+	size_t p;
+
+	while (i > 0) {
+		p = (i - 1) / 2;
+		if (t->heap[p]->due <= e->due)
+			break;
+		heap_set(t, i, t->heap[p]);
+		i = p;
+	}
+	heap_set(t, i, e);
+}
+
+static void heap_down(struct table *t, size_t i)
+{
+	struct entry *e = t->heap[i];
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= t->nheap)
+			break;
+		if (c + 1 < t->nheap && t->heap[c + 1]->due < t->heap[c]->due)
+			c++;
+		if (e->due <= t->heap[c]->due)
+			break;
+		heap_set(t, i, t->heap[c]);
+		i = c;
+	}
+	heap_set(t, i, e);
+}
+
+static void heap_delete(struct table *t, struct entry *e)
+{
+	size_t i = e->hpos - 1;
+	struct entry *last = t->heap[--t->nheap];
+
+	e->hpos = 0;
+	if (last == e)
+		return;
+	heap_set(t, i, last);
+	heap_up(t, i);
+	heap_down(t, last->hpos - 1);
+}
+
+int table_schedule(struct table *t, struct entry *e, uint64_t due)
+{
+	struct entry **h;
+	size_t cap;
+
+	if (due == UINT64_MAX) {
+		if (e->hpos != 0)
+			heap_delete(t, e);
+		e->due = due;
+		return 0;
+	}
+	if (e->hpos == 0) {
+		if (t->nheap == t->capheap) {
+			cap = t->capheap ? 2 * t->capheap : 64;
+			h = realloc(t->heap, cap * sizeof *h);
+			if (h == NULL)
+				return -1;
+			t->heap = h;
+			t->capheap = cap;
+		}
+		e->due = due;
+		heap_set(t, t->nheap++, e);
+		heap_up(t, e->hpos - 1);
+		return 0;
+	}
+	e->due = due;
+	heap_up(t, e->hpos - 1);
+	heap_down(t, e->hpos - 1);
+	return 0;
+}
+
+uint64_t table_next_due(const struct table *t)
+{
+	return t->nheap > 0 ? t->heap[0]->due : UINT64_MAX;
+}
+
+struct entry *table_pop_due(struct table *t, uint64_t now)
+{
+	struct entry *e;
+
+	if (t->nheap == 0 || t->heap[0]->due > now)
+		return NULL;
+	e = t->heap[0];
+	heap_delete(t, e);
+	return e;
+}
+
 void table_remove(struct table *t, struct entry *e)
 {
 	struct entry **pp = &t->buckets[bucket_of(t, e->raddr, e->rport)];
@@ -150,6 +259,8 @@ void table_remove(struct table *t, struct entry *e)
 	if (*pp == e)
 		*pp = e->hnext;
 	ev_unlink(t, e);
+	if (e->hpos != 0)
+		heap_delete(t, e);
 	if (e->prev != NULL)
 		e->prev->next = e->next;
 	else

@@ -10,7 +10,9 @@
  * half-open ones. When the table is full, a new SYN evicts the oldest
  * entry in TIME-WAIT, else the oldest half-open connection: among live
  * connections, half-open ones go first. With neither, the SYN is refused.
- * The table never prints.
+ * A binary heap orders the entries that have a timer armed by their next
+ * deadline, so that the server finds what is due without looking at the
+ * others. The table never prints.
  */
 #ifndef TCPLAB_SERVER_TABLE_H
 #define TCPLAB_SERVER_TABLE_H
@@ -43,6 +45,8 @@ struct entry {
 	struct entry *prev, *next;       /* every entry, oldest first */
 	struct entry *ev_prev, *ev_next; /* one of the eviction lists */
 	int evlist;                      /* which one, or EVL_NONE */
+	uint64_t due;                    /* the next deadline, in the heap */
+	size_t hpos;                     /* heap index + 1, or 0: not in it */
 };
 
 struct table {
@@ -52,6 +56,8 @@ struct table {
 	struct entry *first, *last; /* every entry */
 	struct entry *ev_first[EVL_COUNT], *ev_last[EVL_COUNT];
 	unsigned next_id;
+	struct entry **heap; /* the earliest deadline first */
+	size_t nheap, capheap;
 };
 
 /* Prepares a table of at most max entries. Returns 0, or -1 (no memory). */
@@ -73,5 +79,18 @@ void table_remove(struct table *t, struct entry *e);
 
 /* Keeps the eviction lists in step with the entry's TCP state. */
 void table_update(struct table *t, struct entry *e);
+
+/*
+ * Sets the entry's next deadline (UINT64_MAX: none) and its place in the
+ * heap. Returns 0, or -1 when the heap cannot grow (no memory).
+ */
+int table_schedule(struct table *t, struct entry *e, uint64_t due);
+
+/* The earliest deadline of any entry, or UINT64_MAX. */
+uint64_t table_next_due(const struct table *t);
+
+/* Takes out of the heap the entry with the earliest deadline if it is at
+ * or before now, and returns it; NULL when nothing is due. */
+struct entry *table_pop_due(struct table *t, uint64_t now);
 
 #endif
