@@ -44,6 +44,7 @@ struct client_opts {
 	bool json;  /* --json: annot's JSON lines only on standard output */
 	long time_wait_s; /* --time-wait, -1: 2MSL (60 s) */
 	int syn_retries;  /* --syn-retries, -1: the profile's (6) */
+	bool no_guard;    /* --no-guard: leave the kernel free to RST */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
 };

@@ -72,6 +72,10 @@ static void usage(FILE *f)
 	        "(default 2MSL, 60)\n"
 	        "      --syn-retries N    SYN retransmissions before giving "
 	        "up (default 6)\n"
+	        "      --no-guard         hold no port guard: this host's "
+	        "kernel answers the\n"
+	        "                         server's SYN-ACK with a RST (a "
+	        "lesson, not a mode)\n"
 	        "      --user USER        drop root privileges to USER "
 	        "(default $SUDO_USER\n"
 	        "                         or nobody)\n"
@@ -92,6 +96,7 @@ enum {
 	OPT_DROP_IN,
 	OPT_TIME_WAIT,
 	OPT_SYN_RETRIES,
+	OPT_NO_GUARD,
 	OPT_USER,
 	OPT_VERSION,
 	OPT_PLAIN,
@@ -117,6 +122,7 @@ static const struct option longopts[] = {
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
         {"syn-retries", required_argument, NULL, OPT_SYN_RETRIES},
+        {"no-guard", no_argument, NULL, OPT_NO_GUARD},
         {"user", required_argument, NULL, OPT_USER},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -282,6 +288,9 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			o->syn_retries =
 			        (int)number("--syn-retries", optarg, 0, 20);
 			break;
+		case OPT_NO_GUARD:
+			o->no_guard = true;
+			break;
 		case OPT_USER:
 			o->user = optarg;
 			break;
@@ -358,6 +367,18 @@ static void open_guard(struct client *cl)
 	unsigned i;
 	int port = cl->o.sport >= 0 ? cl->o.sport : cl->prof.client.port;
 
+	if (cl->o.no_guard) {
+		/* The lesson of --no-guard: nothing reserves the port, so the
+		 * kernel has no socket there and resets what arrives. */
+		if (port <= 0) {
+			uint16_t p;
+			draw_random(&p, sizeof p);
+			port = 32768 + p % (61000 - 32768);
+		}
+		cl->sport = (uint16_t)port;
+		cl->guard = -1;
+		return;
+	}
 	if (port > 0) {
 		cl->sport = (uint16_t)port;
 		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
@@ -446,6 +467,12 @@ static void say_setup(const struct client *cl)
 		           "192.168.101.25.57290 -> 192.168.101.5.8080: on "
 		           "other addresses or ports, the addresses and "
 		           "checksums will differ from the article\n");
+	if (cl->o.no_guard)
+		fprintf(f,
+		        "tcplab-client: no port guard on port %u: this "
+		        "host's kernel knows no socket there and will answer "
+		        "the server's SYN-ACK with a RST\n",
+		        cl->sport);
 }
 
 int main(int argc, char **argv)

@@ -365,6 +365,12 @@ static void explain_reset(struct client *cl, enum tcp_state st)
 		     "connection refused: the server answered the SYN with "
 		     "a RST (nothing listens on port %u?)",
 		     cl->dport);
+	else if (cl->o.no_guard)
+		fail(cl,
+		     "connection reset by the server in %s: with no port "
+		     "guard, this host's kernel had answered the SYN-ACK with "
+		     "a RST, so the server no longer knows the connection",
+		     tcp_state_name(st));
 	else
 		fail(cl,
 		     "connection reset by the server in %s (its "
