@@ -8,10 +8,12 @@
  * follows RFC 6298, options RFC 7323 and Linux's choices (option order,
  * IP ids, minimum RTO, retry limits).
  *
- * This file must never do I/O, print, read a clock, allocate or keep
- * global state: the time comes in as now_us, everything else is in the
- * struct conn, and what happened goes out in the struct conn_out.
+ * This file must never do I/O, print, read a clock or keep global state:
+ * the time comes in as now_us, everything else is in the struct conn, and
+ * what happened goes out in the struct conn_out. Its one allocation is
+ * the send buffer (see sndbuf_room and sndbuf_trim).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/conn.h"
@@ -491,7 +493,8 @@ static void ack_advance(struct conn *c, const struct seg *in, uint64_t now,
 		n = (size_t)seq_diff(in->ack, c->snd_buf_seq);
 		if (n > c->snd_buf_len)
 			n = c->snd_buf_len;
-		memmove(c->snd_buf, c->snd_buf + n, c->snd_buf_len - n);
+		if (n > 0)
+			memmove(c->snd_buf, c->snd_buf + n, c->snd_buf_len - n);
 		c->snd_buf_len -= n;
 		c->snd_buf_seq = seq_add(c->snd_buf_seq, (uint32_t)n);
 	}
@@ -524,7 +527,8 @@ static void retransmit_data(struct conn *c, uint64_t now, struct conn_out *out)
 		flags |= TH_FIN;
 	if (n == 0 && !(flags & TH_FIN))
 		return;
-	emit(c, flags, c->snd_una, c->snd_buf + off, n, now, out);
+	emit(c, flags, c->snd_una, n > 0 ? c->snd_buf + off : NULL, n, now,
+	     out);
 	event(out, CONN_EV_RETRANSMIT, c->snd_una, n > 0 ? "data" : "FIN");
 }
 
@@ -1215,6 +1219,57 @@ static bool seg_for_us(const struct conn *c, const struct seg *in)
 	return in->saddr == c->raddr && in->sport == c->rport;
 }
 
+/* ---- The send buffer. ---- */
+
+/*
+ * Room for need bytes in the send buffer (need is at most
+ * CONN_SNDBUF_SIZE): it starts at 1 KB and doubles. Only conn_send()
+ * grows it, before anything of its call points into it. False when
+ * memory is short.
+ */
+static bool sndbuf_room(struct conn *c, size_t need)
+{
+	size_t cap = c->snd_buf_cap ? c->snd_buf_cap : 1024;
+	uint8_t *b;
+
+	if (need <= c->snd_buf_cap)
+		return true;
+	while (cap < need)
+		cap *= 2;
+	if (cap > CONN_SNDBUF_SIZE)
+		cap = CONN_SNDBUF_SIZE;
+	b = realloc(c->snd_buf, cap);
+	if (b == NULL)
+		return false;
+	c->snd_buf = b;
+	c->snd_buf_cap = cap;
+	return true;
+}
+
+/* Frees an empty send buffer, unless a segment of out points into it. */
+static void sndbuf_trim(struct conn *c, const struct conn_out *out)
+{
+	unsigned i;
+
+	if (c->snd_buf == NULL || c->snd_buf_len > 0)
+		return;
+	for (i = 0; i < out->nseg; i++)
+		if (out->seg[i].payload_len > 0 &&
+		    out->seg[i].payload >= c->snd_buf &&
+		    out->seg[i].payload < c->snd_buf + c->snd_buf_cap)
+			return;
+	conn_release(c);
+}
+
+void conn_release(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	free(c->snd_buf);
+	c->snd_buf = NULL;
+	c->snd_buf_cap = 0;
+}
+
 int conn_input(struct conn *c, const struct seg *in, uint64_t now_us,
                struct conn_out *out)
 {
@@ -1240,6 +1295,7 @@ int conn_input(struct conn *c, const struct seg *in, uint64_t now_us,
 		input_sync(c, in, now_us, out);
 		break;
 	}
+	sndbuf_trim(c, out);
 	return 0;
 }
 
@@ -1262,6 +1318,7 @@ int conn_timer(struct conn *c, uint64_t now_us, struct conn_out *out)
 		persist_fire(c, now_us, out);
 	/* Data that did not fit in an earlier call's out goes now. */
 	output(c, now_us, out);
+	sndbuf_trim(c, out);
 	return 0;
 }
 
@@ -1304,8 +1361,13 @@ int conn_send(struct conn *c, const uint8_t *data, size_t len, uint64_t now_us,
 	n = CONN_SNDBUF_SIZE - c->snd_buf_len;
 	if (n > len)
 		n = len;
-	memcpy(c->snd_buf + c->snd_buf_len, data, n);
-	c->snd_buf_len += n;
+	/* Short of memory, take what the buffer already has room for. */
+	if (n > 0 && !sndbuf_room(c, c->snd_buf_len + n))
+		n = c->snd_buf_cap - c->snd_buf_len;
+	if (n > 0) {
+		memcpy(c->snd_buf + c->snd_buf_len, data, n);
+		c->snd_buf_len += n;
+	}
 	output(c, now_us, out);
 	return (int)n;
 }

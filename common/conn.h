@@ -19,8 +19,12 @@
  * dropped and a duplicate ACK sent), SACK blocks, congestion control
  * (the peer's window is the only limit), urgent data.
  *
- * This module must never do I/O, print, read a clock, allocate or keep
- * global state: everything it knows is in struct conn.
+ * This module must never do I/O, print, read a clock or keep global state:
+ * everything it knows is in struct conn. It allocates one thing, the send
+ * buffer, when the application first queues data, and frees it when all
+ * of it is acknowledged, so that a connection that sends nothing costs
+ * the size of struct conn; conn_release() frees it before a conn is
+ * forgotten.
  */
 #ifndef TCPLAB_CONN_H
 #define TCPLAB_CONN_H
@@ -49,7 +53,8 @@ enum tcp_state {
 /* "SYN-SENT", "ESTABLISHED"...: the names RFC 9293 uses. */
 const char *tcp_state_name(enum tcp_state st);
 
-/* Bytes of application data a conn holds until they are acknowledged. */
+/* Bytes of application data a conn holds until they are acknowledged
+ * (the most its send buffer grows to). */
 #define CONN_SNDBUF_SIZE 16384
 /* Segments and events one call can report. */
 #define CONN_OUT_SEGS   16
@@ -147,8 +152,11 @@ struct conn {
 	uint32_t last_ack_sent; /* RFC 7323 4.3: Last.ACK.sent */
 	uint16_t ip_id;         /* next IPv4 id */
 
-	/* Application data from snd_buf_seq on, acknowledged or not yet. */
-	uint8_t snd_buf[CONN_SNDBUF_SIZE];
+	/* Application data from snd_buf_seq on, acknowledged or not yet:
+	 * snd_buf_cap bytes (at most CONN_SNDBUF_SIZE) allocated on demand,
+	 * NULL while nothing is queued. */
+	uint8_t *snd_buf;
+	size_t snd_buf_cap;
 	uint32_t snd_buf_seq;
 	size_t snd_buf_len;
 	bool fin_queued; /* the application closed: send FIN after the data */
@@ -214,6 +222,14 @@ int conn_close(struct conn *c, uint64_t now_us, struct conn_out *out);
 
 /* Resets the connection: sends RST where RFC 9293 says to; state CLOSED. */
 int conn_abort(struct conn *c, uint64_t now_us, struct conn_out *out);
+
+/*
+ * Frees the send buffer, if the conn holds one, before the conn is
+ * forgotten or opened again (conn_listen and conn_connect start afresh and
+ * do not free it). Queued data is lost. The conn must not be used again
+ * but through conn_listen or conn_connect.
+ */
+void conn_release(struct conn *c);
 
 /* Sets the receive window offered from now on, in bytes. */
 void conn_set_rcv_wnd(struct conn *c, uint32_t bytes);

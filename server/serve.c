@@ -213,11 +213,20 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 	size_t k;
 	int len;
 
+	/* The parser and its 8 KB buffer exist while a request is read. */
+	if (e->http == NULL) {
+		e->http = malloc(sizeof *e->http);
+		if (e->http == NULL) {
+			e->want_close = true;
+			return;
+		}
+		httpd_init(e->http, sv->close_mode == CLOSE_SERVER_FIRST);
+	}
 	do {
-		k = httpd_feed(&e->http, p, n);
+		k = httpd_feed(e->http, p, n);
 		p += k;
 		n -= k;
-		while ((len = httpd_next(&e->http, date_now(sv), sv->resp,
+		while ((len = httpd_next(e->http, date_now(sv), sv->resp,
 		                         sizeof sv->resp, &info)) > 0) {
 			if (info.visitor)
 				sv->st.visitors++;
@@ -228,6 +237,11 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 				e->want_close = true;
 		}
 	} while (n > 0 && k > 0);
+	/* Nothing held: httpd_init() would make the same parser again. */
+	if (e->http->len == 0 && e->http->skip == 0 && !e->http->done) {
+		free(e->http);
+		e->http = NULL;
+	}
 }
 
 /* Hands queued response bytes to the state machine, then closes if due. */
@@ -247,6 +261,11 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 		e->outq_len -= (size_t)n;
 		if (n == 0)
 			break;
+	}
+	if (e->outq_len == 0 && e->outq != NULL) {
+		free(e->outq);
+		e->outq = NULL;
+		e->outq_cap = 0;
 	}
 	if (e->want_close && e->outq_len == 0 && !sv->stop) {
 		e->want_close = false;
@@ -380,7 +399,6 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 	profile_randomize(&side, &r);
 	side.cfg.ts_offset = profile_ts_offset(&side, now);
 	conn_listen(&e->c, &side.cfg, sv->addr, sv->port);
-	httpd_init(&e->http, sv->close_mode == CLOSE_SERVER_FIRST);
 	sv->st.conns++;
 	return e;
 }

@@ -270,6 +270,8 @@ void table_remove(struct table *t, struct entry *e)
 	else
 		t->last = e->prev;
 	t->count--;
+	conn_release(&e->c);
+	free(e->http);
 	free(e->outq);
 	free(e);
 }

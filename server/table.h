@@ -3,7 +3,9 @@
  * port in O(1) and bounded in number.
  *
  * Each entry holds one connection's TCP state machine, its HTTP parser and
- * the response bytes the state machine has not taken yet. The table
+ * the response bytes the state machine has not taken yet. The parser and
+ * the buffers exist only while they hold something, so an idle
+ * connection costs little more than its struct conn. The table
  * chains entries in hash buckets and keeps two lists in creation order:
  * every entry (for timers and the summary), and the entries that may be
  * evicted: those in TIME-WAIT, whose connection is over, and the
@@ -29,8 +31,8 @@ enum { EVL_NONE = -1, EVL_TIME_WAIT = 0, EVL_HALF_OPEN = 1, EVL_COUNT = 2 };
 
 struct entry {
 	struct conn c;
-	struct httpd http;
-	uint32_t raddr; /* the key: the peer's address and port */
+	struct httpd *http; /* allocated when a request starts, or NULL */
+	uint32_t raddr;     /* the key: the peer's address and port */
 	uint16_t rport;
 	uint8_t peer_mac[6]; /* where our frames go */
 	unsigned id;         /* the connection's number, from 1 */

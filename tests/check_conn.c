@@ -936,6 +936,47 @@ START_TEST(test_established_send_segments_by_mss)
 }
 END_TEST
 
+/* The send buffer exists only while data waits for its ACK: none after
+ * the handshake, enough for what is queued, none once all is acked. */
+START_TEST(test_established_send_buffer_lazy)
+{
+	struct conn c;
+	struct conn_out o;
+	static uint8_t big[20000];
+	struct seg a;
+	int n;
+
+	conn_established_fixture(&c);
+	ck_assert_ptr_null(c.snd_buf);
+	ck_assert_uint_eq(c.snd_buf_cap, 0);
+	n = conn_send(&c, (const uint8_t *)request, REQ_LEN, T0 + 2 * MS, &o);
+	ck_assert_int_eq(n, REQ_LEN);
+	ck_assert_ptr_nonnull(c.snd_buf);
+	ck_assert_uint_ge(c.snd_buf_cap, REQ_LEN);
+	ck_assert_uint_lt(c.snd_buf_cap, CONN_SNDBUF_SIZE);
+	ck_assert_uint_eq(o.nseg, 1);
+	ck_assert_mem_eq(o.seg[0].payload, request, REQ_LEN);
+	/* A partial ACK keeps it; the ACK of everything frees it. */
+	a = pseg(TH_ACK, R(1), L(1 + 5));
+	seg_opt_linux_ts(&a, PEER_TS + 2, TS0 + 2);
+	conn_input(&c, &a, T0 + 3 * MS, &o);
+	ck_assert_ptr_nonnull(c.snd_buf);
+	ck_assert_uint_eq(c.snd_buf_len, REQ_LEN - 5);
+	a = pseg(TH_ACK, R(1), L(1 + REQ_LEN));
+	seg_opt_linux_ts(&a, PEER_TS + 3, TS0 + 2);
+	conn_input(&c, &a, T0 + 4 * MS, &o);
+	ck_assert_uint_eq(c.snd_buf_len, 0);
+	ck_assert_ptr_null(c.snd_buf);
+	/* It never grows past CONN_SNDBUF_SIZE; release frees it. */
+	n = conn_send(&c, big, sizeof big, T0 + 5 * MS, &o);
+	ck_assert_int_eq(n, CONN_SNDBUF_SIZE);
+	ck_assert_uint_eq(c.snd_buf_cap, CONN_SNDBUF_SIZE);
+	conn_release(&c);
+	ck_assert_ptr_null(c.snd_buf);
+	ck_assert_uint_eq(c.snd_buf_cap, 0);
+}
+END_TEST
+
 START_TEST(test_established_send_respects_window)
 {
 	struct conn c;
@@ -1985,6 +2026,7 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_established_ts_recent_updated);
 	TESTLIB_ADD(est, test_established_send);
 	TESTLIB_ADD(est, test_established_send_segments_by_mss);
+	TESTLIB_ADD(est, test_established_send_buffer_lazy);
 	TESTLIB_ADD(est, test_established_send_respects_window);
 	TESTLIB_ADD(est, test_established_zero_window_probe);
 	TESTLIB_ADD(est, test_established_send_timeout_retransmitted);
