@@ -1,12 +1,12 @@
 # shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
 # title: the kernel's RST, and the port guard that keeps it away
-# Lab 4, sourced by tcplab: tcplab-client's port guard seen with ss; a bare
-# SYN from a raw socket with no guard, whose SYN-ACK draws the client
-# kernel's RST; a SYN to a port where nothing listens, which draws the
-# server kernel's RST.
+# Lab 4, sourced by tcplab: tcplab-client's port guard seen with ss; the
+# same client with --no-guard, whose SYN-ACK draws the client kernel's RST;
+# a SYN to a port where nothing listens, which draws the server kernel's
+# RST.
 
 lab_main() {
-	local port guard
+	local port guard first3
 	tcpdump_start dump "$SNS"
 	server_start server
 
@@ -24,12 +24,18 @@ lab_main() {
 		sh -c "! grep -q '\\.$port.*Flags \\[R' '$W/dump.out'"
 	pause "next: the same SYN without the guard"
 
-	heading "2. a bare SYN from a raw socket, no guard: rawsyn $SADDR $PORT 40000"
-	in_client python3 "$LAB_DIR/rawsyn" "$SADDR" "$PORT" 40000 1
+	heading "2. the same client without its guard: tcplab-client --no-guard --sport 40000"
+	client client-noguard --no-guard --sport 40000 --syn-retries 1 \
+		--time-wait 1 "$(url)"
 	sleep 0.3
 	say "  tcpdump saw (server's host):"
 	segs "$W/dump.out" 40000 | cut -f2 | sed 's/^.* | /    /' | cut -c1-150
-	expect_flags "the SYN-ACK draws a RST" "S S. R" "$W/dump.out" 40000
+	expect "tcplab-client fails (exit status $RC, 1 expected)" [ "$RC" -eq 1 ]
+	expect "it says the guard was off" grep -q "no port guard" \
+		"$W/client-noguard.out"
+	first3=$(flags "$W/dump.out" 40000 | cut -d' ' -f1-3)
+	expect "the SYN-ACK draws a RST: tcpdump's flags begin '$first3', S S. R expected" \
+		[ "$first3" = 'S S. R' ]
 	expect "the RST comes from the client's kernel ($CADDR.40000)" \
 		grep -q "$CADDR\\.40000 > .*Flags \\[R\\]" "$W/dump.out"
 	expect_same tcplab-server "$W/server.out" "$W/dump.out" 40000

@@ -15,7 +15,7 @@ dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	labs/06-real.sh labs/06-real.txt \
 	labs/07-article.sh labs/07-article.txt \
 	tests/data/article-trace.vv.txt
-dist_labs_SCRIPTS = labs/rawsyn labs/compare-article
+dist_labs_SCRIPTS = labs/compare-article
 
 dist_man_MANS += man/tcplab.1
 
