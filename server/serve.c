@@ -349,13 +349,27 @@ static void after_input(struct server *sv, struct entry *e, uint64_t now)
 	pump(sv, e, now);
 }
 
-static uint32_t random32(void)
+/*
+ * A random word from a pool of RND_POOL, refilled by one getrandom() when
+ * it is empty (256 bytes: getrandom() gives that much at once), so that a
+ * SYN's three draws rarely cost a system call.
+ */
+static uint32_t random32(struct server *sv)
 {
-	uint32_t r = 0;
+	ssize_t n;
+	size_t i;
 
-	if (getrandom(&r, sizeof r, 0) != sizeof r)
-		r = (uint32_t)time(NULL) * 2654435761u;
-	return r;
+	if (sv->nrnd == 0) {
+		n = getrandom(sv->rnd, sizeof sv->rnd, 0);
+		if (n != (ssize_t)sizeof sv->rnd) {
+			/* Not expected: a weak fallback rather than none. */
+			for (i = 0; i < RND_POOL; i++)
+				sv->rnd[i] ^= (uint32_t)(time(NULL) + i) *
+				              2654435761u;
+		}
+		sv->nrnd = RND_POOL;
+	}
+	return sv->rnd[--sv->nrnd];
 }
 
 void seed_elsewhere(struct server *sv)
@@ -393,9 +407,9 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 	/* Live: a random ISN, TS offset and first IP id, like Linux. Seed:
 	 * the article's, and its TS script starts now. */
 	side.cfg = sv->cfg;
-	r.iss = random32();
-	r.ts_offset = random32();
-	r.ip_id = (uint16_t)random32();
+	r.iss = random32(sv);
+	r.ts_offset = random32(sv);
+	r.ip_id = (uint16_t)random32(sv);
 	profile_randomize(&side, &r);
 	side.cfg.ts_offset = profile_ts_offset(&side, now);
 	conn_listen(&e->c, &side.cfg, sv->addr, sv->port);

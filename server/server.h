@@ -78,6 +78,9 @@ enum drop_reason {
 	DROP_MAX,
 };
 
+/* Random words drawn at once (see random32 in serve.c). */
+#define RND_POOL 64
+
 struct stats {
 	uint64_t frames, seg_in, seg_out;
 	uint64_t conns, closed, resets, evicted, visitors;
@@ -115,7 +118,9 @@ struct server {
 	struct stats st;
 	struct annot_ctx an; /* explains every segment in and out */
 	struct annot_result ar;
-	struct journal jn;  /* output held back until the sending is done */
+	struct journal jn;      /* output held back until the sending is done */
+	uint32_t rnd[RND_POOL]; /* random words not used yet: rnd[0..nrnd) */
+	unsigned nrnd;
 	struct entry **due; /* serve_timers(): the entries due, by id */
 	size_t ndue;        /* room in due */
 	bool addrs_said;    /* the seed profile's address warning is out */
