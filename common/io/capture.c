@@ -11,13 +11,13 @@
 #include <errno.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/io/capture.h"
+#include "common/io/ioerr.h"
 
 #define CAPTURE_SNAPLEN 65535
 /* Kernel buffer for the capture: room for a burst of ab's connections. */
@@ -33,38 +33,29 @@ struct capture_dump {
 	pcap_dumper_t *dumper;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* The message for a failed pcap_activate(), saying what to do. */
 static void activate_error(pcap_t *p, int rc, const char *ifname, char *err,
                            size_t errlen)
 {
 	switch (rc) {
 	case PCAP_ERROR_PERM_DENIED:
-		seterr(err, errlen,
-		       "capture on %s needs CAP_NET_RAW: run as root or grant "
-		       "it with setcap",
-		       ifname);
+		io_seterr(
+		        err, errlen,
+		        "capture on %s needs CAP_NET_RAW: run as root or grant "
+		        "it with setcap",
+		        ifname);
 		break;
 	case PCAP_ERROR_NO_SUCH_DEVICE:
-		seterr(err, errlen, "capture on %s: no such interface", ifname);
+		io_seterr(err, errlen, "capture on %s: no such interface",
+		          ifname);
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:
-		seterr(err, errlen, "capture on %s: the interface is down",
-		       ifname);
+		io_seterr(err, errlen, "capture on %s: the interface is down",
+		          ifname);
 		break;
 	default:
-		seterr(err, errlen, "capture on %s: %s", ifname,
-		       pcap_geterr(p));
+		io_seterr(err, errlen, "capture on %s: %s", ifname,
+		          pcap_geterr(p));
 		break;
 	}
 }
@@ -81,7 +72,8 @@ static int capture_activate(pcap_t *p, const char *ifname, char *err,
 	/* Without immediate mode a frame may wait in the kernel's buffer
 	 * for the packet-buffer timeout: a SYN would be answered late. */
 	if (pcap_set_immediate_mode(p, 1) != 0) {
-		seterr(err, errlen, "capture on %s: no immediate mode", ifname);
+		io_seterr(err, errlen, "capture on %s: no immediate mode",
+		          ifname);
 		return -1;
 	}
 	rc = pcap_activate(p);
@@ -101,25 +93,25 @@ static int capture_narrow(pcap_t *p, const char *ifname, const char *filter,
 
 	/* An endpoint must not read the segments it sends itself. */
 	if (pcap_setdirection(p, PCAP_D_IN) != 0) {
-		seterr(err, errlen, "capture on %s: inbound only: %s", ifname,
-		       pcap_geterr(p));
+		io_seterr(err, errlen, "capture on %s: inbound only: %s",
+		          ifname, pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_compile(p, &prog, filter != NULL ? filter : "", 1,
 	                 PCAP_NETMASK_UNKNOWN) != 0) {
-		seterr(err, errlen, "capture filter \"%s\": %s",
-		       filter != NULL ? filter : "", pcap_geterr(p));
+		io_seterr(err, errlen, "capture filter \"%s\": %s",
+		          filter != NULL ? filter : "", pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_setfilter(p, &prog) != 0) {
-		seterr(err, errlen, "capture filter: %s", pcap_geterr(p));
+		io_seterr(err, errlen, "capture filter: %s", pcap_geterr(p));
 		pcap_freecode(&prog);
 		return -1;
 	}
 	pcap_freecode(&prog);
 	if (pcap_setnonblock(p, 1, ebuf) != 0) {
-		seterr(err, errlen, "capture on %s: non-blocking: %s", ifname,
-		       ebuf);
+		io_seterr(err, errlen, "capture on %s: non-blocking: %s",
+		          ifname, ebuf);
 		return -1;
 	}
 	return 0;
@@ -132,18 +124,18 @@ struct capture *capture_open(const char *ifname, const char *filter, char *err,
 	struct capture *c;
 
 	if (ifname == NULL || if_nametoindex(ifname) == 0) {
-		seterr(err, errlen, "capture on %s: no such interface",
-		       ifname != NULL ? ifname : "(none)");
+		io_seterr(err, errlen, "capture on %s: no such interface",
+		          ifname != NULL ? ifname : "(none)");
 		return NULL;
 	}
 	c = calloc(1, sizeof *c);
 	if (c == NULL) {
-		seterr(err, errlen, "capture: %s", strerror(errno));
+		io_seterr(err, errlen, "capture: %s", strerror(errno));
 		return NULL;
 	}
 	c->p = pcap_create(ifname, ebuf);
 	if (c->p == NULL) {
-		seterr(err, errlen, "capture on %s: %s", ifname, ebuf);
+		io_seterr(err, errlen, "capture on %s: %s", ifname, ebuf);
 		goto fail;
 	}
 	if (capture_activate(c->p, ifname, err, errlen) != 0 ||
@@ -151,7 +143,8 @@ struct capture *capture_open(const char *ifname, const char *filter, char *err,
 		goto fail;
 	c->fd = pcap_get_selectable_fd(c->p);
 	if (c->fd < 0) {
-		seterr(err, errlen, "capture on %s: nothing to poll", ifname);
+		io_seterr(err, errlen, "capture on %s: nothing to poll",
+		          ifname);
 		goto fail;
 	}
 	return c;
@@ -183,9 +176,9 @@ int capture_next(struct capture *c, struct capture_frame *f, char *err,
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
-		seterr(err, errlen, "capture: %s",
-		       rc == PCAP_ERROR_BREAK ? "interrupted"
-		                              : pcap_geterr(c->p));
+		io_seterr(err, errlen, "capture: %s",
+		          rc == PCAP_ERROR_BREAK ? "interrupted"
+		                                 : pcap_geterr(c->p));
 		return -1;
 	}
 	f->data = data;
@@ -220,18 +213,18 @@ struct capture_dump *capture_dump_open(const char *path, int linktype,
 
 	d = calloc(1, sizeof *d);
 	if (d == NULL) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		io_seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	d->dead = pcap_open_dead(linktype, CAPTURE_SNAPLEN);
 	if (d->dead == NULL) {
-		seterr(err, errlen, "%s: cannot write link type %d", path,
-		       linktype);
+		io_seterr(err, errlen, "%s: cannot write link type %d", path,
+		          linktype);
 		goto fail;
 	}
 	d->dumper = pcap_dump_open(d->dead, path);
 	if (d->dumper == NULL) {
-		seterr(err, errlen, "%s", pcap_geterr(d->dead));
+		io_seterr(err, errlen, "%s", pcap_geterr(d->dead));
 		goto fail;
 	}
 	return d;

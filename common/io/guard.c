@@ -13,24 +13,13 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/io/guard.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "common/io/ioerr.h"
 
 /* addr (host order) as a dotted quad, or "any address" for 0. */
 static const char *addr_text(uint32_t addr, char *buf, size_t cap)
@@ -61,17 +50,17 @@ static void bind_error(uint32_t addr, uint16_t port, int e, char *err,
 
 	addr_text(addr, a, sizeof a);
 	if (e == EADDRINUSE)
-		seterr(err, errlen, "port %u on %s is in use", port, a);
+		io_seterr(err, errlen, "port %u on %s is in use", port, a);
 	else if (e == EADDRNOTAVAIL)
-		seterr(err, errlen, "address %s is not on this host", a);
+		io_seterr(err, errlen, "address %s is not on this host", a);
 	else if (e == EACCES || e == EPERM)
-		seterr(err, errlen,
-		       "port guard on %s:%u: %s: run as root or grant "
-		       "CAP_NET_BIND_SERVICE with setcap",
-		       a, port, strerror(e));
+		io_seterr(err, errlen,
+		          "port guard on %s:%u: %s: run as root or grant "
+		          "CAP_NET_BIND_SERVICE with setcap",
+		          a, port, strerror(e));
 	else
-		seterr(err, errlen, "port guard on %s:%u: %s", a, port,
-		       strerror(e));
+		io_seterr(err, errlen, "port guard on %s:%u: %s", a, port,
+		          strerror(e));
 }
 
 int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
@@ -81,7 +70,8 @@ int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		seterr(err, errlen, "port guard: socket: %s", strerror(errno));
+		io_seterr(err, errlen, "port guard: socket: %s",
+		          strerror(errno));
 		return -1;
 	}
 	/* Old connections of an earlier run in TIME-WAIT must not keep the
@@ -89,7 +79,8 @@ int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	/* The filter goes on first: no segment may slip in before it. */
 	if (attach_drop_all(fd) != 0) {
-		seterr(err, errlen, "port guard: filter: %s", strerror(errno));
+		io_seterr(err, errlen, "port guard: filter: %s",
+		          strerror(errno));
 		goto fail;
 	}
 	memset(&sin, 0, sizeof sin);

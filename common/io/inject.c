@@ -12,30 +12,19 @@
 #include <errno.h>
 #include <libnet.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/io/inject.h"
+#include "common/io/ioerr.h"
 
 struct injector {
 	libnet_t *l;
 	bool link;
 	uint8_t mac[6];
 };
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static struct injector *inject_open(int type, const char *ifname, char *err,
                                     size_t errlen)
@@ -44,13 +33,13 @@ static struct injector *inject_open(int type, const char *ifname, char *err,
 	struct injector *in;
 
 	if (ifname != NULL && if_nametoindex(ifname) == 0) {
-		seterr(err, errlen, "injection on %s: no such interface",
-		       ifname);
+		io_seterr(err, errlen, "injection on %s: no such interface",
+		          ifname);
 		return NULL;
 	}
 	in = calloc(1, sizeof *in);
 	if (in == NULL) {
-		seterr(err, errlen, "injection: %s", strerror(errno));
+		io_seterr(err, errlen, "injection: %s", strerror(errno));
 		return NULL;
 	}
 	errno = 0;
@@ -58,12 +47,12 @@ static struct injector *inject_open(int type, const char *ifname, char *err,
 	if (in->l == NULL) {
 		/* libnet's own text for EPERM does not say what to do. */
 		if (errno == EPERM || errno == EACCES || geteuid() != 0)
-			seterr(err, errlen,
-			       "injection needs CAP_NET_RAW: run as root or "
-			       "grant it with setcap");
+			io_seterr(err, errlen,
+			          "injection needs CAP_NET_RAW: run as root or "
+			          "grant it with setcap");
 		else
-			seterr(err, errlen, "injection on %s: %s",
-			       ifname != NULL ? ifname : "any", ebuf);
+			io_seterr(err, errlen, "injection on %s: %s",
+			          ifname != NULL ? ifname : "any", ebuf);
 		free(in);
 		return NULL;
 	}
@@ -82,8 +71,8 @@ struct injector *inject_open_link(const char *ifname, char *err, size_t errlen)
 	/* Read now: the ioctl may need privileges we are about to drop. */
 	ea = libnet_get_hwaddr(in->l);
 	if (ea == NULL) {
-		seterr(err, errlen, "injection on %s: no MAC address: %s",
-		       ifname, libnet_geterror(in->l));
+		io_seterr(err, errlen, "injection on %s: no MAC address: %s",
+		          ifname, libnet_geterror(in->l));
 		inject_close(in);
 		return NULL;
 	}
@@ -191,10 +180,10 @@ int inject_seg(struct injector *in, const struct seg *s,
 	rc = write_culled(in, pkt, n, frame, cap, frame_len);
 done:
 	if (rc != 0)
-		seterr(err, errlen, "injection: %s",
-		       libnet_geterror(in->l)[0] != '\0'
-		               ? libnet_geterror(in->l)
-		               : strerror(errno));
+		io_seterr(err, errlen, "injection: %s",
+		          libnet_geterror(in->l)[0] != '\0'
+		                  ? libnet_geterror(in->l)
+		                  : strerror(errno));
 	if (pkt != NULL)
 		libnet_adv_free_packet(in->l, pkt);
 	libnet_clear_packet(in->l);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +17,7 @@
 #include <unistd.h>
 
 #include "common/io/privdrop.h"
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "common/io/ioerr.h"
 
 /* The user to become: the one named, else the one sudo came from. */
 static const char *target_user(const char *user)
@@ -55,23 +44,23 @@ int privdrop(const char *user, char *err, size_t errlen)
 	errno = 0;
 	pw = getpwnam(name);
 	if (pw == NULL) {
-		seterr(err, errlen, "dropping privileges: no user %s", name);
+		io_seterr(err, errlen, "dropping privileges: no user %s", name);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {
-		seterr(err, errlen, "dropping privileges: %s is root", name);
+		io_seterr(err, errlen, "dropping privileges: %s is root", name);
 		return -1;
 	}
 	gid = pw->pw_gid;
 	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
-		seterr(err, errlen, "dropping privileges to %s: %s", name,
-		       strerror(errno));
+		io_seterr(err, errlen, "dropping privileges to %s: %s", name,
+		          strerror(errno));
 		return -1;
 	}
 	/* Root must be gone for good. */
 	if (setuid(0) == 0 || seteuid(0) == 0) {
-		seterr(err, errlen, "dropping privileges: root came back");
+		io_seterr(err, errlen, "dropping privileges: root came back");
 		return -1;
 	}
 	/* And no later execve() may bring anything back. */
