@@ -162,23 +162,7 @@ CADDR=192.168.101.25
 SADDR=192.168.101.5
 
 make_topology() {
-	ns_create "$CLI" && ns_create "$SRV" || return 1
-	ip link add "ec$$" type veth peer name "es$$" || return 1
-	ip link set "ec$$" netns "$CLI" &&
-		ip link set "es$$" netns "$SRV" &&
-		ip -n "$CLI" addr add "$CADDR/24" dev "ec$$" &&
-		ip -n "$SRV" addr add "$SADDR/24" dev "es$$" &&
-		ip -n "$CLI" link set "ec$$" up &&
-		ip -n "$SRV" link set "es$$" up
-}
-
-wait_for() {
-	local _
-	for _ in $(seq 50); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
+	ns_pair "$CLI" "$SRV" "$CADDR" "$SADDR" "ec$$" "es$$"
 }
 
 # HTTP/1.0 on 8080 (closes first), keep-alive HTTP/1.1 on 8081.
@@ -192,15 +176,15 @@ import http.server as h, sys
 h.test(HandlerClass=h.SimpleHTTPRequestHandler, ServerClass=h.ThreadingHTTPServer,
        protocol="HTTP/1.1", port=8081, bind=sys.argv[1])' "$SADDR") >"$work/http11.log" 2>&1 &
 	TL_PIDS+=("$!")
-	wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8080/test" &&
-		wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8081/test"
+	tl_wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8080/test" &&
+		tl_wait_for ip netns exec "$CLI" curl -s -m 1 -o /dev/null "http://$SADDR:8081/test"
 }
 
 start_capture() {
 	tl_bg ip netns exec "$SRV" "$TCPDUMP" -i "es$$" --immediate-mode -U \
 		-s 262144 -w "$1" tcp 2>"$1.err"
 	CAP_PID=$!
-	wait_for grep -q 'listening on' "$1.err"
+	tl_wait_for grep -q 'listening on' "$1.err"
 }
 
 stop_capture() {
@@ -302,8 +286,10 @@ real_ab() {
 	local cap=$CAP_PID
 	cli ab -q -n 5 -c 2 "http://$SADDR:8080/test" >/dev/null 2>&1
 	stop_capture "$cap"
-	if [ "$(closes -r "$f" | wc -l)" -eq 5 ]; then pass; else
-		fail "ab: $(closes -r "$f" | wc -l) connections explained, 5 expected"; fi
+	# ab's five connections, and perhaps the late close of an earlier
+	# keep-alive one: the count is held against tcpdump's just below.
+	if [ "$(closes -r "$f" | wc -l)" -ge 5 ]; then pass; else
+		fail "ab: $(closes -r "$f" | wc -l) connections explained, at least 5 expected"; fi
 	check_closes_follow_fins "$f"
 	check_text_of "$f"
 }

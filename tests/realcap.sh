@@ -28,24 +28,7 @@ TL_GOT=$work/got.out
 
 # The two hosts and the cable between them.
 make_topology() {
-	ns_create "$CLI" && ns_create "$SRV" || return 1
-	ip link add "vc$$" type veth peer name "vs$$" || return 1
-	ip link set "vc$$" netns "$CLI" &&
-		ip link set "vs$$" netns "$SRV" &&
-		ip -n "$CLI" addr add "$CADDR/24" dev "vc$$" &&
-		ip -n "$SRV" addr add "$SADDR/24" dev "vs$$" &&
-		ip -n "$CLI" link set "vc$$" up &&
-		ip -n "$SRV" link set "vs$$" up
-}
-
-# Polls a command for up to five seconds.
-wait_for() {
-	local _
-	for _ in $(seq 50); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
+	ns_pair "$CLI" "$SRV" "$CADDR" "$SADDR" "vc$$" "vs$$"
 }
 
 start_server() {
@@ -54,7 +37,7 @@ start_server() {
 	printf 'hello from tcplab\n' >"$work/www/z.txt"
 	tl_bg ip netns exec "$SRV" python3 -m http.server 8080 --bind "$SADDR" \
 		--directory "$work/www" >"$work/http.log" 2>&1
-	wait_for ns_exec "$CLI" curl -s -m 1 -o /dev/null "$URL/z.txt"
+	tl_wait_for ns_exec "$CLI" curl -s -m 1 -o /dev/null "$URL/z.txt"
 }
 
 # Starts tcpdump in the server namespace on interface $1 into file $2 and
@@ -64,7 +47,7 @@ start_capture() {
 		-s 262144 -w "$2" tcp \
 		2>"$2.err"
 	CAP_PID=$!
-	wait_for grep -q 'listening on' "$2.err"
+	tl_wait_for grep -q 'listening on' "$2.err"
 }
 
 # The traffic: a bounded number of requests, each with a timeout.
