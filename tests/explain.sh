@@ -318,12 +318,14 @@ real_lossy() {
 	if [ "$ours" -ge 2 ] && [ "$ours" -eq "$theirs" ]; then pass; else
 		fail "lossy: $ours retransmissions explained, tcpdump's text shows $theirs (at least 2 expected)"; fi
 	# The delayed request makes the close a race: either side may send
-	# the first FIN. Both closes must be complete, not resets.
-	if closes -r "$f" | tr '\n' ' ' | grep -Eq '^((server-first|three-segment|four-segment) ){2}$'; then
+	# the first FIN, or both at once. Both closes must be complete ones
+	# that follow from the first FIN tcpdump saw.
+	if closes -r "$f" | tr '\n' ' ' | grep -Eq '^((server-first|three-segment|four-segment|simultaneous) ){2}$'; then
 		pass
 	else
 		fail "lossy: closes are [$(closes -r "$f" | tr '\n' ' ')]"
 	fi
+	check_closes_follow_fins "$f"
 	check_text_of "$f"
 }
 
