@@ -1246,12 +1246,15 @@ static bool sndbuf_room(struct conn *c, size_t need)
 	return true;
 }
 
-/* Frees an empty send buffer, unless a segment of out points into it. */
+/* Frees the send buffer once it is empty, or once the conn is CLOSED
+ * (reset, or given up: it will never send again), unless a segment of out
+ * points into it. */
 static void sndbuf_trim(struct conn *c, const struct conn_out *out)
 {
 	unsigned i;
 
-	if (c->snd_buf == NULL || c->snd_buf_len > 0)
+	if (c->snd_buf == NULL ||
+	    (c->snd_buf_len > 0 && c->state != TCP_CLOSED))
 		return;
 	for (i = 0; i < out->nseg; i++)
 		if (out->seg[i].payload_len > 0 &&

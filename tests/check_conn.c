@@ -408,6 +408,8 @@ START_TEST(test_listen_syn_without_wscale_unscaled)
 	ck_assert_uint_eq(c.snd_wnd, 5000);
 	conn_send(&c, (const uint8_t *)"x", 1, T0 + 2 * MS, &o);
 	ck_assert_uint_eq(o.seg[0].win, 229u << 7);
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -933,6 +935,8 @@ START_TEST(test_established_send_segments_by_mss)
 	expect_seg(&o, 2, TH_ACK | TH_PSH, L(1 + 2896), R(1));
 	ck_assert_uint_eq(o.seg[2].payload_len, 4000 - 2896);
 	ck_assert_uint_eq(o.seg[0].ip_id + 2, o.seg[2].ip_id);
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -998,6 +1002,8 @@ START_TEST(test_established_send_respects_window)
 		ck_assert_uint_eq(o.nseg, 1);
 		ck_assert_uint_eq(o.seg[0].payload_len, 110);
 	}
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -1027,6 +1033,8 @@ START_TEST(test_established_zero_window_probe)
 	conn_input(&c, &a, t + 10 * MS, &o);
 	expect_seg(&o, 0, TH_PSH | TH_ACK, L(1), R(1));
 	ck_assert_uint_eq(c.persist_at, 0);
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -1092,6 +1100,8 @@ START_TEST(test_established_send_more_than_out_holds)
 	ck_assert_uint_eq(o.nseg, 20 - CONN_OUT_SEGS);
 	expect_seg(&o, 3, TH_PSH | TH_ACK, L(1 + 1900), R(1));
 	ck_assert_uint_eq(conn_next_timer(&c), T0 + 202 * MS);
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -1105,6 +1115,8 @@ START_TEST(test_established_send_buffer_bounded)
 	ck_assert_int_eq(conn_send(&c, big, sizeof big, T0, &o),
 	                 CONN_SNDBUF_SIZE);
 	ck_assert_int_eq(conn_send(&c, big, 1, T0, &o), 0);
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -1349,6 +1361,8 @@ START_TEST(test_syn_sent_synack_data_queued)
 	ck_assert_uint_eq(o.nseg, 2);
 	expect_seg(&o, 0, TH_ACK, L(1), R(1));
 	expect_seg(&o, 1, TH_PSH | TH_ACK, L(1), R(1));
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
@@ -1633,6 +1647,8 @@ START_TEST(test_established_send_close_fin_on_data)
 	expect_seg(&o, 0, TH_FIN | TH_PSH | TH_ACK, L(1), R(1));
 	/* 18 bytes and a FIN: L(20). */
 	ck_assert_uint_eq(c.snd_nxt, L(20));
+	/* The conn is forgotten with data still queued. */
+	conn_release(&c);
 }
 END_TEST
 
