@@ -129,16 +129,25 @@ static void annotate_end(struct client *cl)
 	fflush(stdout);
 }
 
-/* Reads one line of the student's; returns false at end of input. */
+/*
+ * Reads one line of the student's; returns false at end of input. The
+ * time spent reading is the student's, not the connection's: the client's
+ * clock (its retransmission timers and TS values) stands still meanwhile,
+ * so that a segment held at a prompt is not retransmitted the moment it
+ * is sent. The server's clock runs on, as a real peer's would.
+ */
 static bool ask(struct client *cl, const char *prompt, char *line, size_t cap)
 {
+	uint64_t asked = mono_us();
+	bool got;
+
 	fputs(prompt, stdout);
 	fflush(stdout);
-	if (cl->in == NULL || fgets(line, (int)cap, cl->in) == NULL) {
+	got = cl->in != NULL && fgets(line, (int)cap, cl->in) != NULL;
+	if (!got)
 		fputs("\n", stdout);
-		return false;
-	}
-	return true;
+	cl->t0 += mono_us() - asked;
+	return got;
 }
 
 /* --predict: asks for the segment's relative seq and ack before showing

@@ -212,6 +212,23 @@ check "the client asked before each of its 6 segments ($n)" [ "$n" -eq 6 ]
 check "the server showed the SYN-ACK's ack arithmetic" \
 	grep -q '^    ack 250118292 = their seq 250118291 + 1 (SYN)$' "$W/step.srv"
 
+tl_say "--step: two seconds at the client's first prompt"
+# The client's clock stands still at a prompt: the SYN, held there longer
+# than its 1 s RTO, must go out once, not once and again at once.
+mkfifo "$W/slow"
+(
+	sleep 2
+	printf '\n%.0s' 1 2 3 4 5 6
+) >"$W/slow" &
+TL_PIDS+=("$!")
+CLI_OPTS=(--step)
+CLI_IN=$W/slow replay slow
+CLI_OPTS=()
+n=$("$TCPDUMP" -n -r "$W/slow.pcap" \
+	'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>/dev/null | grep -c Flags)
+check "one SYN on the wire after 2 s at its prompt ($n)" [ "$n" -eq 1 ]
+against_article "the slow --step run's capture" "$W/slow.pcap"
+
 tl_say "--step: q at the client's request aborts it with a RST"
 printf '\n\nq\n' >"$W/quit"
 CLI_OPTS=(--step)
