@@ -97,12 +97,22 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+/* Time spent waiting for the student at --step prompts: the server's
+ * clock leaves it out, so its timers and TS values pause meanwhile. */
+static uint64_t paused_us;
+
 uint64_t server_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u -
+	       paused_us;
+}
+
+void server_clock_pause(uint64_t us)
+{
+	paused_us += us;
 }
 
 enum {

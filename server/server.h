@@ -134,6 +134,9 @@ struct server {
 
 /* The monotonic clock of the program, in microseconds. */
 uint64_t server_now(void);
+/* Leaves us microseconds out of server_now() from now on (a --step
+ * prompt's wait). */
+void server_clock_pause(uint64_t us);
 
 /* serve.c */
 void serve_frame(struct server *sv, const struct capture_frame *f);

@@ -439,6 +439,8 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s)
 	struct tcpdump_pkt p;
 	uint8_t buf[2048];
 	char line[64];
+	uint64_t asked;
+	bool got;
 	int n;
 
 	n = seg_encode(s, buf, sizeof buf);
@@ -461,8 +463,11 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s)
 		       s->seq, s->seq + (uint32_t)s->payload_len);
 	printf("step: Enter sends it, q aborts: ");
 	fflush(stdout);
-	if (sv->tty == NULL || fgets(line, sizeof line, sv->tty) == NULL ||
-	    line[0] == 'q') {
+	asked = server_now();
+	got = sv->tty != NULL && fgets(line, sizeof line, sv->tty) != NULL;
+	/* The student's reading time is not the connections'. */
+	server_clock_pause(server_now() - asked);
+	if (!got || line[0] == 'q') {
 		printf("\nstep: aborted\n");
 		return false;
 	}

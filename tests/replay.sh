@@ -229,6 +229,24 @@ n=$("$TCPDUMP" -n -r "$W/slow.pcap" \
 check "one SYN on the wire after 2 s at its prompt ($n)" [ "$n" -eq 1 ]
 against_article "the slow --step run's capture" "$W/slow.pcap"
 
+tl_say "--step: two seconds at the server's prompt for the response"
+# The same for the server: its response, held at the prompt longer than
+# its RTO, goes out once.
+mkfifo "$W/sslow"
+(
+	printf '\n\n'
+	sleep 2
+	printf '\n%.0s' 1 2 3 4 5
+) >"$W/sslow" &
+TL_PIDS+=("$!")
+SRV_OPTS=(--step)
+SRV_IN=$W/sslow replay sslow
+SRV_OPTS=()
+n=$("$TCPDUMP" -n -r "$W/sslow.pcap" \
+	'src port 8080 and tcp[tcpflags] & tcp-push != 0' 2>/dev/null | grep -c Flags)
+check "one response on the wire after 2 s at its prompt ($n)" [ "$n" -eq 1 ]
+against_article "the slow server --step run's capture" "$W/sslow.pcap"
+
 tl_say "--step: q at the client's request aborts it with a RST"
 printf '\n\nq\n' >"$W/quit"
 CLI_OPTS=(--step)
