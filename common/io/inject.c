@@ -85,14 +85,6 @@ struct injector *inject_open_raw4(const char *ifname, char *err, size_t errlen)
 	return inject_open(LIBNET_RAW4, ifname, err, errlen);
 }
 
-int inject_mac(struct injector *in, uint8_t mac[6])
-{
-	if (!in->link)
-		return -1;
-	memcpy(mac, in->mac, 6);
-	return 0;
-}
-
 /* TCP options, TCP header and payload, IPv4 options and header. */
 static int build_ip(struct injector *in, const struct seg *s)
 {

@@ -27,9 +27,6 @@ struct injector *inject_open_link(const char *ifname, char *err,
 struct injector *inject_open_raw4(const char *ifname, char *err,
 				  size_t errlen);
 
-/* The interface's own MAC address (link-layer injectors). */
-int inject_mac(struct injector *in, uint8_t mac[6]);
-
 /*
  * Sends s: its TCP header and options, payload and IPv4 header are built
  * with libnet from the fields of s (checksums computed). For a link-layer
