@@ -36,7 +36,7 @@ struct ladder_row {
 struct ladder_opts {
 	unsigned width;       /* terminal columns; at least 60, 100 is usual */
 	bool ascii;           /* '-', '>', '|' instead of box drawing */
-	const char *label[2]; /* column titles, e.g. "client 10.0.0.1:40000";
+	const char *label[2]; /* column titles, e.g. "client 192.0.2.1:40000";
 	                         NULL for "client" and "server" */
 };
 
