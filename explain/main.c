@@ -828,51 +828,16 @@ static int looks_binary(const char *b, size_t len)
 	return memchr(b, '\0', len < 4096 ? len : 4096) != NULL;
 }
 
-/* /etc/hosts (or $TCPLAB_HOSTS), read once, for names in pasted text. */
-struct hosts {
-	char *text;
-	size_t len;
-};
-
-static int hosts_lookup(void *arg, const char *name, uint32_t *addr)
+/* Names in pasted text read back through the same files the printer
+ * names from (common/io/names): hosts and services, never the network. */
+static int text_host(void *arg, const char *name, uint32_t *addr)
 {
-	struct hosts *h = arg;
-	char *line, *save = NULL, *copy, *tok, *s2;
-	struct in_addr in;
-	int found = -1;
-
-	if (h->text == NULL || (copy = strndup(h->text, h->len)) == NULL)
-		return -1;
-	for (line = strtok_r(copy, "\n", &save); line && found < 0;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *hash = strchr(line, '#'), *a;
-
-		if (hash != NULL)
-			*hash = '\0';
-		a = strtok_r(line, " \t", &s2);
-		if (a == NULL || inet_pton(AF_INET, a, &in) != 1)
-			continue;
-		while ((tok = strtok_r(NULL, " \t", &s2)) != NULL)
-			if (strcasecmp(tok, name) == 0) {
-				*addr = ntohl(in.s_addr);
-				found = 0;
-				break;
-			}
-	}
-	free(copy);
-	return found;
+	return names_host_addr(arg, name, addr);
 }
 
-/* /etc/services, through getservbyname(): files only, no network. */
-static int port_lookup(void *arg, const char *name, uint16_t *port)
+static int text_port(void *arg, const char *name, uint16_t *port)
 {
-	struct servent *se = getservbyname(name, "tcp");
-
-	(void)arg;
-	if (se == NULL)
-		return -1;
-	*port = ntohs((uint16_t)se->s_port);
-	return 0;
+	return names_tcp_port_num(arg, name, port);
 }
 
 /* Remembers the label behind a made-up address of the text reader. */
@@ -957,28 +922,21 @@ static int run_text(char *buf, size_t len, const struct options *o)
 {
 	struct explain *e = calloc(1, sizeof(*e));
 	struct tdtext_ctx *tc = calloc(1, sizeof(*tc));
-	struct tdtext_names tn = {hosts_lookup, port_lookup, NULL};
+	struct tdtext_names tn = {text_host, text_port, NULL};
 	struct tdtext_pkt pk;
 	struct tdtext_msg msg;
-	struct hosts h = {NULL, 0};
-	const char *hp = getenv("TCPLAB_HOSTS");
-	FILE *hf = fopen(hp ? hp : "/etc/hosts", "r");
 	char **lines = NULL;
 	size_t *lens = NULL, nl, i;
 	unsigned npk = 0, bad = 0;
 	int rc = EXIT_OK, r;
 
-	if (hf != NULL) {
-		h.text = slurp(hf, &h.len);
-		fclose(hf);
-	}
-	tn.arg = &h;
 	nl = split_lines(buf, len, &lines, &lens);
 	if (e == NULL || tc == NULL || lines == NULL || lens == NULL ||
 	    setup(e, o) < 0) {
 		rc = EXIT_INPUT;
 		goto done;
 	}
+	tn.arg = e->names;
 	tdtext_init(tc, &tn);
 	for (i = 0; i <= nl; i++) {
 		r = i < nl ? tdtext_line(tc, lines[i], lens[i], &pk, &msg)
@@ -1019,7 +977,6 @@ done:
 	free(tc);
 	free(lines);
 	free(lens);
-	free(h.text);
 	return rc;
 }
 

@@ -96,6 +96,12 @@ check_article_text() {
 	done
 	[ -s "$work/article.err" ] && fail "article text: complaints on stderr: $(head -1 "$work/article.err")"
 	[ "$(closes "$txt")" = three-segment ] && pass || fail "article text: close is not three-segment"
+	# A name in the text reads back through the hosts file, aliases too
+	# (TCPLAB_HOSTS stands in for /etc/hosts).
+	printf '192.168.101.25\tclient.example localhost.localdomain\n' >"$work/hosts"
+	if TCPLAB_HOSTS=$work/hosts "$EXPLAIN" --ladder "$txt" 2>/dev/null |
+		grep -q '^client 192\.168\.101\.25:57290 '; then pass; else
+		fail "article text: localhost.localdomain not read back through the hosts file"; fi
 	# --plain gives the packets' lines back as they were.
 	if "$EXPLAIN" --plain "$txt" 2>/dev/null | cmp -s - "$txt"; then pass; else
 		fail "article text: --plain does not give the text back"; fi

@@ -17,7 +17,9 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/io/names.h"
@@ -29,9 +31,19 @@ struct host_slot {
 	uint32_t name; /* offset in the pool; 0 for an empty slot */
 };
 
+/* A name read back to its number: a host name or alias to its address,
+ * a TCP service name or alias to its port. */
+struct name_ent {
+	uint32_t name; /* offset in the pool */
+	uint32_t val;
+	bool tcp; /* a TCP service; else a host */
+};
+
 struct names {
 	char *pool; /* NUL-terminated names; offset 0 holds "" */
 	size_t pool_len, pool_cap;
+	struct name_ent *byname; /* in file order: the first one wins */
+	size_t nbyname, byname_cap;
 	struct host_slot *hosts; /* hosts_cap is a power of two */
 	size_t hosts_cap, hosts_count;
 	uint32_t *tcp; /* per port: a pool offset, 0 for none */
@@ -121,6 +133,31 @@ static int host_add(struct names *nm, uint32_t addr, const char *name,
 	return 0;
 }
 
+/* Remembers that name[0..len) stands for val, for the reverse lookups. */
+static int byname_add(struct names *nm, const char *name, size_t len,
+                      uint32_t val, bool tcp)
+{
+	struct name_ent *e;
+
+	if (nm->nbyname == nm->byname_cap) {
+		size_t cap = nm->byname_cap ? nm->byname_cap * 2 : 256;
+
+		e = realloc(nm->byname, cap * sizeof(*e));
+		if (e == NULL)
+			return -1;
+		nm->byname = e;
+		nm->byname_cap = cap;
+	}
+	e = &nm->byname[nm->nbyname];
+	e->name = pool_add(nm, name, len);
+	if (e->name == 0)
+		return -1;
+	e->val = val;
+	e->tcp = tcp;
+	nm->nbyname++;
+	return 0;
+}
+
 /* Cuts a line at '#' and splits it into at most max words. */
 static int split_words(char *line, char **w, size_t *wlen, int max)
 {
@@ -142,30 +179,38 @@ static int split_words(char *line, char **w, size_t *wlen, int max)
 	return n;
 }
 
-/* "ADDRESS CANONICAL-NAME [ALIASES...]"; only IPv4 lines matter here. */
+#define LINE_WORDS 32
+
+/* "ADDRESS CANONICAL-NAME [ALIASES...]"; only IPv4 lines matter here. The
+ * canonical name is what an address prints as; every name reads back. */
 static int hosts_line(struct names *nm, char *line)
 {
-	char *w[2];
-	size_t wl[2];
+	char *w[LINE_WORDS];
+	size_t wl[LINE_WORDS];
 	struct in_addr in;
+	int n, i;
 
-	if (split_words(line, w, wl, 2) < 2)
+	if ((n = split_words(line, w, wl, LINE_WORDS)) < 2)
 		return 0;
 	w[0][wl[0]] = '\0';
 	if (inet_aton(w[0], &in) == 0)
 		return 0;
+	for (i = 1; i < n; i++)
+		if (byname_add(nm, w[i], wl[i], ntohl(in.s_addr), false) < 0)
+			return -1;
 	return host_add(nm, ntohl(in.s_addr), w[1], wl[1]);
 }
 
 /* "NAME PORT/PROTOCOL [ALIASES...]": the first entry for a port wins. */
 static int services_line(struct names *nm, char *line)
 {
-	char *w[2], *slash, *end;
-	size_t wl[2];
+	char *w[LINE_WORDS], *slash, *end;
+	size_t wl[LINE_WORDS];
 	unsigned long port;
 	uint32_t *table, off;
+	int n, i;
 
-	if (split_words(line, w, wl, 2) < 2)
+	if ((n = split_words(line, w, wl, LINE_WORDS)) < 2)
 		return 0;
 	w[1][wl[1]] = '\0';
 	slash = strchr(w[1], '/');
@@ -180,6 +225,11 @@ static int services_line(struct names *nm, char *line)
 		table = nm->udp;
 	else
 		return 0;
+	if (table == nm->tcp)
+		for (i = 0; i < n; i++)
+			if (i != 1 && byname_add(nm, w[i], wl[i],
+			                         (uint32_t)port, true) < 0)
+				return -1;
 	if (table[port] != 0)
 		return 0;
 	off = pool_add(nm, w[0], wl[0]);
@@ -246,6 +296,7 @@ void names_close(struct names *nm)
 	if (nm == NULL)
 		return;
 	free(nm->pool);
+	free(nm->byname);
 	free(nm->hosts);
 	free(nm->tcp);
 	free(nm->udp);
@@ -267,6 +318,40 @@ const char *names_tcp_port(const struct names *nm, uint16_t port)
 const char *names_udp_port(const struct names *nm, uint16_t port)
 {
 	return nm->udp[port] != 0 ? nm->pool + nm->udp[port] : NULL;
+}
+
+/* The first entry of the kind asked for whose name matches, ignoring case
+ * as the resolver does. */
+static const struct name_ent *byname_find(const struct names *nm,
+                                          const char *name, bool tcp)
+{
+	size_t i;
+
+	for (i = 0; i < nm->nbyname; i++)
+		if (nm->byname[i].tcp == tcp &&
+		    strcasecmp(nm->pool + nm->byname[i].name, name) == 0)
+			return &nm->byname[i];
+	return NULL;
+}
+
+int names_host_addr(const struct names *nm, const char *name, uint32_t *addr)
+{
+	const struct name_ent *e = byname_find(nm, name, false);
+
+	if (e == NULL)
+		return -1;
+	*addr = e->val;
+	return 0;
+}
+
+int names_tcp_port_num(const struct names *nm, const char *name, uint16_t *port)
+{
+	const struct name_ent *e = byname_find(nm, name, true);
+
+	if (e == NULL)
+		return -1;
+	*port = (uint16_t)e->val;
+	return 0;
 }
 
 static const char *res_host(void *arg, uint32_t addr)

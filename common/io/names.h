@@ -33,4 +33,15 @@ const char *names_host(const struct names *nm, uint32_t addr);
 const char *names_tcp_port(const struct names *nm, uint16_t port);
 const char *names_udp_port(const struct names *nm, uint16_t port);
 
+/*
+ * The reverse, for names read from tcpdump's text: the address of a host
+ * name or alias from the hosts file, the port of a TCP service name or
+ * alias from the services file. The first entry wins; case is ignored for
+ * hosts and services alike. Return 0, or -1 when the files hold no such
+ * name.
+ */
+int names_host_addr(const struct names *nm, const char *name, uint32_t *addr);
+int names_tcp_port_num(const struct names *nm, const char *name,
+                       uint16_t *port);
+
 #endif
