@@ -746,41 +746,49 @@ static int finish(struct explain *e)
 	return 0;
 }
 
+/*
+ * Ends a run: checks that everything printed reached standard output, and
+ * frees e (which may be NULL or half set up). Returns rc, or EXIT_INPUT
+ * when the output could not be written.
+ */
+static int explain_close(struct explain *e, int rc)
+{
+	if (e == NULL)
+		return rc;
+	if (e->o != NULL && (fflush(stdout) != 0 || e->write_failed)) {
+		fprintf(stderr, PROG ": cannot write the output: %s\n",
+		        strerror(errno));
+		rc = EXIT_INPUT;
+	}
+	tcpdump_ctx_free(&e->ctx);
+	annot_free(&e->an);
+	free(e->rows);
+	names_close(e->names);
+	free(e->out);
+	free(e);
+	return rc;
+}
+
 /* Reads every packet; returns the exit status. */
 static int run(pcap_t *p, const struct options *o)
 {
 	struct explain *e = calloc(1, sizeof(*e));
 	int rc = EXIT_OK, lrc;
 
-	if (e == NULL || setup(e, o) < 0) {
-		rc = EXIT_INPUT;
-		goto done;
-	}
+	if (e == NULL || setup(e, o) < 0)
+		return explain_close(e, EXIT_INPUT);
 	e->linktype = pcap_datalink(p);
 	lrc = pcap_loop(p, o->count > 0 ? (int)o->count : -1, on_packet,
 	                (u_char *)e);
 	flush_out(e);
 	if (finish(e) < 0)
 		rc = EXIT_INPUT;
-	if (fflush(stdout) != 0 || e->write_failed) {
-		fprintf(stderr, PROG ": cannot write the output: %s\n",
-		        strerror(errno));
-		rc = EXIT_INPUT;
-	} else if (lrc == PCAP_ERROR) {
+	if (lrc == PCAP_ERROR) {
 		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
 		        strip_name(pcap_geterr(p), o->file));
 		rc = EXIT_INPUT;
 	}
-	tcpdump_ctx_free(&e->ctx);
-done:
-	if (e != NULL) {
-		annot_free(&e->an);
-		free(e->rows);
-		names_close(e->names);
-		free(e->out);
-		free(e);
-	}
-	return rc;
+	return explain_close(e, rc);
 }
 
 /* Reads all of f into a malloc'd buffer; NULL on failure. */
@@ -960,20 +968,8 @@ static int run_text(char *buf, size_t len, const struct options *o)
 		fprintf(stderr, PROG ": no TCP segment found in %s\n", o->file);
 		rc = EXIT_INPUT;
 	}
-	if (fflush(stdout) != 0 || e->write_failed) {
-		fprintf(stderr, PROG ": cannot write the output: %s\n",
-		        strerror(errno));
-		rc = EXIT_INPUT;
-	}
-	tcpdump_ctx_free(&e->ctx);
 done:
-	if (e != NULL) {
-		annot_free(&e->an);
-		free(e->rows);
-		names_close(e->names);
-		free(e->out);
-		free(e);
-	}
+	rc = explain_close(e, rc);
 	free(tc);
 	free(lines);
 	free(lens);
