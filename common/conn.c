@@ -1059,12 +1059,27 @@ static void ts_update(struct conn *c, const struct seg *in)
 }
 
 /*
+ * With cfg.data_ack_delay_us, the ACK of data waits for the application's
+ * answer to carry it; conn_timer() sends it alone when the delay runs
+ * out. A second segment while one ACK is owed is acknowledged at once, as
+ * RFC 1122 (4.2.3.2) asks of every second full-sized segment.
+ */
+static void data_ack_later(struct conn *c, uint64_t now)
+{
+	if (c->cfg.data_ack_delay_us == 0 || c->ack_at != 0) {
+		c->ack_now = true;
+		return;
+	}
+	c->ack_at = now + c->cfg.data_ack_delay_us;
+}
+
+/*
  * Seventh, process the segment text: deliver the in-order bytes we do not
  * have yet, up to our window, and owe an ACK for them. Out-of-order data
  * is not queued: a duplicate ACK tells the peer what we still need.
  * Returns true when everything before the segment's FIN has arrived.
  */
-static bool process_text(struct conn *c, const struct seg *in,
+static bool process_text(struct conn *c, const struct seg *in, uint64_t now,
                          struct conn_out *out)
 {
 	uint32_t end = seq_add(in->seq, (uint32_t)in->payload_len);
@@ -1096,7 +1111,7 @@ static bool process_text(struct conn *c, const struct seg *in,
 	/* The next byte we expect follows the n bytes just delivered. */
 	c->rcv_nxt = seq_add(c->rcv_nxt, (uint32_t)n);
 	event(out, CONN_EV_DATA, (uint32_t)n, NULL);
-	c->ack_now = true;
+	data_ack_later(c, now);
 	return end == c->rcv_nxt;
 }
 
@@ -1200,7 +1215,7 @@ static void input_sync(struct conn *c, const struct seg *in, uint64_t now,
 	if (!check_ack(c, in, now, out))
 		return;
 	ts_update(c, in);
-	if (process_text(c, in, out) && (in->flags & TH_FIN))
+	if (process_text(c, in, now, out) && (in->flags & TH_FIN))
 		process_fin(c, in, now, out);
 	output(c, now, out);
 	if (c->ack_now)

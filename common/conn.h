@@ -84,6 +84,10 @@ struct conn_cfg {
 	/* How long the ACK of a FIN waits for the application's own FIN to
 	 * carry it (Linux's delayed ACK, 40 ms); 0 sends it at once. */
 	uint64_t fin_ack_delay_us;
+	/* How long the ACK of data waits for the application's answer to
+	 * carry it (Linux's delayed ACK, 40 ms). 0, the default, ACKs at
+	 * once: the reference exchange's pure ACK before the response. */
+	uint64_t data_ack_delay_us;
 };
 
 /* What a trace may want to show about one call. */
@@ -174,7 +178,7 @@ struct conn {
 	/* Timers: absolute times in microseconds, 0 when not armed. */
 	uint64_t rtx_at;     /* retransmission */
 	uint64_t persist_at; /* zero-window probe */
-	uint64_t ack_at;     /* delayed ACK of the peer's FIN */
+	uint64_t ack_at;     /* delayed ACK of the peer's data or FIN */
 	uint64_t tw_at;      /* end of TIME-WAIT */
 	uint64_t persist_us; /* current zero-window probe interval */
 	bool ack_now;        /* this call owes the peer an ACK */

@@ -308,6 +308,10 @@ static void settle(struct server *sv, struct options *o)
 	/* Four-way: the ACK of the FIN goes at once, without our FIN. */
 	if (sv->close_mode == CLOSE_FOUR_WAY)
 		sv->cfg.fin_ack_delay_us = 0;
+	/* --piggyback: the ACK of a request waits for the response to carry
+	 * it, as Linux's delayed ACK would (40 ms at most). */
+	if (sv->piggyback)
+		sv->cfg.data_ack_delay_us = 40000;
 }
 
 /* Everything that needs privileges, in the order that names the first

@@ -332,15 +332,6 @@ static void after_input(struct server *sv, struct entry *e, uint64_t now)
 			fin = true;
 	if (out->data_len > 0)
 		take_data(sv, e, out->data, out->data_len);
-	/* --piggyback: the response carries the ACK of the request. The
-	 * pure ACK is withdrawn, and with it the IP id it took. */
-	if (sv->piggyback && e->outq_len > 0 && out->nseg > 0) {
-		const struct seg *last = &out->seg[out->nseg - 1];
-		if (last->flags == TH_ACK && last->payload_len == 0) {
-			out->nseg--;
-			e->c.ip_id--;
-		}
-	}
 	send_segs(sv, e, e->peer_mac, out);
 	if (fin && !e->peer_fin) {
 		e->peer_fin = true;

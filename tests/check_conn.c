@@ -675,6 +675,59 @@ START_TEST(test_established_data)
 }
 END_TEST
 
+/* With a data ACK delay, the ACK of a request rides on the response. */
+START_TEST(test_established_data_delayed_ack_rides_on_response)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg d = pseg_data(TH_ACK | TH_PSH, R(1), L(1), request, REQ_LEN);
+
+	conn_established_fixture(&c);
+	c.cfg.data_ack_delay_us = 40 * MS;
+	conn_input(&c, &d, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.data_len, REQ_LEN);
+	ck_assert_uint_eq(o.nseg, 0);
+	ck_assert_uint_eq(conn_next_timer(&c), T0 + 42 * MS);
+	conn_send(&c, (const uint8_t *)"ok", 2, T0 + 3 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 1);
+	expect_seg(&o, 0, TH_ACK | TH_PSH, L(1), R(19));
+	/* The pure ACK never took an IP id. */
+	ck_assert_uint_eq(o.seg[0].ip_id, IP_ID0);
+	/* The delayed ACK is no longer due; the data's retransmission is. */
+	ck_assert_uint_gt(conn_next_timer(&c), T0 + 42 * MS);
+	conn_release(&c);
+}
+END_TEST
+
+/* Without an answer in time, conn_timer() sends the ACK alone; a second
+ * segment while one ACK is owed is acknowledged at once. */
+START_TEST(test_established_data_delayed_ack_timer_and_second_segment)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg d = pseg_data(TH_ACK | TH_PSH, R(1), L(1), request, REQ_LEN);
+	struct seg d2 =
+	        pseg_data(TH_ACK | TH_PSH, R(19), L(1), request, REQ_LEN);
+	struct seg d3 =
+	        pseg_data(TH_ACK | TH_PSH, R(37), L(1), request, REQ_LEN);
+
+	conn_established_fixture(&c);
+	c.cfg.data_ack_delay_us = 40 * MS;
+	conn_input(&c, &d, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 0);
+	conn_timer(&c, T0 + 42 * MS, &o);
+	expect_just_ack(&o, L(1), R(19));
+	conn_input(&c, &d, T0 + 50 * MS, &o); /* a retransmission: re-ACKed */
+	expect_just_ack(&o, L(1), R(19));
+	conn_input(&c, &d2, T0 + 60 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 0);
+	ck_assert_uint_eq(conn_next_timer(&c), T0 + 100 * MS);
+	conn_input(&c, &d3, T0 + 61 * MS, &o);
+	expect_just_ack(&o, L(1), R(55));
+	ck_assert_uint_eq(conn_next_timer(&c), UINT64_MAX);
+}
+END_TEST
+
 START_TEST(test_established_data_retransmitted_reack)
 {
 	struct conn c;
@@ -2057,6 +2110,10 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(pclose, test_established_fin_out_of_order_not_taken);
 	TESTLIB_ADD(pclose, test_established_fin_merged_close);
 	TESTLIB_ADD(pclose, test_close_wait_delayed_ack_timer);
+	TESTLIB_ADD(pclose,
+	            test_established_data_delayed_ack_rides_on_response);
+	TESTLIB_ADD(pclose,
+	            test_established_data_delayed_ack_timer_and_second_segment);
 	TESTLIB_ADD(pclose, test_close_wait_send_then_close);
 	TESTLIB_ADD(pclose, test_last_ack_timeout_fin_retransmitted);
 	TESTLIB_ADD(pclose, test_last_ack_rst);

@@ -213,6 +213,20 @@ check "four closing segments: '$pattern'" \
 check "CLOSE-WAIT is shown" \
 	grep -q '^    server: ESTABLISHED -> CLOSE-WAIT$' "$work/four.out"
 
+tl_say "--piggyback"
+start_server piggy --piggyback || fail "tcplab-server did not start"
+start_dump "$work/piggy.pcap" || fail "tcpdump did not start"
+body=$(in_cli wget -q -O - -T 5 -t 1 "$URL")
+check "wget read '$body' (piggyback)" [ "$body" = "This is zhenghui" ]
+stop_dump
+stop_server piggy
+port=$("$TCPDUMP" -nn -r "$work/piggy.pcap" 2>/dev/null |
+	sed -n '1s/.*IP [0-9.]*\.\([0-9]*\) > .*/\1/p')
+pattern=$(flags_of "$work/piggy.pcap" "$port")
+tl_say "  wget's connection: $pattern"
+check "the response carries the ACK of the request: '$pattern'" \
+	[ "$pattern" = "S S. . P. P. . F. F. . " ]
+
 tl_say "pipelined and split requests, malformed packets"
 start_server odd || fail "tcplab-server did not start"
 in_cli python3 - "$SADDR" >"$work/pipe.out" 2>&1 <<'PY'
