@@ -457,8 +457,7 @@ static void send_out(struct client *cl)
 		if (!send_seg(cl, &segs[i])) {
 			/* The segment never left: the RST takes its sequence
 			 * number, the one the server expects next. */
-			if (seq_lt(segs[i].seq, cl->c.snd_nxt))
-				cl->c.snd_nxt = segs[i].seq;
+			conn_unsent(&cl->c, &segs[i]);
 			abort_conn(cl, "the user pressed q");
 			return;
 		}

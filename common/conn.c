@@ -1427,6 +1427,12 @@ int conn_close(struct conn *c, uint64_t now_us, struct conn_out *out)
  * CLOSE-WAIT STATES: Send a reset segment: <SEQ=SND.NXT><CTL=RST>". Like
  * Linux, the reset also carries an ACK. Other states just close.
  */
+void conn_unsent(struct conn *c, const struct seg *s)
+{
+	if (c != NULL && s != NULL && seq_lt(s->seq, c->snd_nxt))
+		c->snd_nxt = s->seq;
+}
+
 int conn_abort(struct conn *c, uint64_t now_us, struct conn_out *out)
 {
 	if (c == NULL || out == NULL)

@@ -228,6 +228,14 @@ int conn_close(struct conn *c, uint64_t now_us, struct conn_out *out);
 int conn_abort(struct conn *c, uint64_t now_us, struct conn_out *out);
 
 /*
+ * The caller did not send s, a segment of this conn's last output, nor
+ * anything after it (a student pressed q in step mode): SND.NXT goes back
+ * to s's sequence number, so that a RST from conn_abort() next carries
+ * the number the peer expects. Nothing else changes.
+ */
+void conn_unsent(struct conn *c, const struct seg *s);
+
+/*
  * Frees the send buffer, if the conn holds one, before the conn is
  * forgotten or opened again (conn_listen and conn_connect start afresh and
  * do not free it). Queued data is lost. The conn must not be used again

@@ -728,6 +728,27 @@ START_TEST(test_established_data_delayed_ack_timer_and_second_segment)
 }
 END_TEST
 
+/* A request that never left (q in step mode): the abort's RST carries
+ * the request's sequence number, not the one after it. */
+START_TEST(test_established_unsent_then_abort)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg req;
+
+	conn_established_fixture(&c);
+	conn_send(&c, (const uint8_t *)request, REQ_LEN, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 1);
+	req = o.seg[0];
+	ck_assert_uint_eq(c.snd_nxt, L(1 + REQ_LEN));
+	conn_unsent(&c, &req);
+	ck_assert_uint_eq(c.snd_nxt, L(1));
+	conn_abort(&c, T0 + 3 * MS, &o);
+	expect_seg(&o, 0, TH_RST | TH_ACK, L(1), R(1));
+	conn_release(&c);
+}
+END_TEST
+
 START_TEST(test_established_data_retransmitted_reack)
 {
 	struct conn c;
@@ -2110,6 +2131,7 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(pclose, test_established_fin_out_of_order_not_taken);
 	TESTLIB_ADD(pclose, test_established_fin_merged_close);
 	TESTLIB_ADD(pclose, test_close_wait_delayed_ack_timer);
+	TESTLIB_ADD(pclose, test_established_unsent_then_abort);
 	TESTLIB_ADD(pclose,
 	            test_established_data_delayed_ack_rides_on_response);
 	TESTLIB_ADD(pclose,
