@@ -46,6 +46,43 @@ const char *tcp_state_name(enum tcp_state st)
 	return state_names[st];
 }
 
+/* RFC 9293's diagram, as from -> to pairs (3.3.2, figure 5). */
+static const struct {
+	enum tcp_state from, to;
+} edges[] = {
+        {TCP_CLOSED, TCP_LISTEN},            /* passive OPEN */
+        {TCP_CLOSED, TCP_SYN_SENT},          /* active OPEN, snd SYN */
+        {TCP_LISTEN, TCP_SYN_RECEIVED},      /* rcv SYN, snd SYN,ACK */
+        {TCP_LISTEN, TCP_SYN_SENT},          /* SEND, snd SYN */
+        {TCP_SYN_SENT, TCP_SYN_RECEIVED},    /* rcv SYN, snd ACK */
+        {TCP_SYN_SENT, TCP_ESTABLISHED},     /* rcv SYN,ACK, snd ACK */
+        {TCP_SYN_RECEIVED, TCP_ESTABLISHED}, /* rcv ACK of SYN */
+        {TCP_SYN_RECEIVED, TCP_FIN_WAIT_1},  /* CLOSE, snd FIN */
+        {TCP_SYN_RECEIVED, TCP_LISTEN},      /* rcv RST after LISTEN */
+        {TCP_ESTABLISHED, TCP_FIN_WAIT_1},   /* CLOSE, snd FIN */
+        {TCP_ESTABLISHED, TCP_CLOSE_WAIT},   /* rcv FIN, snd ACK */
+        {TCP_FIN_WAIT_1, TCP_FIN_WAIT_2},    /* rcv ACK of FIN */
+        {TCP_FIN_WAIT_1, TCP_CLOSING},       /* rcv FIN, snd ACK */
+        {TCP_FIN_WAIT_2, TCP_TIME_WAIT},     /* rcv FIN, snd ACK */
+        {TCP_CLOSING, TCP_TIME_WAIT},        /* rcv ACK of FIN */
+        {TCP_CLOSE_WAIT, TCP_LAST_ACK},      /* CLOSE, snd FIN */
+        {TCP_LAST_ACK, TCP_CLOSED},          /* rcv ACK of FIN */
+        {TCP_TIME_WAIT, TCP_CLOSED},         /* timeout = 2MSL */
+};
+
+bool tcp_transition_ok(enum tcp_state from, enum tcp_state to)
+{
+	size_t i;
+
+	/* ABORT, a RST, or a retry limit: any state may end in CLOSED. */
+	if (to == TCP_CLOSED && from != TCP_CLOSED)
+		return true;
+	for (i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		if (edges[i].from == from && edges[i].to == to)
+			return true;
+	return false;
+}
+
 void conn_cfg_linux(struct conn_cfg *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);

@@ -53,6 +53,14 @@ enum tcp_state {
 /* "SYN-SENT", "ESTABLISHED"...: the names RFC 9293 uses. */
 const char *tcp_state_name(enum tcp_state st);
 
+/*
+ * Whether from -> to is an edge of RFC 9293's state diagram (3.3.2), or
+ * one of the ways to CLOSED the text adds to it: ABORT and a RST in any
+ * state (3.10.5, 3.10.7.4), and a retry limit reached (3.8.3). A RST in
+ * SYN-RECEIVED after a passive open returns to LISTEN.
+ */
+bool tcp_transition_ok(enum tcp_state from, enum tcp_state to);
+
 /* Bytes of application data a conn holds until they are acknowledged
  * (the most its send buffer grows to). */
 #define CONN_SNDBUF_SIZE 16384
