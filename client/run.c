@@ -101,9 +101,9 @@ static void annotate(struct client *cl, const struct seg *s, int64_t sec,
 	if (annot_input(&cl->an, &in, &cl->ar) != 0)
 		return;
 	if (cl->o.json)
-		n = annot_format_json(&cl->ar, buf, sizeof buf);
+		n = annot_format_json(&cl->ar, NULL, buf, sizeof buf);
 	else
-		n = annot_format_text(&cl->ar, buf, sizeof buf);
+		n = annot_format_text(&cl->ar, 0, buf, sizeof buf);
 	if (n > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
 	fflush(stdout);

@@ -1,13 +1,17 @@
 /*
- * annot.c: explains a TCP exchange segment by segment (see annot.h).
+ * annot.c: the context of annot (see annot.h): the connection table, the
+ * facts of each segment, and the finishing of connections.
  *
  * Each connection keeps, per side, what an observer of the wire learns:
  * the ISN, the highest sequence number sent (snd_max), the last ACK and
  * window sent, the SYN and FIN it sent, a short history of the segments
  * it sent (to say which one an ACK covers) and of its timestamps (to say
- * which one an echo repeats), and the TCP state the side must be in.
- * From these the per-segment facts follow; the sentences are written last,
- * from the facts alone.
+ * which one an echo repeats). From these the per-segment facts follow;
+ * the states are annot_state.c's, the sentences annot_note.c's.
+ *
+ * Connections live in a hash table keyed by their address and port pair,
+ * and on a list in the order they began. One that has closed lingers for
+ * late segments, then is finished: reported to the caller and freed.
  *
  * This module must never do I/O, print, read a clock or keep global
  * state. Sequence numbers are compared only with seq.h.
@@ -17,74 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/annot.h"
+#include "common/annot_int.h"
 #include "common/err.h"
 #include "common/seq.h"
-
-#define HIST 64 /* segments remembered per side, for "acknowledges #n" */
-#define TSH  16 /* timestamps remembered per side, for "echoes #n" */
-
-struct hist_ent {
-	uint32_t end; /* sequence number just after the segment */
-	unsigned n;
-};
-
-struct ts_ent {
-	uint32_t val;
-	unsigned n;
-};
-
-/* What one side of a connection has shown on the wire. */
-struct side {
-	uint32_t addr;
-	uint16_t port;
-	bool sent;        /* it has sent a segment */
-	bool isn_known;   /* isn is the ISN of a SYN seen... */
-	bool isn_assumed; /* ...or tcpdump's guess on a mid-stream capture */
-	uint32_t isn;
-	bool snd_valid;   /* snd_max is known */
-	uint32_t snd_max; /* highest sequence number sent, plus one */
-	bool gap;         /* [gap_lo, gap_hi) skipped by the capture */
-	uint32_t gap_lo, gap_hi;
-	bool syn_sent, fin_sent;
-	uint32_t syn_seq, fin_seq;
-	unsigned fin_n; /* the segment that carried the first FIN */
-	bool ack_valid; /* last_ack and last_win are known */
-	uint32_t last_ack;
-	uint16_t last_win;
-	bool rcv_valid; /* rcv_nxt: what it expects from the other side */
-	uint32_t rcv_nxt;
-	bool wscale_sent; /* its SYN offered window scaling */
-	uint8_t wscale;
-	enum tcp_state st;
-	struct hist_ent hist[HIST];
-	unsigned hist_next;
-	struct ts_ent ts[TSH];
-	unsigned ts_next;
-};
-
-struct annot_conn {
-	unsigned id;
-	struct side sd[2]; /* ANNOT_CLIENT, ANNOT_SERVER */
-	bool midstream;    /* the capture began after the SYN */
-	bool roles_inferred;
-	bool syn_seen; /* wscale negotiation is known */
-	bool handshake;
-	bool reset;
-	enum annot_side reset_by;
-	bool fin_any;
-	enum annot_side first_fin;
-	bool first_fin_acked_alone; /* a bare ACK covered the first FIN */
-	bool second_fin;
-	bool simultaneous;
-	bool merged; /* the second FIN carried the ACK of the first */
-	bool closed; /* both FINs acknowledged */
-	unsigned handshake_n, closed_n; /* the segments that completed them */
-	unsigned offload_n[2]; /* the first "incorrect" checksum per side */
-	unsigned first_n, last_n, segments;
-	unsigned retrans, dup_acks, ooo, missing, zero_win, win_upd, keep;
-	uint64_t bytes[2];
-};
 
 static const char *const event_names[ANNOT_EV_COUNT] = {
         "retransmission", "duplicate-ack", "out-of-order", "missing-before",
@@ -120,30 +59,12 @@ const char *annot_close_name(enum annot_close c)
 	return "?";
 }
 
-static const char *side_name(enum annot_side s)
+const char *annot_side_name(enum annot_side s)
 {
 	return s == ANNOT_CLIENT ? "client" : "server";
 }
 
-int annot_init(struct annot_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	return 0;
-}
-
-void annot_free(struct annot_ctx *ctx)
-{
-	free(ctx->conns);
-	memset(ctx, 0, sizeof(*ctx));
-}
-
-unsigned annot_conn_count(const struct annot_ctx *ctx)
-{
-	return (unsigned)ctx->nconns;
-}
-
-/* Appends one sentence to r's notes; a note that does not fit is cut. */
-static void note(struct annot_result *r, const char *fmt, ...)
+void annot_note(struct annot_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -206,22 +127,180 @@ static uint16_t cksum_of(const struct seg *s)
 	return inet_cksum_finish(sum);
 }
 
-static bool conn_matches(const struct annot_conn *c, const struct seg *s,
-                         enum annot_side *from)
-{
-	const struct side *a = &c->sd[ANNOT_CLIENT], *b = &c->sd[ANNOT_SERVER];
+/* ---- The table. ---- */
 
-	if (a->addr == s->saddr && a->port == s->sport && b->addr == s->daddr &&
-	    b->port == s->dport) {
+int annot_init(struct annot_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	return 0;
+}
+
+void annot_free(struct annot_ctx *ctx)
+{
+	struct annot_conn *c = ctx->first, *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(ctx->buckets);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+unsigned annot_conn_count(const struct annot_ctx *ctx)
+{
+	return ctx->nconns;
+}
+
+/* The same bucket for both directions of a connection. */
+static size_t bucket_of(const struct annot_ctx *ctx, uint32_t a1, uint16_t p1,
+                        uint32_t a2, uint16_t p2)
+{
+	uint64_t x = ((uint64_t)a1 << 16 | p1) ^ ((uint64_t)a2 << 16 | p2);
+
+	/* A 64-bit mix (the finaliser of a well-known hash). */
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (size_t)x & (ctx->nbuckets - 1);
+}
+
+static size_t conn_bucket(const struct annot_ctx *ctx,
+                          const struct annot_conn *c)
+{
+	return bucket_of(ctx, c->sd[0].addr, c->sd[0].port, c->sd[1].addr,
+	                 c->sd[1].port);
+}
+
+/* Doubles the bucket array once the connections outnumber it. */
+static int table_grow(struct annot_ctx *ctx)
+{
+	size_t n = ctx->nbuckets ? ctx->nbuckets * 2 : 256, i;
+	struct annot_conn **b = calloc(n, sizeof(*b)), *c;
+
+	if (b == NULL)
+		return TCPLAB_ENOMEM;
+	free(ctx->buckets);
+	ctx->buckets = b;
+	ctx->nbuckets = n;
+	for (c = ctx->first; c != NULL; c = c->next) {
+		i = conn_bucket(ctx, c);
+		c->hnext = b[i];
+		b[i] = c;
+	}
+	return 0;
+}
+
+/* The list of closed connections, by their last segment. */
+static void over_unlink(struct annot_ctx *ctx, struct annot_conn *c)
+{
+	if (c->oprev != NULL)
+		c->oprev->onext = c->onext;
+	else
+		ctx->over_first = c->onext;
+	if (c->onext != NULL)
+		c->onext->oprev = c->oprev;
+	else
+		ctx->over_last = c->oprev;
+	c->oprev = c->onext = NULL;
+	ctx->closed--;
+}
+
+static void over_append(struct annot_ctx *ctx, struct annot_conn *c)
+{
+	c->onext = NULL;
+	c->oprev = ctx->over_last;
+	if (ctx->over_last != NULL)
+		ctx->over_last->onext = c;
+	else
+		ctx->over_first = c;
+	ctx->over_last = c;
+	ctx->closed++;
+}
+
+static void unlink_conn(struct annot_ctx *ctx, struct annot_conn *c)
+{
+	struct annot_conn **pp = &ctx->buckets[conn_bucket(ctx, c)];
+
+	while (*pp != NULL && *pp != c)
+		pp = &(*pp)->hnext;
+	if (*pp == c)
+		*pp = c->hnext;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		ctx->first = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		ctx->last = c->prev;
+	ctx->live--;
+	if (c->over)
+		over_unlink(ctx, c);
+}
+
+static void fill_summary(const struct annot_conn *c, struct annot_summary *out);
+
+/* Reports a connection to the caller and frees it. */
+static void finish_conn(struct annot_ctx *ctx, struct annot_conn *c)
+{
+	struct annot_summary sm;
+
+	unlink_conn(ctx, c);
+	if (ctx->done != NULL) {
+		fill_summary(c, &sm);
+		ctx->done(ctx->done_arg, &sm);
+	}
+	free(c);
+}
+
+/*
+ * Finishes the closed connections whose lingering is over at capture time
+ * now: ANNOT_LINGER_US after their last segment, or at once when too many
+ * wait.
+ */
+static void expire(struct annot_ctx *ctx, int64_t now)
+{
+	struct annot_conn *c;
+
+	while ((c = ctx->over_first) != NULL &&
+	       (ctx->closed > ANNOT_LINGER_MAX ||
+	        now - c->last_us > ANNOT_LINGER_US))
+		finish_conn(ctx, c);
+}
+
+static bool conn_matches(const struct annot_conn *c, uint32_t sa, uint16_t sp,
+                         uint32_t da, uint16_t dp, enum annot_side *from)
+{
+	const struct annot_side_mem *a = &c->sd[ANNOT_CLIENT],
+	                            *b = &c->sd[ANNOT_SERVER];
+
+	if (a->addr == sa && a->port == sp && b->addr == da && b->port == dp) {
 		*from = ANNOT_CLIENT;
 		return true;
 	}
-	if (b->addr == s->saddr && b->port == s->sport && a->addr == s->daddr &&
-	    a->port == s->dport) {
+	if (b->addr == sa && b->port == sp && a->addr == da && a->port == dp) {
 		*from = ANNOT_SERVER;
 		return true;
 	}
 	return false;
+}
+
+static struct annot_conn *lookup(const struct annot_ctx *ctx, uint32_t sa,
+                                 uint16_t sp, uint32_t da, uint16_t dp,
+                                 enum annot_side *from)
+{
+	struct annot_conn *c;
+
+	if (ctx->nbuckets == 0)
+		return NULL;
+	for (c = ctx->buckets[bucket_of(ctx, sa, sp, da, dp)]; c != NULL;
+	     c = c->hnext)
+		if (conn_matches(c, sa, sp, da, dp, from))
+			return c;
+	return NULL;
 }
 
 /* Whether a port looks like a server's: well known, or a usual proxy. */
@@ -249,25 +328,22 @@ static enum annot_side first_sender(const struct seg *s, enum annot_role role,
 	return s->sport < s->dport ? ANNOT_SERVER : ANNOT_CLIENT;
 }
 
-/* Sets the states a new connection starts from, by its first segment. */
-static void conn_start_states(struct annot_conn *c, const struct seg *s,
-                              enum annot_side f)
+/* A new connection opened by s (not linked into any table). */
+static void conn_begin(struct annot_conn *c, const struct annot_in *in,
+                       unsigned id, enum annot_side *from)
 {
-	struct side *snd = &c->sd[f], *rcv = &c->sd[!f];
+	const struct seg *s = in->s;
+	bool inf;
 
-	if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
-		snd->st = TCP_CLOSED;
-		rcv->st = TCP_LISTEN;
-	} else if (s->flags & TH_SYN) {
-		/* A SYN-ACK first: the SYN went by before the capture. */
-		snd->st = TCP_SYN_RECEIVED;
-		rcv->st = TCP_SYN_SENT;
-		c->midstream = true;
-	} else {
-		snd->st = TCP_ESTABLISHED;
-		rcv->st = TCP_ESTABLISHED;
-		c->midstream = true;
-	}
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	*from = first_sender(s, in->from, &inf);
+	c->roles_inferred = inf;
+	c->sd[*from].addr = s->saddr;
+	c->sd[*from].port = s->sport;
+	c->sd[!*from].addr = s->daddr;
+	c->sd[!*from].port = s->dport;
+	annot_state_start(c, s, *from);
 }
 
 /* Finds the connection of s, or opens a new entry. NULL when out of memory. */
@@ -277,131 +353,43 @@ static struct annot_conn *conn_find(struct annot_ctx *ctx,
 {
 	const struct seg *s = in->s;
 	struct annot_conn *c;
-	bool inf;
 	size_t i;
 
 	*is_new = false;
-	for (i = ctx->nconns; i-- > 0;) {
-		c = &ctx->conns[i];
-		if (!conn_matches(c, s, from))
-			continue;
-		/* A fresh SYN on a pair whose connection is over opens a new
-		 * one (a client reusing its port). */
-		if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN &&
-		    (c->closed || c->reset))
-			break;
+	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, from);
+	/* A fresh SYN on a pair whose connection is over opens a new one
+	 * (a client reusing its port); the old one is finished first. */
+	if (c != NULL && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over) {
+		finish_conn(ctx, c);
+		c = NULL;
+	}
+	if (c != NULL)
 		return c;
-	}
-	if (ctx->nconns == ctx->cap) {
-		size_t ncap = ctx->cap ? ctx->cap * 2 : 8;
-		struct annot_conn *nc = realloc(ctx->conns, ncap * sizeof(*nc));
-
-		if (nc == NULL)
-			return NULL;
-		ctx->conns = nc;
-		ctx->cap = ncap;
-	}
-	c = &ctx->conns[ctx->nconns++];
-	memset(c, 0, sizeof(*c));
-	c->id = (unsigned)ctx->nconns;
-	*from = first_sender(s, in->from, &inf);
-	c->roles_inferred = inf;
-	c->sd[*from].addr = s->saddr;
-	c->sd[*from].port = s->sport;
-	c->sd[!*from].addr = s->daddr;
-	c->sd[!*from].port = s->dport;
-	conn_start_states(c, s, *from);
+	if (ctx->live >= ctx->nbuckets && table_grow(ctx) < 0)
+		return NULL;
+	c = malloc(sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	conn_begin(c, in, ++ctx->nconns, from);
+	i = conn_bucket(ctx, c);
+	c->hnext = ctx->buckets[i];
+	ctx->buckets[i] = c;
+	c->prev = ctx->last;
+	if (ctx->last != NULL)
+		ctx->last->next = c;
+	else
+		ctx->first = c;
+	ctx->last = c;
+	ctx->live++;
 	*is_new = true;
 	return c;
 }
 
-/* The state a side moves to when it sends s. */
-static enum tcp_state st_send(enum tcp_state st, uint16_t fl,
-                              bool peer_fin_acked)
-{
-	if (fl & TH_RST)
-		return TCP_CLOSED;
-	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
-		return st == TCP_CLOSED || st == TCP_LISTEN ? TCP_SYN_SENT : st;
-	if (fl & TH_SYN)
-		return st == TCP_LISTEN || st == TCP_CLOSED ||
-		                       st == TCP_SYN_SENT
-		               ? TCP_SYN_RECEIVED
-		               : st;
-	if (fl & TH_FIN) {
-		/* RFC 9293 3.10.4: CLOSE in ESTABLISHED sends FIN and enters
-		 * FIN-WAIT-1; in CLOSE-WAIT it enters LAST-ACK. */
-		if (st == TCP_ESTABLISHED || st == TCP_SYN_RECEIVED)
-			return TCP_FIN_WAIT_1;
-		if (st == TCP_CLOSE_WAIT && !peer_fin_acked)
-			/* It sent its FIN before the peer's arrived:
-			 * FIN-WAIT-1, then the peer's FIN made it CLOSING. */
-			return TCP_CLOSING;
-		if (st == TCP_CLOSE_WAIT)
-			return TCP_LAST_ACK;
-	}
-	return st;
-}
-
-/* The ACK part of receiving (RFC 9293 3.10.7.4, fifth step). */
-static enum tcp_state st_recv_ack(const struct side *me, enum tcp_state st,
-                                  uint32_t ack)
-{
-	bool syn_acked = me->syn_sent && seq_gt(ack, me->syn_seq);
-	bool fin_acked = me->fin_sent && seq_gt(ack, me->fin_seq);
-
-	if (st == TCP_SYN_RECEIVED && syn_acked)
-		return TCP_ESTABLISHED;
-	if (!fin_acked)
-		return st;
-	if (st == TCP_FIN_WAIT_1)
-		return TCP_FIN_WAIT_2;
-	if (st == TCP_CLOSING)
-		return TCP_TIME_WAIT;
-	if (st == TCP_LAST_ACK)
-		return TCP_CLOSED;
-	return st;
-}
-
-/* The state a side moves to when it receives s; new_fin is false for a
- * FIN it has seen before. */
-static enum tcp_state st_recv(const struct side *me, enum tcp_state st,
-                              const struct seg *s, bool new_fin)
-{
-	uint16_t fl = s->flags;
-
-	if (fl & TH_RST)
-		return st == TCP_LISTEN ? TCP_LISTEN : TCP_CLOSED;
-	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
-		return st == TCP_LISTEN || st == TCP_CLOSED ||
-		                       st == TCP_SYN_SENT
-		               ? TCP_SYN_RECEIVED
-		               : st;
-	if ((fl & TH_SYN) && st == TCP_SYN_SENT)
-		return me->syn_sent && seq_gt(s->ack, me->syn_seq)
-		               ? TCP_ESTABLISHED
-		               : st;
-	if (fl & TH_ACK)
-		st = st_recv_ack(me, st, s->ack);
-	if (!(fl & TH_FIN) || !new_fin)
-		return st;
-	/* RFC 9293 3.10.7.4, eighth step: the FIN. */
-	switch (st) {
-	case TCP_SYN_RECEIVED:
-	case TCP_ESTABLISHED:
-		return TCP_CLOSE_WAIT;
-	case TCP_FIN_WAIT_1:
-		return TCP_CLOSING;
-	case TCP_FIN_WAIT_2:
-		return TCP_TIME_WAIT;
-	default:
-		return st;
-	}
-}
+/* ---- One segment's facts. ---- */
 
 /* Relative numbers: from the ISNs, or from tcpdump's guess when the capture
  * began after the SYN (ISN(sender) = seq, ISN(receiver) = ack - 1). */
-static void set_relative(struct side *snd, struct side *rcv,
+static void set_relative(struct annot_side_mem *snd, struct annot_side_mem *rcv,
                          const struct seg *s, struct annot_result *r)
 {
 	if (s->flags & TH_SYN) {
@@ -425,8 +413,8 @@ static void set_relative(struct side *snd, struct side *rcv,
 }
 
 /* Splits [base, value) of side o's numbers into SYN, FIN and bytes. */
-static void fill_eq(struct annot_eq *eq, const struct side *o, uint32_t base,
-                    uint32_t value)
+static void fill_eq(struct annot_eq *eq, const struct annot_side_mem *o,
+                    uint32_t base, uint32_t value)
 {
 	uint32_t span = value - base;
 
@@ -435,8 +423,8 @@ static void fill_eq(struct annot_eq *eq, const struct side *o, uint32_t base,
 	eq->value = value;
 	eq->rel_base = base - o->isn;
 	eq->rel_value = value - o->isn;
-	eq->syn = o->syn_sent && seq_in_window(o->syn_seq, base, value);
-	eq->fin = o->fin_sent && seq_in_window(o->fin_seq, base, value);
+	eq->syn = o->syn_seen && seq_in_window(o->syn_seq, base, value);
+	eq->fin = o->fin_seen && seq_in_window(o->fin_seq, base, value);
 	eq->bytes = span - eq->syn - eq->fin;
 }
 
@@ -445,7 +433,7 @@ static void fill_eq(struct annot_eq *eq, const struct side *o, uint32_t base,
 static void equations(struct annot_conn *c, enum annot_side f,
                       const struct seg *s, struct annot_result *r)
 {
-	struct side *snd = &c->sd[f], *rcv = &c->sd[!f];
+	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
 
 	if (snd->isn_known && !(s->flags & TH_SYN) && seq_geq(s->seq, snd->isn))
 		fill_eq(&r->eq_seq, snd, snd->isn, s->seq);
@@ -464,14 +452,14 @@ static void equations(struct annot_conn *c, enum annot_side f,
 }
 
 /* The latest segment of side o that ends at or before ack. */
-static unsigned acked_segment(const struct side *o, uint32_t ack)
+static unsigned acked_segment(const struct annot_side_mem *o, uint32_t ack)
 {
 	unsigned i, best = 0, exact = 0;
 
 	/* The segment that ends exactly at ack if there is one, else the
 	 * latest one that ends before it. */
-	for (i = 0; i < HIST; i++) {
-		const struct hist_ent *h = &o->hist[i];
+	for (i = 0; i < ANNOT_HIST; i++) {
+		const struct annot_hist *h = &o->hist[i];
 
 		if (h->n == 0 || !seq_leq(h->end, ack))
 			continue;
@@ -483,16 +471,17 @@ static unsigned acked_segment(const struct side *o, uint32_t ack)
 	return exact != 0 ? exact : best;
 }
 
-static void hist_push(struct side *sd, uint32_t end, unsigned n)
+static void hist_push(struct annot_side_mem *sd, uint32_t end, unsigned n)
 {
 	sd->hist[sd->hist_next].end = end;
 	sd->hist[sd->hist_next].n = n;
-	sd->hist_next = (sd->hist_next + 1) % HIST;
+	sd->hist_next = (sd->hist_next + 1) % ANNOT_HIST;
 }
 
 /* Retransmission, out-of-order, keep-alive and a gap before the segment,
  * judged from the sender's highest sequence number so far. */
-static unsigned seq_events(struct side *snd, const struct seg *s, uint32_t end)
+static unsigned seq_events(struct annot_side_mem *snd, const struct seg *s,
+                           uint32_t end)
 {
 	uint32_t space = end - s->seq;
 	unsigned ev = 0;
@@ -537,8 +526,9 @@ static unsigned seq_events(struct side *snd, const struct seg *s, uint32_t end)
 
 /* Duplicate ACK, window update, zero window, and an ACK of data the
  * capture never showed. */
-static unsigned ack_events(struct side *snd, struct side *rcv,
-                           const struct seg *s, uint32_t space)
+static unsigned ack_events(struct annot_side_mem *snd,
+                           struct annot_side_mem *rcv, const struct seg *s,
+                           uint32_t space)
 {
 	unsigned ev = 0;
 	bool pure = space == 0 && !(s->flags & (TH_SYN | TH_FIN | TH_RST));
@@ -563,20 +553,22 @@ static unsigned ack_events(struct side *snd, struct side *rcv,
 }
 
 /* Remembers the segment's options, FIN and timestamps for the side. */
-static void remember(struct annot_conn *c, struct side *snd,
+static void remember(struct annot_conn *c, struct annot_side_mem *snd,
                      const struct seg *s, unsigned n, unsigned events)
 {
 	uint32_t end = s->seq + seg_seq_len(s);
 
 	if (s->flags & TH_SYN) {
-		snd->syn_sent = true;
+		if (!snd->syn_seen)
+			snd->syn_n = n;
+		snd->syn_seen = true;
 		snd->syn_seq = s->seq;
 		snd->wscale_sent = (s->has & SEG_HAS_WSCALE) != 0;
 		snd->wscale = s->wscale > 14 ? 14 : s->wscale;
 		c->syn_seen = true;
 	}
-	if ((s->flags & TH_FIN) && !snd->fin_sent) {
-		snd->fin_sent = true;
+	if ((s->flags & TH_FIN) && !snd->fin_seen) {
+		snd->fin_seen = true;
 		snd->fin_seq = end - 1;
 		snd->fin_n = n;
 	}
@@ -585,7 +577,7 @@ static void remember(struct annot_conn *c, struct side *snd,
 	if (s->has & SEG_HAS_TS) {
 		snd->ts[snd->ts_next].val = s->ts_val;
 		snd->ts[snd->ts_next].n = n;
-		snd->ts_next = (snd->ts_next + 1) % TSH;
+		snd->ts_next = (snd->ts_next + 1) % ANNOT_TSH;
 	}
 	if (s->flags & TH_ACK) {
 		snd->ack_valid = true;
@@ -597,8 +589,9 @@ static void remember(struct annot_conn *c, struct side *snd,
 
 /* The window in bytes: shifted once both SYNs offered scaling (RFC 7323
  * 2.2), never in a SYN itself. */
-static void window_bytes(const struct annot_conn *c, const struct side *snd,
-                         const struct side *rcv, const struct seg *s,
+static void window_bytes(const struct annot_conn *c,
+                         const struct annot_side_mem *snd,
+                         const struct annot_side_mem *rcv, const struct seg *s,
                          struct annot_result *r)
 {
 	r->win = s->win;
@@ -621,8 +614,8 @@ static void window_bytes(const struct annot_conn *c, const struct side *snd,
 static void track_close(struct annot_conn *c, enum annot_side f,
                         const struct seg *s)
 {
-	struct side *snd = &c->sd[f], *rcv = &c->sd[!f];
-	bool covers = (s->flags & TH_ACK) && rcv->fin_sent &&
+	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
+	bool covers = (s->flags & TH_ACK) && rcv->fin_seen &&
 	              seq_gt(s->ack, rcv->fin_seq);
 
 	if ((s->flags & TH_RST) && !c->closed && !c->reset) {
@@ -642,9 +635,9 @@ static void track_close(struct annot_conn *c, enum annot_side f,
 	if (c->fin_any && f != c->first_fin && covers && !(s->flags & TH_FIN) &&
 	    !c->second_fin)
 		c->first_fin_acked_alone = true;
-	if (c->second_fin && c->sd[0].fin_sent && c->sd[1].fin_sent) {
+	if (c->second_fin && c->sd[0].fin_seen && c->sd[1].fin_seen) {
 		/* Closed once each side's FIN is covered by the other's ACK. */
-		struct side *a = &c->sd[0], *b = &c->sd[1];
+		struct annot_side_mem *a = &c->sd[0], *b = &c->sd[1];
 
 		if (b->ack_valid && seq_gt(b->last_ack, a->fin_seq) &&
 		    a->ack_valid && seq_gt(a->last_ack, b->fin_seq))
@@ -679,7 +672,7 @@ static void count(struct annot_conn *c, enum annot_side f, unsigned ev,
 static void expectations(struct annot_conn *c, enum annot_side f,
                          const struct seg *s, struct annot_result *r)
 {
-	struct side *snd = &c->sd[f], *rcv = &c->sd[!f];
+	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
 	int i;
 
 	if (snd->snd_valid && !(s->flags & TH_RST) &&
@@ -732,52 +725,49 @@ static void fill_basics(const struct annot_in *in, unsigned n,
 	}
 }
 
-static void write_notes(struct annot_conn *c, struct annot_result *r,
-                        const struct seg *s);
+enum annot_close annot_close_kind(const struct annot_conn *c)
+{
+	if (c->reset && !c->closed)
+		return ANNOT_CLOSE_RESET;
+	if (!c->closed)
+		return ANNOT_CLOSE_INCOMPLETE;
+	if (c->simultaneous)
+		return ANNOT_CLOSE_SIMULTANEOUS;
+	if (c->first_fin == ANNOT_SERVER)
+		return ANNOT_CLOSE_SERVER_FIRST;
+	return c->merged ? ANNOT_CLOSE_THREE : ANNOT_CLOSE_FOUR;
+}
 
-int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
-                struct annot_result *r)
+/* Whether the connection is over (both FINs acknowledged, or a RST). */
+static bool conn_over(const struct annot_conn *c)
+{
+	return c->closed || c->reset;
+}
+
+/* Everything one segment tells, on connection c (which may be a copy). */
+static void process(struct annot_conn *c, const struct annot_in *in,
+                    enum annot_side f, struct annot_result *r)
 {
 	const struct seg *s = in->s;
-	struct annot_conn *c;
-	struct side *snd, *rcv;
-	enum annot_side f;
-	bool is_new, new_fin;
-	int i;
+	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
 
-	fill_basics(in, ++ctx->nseg, r);
-	c = conn_find(ctx, in, &f, &is_new);
-	if (c == NULL)
-		return TCPLAB_ENOMEM;
-	snd = &c->sd[f];
-	rcv = &c->sd[!f];
 	r->conn = c->id;
-	r->conn_new = is_new;
 	r->from = f;
 	r->from_inferred = c->roles_inferred;
 	if (c->first_n == 0)
 		c->first_n = r->n;
 	c->last_n = r->n;
-	for (i = 0; i < 2; i++)
-		r->before[i] = c->sd[i].st;
-
 	set_relative(snd, rcv, s, r);
 	equations(c, f, s, r);
 	if (r->ack_new && (s->flags & TH_ACK))
 		r->acks_seg = acked_segment(rcv, s->ack);
 	r->events = seq_events(snd, s, r->seq_end);
 	r->events |= ack_events(snd, rcv, s, r->seq_end - s->seq);
-	new_fin = (s->flags & TH_FIN) && !snd->fin_sent;
-	snd->st = st_send(snd->st,
-	                  new_fin || !(s->flags & TH_FIN) ? s->flags
-	                                                  : s->flags & ~TH_FIN,
-	                  rcv->fin_sent && (s->flags & TH_ACK) &&
-	                          seq_gt(s->ack, rcv->fin_seq));
+	annot_state_segment(c, f, s, in, r);
 	remember(c, snd, s, r->n, r->events);
-	rcv->st = st_recv(rcv, rcv->st, s, new_fin);
 	window_bytes(c, snd, rcv, s, r);
 	track_close(c, f, s);
-	if (c->sd[0].syn_sent && c->sd[1].syn_sent &&
+	if (c->sd[0].syn_seen && c->sd[1].syn_seen &&
 	    c->sd[0].st >= TCP_ESTABLISHED && c->sd[1].st >= TCP_ESTABLISHED &&
 	    !c->handshake && !c->midstream) {
 		c->handshake = true;
@@ -787,13 +777,31 @@ int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
 		c->closed_n = r->n;
 	count(c, f, r->events, s);
 	expectations(c, f, s, r);
-	for (i = 0; i < 2; i++) {
-		r->after[i] = c->sd[i].st;
-		/* A state is proved by the side's own segments, after a
-		 * capture that saw the connection open. */
-		r->inferred[i] = c->midstream || !c->sd[i].sent;
-	}
-	write_notes(c, r, s);
+	annot_write_notes(c, r, s);
+}
+
+int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
+                struct annot_result *r)
+{
+	int64_t now = in->sec * 1000000 + in->usec;
+	struct annot_conn *c;
+	enum annot_side f;
+	bool is_new;
+
+	fill_basics(in, ++ctx->nseg, r);
+	expire(ctx, now);
+	c = conn_find(ctx, in, &f, &is_new);
+	if (c == NULL)
+		return TCPLAB_ENOMEM;
+	r->conn_new = is_new;
+	r->user = &c->user;
+	process(c, in, f, r);
+	c->last_us = now;
+	if (c->over)
+		over_unlink(ctx, c);
+	c->over = conn_over(c);
+	if (c->over)
+		over_append(ctx, c);
 	return 0;
 }
 
@@ -811,351 +819,54 @@ int annot_segment(struct annot_ctx *ctx, const struct seg *s, int64_t sec,
 	return annot_input(ctx, &in, r);
 }
 
-static enum annot_close close_kind(const struct annot_conn *c)
+int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
+                  struct annot_result *r)
 {
-	if (c->reset && !c->closed)
-		return ANNOT_CLOSE_RESET;
-	if (!c->closed)
-		return ANNOT_CLOSE_INCOMPLETE;
-	if (c->simultaneous)
-		return ANNOT_CLOSE_SIMULTANEOUS;
-	if (c->first_fin == ANNOT_SERVER)
-		return ANNOT_CLOSE_SERVER_FIRST;
-	return c->merged ? ANNOT_CLOSE_THREE : ANNOT_CLOSE_FOUR;
-}
+	const struct seg *s = in->s;
+	struct annot_conn *tmp, *c;
+	enum annot_side f;
 
-/* The flags in words, with what they ask for. */
-static void note_flags(struct annot_result *r)
-{
-	static const struct {
-		uint16_t bit;
-		const char *name;
-	} tab[] = {{TH_SYN, "SYN"}, {TH_FIN, "FIN"}, {TH_RST, "RST"},
-	           {TH_PSH, "PSH"}, {TH_ACK, "ACK"}, {TH_URG, "URG"},
-	           {TH_ECE, "ECE"}, {TH_CWR, "CWR"}};
-	char words[64] = "", what[48];
-	uint16_t fl = r->flags;
-	size_t i;
-
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (fl & tab[i].bit) {
-			if (words[0] != '\0')
-				strcat(words, "+");
-			strcat(words, tab[i].name);
-		}
-	if (fl & TH_RST)
-		strcpy(what, "aborts the connection");
-	else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
-		strcpy(what, "asks to open a connection");
-	else if (fl & TH_SYN)
-		strcpy(what, "accepts and acknowledges the SYN");
-	else if (fl & TH_FIN)
-		strcpy(what, "has no more data to send");
-	else if (r->len > 0)
-		strcpy(what, "data");
-	else
-		strcpy(what, "acknowledgment only");
-	if (r->len > 0 && (fl & (TH_SYN | TH_FIN | TH_RST)))
-		strcat(what, ", with data");
-	note(r, "#%u conn %u: %s -> %s, [%s] %s: %s, %u bytes of data", r->n,
-	     r->conn, side_name(r->from), side_name(!r->from), r->flag_letters,
-	     words[0] ? words : "no flags", what, r->len);
-	if (r->conn_new && r->from_inferred)
-		note(r,
-		     "the capture starts after this connection opened: the "
-		     "server is guessed from the ports (port %u)",
-		     r->from == ANNOT_SERVER ? r->sport : r->dport);
-}
-
-/* " + 1 (its SYN) + 142 bytes + 1 (its FIN)", for an equation. */
-static void eq_parts(const struct annot_eq *eq, const char *whose, char *buf,
-                     size_t cap)
-{
-	int n = 0;
-
-	buf[0] = '\0';
-	if (eq->syn)
-		n += snprintf(buf + n, cap - (size_t)n, " + 1 (%s SYN)", whose);
-	if (eq->bytes > 0 || (!eq->syn && !eq->fin))
-		n += snprintf(buf + n, cap - (size_t)n, " + %u bytes",
-		              eq->bytes);
-	if (eq->fin && (size_t)n < cap)
-		snprintf(buf + n, cap - (size_t)n, " + 1 (%s FIN)", whose);
-}
-
-static void note_seq(const struct annot_conn *c, struct annot_result *r)
-{
-	const struct side *snd = &c->sd[r->from];
-	char parts[96];
-
-	if (r->flags & TH_SYN) {
-		note(r,
-		     "seq %u is the %s's initial sequence number (ISN); the "
-		     "SYN takes one number, so its data starts at %u "
-		     "(relative 1)",
-		     r->seq, side_name(r->from), r->seq + 1);
-		return;
-	}
-	if (r->eq_seq.valid) {
-		eq_parts(&r->eq_seq, "its", parts, sizeof(parts));
-		note(r, "seq %u = 0%s (absolute %u = ISN %u%s)", r->rel_seq,
-		     parts, r->seq, snd->isn, parts);
-	} else if (r->rel_valid) {
-		note(r,
-		     "seq %u (relative %u; the ISN was not captured, so "
-		     "relative numbers count from the first segment seen)",
-		     r->seq, r->rel_seq);
-	}
-	if (r->len > 0)
-		note(r,
-		     "carries %u bytes: relative seq %u to %u, absolute %u to "
-		     "%u",
-		     r->len, r->rel_seq, r->rel_seq + r->len - 1, r->seq,
-		     r->seq + r->len - 1);
-}
-
-static void note_ack(struct annot_result *r)
-{
-	const char *them = side_name(!r->from);
-	char parts[96], tail[48] = "";
-	const struct annot_eq *eq = &r->eq_ack;
-
-	if (!(r->flags & TH_ACK))
-		return;
-	if (r->acks_seg != 0)
-		snprintf(tail, sizeof(tail), "; acknowledges #%u", r->acks_seg);
-	if (!r->ack_new) {
-		note(r,
-		     "ack %u (relative %u) repeats the last ACK: nothing new "
-		     "from the %s",
-		     r->ack, r->rel_ack, them);
-	} else if (eq->valid && eq->syn && eq->bytes == 0 && !eq->fin) {
-		note(r, "ack %u = %u + 1 (their SYN takes one number)%s",
-		     eq->value, eq->base, tail);
-	} else if (eq->valid) {
-		eq_parts(eq, "their", parts, sizeof(parts));
-		note(r, "ack %u = %u%s (absolute %u = %u%s)%s", eq->rel_value,
-		     eq->rel_base, parts, eq->value, eq->base, parts, tail);
+	tmp = malloc(sizeof(*tmp));
+	if (tmp == NULL)
+		return TCPLAB_ENOMEM;
+	fill_basics(in, ctx->nseg + 1, r);
+	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, &f);
+	if (c != NULL &&
+	    !((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over)) {
+		*tmp = *c;
+		r->conn_new = false;
 	} else {
-		note(r,
-		     "ack %u (relative %u): the %s has everything before "
-		     "it%s",
-		     r->ack, r->rel_ack, them, tail);
+		conn_begin(tmp, in, ctx->nconns + 1, &f);
+		r->conn_new = true;
 	}
+	process(tmp, in, f, r);
+	r->user = NULL;
+	free(tmp);
+	return 0;
 }
 
-/* The options, in words; timestamps get a sentence of their own. */
-static void note_options(const struct annot_conn *c, struct annot_result *r,
-                         const struct seg *s)
+int annot_forget(struct annot_ctx *ctx, uint32_t saddr, uint16_t sport,
+                 uint32_t daddr, uint16_t dport)
 {
-	const struct side *o = &c->sd[!r->from];
-	char buf[ANNOT_NOTE_LEN] = "";
-	int n = 0;
-	unsigned i, echo = 0;
+	enum annot_side f;
+	struct annot_conn *c = lookup(ctx, saddr, sport, daddr, dport, &f);
 
-	if (s->has & SEG_HAS_MSS)
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", MSS %u (the largest payload it accepts)",
-		              s->mss);
-	if ((s->has & SEG_HAS_SACKOK) && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", SACK permitted");
-	if ((s->has & SEG_HAS_WSCALE) && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", window scale %u (later windows x %u)",
-		              s->wscale,
-		              1u << (s->wscale > 14 ? 14 : s->wscale));
-	if ((s->has & SEG_HAS_SACK) && (size_t)n < sizeof(buf))
-		for (i = 0; i < s->sack_count && (size_t)n < sizeof(buf); i++)
-			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-			              ", SACK: it holds %u:%u",
-			              s->sack[i].left - o->isn,
-			              s->sack[i].right - o->isn);
-	if (n > 0)
-		note(r, "options: %s", buf + 2);
-	if (!(s->has & SEG_HAS_TS))
-		return;
-	for (i = 0; i < TSH; i++)
-		if (o->ts[i].n != 0 && o->ts[i].val == s->ts_ecr &&
-		    o->ts[i].n > echo)
-			echo = o->ts[i].n;
-	if (s->ts_ecr == 0 && !(r->flags & TH_ACK))
-		note(r,
-		     "timestamp %u (the %s's clock); echo 0: nothing to echo "
-		     "yet",
-		     s->ts_val, side_name(r->from));
-	else if (echo != 0)
-		note(r, "timestamp %u (the %s's clock), echoing %u from #%u",
-		     s->ts_val, side_name(r->from), s->ts_ecr, echo);
-	else
-		note(r, "timestamp %u (the %s's clock), echoing %u", s->ts_val,
-		     side_name(r->from), s->ts_ecr);
-}
-
-static void note_window(struct annot_result *r)
-{
-	if (r->flags & TH_RST)
-		return;
-	if (r->flags & TH_SYN)
-		note(r, "window %u bytes (a SYN's window is never scaled)",
-		     r->win);
-	else if (r->win_bytes >= 0 && r->win_shift > 0)
-		note(r, "window %u x %u = %d bytes", r->win, 1u << r->win_shift,
-		     r->win_bytes);
-	else if (r->win_bytes >= 0)
-		note(r, "window %u bytes (not scaled)", r->win);
-	else
-		note(r,
-		     "window %u (its scale is unknown: the SYNs were not "
-		     "captured)",
-		     r->win);
-}
-
-static void note_events(struct annot_result *r)
-{
-	const char *me = side_name(r->from), *them = side_name(!r->from);
-	unsigned ev = r->events;
-
-	if (ev & ANNOT_EV_RETRANSMISSION)
-		note(r,
-		     "retransmission: the %s sent these sequence numbers "
-		     "before",
-		     me);
-	if (ev & ANNOT_EV_OUT_OF_ORDER)
-		note(r,
-		     "out of order: it fills a hole left by earlier segments");
-	if (ev & ANNOT_EV_MISSING_BEFORE)
-		note(r,
-		     "missing from the capture: sequence numbers before this "
-		     "point were sent or acknowledged but never seen");
-	if (ev & ANNOT_EV_DUP_ACK)
-		note(r,
-		     "duplicate ACK: the same ack again while the %s has data "
-		     "outstanding; relative %u is still missing",
-		     them, r->rel_ack);
-	if (ev & ANNOT_EV_ZERO_WINDOW)
-		note(r,
-		     "zero window: the %s's receive buffer is full, the %s "
-		     "must wait",
-		     me, them);
-	if (ev & ANNOT_EV_WINDOW_UPDATE)
-		note(r, "window update: same ack, only the window changed");
-	if (ev & ANNOT_EV_KEEP_ALIVE)
-		note(r,
-		     "keep-alive: one number below what the %s has sent, to "
-		     "check that the %s is still there",
-		     me, them);
-	if (ev & ANNOT_EV_RESET)
-		note(r,
-		     "reset: the %s aborts the connection at once, without "
-		     "the FIN exchange",
-		     me);
-}
-
-/* The first incorrect checksum of a side gets the whole explanation. */
-static void note_cksum(struct annot_conn *c, struct annot_result *r)
-{
-	if (r->cksum != ANNOT_CKSUM_BAD)
-		return;
-	if (c->offload_n[r->from] != 0 && c->offload_n[r->from] != r->n) {
-		note(r,
-		     "checksum incorrect (should be 0x%04x): offload again, "
-		     "as in #%u",
-		     r->cksum_good, c->offload_n[r->from]);
-		return;
-	}
-	c->offload_n[r->from] = r->n;
-	note(r,
-	     "checksum incorrect (should be 0x%04x): the capture was taken "
-	     "on the sending host, which leaves the checksum to the network "
-	     "card (checksum offload); the wire carried the right one",
-	     r->cksum_good);
-}
-
-static void note_states(const struct annot_conn *c, struct annot_result *r)
-{
-	char part[2][80];
-	int i, n;
-
-	for (i = 0; i < 2; i++) {
-		if (r->before[i] == r->after[i])
-			n = snprintf(part[i], sizeof(part[i]), "%s %s",
-			             side_name(i), tcp_state_name(r->after[i]));
-		else
-			n = snprintf(part[i], sizeof(part[i]), "%s %s -> %s",
-			             side_name(i), tcp_state_name(r->before[i]),
-			             tcp_state_name(r->after[i]));
-		if (r->inferred[i] && n > 0 && (size_t)n < sizeof(part[i]))
-			snprintf(part[i] + n, sizeof(part[i]) - (size_t)n,
-			         " (inferred)");
-	}
-	note(r, "states: %s; %s", part[0], part[1]);
-	if (r->expect_valid[ANNOT_CLIENT] && r->expect_valid[ANNOT_SERVER])
-		note(r,
-		     "next expected: the client waits for server seq %u "
-		     "(relative %u), the server for client seq %u (relative "
-		     "%u)",
-		     r->expect[ANNOT_CLIENT],
-		     r->expect[ANNOT_CLIENT] - c->sd[ANNOT_SERVER].isn,
-		     r->expect[ANNOT_SERVER],
-		     r->expect[ANNOT_SERVER] - c->sd[ANNOT_CLIENT].isn);
-	else if (r->expect_valid[!r->from])
-		note(r, "next expected: the %s waits for %s seq %u",
-		     side_name(!r->from), side_name(r->from),
-		     r->expect[!r->from]);
-}
-
-static const char *close_sentence(enum annot_close k)
-{
-	switch (k) {
-	case ANNOT_CLOSE_THREE:
-		return "closed in three segments: the client's FIN, the "
-		       "server's FIN carrying the ACK of it (FIN+ACK merged), "
-		       "the client's last ACK";
-	case ANNOT_CLOSE_FOUR:
-		return "closed in four segments: the client's FIN, its ACK, "
-		       "the "
-		       "server's FIN, its ACK";
-	case ANNOT_CLOSE_SERVER_FIRST:
-		return "closed by the server first: the server sent the first "
-		       "FIN";
-	case ANNOT_CLOSE_SIMULTANEOUS:
-		return "closed simultaneously: each side sent its FIN before "
-		       "the other's arrived";
-	case ANNOT_CLOSE_RESET:
-		return "ended by a reset";
-	case ANNOT_CLOSE_INCOMPLETE:
-		break;
-	}
-	return "not closed";
-}
-
-static void write_notes(struct annot_conn *c, struct annot_result *r,
-                        const struct seg *s)
-{
-	note_flags(r);
-	note_seq(c, r);
-	note_ack(r);
-	note_options(c, r, s);
-	note_window(r);
-	note_events(r);
-	note_cksum(c, r);
-	note_states(c, r);
-	if (c->handshake_n == r->n)
-		note(r, "three-way handshake complete: both sides ESTABLISHED");
-	if (c->closed_n == r->n)
-		note(r, "connection %u %s", c->id,
-		     close_sentence(close_kind(c)));
-}
-
-int annot_summary(const struct annot_ctx *ctx, unsigned conn,
-                  struct annot_summary *out)
-{
-	const struct annot_conn *c;
-
-	if (conn == 0 || conn > ctx->nconns)
+	if (c == NULL)
 		return TCPLAB_EINVAL;
-	c = &ctx->conns[conn - 1];
+	finish_conn(ctx, c);
+	return 0;
+}
+
+void annot_finish(struct annot_ctx *ctx)
+{
+	while (ctx->first != NULL)
+		finish_conn(ctx, ctx->first);
+}
+
+static void fill_summary(const struct annot_conn *c, struct annot_summary *out)
+{
+	int i;
+
 	memset(out, 0, sizeof(*out));
 	out->conn = c->id;
 	out->caddr = c->sd[ANNOT_CLIENT].addr;
@@ -1164,7 +875,7 @@ int annot_summary(const struct annot_ctx *ctx, unsigned conn,
 	out->sport = c->sd[ANNOT_SERVER].port;
 	out->roles_inferred = c->roles_inferred;
 	out->handshake = c->handshake;
-	out->close = close_kind(c);
+	out->close = annot_close_kind(c);
 	out->reset_by = c->reset_by;
 	out->first_fin = c->first_fin;
 	out->first_n = c->first_n;
@@ -1177,171 +888,24 @@ int annot_summary(const struct annot_ctx *ctx, unsigned conn,
 	out->zero_windows = c->zero_win;
 	out->window_updates = c->win_upd;
 	out->keep_alives = c->keep;
-	out->bytes[0] = c->bytes[0];
-	out->bytes[1] = c->bytes[1];
-	out->state[0] = c->sd[0].st;
-	out->state[1] = c->sd[1].st;
-	return 0;
-}
-
-/* Text formatting: a cursor over the caller's buffer. */
-struct tb {
-	char *p;
-	size_t cap, len;
-	bool full;
-};
-
-static void tb_printf(struct tb *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= t->cap - t->len)
-		t->full = true;
-	else
-		t->len += (size_t)n;
-}
-
-/* A JSON string: quotes, backslashes and control bytes escaped. */
-static void tb_json_str(struct tb *t, const char *s)
-{
-	tb_printf(t, "\"");
-	for (; *s != '\0' && !t->full; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			tb_printf(t, "\\%c", ch);
-		else if (ch < 0x20)
-			tb_printf(t, "\\u%04x", ch);
-		else
-			tb_printf(t, "%c", ch);
+	for (i = 0; i < 2; i++) {
+		out->bytes[i] = c->bytes[i];
+		out->state[i] = c->sd[i].st;
+		out->inferred[i] =
+		        !c->sd[i].f.told && c->sd[i].st != TCP_CLOSED;
 	}
-	tb_printf(t, "\"");
+	out->user = c->user;
 }
 
-static int tb_end(struct tb *t)
+int annot_summary(const struct annot_ctx *ctx, unsigned conn,
+                  struct annot_summary *out)
 {
-	if (t->full || t->cap == 0) {
-		if (t->cap > 0)
-			t->p[0] = '\0';
-		return TCPLAB_ENOSPC;
-	}
-	return (int)t->len;
-}
+	const struct annot_conn *c;
 
-int annot_format_text(const struct annot_result *r, char *buf, size_t cap)
-{
-	struct tb t = {buf, cap, 0, cap == 0};
-	unsigned i;
-
-	for (i = 0; i < r->nnotes; i++)
-		tb_printf(&t, "  | %s\n", r->notes[i]);
-	return tb_end(&t);
-}
-
-int annot_format_json(const struct annot_result *r, char *buf, size_t cap)
-{
-	struct tb t = {buf, cap, 0, cap == 0};
-	unsigned i, k = 0;
-
-	tb_printf(&t,
-	          "{\"type\":\"segment\",\"n\":%u,\"conn\":%u,\"from\":\"%s\","
-	          "\"from_inferred\":%s,\"time\":%lld.%06u,\"flags\":",
-	          r->n, r->conn, side_name(r->from),
-	          r->from_inferred ? "true" : "false", (long long)r->sec,
-	          r->usec);
-	tb_json_str(&t, r->flag_letters);
-	tb_printf(&t,
-	          ",\"seq\":%u,\"ack\":%u,\"rel_seq\":%u,\"rel_ack\":%u,"
-	          "\"len\":%u,\"win\":%u,\"win_bytes\":%d,\"acks\":%u,",
-	          r->seq, r->ack, r->rel_seq, r->rel_ack, r->len, r->win,
-	          r->win_bytes, r->acks_seg);
-	tb_printf(&t,
-	          "\"states_before\":{\"client\":\"%s\",\"server\":\"%s\"},"
-	          "\"states_after\":{\"client\":\"%s\",\"server\":\"%s\"},"
-	          "\"inferred\":{\"client\":%s,\"server\":%s},\"events\":[",
-	          tcp_state_name(r->before[0]), tcp_state_name(r->before[1]),
-	          tcp_state_name(r->after[0]), tcp_state_name(r->after[1]),
-	          r->inferred[0] ? "true" : "false",
-	          r->inferred[1] ? "true" : "false");
-	for (i = 0; i < ANNOT_EV_COUNT; i++)
-		if (r->events & (1u << i))
-			tb_printf(&t, "%s\"%s\"", k++ ? "," : "",
-			          event_names[i]);
-	tb_printf(&t, "],\"cksum\":\"%s\",\"notes\":[",
-	          r->cksum == ANNOT_CKSUM_OK    ? "correct"
-	          : r->cksum == ANNOT_CKSUM_BAD ? "incorrect"
-	                                        : "unknown");
-	for (i = 0; i < r->nnotes; i++) {
-		if (i > 0)
-			tb_printf(&t, ",");
-		tb_json_str(&t, r->notes[i]);
-	}
-	tb_printf(&t, "]}\n");
-	return tb_end(&t);
-}
-
-int annot_format_summary_text(const struct annot_summary *sm, char *buf,
-                              size_t cap)
-{
-	struct tb t = {buf, cap, 0, cap == 0};
-
-	tb_printf(&t, "connection %u (client port %u, server port %u%s): ",
-	          sm->conn, sm->cport, sm->sport,
-	          sm->roles_inferred ? ", roles guessed from the ports" : "");
-	tb_printf(&t, "%s; %s",
-	          sm->handshake ? "three-way handshake seen"
-	                        : "no complete handshake in the capture",
-	          close_sentence(sm->close));
-	if (sm->close == ANNOT_CLOSE_RESET)
-		tb_printf(&t, " sent by the %s", side_name(sm->reset_by));
-	tb_printf(&t,
-	          ".\n  segments #%u to #%u: %u segments, %llu bytes from the "
-	          "client, %llu from the server, %u retransmissions, %u "
-	          "duplicate ACKs, %u out of order, %u with segments missing "
-	          "before them, %u zero windows, %u window updates, %u "
-	          "keep-alives; last states: client %s, server %s\n",
-	          sm->first_n, sm->last_n, sm->segments,
-	          (unsigned long long)sm->bytes[0],
-	          (unsigned long long)sm->bytes[1], sm->retransmissions,
-	          sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
-	          sm->window_updates, sm->keep_alives,
-	          tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));
-	return tb_end(&t);
-}
-
-int annot_format_summary_json(const struct annot_summary *sm, char *buf,
-                              size_t cap)
-{
-	struct tb t = {buf, cap, 0, cap == 0};
-
-	tb_printf(&t,
-	          "{\"type\":\"connection\",\"conn\":%u,\"client_port\":%u,"
-	          "\"server_port\":%u,\"roles_inferred\":%s,\"handshake\":%s,"
-	          "\"close\":\"%s\",",
-	          sm->conn, sm->cport, sm->sport,
-	          sm->roles_inferred ? "true" : "false",
-	          sm->handshake ? "true" : "false",
-	          annot_close_name(sm->close));
-	if (sm->close == ANNOT_CLOSE_RESET)
-		tb_printf(&t, "\"reset_by\":\"%s\",", side_name(sm->reset_by));
-	tb_printf(&t,
-	          "\"first\":%u,\"last\":%u,\"segments\":%u,"
-	          "\"retransmissions\":%u,\"duplicate_acks\":%u,"
-	          "\"out_of_order\":%u,\"missing\":%u,\"zero_windows\":%u,"
-	          "\"window_updates\":%u,\"keep_alives\":%u,"
-	          "\"bytes\":{\"client\":%llu,\"server\":%llu},"
-	          "\"states\":{\"client\":\"%s\",\"server\":\"%s\"}}\n",
-	          sm->first_n, sm->last_n, sm->segments, sm->retransmissions,
-	          sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
-	          sm->window_updates, sm->keep_alives,
-	          (unsigned long long)sm->bytes[0],
-	          (unsigned long long)sm->bytes[1],
-	          tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));
-	return tb_end(&t);
+	for (c = ctx->first; c != NULL; c = c->next)
+		if (c->id == conn) {
+			fill_summary(c, out);
+			return 0;
+		}
+	return TCPLAB_EINVAL;
 }

@@ -3,32 +3,49 @@
  *
  * The caller feeds segments one at a time, in the order they were seen,
  * to annot_segment() (or annot_input(), which also takes what the caller
- * knows about the direction and the checksum). Each call fills a struct
- * annot_result with structured facts about that segment: which connection
- * it belongs to, whether the client or the server sent it, its absolute
- * and relative sequence and acknowledgment numbers and the arithmetic
- * behind them, which earlier segment it acknowledges, the events it shows
- * (retransmission, duplicate ACK, ...), and both sides' TCP states before
- * and after it, named as in RFC 9293. The same result also carries the
- * sentences a person reads. annot_format_text() and annot_format_json()
- * write a result into a caller's buffer; at the end, annot_summary()
- * describes each connection (how it closed, how many segments were sent
- * again).
+ * knows about the direction, the checksum and its own side). Each call
+ * fills a struct annot_result with structured facts about that segment:
+ * which connection it belongs to, whether the client or the server sent
+ * it, its absolute and relative sequence and acknowledgment numbers and
+ * the arithmetic behind them, which earlier segment it acknowledges, the
+ * events it shows (retransmission, duplicate ACK, ...), and both sides' TCP
+ * states before and after it, named as in RFC 9293. The same result also
+ * carries the sentences a person reads (annot_note.c writes them);
+ * annot_fmt.c formats a result as text or JSON. annot_preview() explains a
+ * segment that is about to be sent without taking it in (step and predict
+ * modes).
  *
  * The client is the side that sent the first SYN. When a capture starts
  * mid-stream, the client is guessed from the ports (the side on the
  * well-known or lower port is the server) and the result says so.
- * Connections are told apart by their address and port pair; a new SYN
- * on a pair whose connection has closed starts a new connection.
+ * Connections are found by their address and port pair in a hash table;
+ * a new SYN on a pair whose connection has closed starts a new connection.
  *
- * States are those an observer can deduce: a segment is taken to change
- * its sender's state when sent and its receiver's state when received,
- * with nothing lost in between. A state the capture cannot prove (LISTEN
- * before the first SYN, ESTABLISHED at the start of a mid-stream capture)
- * is marked inferred.
+ * States. annot is the observer's model of TCP state; an endpoint's own
+ * struct conn is the endpoint's. A program that is one end of the
+ * connection tells annot its own side's states (annot_in.own,
+ * annot_in.own_path) and annot takes them as they are; the other side,
+ * and both sides for a pure observer, are inferred from the segments by
+ * RFC 9293's rules, each segment changing its sender's state when sent
+ * and its receiver's when it arrives. An arrival the capture cannot see
+ * is assumed, and the state it leads to is marked inferred. When a later
+ * segment contradicts an assumption (a retransmitted SYN-ACK proves that
+ * the handshake's ACK never arrived; a FIN that does not acknowledge the
+ * other FIN proves that the two crossed), annot revises the side's state,
+ * marks the result revised and says why in a note. Every change it reports
+ * is a path of edges of RFC 9293's diagram (tcp_transition_ok()); one
+ * segment may take a side along two edges (a FIN that carries the ACK of
+ * ours: FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT).
  *
- * Pure: no I/O, no printing, no clock reads, no globals. The context grows
- * its connection table with malloc(); annot_free() releases it.
+ * Memory. A connection that has closed (both FINs acknowledged, or a RST)
+ * lingers a while for late segments (ANNOT_LINGER_US of capture time, or
+ * until more than ANNOT_LINGER_MAX others wait), then is finished: its
+ * summary goes to the caller's done() callback and its memory is freed.
+ * annot_finish() finishes every connection left, in the order they began.
+ * So memory is bounded by the connections open at once.
+ *
+ * Pure: no I/O, no printing, no clock reads, no globals. The context
+ * allocates its connections with malloc(); annot_free() releases them.
  */
 #ifndef TCPLAB_ANNOT_H
 #define TCPLAB_ANNOT_H
@@ -63,10 +80,11 @@ enum annot_cksum {
 };
 
 /* Events a segment shows (annot_result.events, a bit set). */
-#define ANNOT_EV_RETRANSMISSION 0x0001 /* its data or SYN/FIN was seen before  \
-	                                */
-#define ANNOT_EV_DUP_ACK      0x0002   /* same ACK again, data outstanding */
-#define ANNOT_EV_OUT_OF_ORDER 0x0004   /* fills a gap left earlier */
+#define ANNOT_EV_RETRANSMISSION                                                \
+	0x0001                       /* its data or SYN/FIN was seen before    \
+	                              */
+#define ANNOT_EV_DUP_ACK      0x0002 /* same ACK again, data outstanding */
+#define ANNOT_EV_OUT_OF_ORDER 0x0004 /* fills a gap left earlier */
 #define ANNOT_EV_MISSING_BEFORE                                                \
 	0x0008 /* data before it, or data it acks, never seen */
 #define ANNOT_EV_ZERO_WINDOW   0x0010 /* the sender can take no more data */
@@ -105,7 +123,16 @@ struct annot_eq {
 };
 
 #define ANNOT_NOTES_MAX 16
-#define ANNOT_NOTE_LEN  200
+#define ANNOT_NOTE_LEN  240
+
+/* The states one side goes through across one segment: st[0] before it,
+ * st[n - 1] after it, each step an edge of RFC 9293's diagram. n is 1
+ * when the state did not change, 0 when nothing is known. */
+#define ANNOT_PATH_MAX 4
+struct annot_path {
+	enum tcp_state st[ANNOT_PATH_MAX];
+	unsigned n;
+};
 
 /* Everything annot knows about one segment. */
 struct annot_result {
@@ -144,13 +171,25 @@ struct annot_result {
 
 	unsigned events; /* ANNOT_EV_* */
 
-	/* States per side (ANNOT_CLIENT, ANNOT_SERVER). */
+	/* States per side (ANNOT_CLIENT, ANNOT_SERVER). before and after are
+	 * path[i].st[0] and path[i].st[path[i].n - 1]. */
 	enum tcp_state before[2], after[2];
+	struct annot_path path[2];
 	bool inferred[2]; /* the state after cannot be proved by the capture */
+	bool told[2];     /* the side's own end gave its state (annot_in.own) */
+	bool revised[2];  /* an earlier inference of this side was wrong:
+	                     before[] is the corrected state, a note says why */
+	bool ignored;     /* the receiving end's TCP never took the segment
+	                     (annot_in.own_ignored) */
 
 	/* Checksum as known: ANNOT_CKSUM_OK, _BAD or _UNKNOWN. */
 	enum annot_cksum cksum;
 	uint16_t cksum_good; /* the correct value, when cksum is _BAD */
+
+	/* The connection's slot for the caller's own data (annot_ctx.done
+	 * gets it back when the connection is finished); NULL when the
+	 * segment has no connection. */
+	void **user;
 
 	/* Sentences for a person, in order. */
 	char notes[ANNOT_NOTES_MAX][ANNOT_NOTE_LEN];
@@ -172,15 +211,31 @@ struct annot_summary {
 	unsigned zero_windows, window_updates, keep_alives;
 	uint64_t bytes[2]; /* payload bytes sent by each side, first copies */
 	enum tcp_state state[2];
+	bool inferred[2];
+	void *user; /* the connection's slot (annot_result.user) */
 };
+
+/* A closed connection is finished this long (capture time) after its
+ * last segment, or when more than ANNOT_LINGER_MAX closed ones wait. */
+#define ANNOT_LINGER_US  (60 * 1000000LL) /* 2MSL on Linux */
+#define ANNOT_LINGER_MAX 4096
 
 struct annot_conn; /* one connection's memory (annot.c) */
 
 /* The context: one per capture or per program run. */
 struct annot_ctx {
-	struct annot_conn *conns;
-	size_t nconns, cap;
-	unsigned nseg; /* segments seen */
+	struct annot_conn **buckets; /* hash table of the live connections */
+	size_t nbuckets;             /* a power of two, 0 before the first */
+	size_t live;                 /* connections not finished yet */
+	struct annot_conn *first, *last; /* live ones, in the order begun */
+	size_t closed;                   /* live ones that have closed... */
+	struct annot_conn *over_first, *over_last; /* ...by last segment */
+	unsigned nconns;                           /* connections begun */
+	unsigned nseg;                             /* segments seen */
+	/* Called when a connection is finished, just before it is freed;
+	 * NULL to let it go silently. */
+	void (*done)(void *arg, const struct annot_summary *sm);
+	void *done_arg;
 };
 
 /* Per-segment input for annot_input(). */
@@ -191,17 +246,31 @@ struct annot_in {
 	enum annot_role from;
 	enum annot_cksum cksum;
 	uint16_t cksum_good; /* with ANNOT_CKSUM_BAD: tcpdump's "-> 0x..." */
+	/*
+	 * A caller that is one end of the connection: own is its side
+	 * (ANNOT_ROLE_UNKNOWN for a pure observer), own_path its conn's
+	 * states across this segment (the states its conn reported while it
+	 * sent or took the segment; own_path.n == 0 when unchanged), and
+	 * own_ignored says that a segment to it never reached its TCP
+	 * (tcplab-client --drop-in).
+	 */
+	enum annot_role own;
+	struct annot_path own_path;
+	bool own_ignored;
 };
 
 /* Prepares an empty context. Returns 0. */
 int annot_init(struct annot_ctx *ctx);
 
-/* Releases the connection table; ctx can be initialised again. */
+/* Releases every connection without reporting it; ctx can be
+ * initialised again. */
 void annot_free(struct annot_ctx *ctx);
 
 /*
  * Explains the next segment. Returns 0, or TCPLAB_ENOMEM when the
  * connection table cannot grow (r is then filled without a connection).
+ * Connections that this segment's time leaves finished are reported to
+ * ctx->done first.
  */
 int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
                 struct annot_result *r);
@@ -211,32 +280,61 @@ int annot_segment(struct annot_ctx *ctx, const struct seg *s, int64_t sec,
                   uint32_t usec, struct annot_result *r);
 
 /*
- * Writes r's notes as indented lines ("  | ..."), each ending in '\n'.
- * Returns the length written, or TCPLAB_ENOSPC.
+ * Explains a segment as annot_input() would, without taking it in: the
+ * context is left as it was (step and predict modes, before a segment is
+ * sent). Returns 0, or TCPLAB_ENOMEM.
  */
-int annot_format_text(const struct annot_result *r, char *buf, size_t cap);
+int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
+                  struct annot_result *r);
 
-/*
- * Writes r as one JSON object on one line, ending in '\n' (the schema is
- * in tcplab-explain(1)). Returns the length written, or TCPLAB_ENOSPC.
- */
-int annot_format_json(const struct annot_result *r, char *buf, size_t cap);
+/* Finishes the connection of this address and port pair now (an
+ * endpoint forgot it). Returns 0, or TCPLAB_EINVAL when there is none. */
+int annot_forget(struct annot_ctx *ctx, uint32_t saddr, uint16_t sport,
+                 uint32_t daddr, uint16_t dport);
 
-/* The number of connections seen so far. */
+/* Finishes every connection left, in the order they began (the end of
+ * the input). */
+void annot_finish(struct annot_ctx *ctx);
+
+/* The number of connections begun so far. */
 unsigned annot_conn_count(const struct annot_ctx *ctx);
 
 /*
- * Fills out for connection conn (1-based). Returns 0, or TCPLAB_EINVAL
- * when there is no such connection.
+ * Fills out for connection conn (1-based) if it is not finished yet.
+ * Returns 0, or TCPLAB_EINVAL when there is no such connection (any more).
  */
 int annot_summary(const struct annot_ctx *ctx, unsigned conn,
                   struct annot_summary *out);
 
-/* The summary as a few sentences, or as one JSON line. Return the length
- * written, or TCPLAB_ENOSPC. */
-int annot_format_summary_text(const struct annot_summary *sm, char *buf,
-                              size_t cap);
+/*
+ * Writes r's notes as indented lines ("  | ..."), each ending in '\n',
+ * wrapped to cols columns (0: no wrapping) with a hanging indent.
+ * Returns the length written, or TCPLAB_ENOSPC.
+ */
+int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
+                      size_t cap);
+
+/*
+ * Writes r as one JSON object on one line, ending in '\n' (the schema is
+ * in tcplab-explain(1)); with own_state set (an endpoint's output), it
+ * carries "own_state" too. Returns the length written, or TCPLAB_ENOSPC.
+ */
+int annot_format_json(const struct annot_result *r, const char *own_state,
+                      char *buf, size_t cap);
+
+/* The summary as a few sentences wrapped to cols (0: no wrapping), or as
+ * one JSON line. Return the length written, or TCPLAB_ENOSPC. */
+int annot_format_summary_text(const struct annot_summary *sm, unsigned cols,
+                              char *buf, size_t cap);
 int annot_format_summary_json(const struct annot_summary *sm, char *buf,
                               size_t cap);
+
+/* The seq and ack a student should predict for r ("SEQ ACK", relative),
+ * and whether an answer matches. annot_parse_answer() reads "SEQ ACK" or
+ * "SEQ -" (no ACK flag); returns 0, or TCPLAB_EINVAL when it cannot. */
+int annot_parse_answer(const char *line, uint32_t *seq, bool *has_ack,
+                       uint32_t *ack);
+bool annot_answer_ok(const struct annot_result *r, uint32_t seq, bool has_ack,
+                     uint32_t ack);
 
 #endif

@@ -2,7 +2,8 @@
 # Makefile.am. Add with +=.
 
 # The annotations, the ladder diagram and the tcpdump-text reader: pure.
-common_libtcplab_a_SOURCES += common/annot.c common/annot.h
+common_libtcplab_a_SOURCES += common/annot.c common/annot.h common/annot_int.h \
+	common/annot_state.c common/annot_note.c common/annot_fmt.c
 
 check_PROGRAMS += tests/check_annot
 tests_check_annot_SOURCES = tests/check_annot.c tests/testlib.h \

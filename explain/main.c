@@ -86,6 +86,7 @@ struct explain {
 		char name[TDTEXT_LABEL_LEN];
 	} label[TDTEXT_LABELS];
 	unsigned nlabel;
+	int svg_done, svg_failed; /* --svg: written, or failed */
 };
 
 static void usage(FILE *f)
@@ -440,9 +441,9 @@ static int explain_segment(struct explain *e, const struct annot_in *in, int n)
 	if (o->ladder_only)
 		return 0;
 	if (o->json) {
-		return annot_format_json(&e->ar, p, room);
+		return annot_format_json(&e->ar, NULL, p, room);
 	}
-	m = annot_format_text(&e->ar, p + n, room - (size_t)n);
+	m = annot_format_text(&e->ar, 0, p + n, room - (size_t)n);
 	return m < 0 ? m : n + m;
 }
 
@@ -609,6 +610,8 @@ static const char *udp_port_lookup(void *arg, uint16_t port)
 	return names_udp_port(arg, port);
 }
 
+static void on_conn_done(void *arg, const struct annot_summary *sm);
+
 static int setup(struct explain *e, const struct options *o)
 {
 	struct tcpdump_resolver res;
@@ -625,6 +628,8 @@ static int setup(struct explain *e, const struct options *o)
 	e->onames.arg = e->names;
 	tcpdump_ctx_init(&e->ctx, &o->flags, &res);
 	annot_init(&e->an);
+	e->an.done = on_conn_done;
+	e->an.done_arg = e;
 	e->o = o;
 	return 0;
 }
@@ -643,22 +648,20 @@ static void addr_port(const struct explain *e, uint32_t a, uint16_t port,
 	         (a >> 8) & 0xff, a & 0xff, port);
 }
 
-/* Writes the ladder of connection conn to stdout, or SVG to f. */
-static int draw_ladder(struct explain *e, unsigned conn, FILE *svg)
+/* Writes the ladder of a connection to stdout, or SVG to f. */
+static int draw_ladder(struct explain *e, const struct annot_summary *sm,
+                       FILE *svg)
 {
-	struct annot_summary sm;
 	struct ladder_opts lo;
 	char cl[48], sl[48], lab[2][64];
 	size_t cap = 512 * e->nrows + 8192;
 	char *buf = malloc(cap);
 	int n;
 
-	if (buf == NULL || annot_summary(&e->an, conn, &sm) < 0) {
-		free(buf);
+	if (buf == NULL)
 		return -1;
-	}
-	addr_port(e, sm.caddr, sm.cport, cl, sizeof(cl));
-	addr_port(e, sm.saddr, sm.sport, sl, sizeof(sl));
+	addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
+	addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
 	snprintf(lab[0], sizeof(lab[0]), "client %s", cl);
 	snprintf(lab[1], sizeof(lab[1]), "server %s", sl);
 	memset(&lo, 0, sizeof(lo));
@@ -667,82 +670,86 @@ static int draw_ladder(struct explain *e, unsigned conn, FILE *svg)
 	lo.label[0] = lab[0];
 	lo.label[1] = lab[1];
 	if (svg != NULL)
-		n = ladder_format_svg(e->rows, e->nrows, conn, &lo, buf, cap);
+		n = ladder_format_svg(e->rows, e->nrows, sm->conn, &lo, buf,
+		                      cap);
 	else
-		n = ladder_format_text(e->rows, e->nrows, conn, &lo, buf, cap);
+		n = ladder_format_text(e->rows, e->nrows, sm->conn, &lo, buf,
+		                       cap);
 	if (n > 0 && fwrite(buf, 1, (size_t)n, svg ? svg : stdout) != (size_t)n)
 		n = -1;
 	free(buf);
 	return n < 0 ? -1 : 0;
 }
 
-/* What each connection did, then its ladder; or the JSON lines. */
-static void print_connections(struct explain *e)
-{
-	unsigned i, nc = annot_conn_count(&e->an);
-	struct annot_summary sm;
-	char buf[2048], cl[48], sl[48];
-	int n;
-
-	for (i = 1; i <= nc; i++) {
-		if (annot_summary(&e->an, i, &sm) < 0)
-			continue;
-		if (e->o->json) {
-			n = annot_format_summary_json(&sm, buf, sizeof(buf));
-			if (n > 0)
-				fwrite(buf, 1, (size_t)n, stdout);
-			continue;
-		}
-		if (!e->o->ladder_only) {
-			addr_port(e, sm.caddr, sm.cport, cl, sizeof(cl));
-			addr_port(e, sm.saddr, sm.sport, sl, sizeof(sl));
-			printf("\n== connection %u: client %s, server %s\n", i,
-			       cl, sl);
-			n = annot_format_summary_text(&sm, buf, sizeof(buf));
-			if (n > 0)
-				fwrite(buf, 1, (size_t)n, stdout);
-		}
-		printf("\n");
-		draw_ladder(e, i, NULL);
-	}
-}
-
 /* --svg: the ladder of one connection as an SVG file. */
-static int write_svg(struct explain *e)
+static int write_svg(struct explain *e, const struct annot_summary *sm)
 {
 	FILE *f;
 	int rc;
 
-	if (e->o->conn > annot_conn_count(&e->an)) {
-		fprintf(stderr,
-		        PROG ": no connection %u in the capture for "
-		             "--svg\n",
-		        e->o->conn);
-		return -1;
-	}
 	f = fopen(e->o->svg, "w");
 	if (f == NULL) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
 		        strerror(errno));
 		return -1;
 	}
-	rc = draw_ladder(e, e->o->conn, f);
+	rc = draw_ladder(e, sm, f);
 	if (fclose(f) != 0 || rc < 0) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
 		        strerror(errno));
 		return -1;
 	}
+	e->svg_done = 1;
 	return 0;
 }
 
-/* After the last packet: summaries, ladders, the SVG. */
+/*
+ * A connection is over (annot's done callback): what it did, then its
+ * ladder; or its JSON line. What was printed before it goes out first.
+ */
+static void on_conn_done(void *arg, const struct annot_summary *sm)
+{
+	struct explain *e = arg;
+	char buf[2048], cl[48], sl[48];
+	int n;
+
+	flush_out(e);
+	if (e->o->svg != NULL && sm->conn == e->o->conn && write_svg(e, sm) < 0)
+		e->svg_failed = 1;
+	if (e->o->json) {
+		n = annot_format_summary_json(sm, buf, sizeof(buf));
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+		return;
+	}
+	if (!e->o->ladder_only) {
+		addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
+		addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+		printf("\n== connection %u: client %s, server %s\n", sm->conn,
+		       cl, sl);
+		n = annot_format_summary_text(sm, 0, buf, sizeof(buf));
+		if (n > 0)
+			fwrite(buf, 1, (size_t)n, stdout);
+	}
+	printf("\n");
+	draw_ladder(e, sm, NULL);
+}
+
+/* After the last packet: the connections left, the SVG. */
 static int finish(struct explain *e)
 {
 	if (e->o->plain)
 		return 0;
-	print_connections(e);
-	if (e->o->svg != NULL && write_svg(e) < 0)
+	annot_finish(&e->an);
+	if (e->svg_failed)
 		return -1;
+	if (e->o->svg != NULL && !e->svg_done) {
+		fprintf(stderr,
+		        PROG ": no connection %u in the capture for "
+		             "--svg\n",
+		        e->o->conn);
+		return -1;
+	}
 	return 0;
 }
 

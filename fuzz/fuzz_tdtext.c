@@ -41,8 +41,8 @@ static void explain_one(struct annot_ctx *an, const struct tdtext_pkt *pk,
 	in.cksum_good = pk->cksum_good;
 	if (annot_input(an, &in, &r) < 0)
 		return;
-	CHECK(annot_format_text(&r, buf, sizeof(buf)) >= 0);
-	CHECK(annot_format_json(&r, buf, sizeof(buf)) >= 0);
+	CHECK(annot_format_text(&r, 80, buf, sizeof(buf)) >= 0);
+	CHECK(annot_format_json(&r, NULL, buf, sizeof(buf)) >= 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -79,9 +79,9 @@ static void annotate(struct server *sv, const uint8_t *ip, size_t caplen,
 	if (annot_input(&sv->an, &in, &sv->ar) != 0)
 		return;
 	if (sv->json)
-		n = annot_format_json(&sv->ar, sv->text, sizeof sv->text);
+		n = annot_format_json(&sv->ar, NULL, sv->text, sizeof sv->text);
 	else
-		n = annot_format_text(&sv->ar, sv->text, sizeof sv->text);
+		n = annot_format_text(&sv->ar, 0, sv->text, sizeof sv->text);
 	if (n > 0)
 		fwrite(sv->text, 1, (size_t)n, stdout);
 }

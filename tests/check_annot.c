@@ -167,7 +167,7 @@ START_TEST(test_article_states)
 		}
 	}
 	EXPECT_NOTE(&res[2], "three-way handshake complete");
-	EXPECT_NOTE(&res[8], "server CLOSE-WAIT -> LAST-ACK");
+	EXPECT_NOTE(&res[8], "server: CLOSE-WAIT -> LAST-ACK");
 	annot_free(&ctx);
 }
 END_TEST
@@ -248,7 +248,7 @@ START_TEST(test_article_json)
 	int n;
 
 	feed_article(&ctx, ARTICLE_NSEG);
-	n = annot_format_json(&res[8], buf, sizeof(buf));
+	n = annot_format_json(&res[8], NULL, buf, sizeof(buf));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(buf[n - 1], '\n');
 	ck_assert_ptr_eq(memchr(buf, '\n', (size_t)n), buf + n - 1);
@@ -261,7 +261,8 @@ START_TEST(test_article_json)
 	ck_assert_ptr_nonnull(strstr(buf, "\"states_after\":{\"client\":\"TIME-"
 	                                  "WAIT\",\"server\":\"LAST-ACK\"}"));
 	ck_assert_ptr_nonnull(strstr(buf, "\"events\":[]"));
-	ck_assert_int_eq(annot_format_json(&res[8], buf, 40), TCPLAB_ENOSPC);
+	ck_assert_int_eq(annot_format_json(&res[8], NULL, buf, 40),
+	                 TCPLAB_ENOSPC);
 	annot_summary(&ctx, 1, &sm);
 	n = annot_format_summary_json(&sm, buf, sizeof(buf));
 	ck_assert_int_gt(n, 0);
@@ -270,7 +271,7 @@ START_TEST(test_article_json)
 	ck_assert_ptr_nonnull(strstr(buf, "\"close\":\"three-segment\""));
 	ck_assert_ptr_nonnull(strstr(buf, "\"segments\":10,"
 	                                  "\"retransmissions\":0"));
-	n = annot_format_text(&res[0], buf, sizeof(buf));
+	n = annot_format_text(&res[0], 0, buf, sizeof(buf));
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(strncmp(buf, "  | #1 conn 1: client -> server", 31),
 	                 0);
@@ -388,13 +389,22 @@ START_TEST(test_established_simultaneous_close)
 
 	handshake(&f);
 	put(&f, 1, TH_FIN | TH_ACK, C_ISN + 1, S_ISN + 1, 0, 502);
-	/* The server's FIN left before the client's arrived. */
+	/* The server's FIN left before the client's arrived: its ack does
+	 * not cover the client's FIN, so the server was not in CLOSE-WAIT
+	 * (annot assumed it) but ESTABLISHED, and its FIN takes it to
+	 * FIN-WAIT-1. */
 	r = put(&f, 0, TH_FIN | TH_ACK, S_ISN + 1, C_ISN + 1, 0, 509);
 	ck_assert_int_eq(r->after[ANNOT_CLIENT], TCP_CLOSING);
-	/* It sent its FIN in FIN-WAIT-1, and the client's FIN then made
-	 * it CLOSING too. */
-	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_CLOSING);
-	put(&f, 1, TH_ACK, C_ISN + 2, S_ISN + 2, 0, 502);
+	ck_assert(r->revised[ANNOT_SERVER]);
+	ck_assert_int_eq(r->before[ANNOT_SERVER], TCP_ESTABLISHED);
+	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_FIN_WAIT_1);
+	EXPECT_NOTE(r, "revised: the server was ESTABLISHED");
+	/* The client's FIN reaches it with the client's next segment:
+	 * CLOSING, then the ACK of its own FIN: TIME-WAIT. */
+	r = put(&f, 1, TH_ACK, C_ISN + 2, S_ISN + 2, 0, 502);
+	ck_assert_uint_eq(r->path[ANNOT_SERVER].n, 3);
+	ck_assert_int_eq(r->path[ANNOT_SERVER].st[1], TCP_CLOSING);
+	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_TIME_WAIT);
 	r = put(&f, 0, TH_ACK, S_ISN + 2, C_ISN + 2, 0, 509);
 	ck_assert_int_eq(r->after[ANNOT_CLIENT], TCP_TIME_WAIT);
 	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_TIME_WAIT);
