@@ -471,10 +471,15 @@ static unsigned acked_segment(const struct annot_side_mem *o, uint32_t ack)
 	return exact != 0 ? exact : best;
 }
 
-static void hist_push(struct annot_side_mem *sd, uint32_t end, unsigned n)
+static void hist_push(struct annot_side_mem *sd, const struct seg *s,
+                      uint32_t end, unsigned n)
 {
-	sd->hist[sd->hist_next].end = end;
-	sd->hist[sd->hist_next].n = n;
+	struct annot_hist *h = &sd->hist[sd->hist_next];
+
+	h->end = end;
+	h->n = n;
+	h->has_ack = (s->flags & TH_ACK) != 0;
+	h->ack = s->ack;
 	sd->hist_next = (sd->hist_next + 1) % ANNOT_HIST;
 }
 
@@ -573,7 +578,7 @@ static void remember(struct annot_conn *c, struct annot_side_mem *snd,
 		snd->fin_n = n;
 	}
 	if (end != s->seq && !(events & ANNOT_EV_RETRANSMISSION))
-		hist_push(snd, end, n);
+		hist_push(snd, s, end, n);
 	if (s->has & SEG_HAS_TS) {
 		snd->ts[snd->ts_next].val = s->ts_val;
 		snd->ts[snd->ts_next].n = n;

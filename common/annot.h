@@ -259,6 +259,16 @@ struct annot_in {
 	bool own_ignored;
 };
 
+/*
+ * The states a conn went through in one call, from the state it had
+ * before the call and the CONN_EV_STATE events the call reported: the
+ * own_path of the segment the call took (conn_input), or of the first
+ * segment it sent (conn_connect, conn_close, conn_timer...). Later
+ * segments of the same call leave own_path empty.
+ */
+void annot_path_from_events(struct annot_path *p, enum tcp_state before,
+                            const struct conn_out *out);
+
 /* Prepares an empty context. Returns 0. */
 int annot_init(struct annot_ctx *ctx);
 

@@ -21,6 +21,8 @@
 struct annot_hist {
 	uint32_t end; /* sequence number just after the segment */
 	unsigned n;
+	bool has_ack; /* it carried an ACK... */
+	uint32_t ack; /* ...of this */
 };
 
 struct annot_ts {

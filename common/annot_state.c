@@ -234,28 +234,53 @@ static void prove(struct annot_facts *f, enum annot_rx *rx,
 }
 
 /*
+ * The highest ACK the other side carried on its segments that end at or
+ * before upto: a side that acknowledges upto has received them all, and
+ * with them that ACK. False when none is remembered.
+ */
+static bool carried_ack(const struct annot_side_mem *peer, uint32_t upto,
+                        uint32_t *ack)
+{
+	bool any = false;
+	unsigned i;
+
+	for (i = 0; i < ANNOT_HIST; i++) {
+		const struct annot_hist *h = &peer->hist[i];
+
+		if (h->n == 0 || !h->has_ack || !seq_leq(h->end, upto))
+			continue;
+		if (!any || seq_gt(h->ack, *ack))
+			*ack = h->ack;
+		any = true;
+	}
+	return any;
+}
+
+/*
  * Phase 2: what it proves. An ACK that covers the other's SYN or FIN shows
- * they arrived; data, a FIN, or an ACK of data come only once the side's
- * own SYN was acknowledged, and so does any ACK of an active opener that
- * is not a SYN.
+ * they arrived, and so did the ACK those segments (and the ones before
+ * them) carried: that one may prove the ACK of the sender's own SYN or
+ * FIN. Each arrival not assumed before is a step of the path.
  */
 static void sender_proves(struct annot_conn *c, enum annot_side x,
                           const struct seg *s, struct annot_path *p)
 {
 	struct annot_side_mem *me = &c->sd[x], *peer = &c->sd[!x];
 	struct annot_facts *f = &me->f;
-	bool data_or_fin = s->payload_len > 0 || (s->flags & TH_FIN);
+	uint32_t got = 0;
 
-	if (s->flags & TH_RST)
+	if ((s->flags & (TH_RST | TH_ACK)) != TH_ACK)
 		return;
 	if (peer->syn_seen && covers(s, peer->syn_seq)) {
 		f->pend_syn = false;
 		prove(f, &f->syn, p);
 	}
-	if (!(s->flags & TH_SYN) && f->syn_sent && f->syn_ack != RX_PROVED &&
-	    (data_or_fin || (peer->syn_seen && covers(s, peer->syn_seq + 1)) ||
-	     (f->active && (s->flags & TH_ACK))))
-		prove(f, &f->syn_ack, p);
+	if (carried_ack(peer, s->ack, &got)) {
+		if (f->syn_sent && me->syn_seen && seq_gt(got, me->syn_seq))
+			prove(f, &f->syn_ack, p);
+		if (f->fin_sent && me->fin_seen && seq_gt(got, me->fin_seq))
+			prove(f, &f->fin_ack, p);
+	}
 	if (peer->fin_seen && covers(s, peer->fin_seq)) {
 		f->pend_fin = false;
 		prove(f, &f->fin, p);
@@ -398,4 +423,18 @@ void annot_state_segment(struct annot_conn *c, enum annot_side x,
 		        state_inferred(&sd->f) || (c->midstream && !sd->f.told);
 		sd->st = r->after[i];
 	}
+}
+
+void annot_path_from_events(struct annot_path *p, enum tcp_state before,
+                            const struct conn_out *out)
+{
+	unsigned i;
+
+	p->n = 0;
+	path_add(p, before);
+	for (i = 0; i < out->nev; i++)
+		if (out->ev[i].kind == CONN_EV_STATE) {
+			path_add(p, out->ev[i].from);
+			path_add(p, out->ev[i].to);
+		}
 }
