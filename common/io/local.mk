@@ -10,7 +10,8 @@ common_io_libtcplabio_a_SOURCES += \
 	common/io/inject.c common/io/inject.h \
 	common/io/guard.c common/io/guard.h \
 	common/io/privdrop.c common/io/privdrop.h \
-	common/io/ioerr.c common/io/ioerr.h
+	common/io/ioerr.c common/io/ioerr.h \
+	common/io/term.c common/io/term.h
 # libnet.h compiles without libnet-config's -D_BSD_SOURCE, which glibc
 # deprecates with a warning, so LIBNET_CFLAGS is left out.
 common_io_libtcplabio_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)

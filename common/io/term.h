@@ -1,0 +1,28 @@
+/*
+ * term.h: the width of the terminal a program writes to.
+ *
+ * Asks the terminal itself (TIOCGWINSZ), then the COLUMNS variable that
+ * shells and tcplab's lab runner set, then falls back to 80 columns. Never
+ * prints, never changes the terminal.
+ */
+#ifndef TCPLAB_IO_TERM_H
+#define TCPLAB_IO_TERM_H
+
+/* The narrowest width believed: below it, COLUMNS is taken for a mistake. */
+#define TERM_MIN_COLS 20
+/* The width when nothing says otherwise. */
+#define TERM_DEFAULT_COLS 80
+
+/* The width of the terminal on fd; when fd is not a terminal (a pipe, a
+ * file) or reports no width, $COLUMNS when it is a number of at least
+ * TERM_MIN_COLS; else TERM_DEFAULT_COLS. */
+unsigned term_cols(int fd);
+
+/* The width $COLUMNS gives, or 0 when it is unset, not a number or below
+ * TERM_MIN_COLS. */
+unsigned term_env_cols(void);
+
+/* The width of the terminal on fd by TIOCGWINSZ, or 0. */
+unsigned term_fd_cols(int fd);
+
+#endif
