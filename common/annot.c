@@ -64,12 +64,14 @@ const char *annot_side_name(enum annot_side s)
 	return s == ANNOT_CLIENT ? "client" : "server";
 }
 
-void annot_note(struct annot_result *r, const char *fmt, ...)
+void annot_note(struct annot_result *r, enum annot_note_kind kind,
+                const char *fmt, ...)
 {
 	va_list ap;
 
 	if (r->nnotes >= ANNOT_NOTES_MAX)
 		return;
+	r->note_kind[r->nnotes] = kind;
 	va_start(ap, fmt);
 	vsnprintf(r->notes[r->nnotes++], ANNOT_NOTE_LEN, fmt, ap);
 	va_end(ap);

@@ -125,6 +125,21 @@ struct annot_eq {
 #define ANNOT_NOTES_MAX 16
 #define ANNOT_NOTE_LEN  240
 
+/* What a note is about (annot_result.note_kind). */
+enum annot_note_kind {
+	ANNOT_N_HEAD,      /* "#3 conn 1: client -> server, [.] ACK..." */
+	ANNOT_N_SEQ,       /* the arithmetic of seq, and the data it carries */
+	ANNOT_N_ACK,       /* the arithmetic of ack */
+	ANNOT_N_OPTIONS,   /* options and timestamps */
+	ANNOT_N_WINDOW,    /* the window */
+	ANNOT_N_EVENT,     /* retransmission, duplicate ACK, ... */
+	ANNOT_N_CKSUM,     /* an incorrect checksum */
+	ANNOT_N_REVISED,   /* why a side's state was revised */
+	ANNOT_N_STATE,     /* one side's states: "client: A -> B" */
+	ANNOT_N_EXPECT,    /* what each side expects next */
+	ANNOT_N_MILESTONE, /* handshake complete, connection closed */
+};
+
 /* The states one side goes through across one segment: st[0] before it,
  * st[n - 1] after it, each step an edge of RFC 9293's diagram. n is 1
  * when the state did not change, 0 when nothing is known. */
@@ -193,6 +208,7 @@ struct annot_result {
 
 	/* Sentences for a person, in order. */
 	char notes[ANNOT_NOTES_MAX][ANNOT_NOTE_LEN];
+	unsigned char note_kind[ANNOT_NOTES_MAX]; /* enum annot_note_kind */
 	unsigned nnotes;
 };
 

@@ -13,6 +13,7 @@
 
 #include "common/annot_int.h"
 #include "common/err.h"
+#include "common/wrap.h"
 
 /* Text formatting: a cursor over the caller's buffer. */
 struct tb {
@@ -64,6 +65,22 @@ static int tb_end(struct tb *t)
 	return (int)t->len;
 }
 
+/* One paragraph, wrapped to cols with a hanging indent. */
+static void tb_para(struct tb *t, const char *text, const char *first,
+                    const char *hang, unsigned cols)
+{
+	int n;
+
+	if (t->full)
+		return;
+	n = wrap_para(text, strlen(text), first, hang, cols, t->p + t->len,
+	              t->cap - t->len);
+	if (n < 0)
+		t->full = true;
+	else
+		t->len += (size_t)n;
+}
+
 int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
                       size_t cap)
 {
@@ -71,7 +88,7 @@ int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
 	unsigned i;
 
 	for (i = 0; i < r->nnotes; i++)
-		tb_printf(&t, "  | %s\n", r->notes[i]);
+		tb_para(&t, r->notes[i], "  | ", "  |   ", cols);
 	return tb_end(&t);
 }
 
@@ -147,28 +164,33 @@ int annot_format_summary_text(const struct annot_summary *sm, unsigned cols,
                               char *buf, size_t cap)
 {
 	struct tb t = {buf, cap, 0, cap == 0};
+	char head[512], body[768];
 
-	tb_printf(&t, "connection %u (client port %u, server port %u%s): ",
-	          sm->conn, sm->cport, sm->sport,
-	          sm->roles_inferred ? ", roles guessed from the ports" : "");
-	tb_printf(&t, "%s; %s",
-	          sm->handshake ? "three-way handshake seen"
-	                        : "no complete handshake in the capture",
-	          annot_close_sentence(sm->close));
-	if (sm->close == ANNOT_CLOSE_RESET)
-		tb_printf(&t, " sent by the %s", annot_side_name(sm->reset_by));
-	tb_printf(&t,
-	          ".\n  segments #%u to #%u: %u segments, %llu bytes from the "
-	          "client, %llu from the server, %u retransmissions, %u "
-	          "duplicate ACKs, %u out of order, %u with segments missing "
-	          "before them, %u zero windows, %u window updates, %u "
-	          "keep-alives; last states: client %s, server %s\n",
-	          sm->first_n, sm->last_n, sm->segments,
-	          (unsigned long long)sm->bytes[0],
-	          (unsigned long long)sm->bytes[1], sm->retransmissions,
-	          sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
-	          sm->window_updates, sm->keep_alives,
-	          tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));
+	snprintf(
+	        head, sizeof(head),
+	        "connection %u (client port %u, server port %u%s): %s; %s%s%s.",
+	        sm->conn, sm->cport, sm->sport,
+	        sm->roles_inferred ? ", roles guessed from the ports" : "",
+	        sm->handshake ? "three-way handshake seen"
+	                      : "no complete handshake in the capture",
+	        annot_close_sentence(sm->close),
+	        sm->close == ANNOT_CLOSE_RESET ? " sent by the " : "",
+	        sm->close == ANNOT_CLOSE_RESET ? annot_side_name(sm->reset_by)
+	                                       : "");
+	snprintf(body, sizeof(body),
+	         "segments #%u to #%u: %u segments, %llu bytes from the "
+	         "client, %llu from the server, %u retransmissions, %u "
+	         "duplicate ACKs, %u out of order, %u with segments missing "
+	         "before them, %u zero windows, %u window updates, %u "
+	         "keep-alives; last states: client %s, server %s",
+	         sm->first_n, sm->last_n, sm->segments,
+	         (unsigned long long)sm->bytes[0],
+	         (unsigned long long)sm->bytes[1], sm->retransmissions,
+	         sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
+	         sm->window_updates, sm->keep_alives,
+	         tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));
+	tb_para(&t, head, "", "  ", cols);
+	tb_para(&t, body, "  ", "    ", cols);
 	return tb_end(&t);
 }
 

@@ -14,9 +14,10 @@
 
 #include "common/annot.h"
 
-#define ANNOT_HIST 64 /* segments remembered per side, for "acknowledges #n"   \
-	               */
-#define ANNOT_TSH 16  /* timestamps remembered per side, for "echoes #n" */
+#define ANNOT_HIST                                                             \
+	64           /* segments remembered per side, for "acknowledges #n"    \
+	              */
+#define ANNOT_TSH 16 /* timestamps remembered per side, for "echoes #n" */
 
 struct annot_hist {
 	uint32_t end; /* sequence number just after the segment */
@@ -136,8 +137,8 @@ enum annot_close annot_close_kind(const struct annot_conn *c);
 const char *annot_close_sentence(enum annot_close k);
 
 /* Appends one sentence to r's notes; a note that does not fit is cut. */
-void annot_note(struct annot_result *r, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+void annot_note(struct annot_result *r, enum annot_note_kind kind,
+                const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * annot_state.c: a new connection's sides start from their first segment;

@@ -46,13 +46,14 @@ static void note_flags(struct annot_result *r)
 		strcpy(what, "acknowledgment only");
 	if (r->len > 0 && (fl & (TH_SYN | TH_FIN | TH_RST)))
 		strcat(what, ", with data");
-	annot_note(r, "#%u conn %u: %s -> %s, [%s] %s: %s, %u bytes of data",
-	           r->n, r->conn, annot_side_name(r->from),
-	           annot_side_name(!r->from), r->flag_letters,
-	           words[0] ? words : "no flags", what, r->len);
+	annot_note(r, ANNOT_N_HEAD,
+	           "#%u conn %u: %s -> %s, [%s] %s: %s, %u bytes of data", r->n,
+	           r->conn, annot_side_name(r->from), annot_side_name(!r->from),
+	           r->flag_letters, words[0] ? words : "no flags", what,
+	           r->len);
 	if (r->conn_new && r->from_inferred)
 		annot_note(
-		        r,
+		        r, ANNOT_N_HEAD,
 		        "the capture starts after this connection opened: the "
 		        "server is guessed from the ports (port %u)",
 		        r->from == ANNOT_SERVER ? r->sport : r->dport);
@@ -81,7 +82,7 @@ static void note_seq(const struct annot_conn *c, struct annot_result *r)
 
 	if (r->flags & TH_SYN) {
 		annot_note(
-		        r,
+		        r, ANNOT_N_SEQ,
 		        "seq %u is the %s's initial sequence number (ISN); the "
 		        "SYN takes one number, so its data starts at %u "
 		        "(relative 1)",
@@ -90,17 +91,18 @@ static void note_seq(const struct annot_conn *c, struct annot_result *r)
 	}
 	if (r->eq_seq.valid) {
 		eq_parts(&r->eq_seq, "its", parts, sizeof(parts));
-		annot_note(r, "seq %u = 0%s (absolute %u = ISN %u%s)",
-		           r->rel_seq, parts, r->seq, snd->isn, parts);
+		annot_note(r, ANNOT_N_SEQ,
+		           "seq %u = 0%s (absolute %u = ISN %u%s)", r->rel_seq,
+		           parts, r->seq, snd->isn, parts);
 	} else if (r->rel_valid) {
 		annot_note(
-		        r,
+		        r, ANNOT_N_SEQ,
 		        "seq %u (relative %u; the ISN was not captured, so "
 		        "relative numbers count from the first segment seen)",
 		        r->seq, r->rel_seq);
 	}
 	if (r->len > 0)
-		annot_note(r,
+		annot_note(r, ANNOT_N_SEQ,
 		           "carries %u bytes: relative seq %u to %u, absolute "
 		           "%u to "
 		           "%u",
@@ -119,21 +121,23 @@ static void note_ack(struct annot_result *r)
 	if (r->acks_seg != 0)
 		snprintf(tail, sizeof(tail), "; acknowledges #%u", r->acks_seg);
 	if (!r->ack_new) {
-		annot_note(r,
+		annot_note(r, ANNOT_N_ACK,
 		           "ack %u (relative %u) repeats the last ACK: nothing "
 		           "new "
 		           "from the %s",
 		           r->ack, r->rel_ack, them);
 	} else if (eq->valid && eq->syn && eq->bytes == 0 && !eq->fin) {
-		annot_note(r, "ack %u = %u + 1 (their SYN takes one number)%s",
+		annot_note(r, ANNOT_N_ACK,
+		           "ack %u = %u + 1 (their SYN takes one number)%s",
 		           eq->value, eq->base, tail);
 	} else if (eq->valid) {
 		eq_parts(eq, "their", parts, sizeof(parts));
-		annot_note(r, "ack %u = %u%s (absolute %u = %u%s)%s",
+		annot_note(r, ANNOT_N_ACK,
+		           "ack %u = %u%s (absolute %u = %u%s)%s",
 		           eq->rel_value, eq->rel_base, parts, eq->value,
 		           eq->base, parts, tail);
 	} else {
-		annot_note(r,
+		annot_note(r, ANNOT_N_ACK,
 		           "ack %u (relative %u): the %s has everything before "
 		           "it%s",
 		           r->ack, r->rel_ack, them, tail);
@@ -168,7 +172,7 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 			              s->sack[i].left - o->isn,
 			              s->sack[i].right - o->isn);
 	if (n > 0)
-		annot_note(r, "options: %s", buf + 2);
+		annot_note(r, ANNOT_N_OPTIONS, "options: %s", buf + 2);
 	if (!(s->has & SEG_HAS_TS))
 		return;
 	for (i = 0; i < ANNOT_TSH; i++)
@@ -176,17 +180,19 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 		    o->ts[i].n > echo)
 			echo = o->ts[i].n;
 	if (s->ts_ecr == 0 && !(r->flags & TH_ACK))
-		annot_note(r,
+		annot_note(r, ANNOT_N_OPTIONS,
 		           "timestamp %u (the %s's clock); echo 0: nothing to "
 		           "echo "
 		           "yet",
 		           s->ts_val, annot_side_name(r->from));
 	else if (echo != 0)
-		annot_note(
-		        r, "timestamp %u (the %s's clock), echoing %u from #%u",
-		        s->ts_val, annot_side_name(r->from), s->ts_ecr, echo);
+		annot_note(r, ANNOT_N_OPTIONS,
+		           "timestamp %u (the %s's clock), echoing %u from #%u",
+		           s->ts_val, annot_side_name(r->from), s->ts_ecr,
+		           echo);
 	else
-		annot_note(r, "timestamp %u (the %s's clock), echoing %u",
+		annot_note(r, ANNOT_N_OPTIONS,
+		           "timestamp %u (the %s's clock), echoing %u",
 		           s->ts_val, annot_side_name(r->from), s->ts_ecr);
 }
 
@@ -195,16 +201,17 @@ static void note_window(struct annot_result *r)
 	if (r->flags & TH_RST)
 		return;
 	if (r->flags & TH_SYN)
-		annot_note(r,
+		annot_note(r, ANNOT_N_WINDOW,
 		           "window %u bytes (a SYN's window is never scaled)",
 		           r->win);
 	else if (r->win_bytes >= 0 && r->win_shift > 0)
-		annot_note(r, "window %u x %u = %d bytes", r->win,
-		           1u << r->win_shift, r->win_bytes);
+		annot_note(r, ANNOT_N_WINDOW, "window %u x %u = %d bytes",
+		           r->win, 1u << r->win_shift, r->win_bytes);
 	else if (r->win_bytes >= 0)
-		annot_note(r, "window %u bytes (not scaled)", r->win);
+		annot_note(r, ANNOT_N_WINDOW, "window %u bytes (not scaled)",
+		           r->win);
 	else
-		annot_note(r,
+		annot_note(r, ANNOT_N_WINDOW,
 		           "window %u (its scale is unknown: the SYNs were not "
 		           "captured)",
 		           r->win);
@@ -217,41 +224,43 @@ static void note_events(struct annot_result *r)
 	unsigned ev = r->events;
 
 	if (ev & ANNOT_EV_RETRANSMISSION)
-		annot_note(r,
+		annot_note(r, ANNOT_N_EVENT,
 		           "retransmission: the %s sent these sequence numbers "
 		           "before",
 		           me);
 	if (ev & ANNOT_EV_OUT_OF_ORDER)
-		annot_note(r, "out of order: it fills a hole left by earlier "
-		              "segments");
+		annot_note(r, ANNOT_N_EVENT,
+		           "out of order: it fills a hole left by earlier "
+		           "segments");
 	if (ev & ANNOT_EV_MISSING_BEFORE)
-		annot_note(r, "missing from the capture: sequence numbers "
-		              "before this "
-		              "point were sent or acknowledged but never seen");
+		annot_note(r, ANNOT_N_EVENT,
+		           "missing from the capture: sequence numbers "
+		           "before this "
+		           "point were sent or acknowledged but never seen");
 	if (ev & ANNOT_EV_DUP_ACK)
-		annot_note(r,
+		annot_note(r, ANNOT_N_EVENT,
 		           "duplicate ACK: the same ack again while the %s has "
 		           "data "
 		           "outstanding; relative %u is still missing",
 		           them, r->rel_ack);
 	if (ev & ANNOT_EV_ZERO_WINDOW)
 		annot_note(
-		        r,
+		        r, ANNOT_N_EVENT,
 		        "zero window: the %s's receive buffer is full, the %s "
 		        "must wait",
 		        me, them);
 	if (ev & ANNOT_EV_WINDOW_UPDATE)
-		annot_note(r,
+		annot_note(r, ANNOT_N_EVENT,
 		           "window update: same ack, only the window changed");
 	if (ev & ANNOT_EV_KEEP_ALIVE)
 		annot_note(
-		        r,
+		        r, ANNOT_N_EVENT,
 		        "keep-alive: one number below what the %s has sent, to "
 		        "check that the %s is still there",
 		        me, them);
 	if (ev & ANNOT_EV_RESET)
 		annot_note(
-		        r,
+		        r, ANNOT_N_EVENT,
 		        "reset: the %s aborts the connection at once, without "
 		        "the FIN exchange",
 		        me);
@@ -264,7 +273,7 @@ static void note_cksum(struct annot_conn *c, struct annot_result *r)
 		return;
 	if (c->offload_n[r->from] != 0 && c->offload_n[r->from] != r->n) {
 		annot_note(
-		        r,
+		        r, ANNOT_N_CKSUM,
 		        "checksum incorrect (should be 0x%04x): offload again, "
 		        "as in #%u",
 		        r->cksum_good, c->offload_n[r->from]);
@@ -272,7 +281,7 @@ static void note_cksum(struct annot_conn *c, struct annot_result *r)
 	}
 	c->offload_n[r->from] = r->n;
 	annot_note(
-	        r,
+	        r, ANNOT_N_CKSUM,
 	        "checksum incorrect (should be 0x%04x): the capture was taken "
 	        "on the sending host, which leaves the checksum to the network "
 	        "card (checksum offload); the wire carried the right one",
@@ -331,16 +340,16 @@ static void note_states(const struct annot_conn *c, struct annot_result *r)
 
 	for (i = 0; i < 2; i++) {
 		if (r->revised[i] && c->why[i][0] != '\0')
-			annot_note(r,
+			annot_note(r, ANNOT_N_STATE,
 			           "revised: the %s was %s before this "
 			           "segment: %s",
 			           annot_side_name(i),
 			           tcp_state_name(r->before[i]), c->why[i]);
 		note_side(r, i, line, sizeof(line));
-		annot_note(r, "%s", line);
+		annot_note(r, ANNOT_N_STATE, "%s", line);
 	}
 	if (r->expect_valid[ANNOT_CLIENT] && r->expect_valid[ANNOT_SERVER])
-		annot_note(r,
+		annot_note(r, ANNOT_N_EXPECT,
 		           "next expected: the client waits for server seq %u "
 		           "(relative %u), the server for client seq %u "
 		           "(relative %u)",
@@ -349,7 +358,8 @@ static void note_states(const struct annot_conn *c, struct annot_result *r)
 		           r->expect[ANNOT_SERVER],
 		           r->expect[ANNOT_SERVER] - c->sd[ANNOT_CLIENT].isn);
 	else if (r->expect_valid[!r->from])
-		annot_note(r, "next expected: the %s waits for %s seq %u",
+		annot_note(r, ANNOT_N_EXPECT,
+		           "next expected: the %s waits for %s seq %u",
 		           annot_side_name(!r->from), annot_side_name(r->from),
 		           r->expect[!r->from]);
 }
@@ -366,9 +376,10 @@ void annot_write_notes(struct annot_conn *c, struct annot_result *r,
 	note_cksum(c, r);
 	note_states(c, r);
 	if (c->handshake_n == r->n)
-		annot_note(r, "three-way handshake complete: both sides "
-		              "ESTABLISHED");
+		annot_note(r, ANNOT_N_MILESTONE,
+		           "three-way handshake complete: both sides "
+		           "ESTABLISHED");
 	if (c->closed_n == r->n)
-		annot_note(r, "connection %u %s", c->id,
+		annot_note(r, ANNOT_N_MILESTONE, "connection %u %s", c->id,
 		           annot_close_sentence(annot_close_kind(c)));
 }
