@@ -26,6 +26,10 @@
 
 #define DROP_MAX 16
 
+/* How long the loop waits while the other end holds the lab clock: the
+ * longest a resume may go unnoticed. */
+#define CLIENT_PAUSED_POLL_MS 50
+
 struct client_opts {
 	const char *url;
 	const char *ifname; /* -i */
@@ -33,10 +37,11 @@ struct client_opts {
 	int sport;          /* --sport, -1: the profile's or ephemeral */
 	bool isn_set;       /* --isn */
 	uint32_t isn;
-	const char *profile; /* --profile */
-	const char *outfile; /* -O */
-	const char *wfile;   /* -w */
-	const char *user;    /* --user: whom to drop privileges to */
+	const char *profile;   /* --profile */
+	const char *outfile;   /* -O */
+	const char *wfile;     /* -w */
+	const char *user;      /* --user: whom to drop privileges to */
+	const char *lab_clock; /* --lab-clock FILE, or NULL */
 	struct httpc_req_opts req;
 	struct tcpdump_flags tf;
 	bool quiet, step, predict;
@@ -52,6 +57,7 @@ struct client_opts {
 struct capture;
 struct capture_dump;
 struct injector;
+struct labclock;
 struct names;
 
 struct client {
@@ -70,8 +76,9 @@ struct client {
 	struct injector *inj;
 	struct capture_dump *dump;
 	struct names *names;
-	FILE *out; /* -O, or NULL for standard output */
-	FILE *in;  /* answers for --step and --predict */
+	struct labclock *clock; /* the connection's time (--lab-clock) */
+	FILE *out;              /* -O, or NULL for standard output */
+	FILE *in;               /* answers for --step and --predict */
 
 	/* The exchange. */
 	struct conn c;
@@ -96,7 +103,7 @@ struct client {
 	const char *failure; /* why the exchange failed, NULL if it did not */
 	char failbuf[256];
 	unsigned right, asked; /* --predict score */
-	uint64_t t0;           /* the monotonic clock at the start, in us */
+	uint64_t t0;           /* the lab clock at the start, in us, less 1 s */
 	uint64_t fw2_since;    /* when FIN-WAIT-2 began */
 };
 

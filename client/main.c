@@ -20,6 +20,7 @@
 #include "client/client.h"
 #include "client/route.h"
 #include "common/io/capture.h"
+#include "common/io/clock.h"
 #include "common/io/guard.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
@@ -64,6 +65,10 @@ static void usage(FILE *f)
 	        "RST\n"
 	        "      --predict          ask for each segment's relative seq "
 	        "and ack first\n"
+	        "      --lab-clock FILE   share a clock with the other end: "
+	        "while either waits\n"
+	        "                         for the student, both ends' timers "
+	        "wait\n"
 	        "      --drop N           do not send the Nth outgoing segment "
 	        "(repeatable)\n"
 	        "      --drop-in N        ignore the Nth incoming segment "
@@ -101,6 +106,7 @@ enum {
 	OPT_VERSION,
 	OPT_PLAIN,
 	OPT_JSON,
+	OPT_LAB_CLOCK,
 };
 
 static const struct option longopts[] = {
@@ -118,6 +124,7 @@ static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"step", no_argument, NULL, OPT_STEP},
         {"predict", no_argument, NULL, OPT_PREDICT},
+        {"lab-clock", required_argument, NULL, OPT_LAB_CLOCK},
         {"drop", required_argument, NULL, OPT_DROP},
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
@@ -273,6 +280,9 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			break;
 		case OPT_PREDICT:
 			o->predict = true;
+			break;
+		case OPT_LAB_CLOCK:
+			o->lab_clock = optarg;
 			break;
 		case OPT_DROP:
 			add_drop(o->drop, &o->ndrop, "--drop", optarg);
@@ -436,6 +446,10 @@ static void open_system(struct client *cl)
 			die(EXIT_ENV, "-O %s: %m", cl->o.outfile);
 	}
 	cl->names = names_open();
+	/* The file is opened while the process may still create it. */
+	cl->clock = labclock_open(cl->o.lab_clock, err, sizeof err);
+	if (cl->clock == NULL)
+		die(EXIT_ENV, "%s", err);
 	if (cl->o.step || cl->o.predict)
 		cl->in = stdin;
 	if (privdrop(cl->o.user, err, sizeof err) != 0)
@@ -510,5 +524,6 @@ int main(int argc, char **argv)
 	guard_close(cl.guard);
 	if (cl.names != NULL)
 		names_close(cl.names);
+	labclock_close(cl.clock);
 	return status;
 }

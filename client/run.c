@@ -22,6 +22,7 @@
 #include "client/client.h"
 #include "common/err.h"
 #include "common/io/capture.h"
+#include "common/io/clock.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/link.h"
@@ -35,17 +36,11 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
+/* The connection's time: the lab clock, which stands still while either
+ * end waits for the student (common/io/clock.h). */
 static uint64_t now(const struct client *cl)
 {
-	return mono_us() - cl->t0;
+	return labclock_now(cl->clock) - cl->t0;
 }
 
 static void say(const struct client *cl, const char *fmt, ...)
@@ -131,22 +126,23 @@ static void annotate_end(struct client *cl)
 
 /*
  * Reads one line of the student's; returns false at end of input. The
- * time spent reading is the student's, not the connection's: the client's
- * clock (its retransmission timers and TS values) stands still meanwhile,
- * so that a segment held at a prompt is not retransmitted the moment it
- * is sent. The server's clock runs on, as a real peer's would.
+ * time spent reading is the student's, not the connection's: the lab
+ * clock (the client's retransmission timers and TS values) stands still
+ * meanwhile, so that a segment held at a prompt is not retransmitted the
+ * moment it is sent. With --lab-clock the server's clock stands still
+ * too; without it, the server's runs on, as a real peer's would.
  */
 static bool ask(struct client *cl, const char *prompt, char *line, size_t cap)
 {
-	uint64_t asked = mono_us();
 	bool got;
 
+	labclock_pause(cl->clock);
 	fputs(prompt, stdout);
 	fflush(stdout);
 	got = cl->in != NULL && fgets(line, (int)cap, cl->in) != NULL;
 	if (!got)
 		fputs("\n", stdout);
-	cl->t0 += mono_us() - asked;
+	labclock_resume(cl->clock);
 	return got;
 }
 
@@ -613,7 +609,11 @@ static void advance(struct client *cl)
 	send_out(cl);
 }
 
-/* Waits for a frame or the next timer, at most a second. */
+/*
+ * Waits for a frame or the next timer, at most a second. While the
+ * server holds the shared lab clock, no timer comes due: a bounded wait
+ * then looks again soon, without spinning, for the clock to run.
+ */
 static void wait_input(struct client *cl)
 {
 	struct pollfd pfd = {capture_fd(cl->cap), POLLIN, 0};
@@ -624,6 +624,8 @@ static void wait_input(struct client *cl)
 		ms = next <= t ? 0 : (int)((next - t + 999) / 1000);
 	if (ms > 1000)
 		ms = 1000;
+	if (labclock_paused(cl->clock))
+		ms = CLIENT_PAUSED_POLL_MS;
 	poll(&pfd, 1, ms);
 }
 
@@ -704,7 +706,8 @@ int client_run(struct client *cl)
 		names_resolver(nm, &res);
 	tcpdump_ctx_init(&cl->td, &cl->o.tf, nm ? &res : NULL);
 	annot_init(&cl->an);
-	cl->t0 = mono_us() - 1000000u; /* conn treats time 0 as "unset" */
+	/* conn treats time 0 as "unset". */
+	cl->t0 = labclock_now(cl->clock) - 1000000u;
 	start(cl);
 	while (cl->c.state != TCP_CLOSED) {
 		advance(cl);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/io/capture.h"
+#include "common/io/clock.h"
 #include "common/io/guard.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
@@ -39,8 +40,9 @@ static volatile sig_atomic_t got_signal;
 static const char usage_line[] =
         "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt] "
         "[--profile NAME] [--close MODE] [--close-delay SECS] "
-        "[--piggyback] [--step] [--quiet | --plain | --json] [--stats] "
-        "[--max-conns N] [--user USER]\n";
+        "[--piggyback] [--step] [--lab-clock FILE] "
+        "[--quiet | --plain | --json] [--stats] [--max-conns N] "
+        "[--user USER]\n";
 
 static void help(void)
 {
@@ -65,6 +67,10 @@ static void help(void)
 	      "the request\n"
 	      "      --step              show each segment before it is "
 	      "sent; Enter sends, q aborts\n"
+	      "      --lab-clock FILE    share a clock with the other end: "
+	      "while either waits\n"
+	      "                          for the student, both ends' "
+	      "timers wait\n"
 	      "      --quiet             print only the summary\n"
 	      "      --plain             no explanations under the "
 	      "segments: tcpdump's lines\n"
@@ -97,22 +103,20 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-/* Time spent waiting for the student at --step prompts: the server's
- * clock leaves it out, so its timers and TS values pause meanwhile. */
-static uint64_t paused_us;
+/* The connections' clock, sv.clock, for server_now(): private, or the
+ * --lab-clock file shared with the other end. */
+static struct labclock *lab_clock;
 
 uint64_t server_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u -
-	       paused_us;
+	return labclock_now(lab_clock);
 }
 
+/* serve.c pauses the lab clock around a --step prompt, so the time read
+ * across it has nothing left to take out. */
 void server_clock_pause(uint64_t us)
 {
-	paused_us += us;
+	(void)us;
 }
 
 enum {
@@ -127,6 +131,7 @@ enum {
 	OPT_JSON,
 	OPT_PLAIN,
 	OPT_PROFILE,
+	OPT_LAB_CLOCK,
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +143,7 @@ static const struct option long_opts[] = {
         {"close-delay", required_argument, NULL, OPT_CLOSE_DELAY},
         {"piggyback", no_argument, NULL, OPT_PIGGYBACK},
         {"step", no_argument, NULL, OPT_STEP},
+        {"lab-clock", required_argument, NULL, OPT_LAB_CLOCK},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"stats", no_argument, NULL, OPT_STATS},
         {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
@@ -152,6 +158,7 @@ static const struct option long_opts[] = {
 
 struct options {
 	const char *addr, *wfile, *user, *profile;
+	const char *lab_clock; /* --lab-clock FILE, or NULL */
 	long max_conns;
 	int n, v, t;
 	bool n_set, v_set;
@@ -223,6 +230,9 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_PROFILE:
 		o->profile = optarg;
+		break;
+	case OPT_LAB_CLOCK:
+		o->lab_clock = optarg;
 		break;
 	default:
 		usage_error("%s", "unknown option");
@@ -343,6 +353,11 @@ static int open_all(struct server *sv, const struct options *o, char *err,
 		if (sv->dump == NULL)
 			return -1;
 	}
+	/* The file is opened while the process may still create it. */
+	sv->clock = labclock_open(o->lab_clock, err, errlen);
+	if (sv->clock == NULL)
+		return -1;
+	lab_clock = sv->clock;
 	if (sv->step) {
 		sv->tty = fopen("/dev/tty", "r");
 		if (sv->tty == NULL)
@@ -363,13 +378,22 @@ static void close_all(struct server *sv)
 	tcpdump_ctx_free(&sv->td);
 	trace_free(sv);
 	free(sv->due);
+	labclock_close(sv->clock);
+	sv->clock = lab_clock = NULL;
 }
 
-/* Milliseconds poll() may wait: until the earliest timer, at most 1 s. */
+/*
+ * Milliseconds poll() may wait: until the earliest timer, at most 1 s.
+ * While the other end holds the lab clock no timer comes due, and the
+ * wait is short and fixed: no spinning on a deadline that does not come
+ * nearer, and a resume is noticed within SERVER_PAUSED_POLL_MS.
+ */
 static int wait_ms(struct server *sv)
 {
 	uint64_t now = server_now(), dl = serve_deadline(sv);
 
+	if (labclock_paused(sv->clock))
+		return SERVER_PAUSED_POLL_MS;
 	if (dl <= now)
 		return 0;
 	if (dl - now >= 1000000)

@@ -106,6 +106,18 @@ static bool odd_flags(uint16_t f)
 	return (f & (TH_SYN | TH_ACK | TH_RST)) == 0;
 }
 
+/* --step: the student's time at the prompt is not the connections'. The
+ * lab clock stands still meanwhile, at both ends with --lab-clock. */
+static bool step_gate(struct server *sv, struct entry *e, const struct seg *s)
+{
+	bool go;
+
+	labclock_pause(sv->clock);
+	go = trace_step(sv, e, s);
+	labclock_resume(sv->clock);
+	return go;
+}
+
 /* Injects the segments in out, through the step gate if asked. */
 static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
                       const struct conn_out *out)
@@ -117,7 +129,7 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 
 	for (i = 0; i < out->nseg && !sv->stop; i++) {
 		const struct seg *s = &out->seg[i];
-		if (sv->step && !trace_step(sv, e, s)) {
+		if (sv->step && !step_gate(sv, e, s)) {
 			sv->stop = 1;
 			return;
 		}

@@ -18,6 +18,7 @@
 #include "common/conn.h"
 #include "common/httpd.h"
 #include "common/io/capture.h"
+#include "common/io/clock.h"
 #include "common/io/inject.h"
 #include "common/profile.h"
 #include "common/tcpdump.h"
@@ -78,6 +79,10 @@ enum drop_reason {
 	DROP_MAX,
 };
 
+/* How long poll() waits while the other end holds the lab clock: the
+ * longest a resume may go unnoticed. */
+#define SERVER_PAUSED_POLL_MS 50
+
 /* Random words drawn at once (see random32 in serve.c). */
 #define RND_POOL 64
 
@@ -108,7 +113,8 @@ struct server {
 	struct capture_dump *dump;
 	int guard;
 	int linktype;
-	FILE *tty; /* step mode's input */
+	FILE *tty;              /* step mode's input */
+	struct labclock *clock; /* the connections' time (--lab-clock) */
 
 	/* What runs. */
 	struct table tab;
@@ -132,10 +138,11 @@ struct server {
 	uint8_t frame[2048];
 };
 
-/* The monotonic clock of the program, in microseconds. */
+/* The connections' time, in microseconds: the lab clock, which stands
+ * still while either end waits for the student (common/io/clock.h). */
 uint64_t server_now(void);
-/* Leaves us microseconds out of server_now() from now on (a --step
- * prompt's wait). */
+/* Does nothing: the lab clock is paused around a --step prompt instead
+ * (serve.c). Kept while trace.c still calls it. */
 void server_clock_pause(uint64_t us);
 
 /* serve.c */
