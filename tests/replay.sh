@@ -16,7 +16,10 @@
 # and compare-article.sh must show the port in its diff. --step is driven
 # in both programs: Enter at every prompt leaves the capture the
 # article's, q at the client's request sends one RST and says why, q at
-# the server's SYN-ACK stops the server cleanly. Needs root; under
+# the server's SYN-ACK stops the server cleanly. With a shared
+# --lab-clock, a student who thinks longer than the other end's RTO at
+# every prompt draws no retransmission; without it, the server
+# retransmits its SYN-ACK (and the client its SYN). Needs root; under
 # CI=true it fails instead of skipping. KEEP=1 keeps tests/work/replay.*.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
@@ -246,6 +249,64 @@ n=$("$TCPDUMP" -n -r "$W/sslow.pcap" \
 	'src port 8080 and tcp[tcpflags] & tcp-push != 0' 2>/dev/null | grep -c Flags)
 check "one response on the wire after 2 s at its prompt ($n)" [ "$n" -eq 1 ]
 against_article "the slow server --step run's capture" "$W/sslow.pcap"
+
+# slow_enters FIFO N: a student who thinks 1.5 s before each of N
+# Enters, longer than the other end's initial RTO of 1 s. The sleep is
+# the student's delay, not a synchronisation: the prompts simply wait.
+slow_enters() {
+	mkfifo "$1"
+	(
+		for _ in $(seq "$2"); do
+			sleep 1.5
+			printf '\n'
+		done
+	) >"$1" &
+	TL_PIDS+=("$!")
+}
+
+# The flags of every segment in capture $1, in order, on one line.
+flags_of() {
+	"$TCPDUMP" -n -r "$1" 2>/dev/null |
+		sed -nE 's/.*Flags \[([^]]*)\].*/\1/p' | paste -sd ' '
+}
+
+# How many segments of capture $1 carry exactly the flags $2 ("S.").
+count_flags() {
+	flags_of "$1" | tr ' ' '\n' | grep -cxF -- "$2"
+}
+
+tl_say "--lab-clock: 1.5 s at each of the client's --step prompts"
+# The server's timers wait while the client's student thinks: not one
+# segment is retransmitted, though each prompt outlasts the server's
+# RTO. The capture is then the article's, TS values included.
+slow_enters "$W/lab.in" 6
+CLI_OPTS=(--step)
+CLI_IN=$W/lab.in replay lab --lab-clock "$W/lab.clock"
+CLI_OPTS=()
+got=$(flags_of "$W/lab.pcap")
+check "no retransmission with a shared clock: $got" \
+	[ "$got" = "S S. . P. . P. . F. F. ." ]
+against_article "the --lab-clock --step run's capture" "$W/lab.pcap"
+no_rst "$W/lab.pcap"
+
+tl_say "... and without --lab-clock, the server retransmits its SYN-ACK"
+slow_enters "$W/nolab.in" 8
+CLI_OPTS=(--step)
+CLI_IN=$W/nolab.in replay nolab
+CLI_OPTS=()
+n=$(count_flags "$W/nolab.pcap" S.)
+check "the SYN-ACK went out more than once ($n): $(flags_of "$W/nolab.pcap")" \
+	[ "$n" -gt 1 ]
+
+tl_say "--lab-clock: 1.5 s at the server's --step prompt for the SYN-ACK"
+# The other way round: the client's SYN waits with the server's student.
+slow_enters "$W/slab.in" 4
+SRV_OPTS=(--step)
+SRV_IN=$W/slab.in replay slab --lab-clock "$W/slab.clock"
+SRV_OPTS=()
+got=$(flags_of "$W/slab.pcap")
+check "one SYN with a shared clock: $got" \
+	[ "$got" = "S S. . P. . P. . F. F. ." ]
 
 tl_say "--step: q at the client's request aborts it with a RST"
 printf '\n\nq\n' >"$W/quit"
