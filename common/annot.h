@@ -340,6 +340,11 @@ int annot_summary(const struct annot_ctx *ctx, unsigned conn,
 int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
                       size_t cap);
 
+/* annot_format_text() for the notes whose kind is in kinds, a set of
+ * bits (1u << ANNOT_N_SEQ | ...). */
+int annot_format_notes(const struct annot_result *r, unsigned kinds,
+                       unsigned cols, char *buf, size_t cap);
+
 /*
  * Writes r as one JSON object on one line, ending in '\n' (the schema is
  * in tcplab-explain(1)); with own_state set (an endpoint's output), it

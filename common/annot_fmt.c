@@ -81,15 +81,22 @@ static void tb_para(struct tb *t, const char *text, const char *first,
 		t->len += (size_t)n;
 }
 
-int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
-                      size_t cap)
+int annot_format_notes(const struct annot_result *r, unsigned kinds,
+                       unsigned cols, char *buf, size_t cap)
 {
 	struct tb t = {buf, cap, 0, cap == 0};
 	unsigned i;
 
 	for (i = 0; i < r->nnotes; i++)
-		tb_para(&t, r->notes[i], "  | ", "  |   ", cols);
+		if (kinds & (1u << r->note_kind[i]))
+			tb_para(&t, r->notes[i], "  | ", "  |   ", cols);
 	return tb_end(&t);
+}
+
+int annot_format_text(const struct annot_result *r, unsigned cols, char *buf,
+                      size_t cap)
+{
+	return annot_format_notes(r, ~0u, cols, buf, cap);
 }
 
 /* "[\"SYN-SENT\",\"ESTABLISHED\"]": the states a side went through. */
