@@ -10,12 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "client/peer.h"
-#include "client/teach.h"
 #include "common/annot.h"
 #include "common/conn.h"
 #include "common/httpc.h"
 #include "common/profile.h"
+#include "common/show.h"
 #include "common/tcpdump.h"
 
 /* Exit statuses (DESIGN.md). */
@@ -54,6 +53,22 @@ struct client_opts {
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
 };
 
+/* A segment the conn made: its bytes, and the states the conn went
+ * through in the call that made it, when it is the call's first. */
+struct outseg {
+	uint8_t bytes[1600];
+	size_t len;
+	struct annot_path own_path;
+};
+
+/* Segments the conn made and the client has not put on the wire yet, in
+ * order: a ring. */
+#define OUTQ_MAX 64
+struct outq {
+	struct outseg seg[OUTQ_MAX];
+	unsigned head, count;
+};
+
 struct capture;
 struct capture_dump;
 struct injector;
@@ -83,11 +98,8 @@ struct client {
 	/* The exchange. */
 	struct conn c;
 	struct conn_out co;
-	struct tcpdump_ctx td;
-	struct annot_ctx an; /* explains every segment sent and received */
-	struct annot_result ar;
-	struct peer peer;
-	struct teach_side me, them;
+	struct show sh; /* tcpdump's lines and annot's notes, one path */
+	struct outq q;  /* segments the conn made, not on the wire yet */
 	unsigned nsent; /* segments the conn has produced */
 	unsigned nout;  /* outgoing segments, for --drop */
 	unsigned nin;   /* incoming segments, for --drop-in */
@@ -96,16 +108,26 @@ struct client {
 	uint8_t *body;
 	size_t body_len, body_cap;
 	bool body_written;
-	enum tcp_state pending_from, pending_to; /* a state change to show */
-	bool pending;
-	enum tcp_state state_before; /* before the segment being taken */
-	bool pending_tw;     /* TIME-WAIT began: say how long it lasts */
+	enum tcp_state state_before; /* before the call being taken */
 	const char *failure; /* why the exchange failed, NULL if it did not */
 	char failbuf[256];
+	bool stopped;          /* the student pressed q */
 	unsigned right, asked; /* --predict score */
 	uint64_t t0;           /* the lab clock at the start, in us, less 1 s */
 	uint64_t fw2_since;    /* when FIN-WAIT-2 began */
+	uint64_t resp_done_at; /* when a response that announced a close
+	                          was complete, waiting for the server's FIN */
+	int64_t shown_sec;     /* the time of the last line shown: shown */
+	uint32_t shown_usec;   /* times never go backwards */
+	char text[65536];      /* what one packet prints */
 };
+
+/* Prepares the way segments and lines are shown (before client_say). */
+void client_show_init(struct client *cl);
+
+/* One of the client's own lines, wrapped to the terminal's width. */
+void client_say(struct client *cl, FILE *f, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* Runs the exchange; returns the exit status. */
 int client_run(struct client *cl);

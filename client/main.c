@@ -456,7 +456,7 @@ static void open_system(struct client *cl)
 		die(EXIT_ENV, "%s", err);
 }
 
-static void say_setup(const struct client *cl)
+static void say_setup(struct client *cl)
 {
 	char sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
 	struct in_addr a;
@@ -470,19 +470,22 @@ static void say_setup(const struct client *cl)
 	inet_ntop(AF_INET, &a, sa, sizeof sa);
 	a.s_addr = htonl(cl->daddr);
 	inet_ntop(AF_INET, &a, da, sizeof da);
-	fprintf(f, "tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n",
-	        sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
-	        cl->prof.client.iss);
+	client_say(cl, f,
+	           "tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n",
+	           sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
+	           cl->prof.client.iss);
 	if (cl->prof.id == PROFILE_SEED &&
 	    (!profile_addrs_match(&cl->prof, cl->saddr, cl->daddr) ||
 	     cl->sport != cl->prof.client.port ||
 	     cl->dport != cl->prof.server.port))
-		fprintf(f, "tcplab-client: the seed profile's exchange had "
+		client_say(cl, f,
+		           "tcplab-client: the seed profile's exchange had "
 		           "192.168.101.25.57290 -> 192.168.101.5.8080: on "
 		           "other addresses or ports, the addresses and "
 		           "checksums will differ from the article\n");
 	if (cl->o.no_guard)
-		fprintf(f,
+		client_say(
+		        cl, f,
 		        "tcplab-client: no port guard on port %u: this "
 		        "host's kernel knows no socket there and will answer "
 		        "the server's SYN-ACK with a RST\n",
@@ -513,6 +516,7 @@ int main(int argc, char **argv)
 	cl.daddr = resolve(cl.url.host);
 	cl.dport = cl.url.port;
 	open_system(&cl);
+	client_show_init(&cl);
 	say_setup(&cl);
 	status = client_run(&cl);
 	if (cl.out != NULL && fclose(cl.out) != 0)

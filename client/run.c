@@ -1,23 +1,32 @@
 /*
  * run.c: tcplab-client's exchange loop and its output.
  *
- * The loop feeds the state machine (common/conn) from the capture, hands
- * its segments to the injector, and runs its timers. Every segment sent
- * or received is printed as tcpdump prints it, followed by both sides'
- * states (the server's deduced, client/peer.c). Right under the tcpdump
- * lines come common/annot's explanations, as tcplab-explain prints them
- * (--plain leaves them out; --json prints its JSON lines instead of
- * everything else). --step and --predict are gates on that flow; --drop
- * and --drop-in lose segments on purpose.
+ * The loop feeds the state machine (common/conn) from the capture, runs
+ * its timers, and asks it for the request and the close. Every segment
+ * the conn makes is encoded at once into a queue (struct outq), together
+ * with the states the conn went through in the call that made it; the
+ * queue is put on the wire in order, each segment through the step and
+ * predict gates. Before a segment goes out, the frames captured meanwhile
+ * are taken first, so that what the client shows follows the wire's order
+ * and its times never go backwards, also after a student thought at a
+ * prompt.
+ *
+ * Every segment on the wire, sent or received, goes through common/show:
+ * tcpdump's lines, then annot's explanations (--plain leaves them out,
+ * --json prints annot's JSON lines instead). The client tells annot its
+ * own states, from its conn; annot infers only the server's. --step and
+ * --predict show annot's preview of a segment before it is sent or shown;
+ * --drop and --drop-in lose segments on purpose.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "common/err.h"
@@ -25,8 +34,14 @@
 #include "common/io/clock.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
+#include "common/io/term.h"
 #include "common/link.h"
 #include "common/seq.h"
+
+/* How long the client waits, once a response that announced its close
+ * ("Connection: close", or HTTP/1.0) is complete, for the server's FIN
+ * before it closes first itself. */
+#define CLOSE_WAIT_FOR_SERVER_US 5000000u
 
 static volatile sig_atomic_t interrupted;
 
@@ -43,85 +58,101 @@ static uint64_t now(const struct client *cl)
 	return labclock_now(cl->clock) - cl->t0;
 }
 
-static void say(const struct client *cl, const char *fmt, ...)
+void client_say(struct client *cl, FILE *f, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = (int)sizeof line - 1;
+	n = show_text(&cl->sh, line, (size_t)n, cl->text, sizeof cl->text);
+	if (n > 0)
+		fwrite(cl->text, 1, (size_t)n, f);
+	fflush(f);
+}
+
+/* The client's own lines, wrapped: none with --quiet, and on standard
+ * error with --json (standard output is for JSON). */
+#define say(cl, ...)                                                           \
+	do {                                                                   \
+		if (!(cl)->o.quiet && !(cl)->o.json)                           \
+			client_say((cl), stdout, __VA_ARGS__);                 \
+	} while (0)
+
+static void fail(struct client *cl, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
-static void say(const struct client *cl, const char *fmt, ...)
+static void fail(struct client *cl, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cl->o.quiet || cl->o.json)
+	if (cl->failure != NULL)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(cl->failbuf, sizeof cl->failbuf, fmt, ap);
 	va_end(ap);
-	fflush(stdout);
+	cl->failure = cl->failbuf;
 }
 
-/* Prints one packet as tcpdump does and writes it to the -w file. */
-static void print_pkt(struct client *cl, const uint8_t *ip, size_t len,
-                      size_t wirelen, int64_t sec, uint32_t usec)
+/* The time a line shows: never before the last one shown. */
+static void shown_time(struct client *cl, int64_t *sec, uint32_t *usec)
 {
-	struct tcpdump_pkt p = {sec, usec, ip, len, NULL, wirelen};
-	char buf[16384];
-
-	if (cl->dump != NULL)
-		capture_dump_write(cl->dump, ip, len, sec, usec);
-	if (cl->o.quiet || cl->o.json)
-		return;
-	if (tcpdump_format(&cl->td, &p, buf, sizeof buf) > 0)
-		fputs(buf, stdout);
-	fflush(stdout);
+	if (*sec < cl->shown_sec ||
+	    (*sec == cl->shown_sec && *usec < cl->shown_usec)) {
+		*sec = cl->shown_sec;
+		*usec = cl->shown_usec;
+	}
+	cl->shown_sec = *sec;
+	cl->shown_usec = *usec;
 }
 
 /*
- * Explains one segment with common/annot, under its tcpdump lines or as
- * a JSON line. The client knows who sent it: ours is the client's.
+ * Shows one packet on the wire through common/show and writes it to the
+ * -w file. from says who sent it; own_path the client's states across it.
  */
-static void annotate(struct client *cl, const struct seg *s, int64_t sec,
-                     uint32_t usec, bool ours)
+static void show(struct client *cl, const uint8_t *ip, size_t len,
+                 size_t wirelen, int64_t sec, uint32_t usec, bool ours,
+                 const struct annot_path *own_path, bool ignored)
 {
-	struct annot_in in;
-	char buf[8192];
+	struct show_pkt pk;
 	int n;
 
-	if (cl->o.quiet || cl->o.plain)
-		return;
-	memset(&in, 0, sizeof in);
-	in.s = s;
-	in.sec = sec;
-	in.usec = usec;
-	in.from = ours ? ANNOT_ROLE_CLIENT : ANNOT_ROLE_SERVER;
-	in.cksum = ANNOT_CKSUM_COMPUTE;
-	if (annot_input(&cl->an, &in, &cl->ar) != 0)
-		return;
-	if (cl->o.json)
-		n = annot_format_json(&cl->ar, NULL, buf, sizeof buf);
-	else
-		n = annot_format_text(&cl->ar, 0, buf, sizeof buf);
+	shown_time(cl, &sec, &usec);
+	if (cl->dump != NULL)
+		capture_dump_write(cl->dump, ip, len, sec, usec);
+	memset(&pk, 0, sizeof pk);
+	pk.ip = ip;
+	pk.caplen = len;
+	pk.wirelen = wirelen;
+	pk.sec = sec;
+	pk.usec = usec;
+	pk.from = ours ? ANNOT_ROLE_CLIENT : ANNOT_ROLE_SERVER;
+	if (own_path != NULL)
+		pk.own_path = *own_path;
+	pk.own_ignored = ignored;
+	n = show_packet(&cl->sh, &pk, cl->text, sizeof cl->text);
 	if (n > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
+		fwrite(cl->text, 1, (size_t)n, stdout);
 	fflush(stdout);
 }
 
-/* --json: the connection's summary line, at the end. */
-static void annotate_end(struct client *cl)
+/* --json: a finished connection's summary line. */
+static void on_conn_done(void *arg, const struct annot_summary *sm)
 {
-	struct annot_summary sm;
-	char buf[2048];
-	unsigned i;
+	struct client *cl = arg;
 	int n;
 
 	if (!cl->o.json)
 		return;
-	for (i = 1; i <= annot_conn_count(&cl->an); i++) {
-		if (annot_summary(&cl->an, i, &sm) != 0)
-			continue;
-		n = annot_format_summary_json(&sm, buf, sizeof buf);
-		if (n > 0)
-			fwrite(buf, 1, (size_t)n, stdout);
-	}
-	fflush(stdout);
+	n = show_summary(&cl->sh, sm, cl->text, sizeof cl->text);
+	if (n > 0)
+		fwrite(cl->text, 1, (size_t)n, stdout);
 }
 
 /*
@@ -146,25 +177,45 @@ static bool ask(struct client *cl, const char *prompt, char *line, size_t cap)
 	return got;
 }
 
+/* annot's preview of a segment, as a packet the client knows. */
+static int preview(struct client *cl, const uint8_t *ip, size_t len, bool ours,
+                   const struct annot_path *own_path, struct annot_result *r)
+{
+	struct show_pkt pk;
+
+	memset(&pk, 0, sizeof pk);
+	pk.ip = ip;
+	pk.caplen = len;
+	pk.from = ours ? ANNOT_ROLE_CLIENT : ANNOT_ROLE_SERVER;
+	if (own_path != NULL)
+		pk.own_path = *own_path;
+	return show_preview(&cl->sh, &pk, r);
+}
+
+/* "SYN ACK", the flags in words for the predict question. */
+static void flag_words(uint16_t fl, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s%s%s", fl & TH_SYN ? " SYN" : "",
+	         fl & TH_FIN ? " FIN" : "", fl & TH_RST ? " RST" : "",
+	         fl & TH_PSH ? " PSH" : "", fl & TH_ACK ? " ACK" : "");
+}
+
 /* --predict: asks for the segment's relative seq and ack before showing
  * it, checks the answer, and explains the right one when it is wrong. */
-static void predict(struct client *cl, const struct seg *s, bool out)
+static void predict(struct client *cl, const uint8_t *ip, size_t len, bool ours,
+                    const struct annot_path *own_path)
 {
-	const struct teach_side *from = out ? &cl->me : &cl->them;
-	const struct teach_side *to = out ? &cl->them : &cl->me;
-	struct teach_rel r;
-	char line[128], why[512];
-	uint32_t seq, ack;
-	bool has_ack;
+	struct annot_result *r = &cl->sh.ar_preview;
+	char line[128], words[40];
+	uint32_t seq = 0, ack = 0;
+	bool has_ack = false;
+	int n;
 
-	if (!cl->o.predict)
+	if (!cl->o.predict || preview(cl, ip, len, ours, own_path, r) < 0)
 		return;
-	teach_relative(s, from, to, &r);
-	printf("  next: a segment from the %s with flags%s%s%s%s%s.\n",
-	       from->name, s->flags & TH_SYN ? " SYN" : "",
-	       s->flags & TH_FIN ? " FIN" : "", s->flags & TH_RST ? " RST" : "",
-	       s->flags & TH_PSH ? " PSH" : "",
-	       s->flags & TH_ACK ? " ACK" : "");
+	flag_words(r->flags, words, sizeof words);
+	printf("  next: a segment from the %s with flags%s.\n",
+	       ours ? "client" : "server", words);
 	cl->asked++;
 	for (;;) {
 		if (!ask(cl,
@@ -172,153 +223,45 @@ static void predict(struct client *cl, const struct seg *s, bool out)
 		         "\"-\" for no ack): ",
 		         line, sizeof line))
 			break;
-		if (teach_parse_answer(line, &seq, &has_ack, &ack) == 0)
+		if (annot_parse_answer(line, &seq, &has_ack, &ack) == 0)
 			break;
 		printf("  two numbers please, e.g. \"1 1\"\n");
 	}
-	if (teach_check(&r, seq, has_ack, ack)) {
+	if (annot_answer_ok(r, seq, has_ack, ack)) {
 		cl->right++;
 		printf("  right.\n");
 		return;
 	}
-	if (r.has_ack)
-		printf("  not quite: seq %u, ack %u. Why:\n", r.seq, r.ack);
+	if (r->flags & TH_ACK)
+		printf("  not quite: seq %u, ack %u. Why:\n", r->rel_seq,
+		       r->rel_ack);
 	else
-		printf("  not quite: seq %u, no ack. Why:\n", r.seq);
-	teach_explain(s, from, to, why, sizeof why);
-	fputs(why, stdout);
+		printf("  not quite: seq %u, no ack. Why:\n", r->rel_seq);
+	n = show_preview_text(&cl->sh, r, true, cl->text, sizeof cl->text);
+	if (n > 0)
+		fwrite(cl->text, 1, (size_t)n, stdout);
 }
 
-static void show_client_state(struct client *cl)
+/* --step: shows what is about to be sent and waits; false: "abort". */
+static bool step_gate(struct client *cl, const struct outseg *o,
+                      const struct seg *s)
 {
-	if (cl->pending) {
-		say(cl, "    client: %s -> %s\n",
-		    tcp_state_name(cl->pending_from),
-		    tcp_state_name(cl->pending_to));
-		cl->pending = false;
-	} else {
-		say(cl, "    client: %s\n", tcp_state_name(cl->c.state));
-	}
-}
-
-static void show_server_state(struct client *cl, bool changed,
-                              enum tcp_state from)
-{
-	if (changed)
-		say(cl, "    server: %s -> %s\n", tcp_state_name(from),
-		    tcp_state_name(cl->peer.state));
-	else
-		say(cl, "    server: %s\n", tcp_state_name(cl->peer.state));
-}
-
-static bool in_list(const unsigned *l, unsigned n, unsigned k)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		if (l[i] == k)
-			return true;
-	return false;
-}
-
-/* --step: shows the arithmetic and waits; false means "abort". */
-static bool step_gate(struct client *cl, const struct seg *s)
-{
-	char line[64], why[512];
+	struct annot_result *r = &cl->sh.ar_preview;
+	char line[64];
+	int n;
 
 	if (!cl->o.step || (s->flags & TH_RST))
 		return true;
-	teach_explain(s, &cl->me, &cl->them, why, sizeof why);
-	fputs(why, stdout);
+	if (preview(cl, o->bytes, o->len, true, &o->own_path, r) == 0) {
+		n = show_preview_text(&cl->sh, r, false, cl->text,
+		                      sizeof cl->text);
+		if (n > 0)
+			fwrite(cl->text, 1, (size_t)n, stdout);
+	}
 	if (!ask(cl, "  [Enter] sends it, q aborts the connection with a RST: ",
 	         line, sizeof line))
 		return true;
 	return line[0] != 'q' && line[0] != 'Q';
-}
-
-static void sync_teach(struct client *cl)
-{
-	if (cl->c.state != TCP_SYN_SENT && cl->c.state != TCP_CLOSED) {
-		cl->them.isn_known = true;
-		cl->them.isn = cl->c.irs;
-	}
-	cl->me.fin = cl->c.fin_sent;
-	cl->me.fin_seq = cl->c.fin_seq;
-	cl->them.fin = cl->peer.fin_sent;
-	cl->them.fin_seq = cl->peer.fin_seq;
-}
-
-/* Sends (or drops) one segment the conn produced. Returns false when
- * the user asked to abort in step mode. */
-static bool send_seg(struct client *cl, const struct seg *s)
-{
-	struct seg wire;
-	uint8_t buf[2048];
-	char err[256];
-	struct timeval tv;
-	enum tcp_state from;
-	bool changed;
-	int n;
-
-	cl->nout++;
-	sync_teach(cl);
-	predict(cl, s, true);
-	n = seg_encode(s, buf, sizeof buf);
-	if (n < 0)
-		return true;
-	if (cl->o.step)
-		say(cl, "  about to send:\n");
-	gettimeofday(&tv, NULL);
-	if (in_list(cl->o.drop, cl->o.ndrop, cl->nout)) {
-		if (!cl->o.quiet) {
-			struct tcpdump_pkt p = {tv.tv_sec, (uint32_t)tv.tv_usec,
-			                        buf,       (size_t)n,
-			                        NULL,      0};
-			char line[16384];
-			if (tcpdump_format(&cl->td, &p, line, sizeof line) > 0)
-				fputs(line, stdout);
-		}
-		say(cl,
-		    "    dropped: outgoing segment %u is not sent "
-		    "(--drop %u); the server never sees it\n",
-		    cl->nout, cl->nout);
-		show_client_state(cl);
-		return true;
-	}
-	if (cl->o.step) {
-		print_pkt(cl, buf, (size_t)n, 0, tv.tv_sec,
-		          (uint32_t)tv.tv_usec);
-		if (!step_gate(cl, s))
-			return false;
-	}
-	if (inject_seg(cl->inj, s, NULL, NULL, 0, NULL, err, sizeof err) != 0)
-		fprintf(stderr, "tcplab-client: %s\n", err);
-	if (!cl->o.step)
-		print_pkt(cl, buf, (size_t)n, 0, tv.tv_sec,
-		          (uint32_t)tv.tv_usec);
-	/* Explained from the bytes sent, checksum included, as a capture
-	 * would show them. */
-	if (seg_decode(&wire, buf, (size_t)n) == 0)
-		annotate(cl, &wire, tv.tv_sec, (uint32_t)tv.tv_usec, true);
-	changed = peer_received(&cl->peer, s, &from);
-	show_client_state(cl);
-	show_server_state(cl, changed, from);
-	return true;
-}
-
-static void fail(struct client *cl, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static void fail(struct client *cl, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cl->failure != NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(cl->failbuf, sizeof cl->failbuf, fmt, ap);
-	va_end(ap);
-	cl->failure = cl->failbuf;
 }
 
 /* Keeps the body, growing the buffer as needed. */
@@ -384,7 +327,7 @@ static void explain_reset(struct client *cl, enum tcp_state st)
 		     tcp_state_name(st));
 }
 
-/* The events of one call, except state changes (shown under segments). */
+/* The events of one call but its state changes, which annot shows. */
 static void take_events(struct client *cl, const struct conn_out *o)
 {
 	unsigned i;
@@ -396,14 +339,6 @@ static void take_events(struct client *cl, const struct conn_out *o)
 	for (i = 0; i < o->nev; i++) {
 		const struct conn_event *e = &o->ev[i];
 		switch (e->kind) {
-		case CONN_EV_STATE:
-			if (!cl->pending)
-				cl->pending_from = e->from;
-			cl->pending_to = e->to;
-			cl->pending = true;
-			if (e->to == TCP_TIME_WAIT)
-				cl->pending_tw = true;
-			break;
 		case CONN_EV_PEER_FIN:
 			cl->peer_fin = true;
 			if (httpc_resp_eof(&cl->resp) != 0 && !cl->resp_error)
@@ -411,7 +346,8 @@ static void take_events(struct client *cl, const struct conn_out *o)
 				         "the response");
 			break;
 		case CONN_EV_RESET:
-			explain_reset(cl, cl->state_before);
+			if (!cl->stopped)
+				explain_reset(cl, cl->state_before);
 			break;
 		case CONN_EV_TIMEOUT:
 			if (cl->state_before == TCP_SYN_SENT ||
@@ -439,40 +375,103 @@ static void take_events(struct client *cl, const struct conn_out *o)
 	}
 }
 
-static void abort_conn(struct client *cl, const char *why);
-
-/* Sends a call's segments; shows a state change no segment carried. */
-static void send_out(struct client *cl)
+/* A change of the client's state that no segment shows (a timer, a
+ * close whose FIN waits): said on its own line. */
+static void say_path(struct client *cl, const struct annot_path *p,
+                     const char *why)
 {
-	unsigned i, n = cl->co.nseg;
-	struct seg segs[CONN_OUT_SEGS];
+	char line[256];
+	unsigned i;
+	int n;
 
-	memcpy(segs, cl->co.seg, n * sizeof segs[0]);
-	cl->nsent += n;
-	for (i = 0; i < n; i++)
-		if (!send_seg(cl, &segs[i])) {
-			/* The segment never left: the RST takes its sequence
-			 * number, the one the server expects next. */
-			conn_unsent(&cl->c, &segs[i]);
-			abort_conn(cl, "the user pressed q");
+	if (p->n < 2 || cl->o.plain)
+		return;
+	n = snprintf(line, sizeof line, "%s", tcp_state_name(p->st[0]));
+	for (i = 1; i < p->n && n > 0 && (size_t)n < sizeof line; i++)
+		n += snprintf(line + n, sizeof line - (size_t)n, " -> %s",
+		              tcp_state_name(p->st[i]));
+	say(cl, "    client: %s%s\n", line, why);
+}
+
+/* How long TIME-WAIT lasts, once the client is in it. */
+static void say_time_wait(struct client *cl, const struct annot_path *p)
+{
+	if (p->n == 0 || p->st[p->n - 1] != TCP_TIME_WAIT ||
+	    p->st[0] == TCP_TIME_WAIT)
+		return;
+	if (cl->o.time_wait_s >= 0 && cl->o.time_wait_s != 60)
+		say(cl,
+		    "    client: TIME-WAIT shortened to %ld s by --time-wait "
+		    "(2MSL is 60 s on Linux)\n",
+		    cl->o.time_wait_s);
+	else
+		say(cl, "    client: TIME-WAIT for 2MSL = 60 s, in case the "
+		        "last ACK is lost (--time-wait shortens it)\n");
+}
+
+/*
+ * After a call on the conn: its events, and its segments into the queue
+ * as bytes. The states the call went through go with its first segment;
+ * after an input (taken is true) they went with the segment it took.
+ */
+static void queue_call(struct client *cl, enum tcp_state before, bool taken,
+                       const struct annot_path *path)
+{
+	struct annot_path p = *path, none = {{TCP_CLOSED}, 0};
+	unsigned i;
+	int n;
+
+	take_events(cl, &cl->co);
+	if (!taken && cl->co.nseg == 0)
+		say_path(cl, &p,
+		         cl->c.state == TCP_CLOSED && before == TCP_TIME_WAIT
+		                 ? " (2MSL is over)"
+		                 : "");
+	if (!taken)
+		say_time_wait(cl, &p);
+	cl->nsent += cl->co.nseg;
+	for (i = 0; i < cl->co.nseg; i++) {
+		struct outseg *o;
+
+		if (cl->q.count == OUTQ_MAX) {
+			fail(cl, "too many segments waiting to be sent");
 			return;
 		}
-	if (cl->pending) {
-		show_client_state(cl);
+		o = &cl->q.seg[(cl->q.head + cl->q.count) % OUTQ_MAX];
+		n = seg_encode(&cl->co.seg[i], o->bytes, sizeof o->bytes);
+		if (n < 0)
+			continue;
+		o->len = (size_t)n;
+		o->own_path = (i == 0 && !taken) ? p : none;
+		cl->q.count++;
 	}
-	if (cl->pending_tw) {
-		cl->pending_tw = false;
-		if (cl->o.time_wait_s >= 0 && cl->o.time_wait_s != 60)
-			say(cl,
-			    "    client: TIME-WAIT shortened to %ld s by "
-			    "--time-wait (2MSL is 60 s on Linux)\n",
-			    cl->o.time_wait_s);
-		else
-			say(cl,
-			    "    client: TIME-WAIT for 2MSL = 60 s, in case "
-			    "the last ACK is lost (--time-wait shortens "
-			    "it)\n");
-	}
+}
+
+/* Before a call on the conn: the state it leaves from, and the profile's
+ * timestamps. */
+static void call_begin(struct client *cl)
+{
+	cl->state_before = cl->c.state;
+	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
+}
+
+/* After a call that took no segment: its events and its segments. */
+static void call_end(struct client *cl)
+{
+	struct annot_path p;
+
+	annot_path_from_events(&p, cl->state_before, &cl->co);
+	queue_call(cl, cl->state_before, false, &p);
+}
+
+static bool in_list(const unsigned *l, unsigned n, unsigned k)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (l[i] == k)
+			return true;
+	return false;
 }
 
 static void abort_conn(struct client *cl, const char *why)
@@ -482,21 +481,98 @@ static void abort_conn(struct client *cl, const char *why)
 	    "the connection\n",
 	    why);
 	fail(cl, "aborted: %s", why);
-	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
+	call_begin(cl);
 	conn_abort(&cl->c, now(cl), &cl->co);
-	take_events(cl, &cl->co);
-	send_out(cl);
+	call_end(cl);
 }
 
-/* One frame from the capture. */
+/* The student pressed q at segment s: it never leaves, nor anything
+ * after it, and the RST takes its sequence number, the one the server
+ * expects next. */
+static void stop_at(struct client *cl, const struct seg *s)
+{
+	cl->stopped = true;
+	cl->q.count = 0;
+	conn_unsent(&cl->c, s);
+	abort_conn(cl, "the user pressed q");
+}
+
+/* A segment --drop loses: its lines, and a word that it never left. */
+static void show_dropped(struct client *cl, const struct outseg *o)
+{
+	struct show_pkt pk;
+	struct timeval tv;
+	int n;
+
+	gettimeofday(&tv, NULL);
+	memset(&pk, 0, sizeof pk);
+	pk.ip = o->bytes;
+	pk.caplen = o->len;
+	pk.sec = tv.tv_sec;
+	pk.usec = (uint32_t)tv.tv_usec;
+	shown_time(cl, &pk.sec, &pk.usec);
+	n = show_lines_of(&cl->sh, &pk, cl->text, sizeof cl->text);
+	if (n > 0 && !cl->o.quiet)
+		fwrite(cl->text, 1, (size_t)n, stdout);
+	say(cl,
+	    "    dropped: outgoing segment %u is not sent (--drop %u); the "
+	    "server never sees it\n",
+	    cl->nout, cl->nout);
+}
+
+static void read_frames(struct client *cl);
+
+/* Puts one queued segment on the wire (or loses it on purpose). */
+static void send_one(struct client *cl, struct outseg *o)
+{
+	struct timeval tv;
+	struct seg s;
+	char err[256];
+
+	if (seg_decode(&s, o->bytes, o->len) < 0)
+		return;
+	cl->nout++;
+	if (in_list(cl->o.drop, cl->o.ndrop, cl->nout)) {
+		show_dropped(cl, o);
+		return;
+	}
+	predict(cl, o->bytes, o->len, true, &o->own_path);
+	if (!step_gate(cl, o, &s)) {
+		stop_at(cl, &s);
+		return;
+	}
+	/* What arrived while the student read goes first, as on the wire. */
+	if (cl->o.step || cl->o.predict)
+		read_frames(cl);
+	if (inject_seg(cl->inj, &s, NULL, NULL, 0, NULL, err, sizeof err) != 0)
+		client_say(cl, stderr, "tcplab-client: %s\n", err);
+	gettimeofday(&tv, NULL);
+	show(cl, o->bytes, o->len, 0, tv.tv_sec, (uint32_t)tv.tv_usec, true,
+	     &o->own_path, false);
+}
+
+/* Puts the queued segments on the wire, in order. */
+static void flush_queue(struct client *cl)
+{
+	struct outseg o;
+
+	while (cl->q.count > 0) {
+		o = cl->q.seg[cl->q.head];
+		cl->q.head = (cl->q.head + 1) % OUTQ_MAX;
+		cl->q.count--;
+		send_one(cl, &o);
+	}
+}
+
+/* One frame from the capture: shown, and taken by the conn (or lost on
+ * purpose with --drop-in). */
 static void handle_frame(struct client *cl, const struct capture_frame *f)
 {
 	struct link_frame lf;
+	struct annot_path p;
 	struct seg s;
-	enum tcp_state from;
-	bool changed;
 	const uint8_t *ip;
-	size_t len;
+	size_t len, wirelen;
 
 	if (link_decode(capture_linktype(cl->cap), f->data, f->caplen, &lf) !=
 	            0 ||
@@ -504,53 +580,49 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 		return;
 	ip = f->data + lf.offset;
 	len = f->caplen - lf.offset;
+	wirelen = f->len - lf.offset;
 	if (seg_decode(&s, ip, len) != 0 || s.saddr != cl->daddr ||
 	    s.daddr != cl->saddr || s.sport != cl->dport ||
 	    s.dport != cl->sport)
 		return;
 	cl->nin++;
 	if (in_list(cl->o.drop_in, cl->o.ndrop_in, cl->nin)) {
-		print_pkt(cl, ip, len, f->len - lf.offset, f->sec, f->usec);
-		annotate(cl, &s, f->sec, f->usec, false);
+		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, true);
 		say(cl,
-		    "    dropped: incoming segment %u is ignored "
-		    "(--drop-in %u); the client's TCP never sees it\n",
+		    "    dropped: incoming segment %u is ignored (--drop-in "
+		    "%u); the client's TCP never sees it\n",
 		    cl->nin, cl->nin);
-		changed = peer_sent(&cl->peer, &s, &from);
-		show_server_state(cl, changed, from);
 		return;
 	}
-	if (s.flags & TH_SYN && !cl->them.isn_known) {
-		cl->them.isn_known = true;
-		cl->them.isn = s.seq;
-	}
-	sync_teach(cl);
-	predict(cl, &s, false);
-	cl->state_before = cl->c.state;
-	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
+	predict(cl, ip, len, false, NULL);
+	call_begin(cl);
 	profile_on_input(&cl->prof.client, &cl->c, &s);
 	conn_input(&cl->c, &s, now(cl), &cl->co);
-	print_pkt(cl, ip, len, f->len - lf.offset, f->sec, f->usec);
-	annotate(cl, &s, f->sec, f->usec, false);
-	changed = peer_sent(&cl->peer, &s, &from);
-	take_events(cl, &cl->co);
-	show_client_state(cl);
-	show_server_state(cl, changed, from);
-	send_out(cl);
+	annot_path_from_events(&p, cl->state_before, &cl->co);
+	show(cl, ip, len, wirelen, f->sec, f->usec, false, &p, false);
+	queue_call(cl, cl->state_before, true, &p);
+}
+
+static void read_frames(struct client *cl)
+{
+	struct capture_frame f;
+	char err[256];
+	int rc;
+
+	while ((rc = capture_next(cl->cap, &f, err, sizeof err)) == 1 &&
+	       cl->c.state != TCP_CLOSED)
+		handle_frame(cl, &f);
+	if (rc < 0)
+		fail(cl, "%s", err);
 }
 
 static void run_timers(struct client *cl)
 {
-	uint64_t t = now(cl);
-
-	if (conn_next_timer(&cl->c) > t)
+	if (conn_next_timer(&cl->c) > now(cl))
 		return;
-	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, t);
-	/* A timeout's message depends on the state it ended. */
-	cl->state_before = cl->c.state;
-	conn_timer(&cl->c, t, &cl->co);
-	take_events(cl, &cl->co);
-	send_out(cl);
+	call_begin(cl);
+	conn_timer(&cl->c, now(cl), &cl->co);
+	call_end(cl);
 }
 
 /* Writes the body once the response is complete. */
@@ -574,46 +646,69 @@ static void write_body(struct client *cl)
 	fflush(f);
 }
 
+/*
+ * Whether the client closes now. It closes first once the response is
+ * complete, as wget does; but a server that announced its close
+ * ("Connection: close", or HTTP/1.0 without keep-alive) is given the
+ * first FIN, for CLOSE_WAIT_FOR_SERVER_US of the connection's time, so
+ * that who closes first follows from what the server said.
+ */
+static bool close_now(struct client *cl)
+{
+	uint64_t t = now(cl);
+
+	if (cl->peer_fin || cl->resp_error)
+		return true;
+	if (!httpc_resp_done(&cl->resp))
+		return false;
+	if (cl->resp.keep_alive)
+		return true;
+	if (cl->resp_done_at == 0) {
+		cl->resp_done_at = t;
+		say(cl, "    client: the server said it closes the connection: "
+		        "the client waits for its FIN\n");
+	}
+	return t - cl->resp_done_at >= CLOSE_WAIT_FOR_SERVER_US;
+}
+
 /* What the client does next on its own: the request, then the close. */
 static void advance(struct client *cl)
 {
-	uint64_t t = now(cl);
 	int n;
 
 	if (!cl->req_sent && cl->c.state == TCP_ESTABLISHED) {
 		cl->req_sent = true;
-		profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, t);
-		n = conn_send(&cl->c, (const uint8_t *)cl->req, cl->req_len, t,
-		              &cl->co);
+		call_begin(cl);
+		n = conn_send(&cl->c, (const uint8_t *)cl->req, cl->req_len,
+		              now(cl), &cl->co);
 		if (n < (int)cl->req_len)
 			fail(cl, "the request did not fit in the send buffer");
-		take_events(cl, &cl->co);
-		send_out(cl);
+		call_end(cl);
 	}
 	write_body(cl);
 	if (cl->closing ||
 	    (cl->c.state != TCP_ESTABLISHED && cl->c.state != TCP_CLOSE_WAIT))
 		return;
-	if (!httpc_resp_done(&cl->resp) && !cl->peer_fin && !cl->resp_error)
+	if (!close_now(cl))
 		return;
 	cl->closing = true;
 	if (cl->peer_fin)
 		say(cl, "    client: the server closed first; the client "
 		        "closes its side too\n");
+	else if (!cl->resp.keep_alive && !cl->resp_error)
+		say(cl, "    client: no FIN from the server; the client "
+		        "closes first\n");
 	else
 		say(cl, "    client: response complete; the client closes "
 		        "first, as wget does\n");
-	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, t);
-	conn_close(&cl->c, t, &cl->co);
-	take_events(cl, &cl->co);
-	send_out(cl);
+	call_begin(cl);
+	conn_close(&cl->c, now(cl), &cl->co);
+	call_end(cl);
 }
 
-/*
- * Waits for a frame or the next timer, at most a second. While the
+/* Waits for a frame or the next timer, at most a second. While the
  * server holds the shared lab clock, no timer comes due: a bounded wait
- * then looks again soon, without spinning, for the clock to run.
- */
+ * then looks again soon, without spinning, for the clock to run. */
 static void wait_input(struct client *cl)
 {
 	struct pollfd pfd = {capture_fd(cl->cap), POLLIN, 0};
@@ -622,24 +717,13 @@ static void wait_input(struct client *cl)
 
 	if (next != UINT64_MAX)
 		ms = next <= t ? 0 : (int)((next - t + 999) / 1000);
+	if (cl->resp_done_at != 0 && !cl->closing)
+		ms = 50;
 	if (ms > 1000)
 		ms = 1000;
 	if (labclock_paused(cl->clock))
 		ms = CLIENT_PAUSED_POLL_MS;
 	poll(&pfd, 1, ms);
-}
-
-static void read_frames(struct client *cl)
-{
-	struct capture_frame f;
-	char err[256];
-	int rc;
-
-	while ((rc = capture_next(cl->cap, &f, err, sizeof err)) == 1 &&
-	       cl->c.state != TCP_CLOSED)
-		handle_frame(cl, &f);
-	if (rc < 0)
-		fail(cl, "%s", err);
 }
 
 /* A FIN-WAIT-2 that never ends: Linux gives up after 60 s too. */
@@ -660,22 +744,17 @@ static void check_fin_wait_2(struct client *cl)
 static void start(struct client *cl)
 {
 	struct conn_cfg cfg = cl->prof.client.cfg;
-	uint64_t t = now(cl);
 
 	if (cl->o.time_wait_s >= 0)
 		cfg.time_wait_us = (uint64_t)cl->o.time_wait_s * 1000000u;
 	if (cl->o.syn_retries >= 0)
 		cfg.syn_retries = (unsigned)cl->o.syn_retries;
-	cfg.ts_offset = profile_ts_offset(&cl->prof.client, t);
-	cl->me = (struct teach_side){"client", true, cl->prof.client.iss, false,
-	                             0};
-	cl->them = (struct teach_side){"server", false, 0, false, 0};
-	peer_init(&cl->peer);
+	cfg.ts_offset = profile_ts_offset(&cl->prof.client, now(cl));
 	httpc_resp_init(&cl->resp);
+	call_begin(cl);
 	conn_connect(&cl->c, &cfg, cl->saddr, cl->sport, cl->daddr, cl->dport,
-	             cl->prof.client.iss, t, &cl->co);
-	take_events(cl, &cl->co);
-	send_out(cl);
+	             cl->prof.client.iss, now(cl), &cl->co);
+	call_end(cl);
 }
 
 static int finish(struct client *cl)
@@ -685,32 +764,52 @@ static int finish(struct client *cl)
 	if (cl->failure == NULL && !httpc_resp_done(&cl->resp))
 		fail(cl, "the connection closed before the whole response");
 	if (cl->failure != NULL) {
-		fprintf(stderr, "tcplab-client: %s\n", cl->failure);
+		client_say(cl, stderr, "tcplab-client: %s\n", cl->failure);
 		return EXIT_FAIL;
 	}
 	say(cl, "    client: exchange complete\n");
 	return EXIT_OK;
 }
 
+/* How the segments show: --quiet, --plain, --json or explained. */
+static enum show_mode show_mode(const struct client_opts *o)
+{
+	if (o->quiet)
+		return SHOW_SILENT;
+	if (o->plain)
+		return SHOW_PLAIN;
+	return o->json ? SHOW_JSON : SHOW_EXPLAIN;
+}
+
+void client_show_init(struct client *cl)
+{
+	struct tcpdump_resolver res;
+
+	if (cl->names != NULL)
+		names_resolver(cl->names, &res);
+	show_init(&cl->sh, show_mode(&cl->o), term_cols(STDOUT_FILENO),
+	          &cl->o.tf, cl->names ? &res : NULL, ANNOT_ROLE_CLIENT);
+	cl->sh.an.done = on_conn_done;
+	cl->sh.an.done_arg = cl;
+}
+
 int client_run(struct client *cl)
 {
 	struct sigaction sa;
-	struct names *nm = cl->names;
-	struct tcpdump_resolver res;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (nm != NULL)
-		names_resolver(nm, &res);
-	tcpdump_ctx_init(&cl->td, &cl->o.tf, nm ? &res : NULL);
-	annot_init(&cl->an);
 	/* conn treats time 0 as "unset". */
 	cl->t0 = labclock_now(cl->clock) - 1000000u;
 	start(cl);
-	while (cl->c.state != TCP_CLOSED) {
+	for (;;) {
+		flush_queue(cl);
+		if (cl->c.state == TCP_CLOSED)
+			break;
 		advance(cl);
+		flush_queue(cl);
 		if (cl->c.state == TCP_CLOSED)
 			break;
 		wait_input(cl);
@@ -720,10 +819,11 @@ int client_run(struct client *cl)
 		if (interrupted && cl->c.state != TCP_CLOSED)
 			abort_conn(cl, "interrupted");
 	}
+	flush_queue(cl);
 	write_body(cl);
-	annotate_end(cl);
-	annot_free(&cl->an);
-	tcpdump_ctx_free(&cl->td);
+	annot_finish(&cl->sh.an);
+	fflush(stdout);
+	show_free(&cl->sh);
 	free(cl->body);
 	return finish(cl);
 }

@@ -87,6 +87,21 @@ int show_lines(const struct show *sh, const char *text, size_t len, char *buf,
 	return fold_lines(text, len, sh->cols, buf, cap);
 }
 
+int show_lines_of(struct show *sh, const struct show_pkt *pk, char *buf,
+                  size_t cap)
+{
+	struct tcpdump_pkt p = {pk->sec,    pk->usec,   pk->ip,
+	                        pk->caplen, pk->prefix, pk->wirelen};
+	int n, rc;
+
+	if ((rc = scratch(sh, cap)) < 0)
+		return rc;
+	n = tcpdump_format(&sh->td, &p, sh->scratch, cap);
+	if (n < 0)
+		return n;
+	return show_lines(sh, sh->scratch, (size_t)n, buf, cap);
+}
+
 /* The own-side fields of an annot_in, from a packet's. */
 static void own_in(const struct show *sh, const struct show_pkt *pk,
                    struct annot_in *in)
@@ -244,6 +259,43 @@ int show_preview_text(const struct show *sh, const struct annot_result *r,
 	}
 	m = annot_format_notes(r, kinds, sh->cols, buf + n, cap - (size_t)n);
 	return m < 0 ? m : n + m;
+}
+
+int show_text(const struct show *sh, const char *text, size_t len, char *buf,
+              size_t cap)
+{
+	char first[64], hang[66];
+	size_t off = 0, w = 0, end, lead;
+	int n;
+
+	while (off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+
+		end = nl != NULL ? (size_t)(nl - text) : len;
+		for (lead = 0; off + lead < end && text[off + lead] == ' ' &&
+		               lead < sizeof(first) - 1;
+		     lead++)
+			;
+		memset(first, ' ', lead);
+		first[lead] = '\0';
+		memset(hang, ' ', lead + 2);
+		hang[lead + 2] = '\0';
+		if (end == off + lead) {
+			/* An empty line stays one. */
+			if (w + 1 >= cap)
+				return TCPLAB_ENOSPC;
+			buf[w++] = '\n';
+			buf[w] = '\0';
+		} else {
+			n = wrap_para(text + off + lead, end - off - lead,
+			              first, hang, sh->cols, buf + w, cap - w);
+			if (n < 0)
+				return n;
+			w += (size_t)n;
+		}
+		off = end + 1;
+	}
+	return (int)w;
 }
 
 int show_summary(const struct show *sh, const struct annot_summary *sm,

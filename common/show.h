@@ -41,10 +41,11 @@ struct show {
 	enum annot_role own; /* the caller's side, or ANNOT_ROLE_UNKNOWN */
 	struct tcpdump_ctx td;
 	struct annot_ctx an;
-	struct annot_result ar;   /* the last segment explained */
-	bool explained;           /* ar is the last packet's */
-	enum tcp_state own_state; /* the caller's conn, as last told */
-	char *scratch;            /* tcpdump's lines before folding */
+	struct annot_result ar;         /* the last segment explained */
+	struct annot_result ar_preview; /* the last preview, for the caller */
+	bool explained;                 /* ar is the last packet's */
+	enum tcp_state own_state;       /* the caller's conn, as last told */
+	char *scratch;                  /* tcpdump's lines before folding */
 	size_t scratch_cap;
 };
 
@@ -89,6 +90,14 @@ int show_packet(struct show *sh, const struct show_pkt *pk, char *buf,
 int show_lines(const struct show *sh, const char *text, size_t len, char *buf,
                size_t cap);
 
+/*
+ * A packet's tcpdump lines alone, folded as the mode says, and not
+ * explained: a segment that never went on the wire (--drop). Nothing in
+ * JSON or silent mode.
+ */
+int show_lines_of(struct show *sh, const struct show_pkt *pk, char *buf,
+                  size_t cap);
+
 /* Explains one segment under lines written by show_lines(). */
 int show_explain(struct show *sh, const struct annot_in *in, char *buf,
                  size_t cap);
@@ -109,6 +118,14 @@ int show_preview(struct show *sh, const struct show_pkt *pk,
  */
 int show_preview_text(const struct show *sh, const struct annot_result *r,
                       bool why_only, char *buf, size_t cap);
+
+/*
+ * A program's own lines (notices, "    client: ..." lines), each wrapped
+ * to the width: its continuations start two columns further in than the
+ * line itself. In every mode: the caller decides where they go.
+ */
+int show_text(const struct show *sh, const char *text, size_t len, char *buf,
+              size_t cap);
 
 /* A finished connection's summary: sentences, or its JSON line. */
 int show_summary(const struct show *sh, const struct annot_summary *sm,

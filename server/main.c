@@ -269,7 +269,7 @@ static void parse_args(int argc, char **argv, struct server *sv,
 			o->v_set = true;
 			break;
 		case 'S':
-			sv->td.flags.S = true;
+			sv->tf.S = true;
 			break;
 		case 't':
 			o->t++;
@@ -307,9 +307,9 @@ static void settle(struct server *sv, struct options *o)
 	if (inet_pton(AF_INET, o->addr, &a) != 1)
 		usage_error("bad IPv4 address %s", o->addr);
 	sv->addr = ntohl(a.s_addr);
-	sv->td.flags.n = o->n_set ? (o->n > 2 ? 2 : o->n) : 2;
-	sv->td.flags.v = o->v_set ? (o->v > 2 ? 2 : o->v) : 2;
-	sv->td.flags.t = o->t > 5 ? 5 : o->t;
+	sv->tf.n = o->n_set ? (o->n > 2 ? 2 : o->n) : 2;
+	sv->tf.v = o->v_set ? (o->v > 2 ? 2 : o->v) : 2;
+	sv->tf.t = o->t > 5 ? 5 : o->t;
 	if (profile_get(o->profile, &sv->prof) != 0)
 		usage_error("unknown profile %s (live, seed)", o->profile);
 	/* Windows, options and the seed's fixed fields; new_conn() draws
@@ -375,7 +375,6 @@ static void close_all(struct server *sv)
 	if (sv->tty != NULL && sv->tty != stdin)
 		fclose(sv->tty);
 	table_free(&sv->tab);
-	tcpdump_ctx_free(&sv->td);
 	trace_free(sv);
 	free(sv->due);
 	labclock_close(sv->clock);
@@ -453,7 +452,6 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	struct names *nm = NULL;
 	struct tcpdump_resolver res;
-	struct tcpdump_flags flags;
 	char err[256];
 	int rc;
 
@@ -472,28 +470,25 @@ int main(int argc, char **argv)
 		close_all(&sv);
 		return EXIT_ENV;
 	}
-	if (sv.td.flags.n < 2)
+	if (sv.tf.n < 2)
 		nm = names_open();
 	if (nm != NULL)
 		names_resolver(nm, &res);
-	flags = sv.td.flags;
-	if (table_init(&sv.tab, (size_t)o.max_conns) != 0 ||
-	    tcpdump_ctx_init(&sv.td, &flags, nm != NULL ? &res : NULL)) {
+	if (table_init(&sv.tab, (size_t)o.max_conns) != 0) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_ENV;
 	}
+	trace_init(&sv, nm != NULL ? &res : NULL);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	annot_init(&sv.an);
 	say_profile(&sv);
 	fflush(stdout);
 	rc = run(&sv);
 	trace_connections(&sv);
 	trace_summary(&sv, sv.json ? stderr : stdout);
-	annot_free(&sv.an);
 	close_all(&sv);
 	names_close(nm);
 	return rc;

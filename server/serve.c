@@ -108,19 +108,21 @@ static bool odd_flags(uint16_t f)
 
 /* --step: the student's time at the prompt is not the connections'. The
  * lab clock stands still meanwhile, at both ends with --lab-clock. */
-static bool step_gate(struct server *sv, struct entry *e, const struct seg *s)
+static bool step_gate(struct server *sv, struct entry *e, const struct seg *s,
+                      const struct annot_path *own_path)
 {
 	bool go;
 
 	labclock_pause(sv->clock);
-	go = trace_step(sv, e, s);
+	go = trace_step(sv, e, s, own_path);
 	labclock_resume(sv->clock);
 	return go;
 }
 
-/* Injects the segments in out, through the step gate if asked. */
+/* Injects the segments in out, through the step gate if asked; path
+ * gives the server's states across the first (NULL: none). */
 static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
-                      const struct conn_out *out)
+                      const struct conn_out *out, const struct annot_path *path)
 {
 	char err[256];
 	size_t flen = 0;
@@ -129,7 +131,8 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 
 	for (i = 0; i < out->nseg && !sv->stop; i++) {
 		const struct seg *s = &out->seg[i];
-		if (sv->step && !step_gate(sv, e, s)) {
+		const struct annot_path *p = i == 0 ? path : NULL;
+		if (sv->step && !step_gate(sv, e, s, p)) {
 			sv->stop = 1;
 			return;
 		}
@@ -149,7 +152,7 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 		                   (uint32_t)tv.tv_usec);
 		if (flen > 14)
 			trace_packet(sv, sv->frame + 14, flen - 14, 0, "",
-			             tv.tv_sec, (uint32_t)tv.tv_usec, true);
+			             tv.tv_sec, (uint32_t)tv.tv_usec, true, p);
 	}
 }
 
@@ -173,12 +176,17 @@ static void ts_script(struct server *sv, struct entry *e, uint64_t now)
 	profile_ts_apply(&sv->prof.server, &e->c, e->nsent, now);
 }
 
+/* After a call on e's conn that took no segment (a timer, the
+ * application's send, close or abort), made in state before. */
 static void handle_out(struct server *sv, struct entry *e,
-                       const struct conn_out *out)
+                       enum tcp_state before, const struct conn_out *out)
 {
+	struct annot_path p;
+
+	annot_path_from_events(&p, before, out);
 	count_events(sv, out);
-	trace_events(sv, e, out);
-	send_segs(sv, e, e->peer_mac, out);
+	trace_events(sv, e, out, out->nseg > 0);
+	send_segs(sv, e, e->peer_mac, out, &p);
 }
 
 static bool queue_response(struct entry *e, const char *p, size_t n)
@@ -262,13 +270,15 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 	int n;
 
 	while (e->outq_len > 0 && !sv->stop) {
+		enum tcp_state before = e->c.state;
+
 		ts_script(sv, e, now);
 		n = conn_send(&e->c, e->outq, e->outq_len, now, &sv->out);
 		if (n < 0) {
 			e->outq_len = 0;
 			break;
 		}
-		handle_out(sv, e, &sv->out);
+		handle_out(sv, e, before, &sv->out);
 		memmove(e->outq, e->outq + n, e->outq_len - (size_t)n);
 		e->outq_len -= (size_t)n;
 		if (n == 0)
@@ -280,10 +290,12 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 		e->outq_cap = 0;
 	}
 	if (e->want_close && e->outq_len == 0 && !sv->stop) {
+		enum tcp_state before = e->c.state;
+
 		e->want_close = false;
 		ts_script(sv, e, now);
 		if (conn_close(&e->c, now, &sv->out) == 0)
-			handle_out(sv, e, &sv->out);
+			handle_out(sv, e, before, &sv->out);
 	}
 }
 
@@ -295,11 +307,14 @@ static void peer_closed(struct server *sv, struct entry *e, uint64_t now)
 		/* The ACK went at once; our FIN waits, in CLOSE-WAIT. */
 		e->close_at = now + sv->close_delay_us;
 		break;
-	case CLOSE_RST:
+	case CLOSE_RST: {
+		enum tcp_state before = e->c.state;
+
 		ts_script(sv, e, now);
 		conn_abort(&e->c, now, &sv->out);
-		handle_out(sv, e, &sv->out);
+		handle_out(sv, e, before, &sv->out);
 		break;
+	}
 	default:
 		/* Our FIN carries the delayed ACK of theirs: "F.". */
 		e->want_close = true;
@@ -327,6 +342,7 @@ static void finish(struct server *sv, struct entry *e)
 		return;
 	}
 	sv->st.closed++;
+	trace_forget(sv, e);
 	table_remove(&sv->tab, e);
 }
 
@@ -338,13 +354,13 @@ static void after_input(struct server *sv, struct entry *e, uint64_t now)
 	unsigned i;
 
 	count_events(sv, out);
-	trace_events(sv, e, out);
+	trace_events(sv, e, out, true);
 	for (i = 0; i < out->nev; i++)
 		if (out->ev[i].kind == CONN_EV_PEER_FIN)
 			fin = true;
 	if (out->data_len > 0)
 		take_data(sv, e, out->data, out->data_len);
-	send_segs(sv, e, e->peer_mac, out);
+	send_segs(sv, e, e->peer_mac, out, NULL);
 	if (fin && !e->peer_fin) {
 		e->peer_fin = true;
 		peer_closed(sv, e, now);
@@ -399,6 +415,7 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 		trace_line(sv, victim, "evicted in %s: the table is full",
 		           tcp_state_name(victim->c.state));
 		sv->st.evicted++;
+		trace_forget(sv, victim);
 		table_remove(&sv->tab, victim);
 		e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	}
@@ -424,12 +441,16 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 static void no_conn(struct server *sv, const struct seg *s, const uint8_t *mac,
                     uint64_t now)
 {
+	struct annot_path p;
+
 	sv->st.drops[DROP_NO_CONN]++;
 	conn_listen(&sv->scratch, &sv->cfg, sv->addr, sv->port);
 	conn_input(&sv->scratch, s, now, &sv->out);
+	annot_path_from_events(&p, TCP_LISTEN, &sv->out);
+	trace_own_path(sv, &p);
 	trace_line(sv, NULL, "no connection for this segment");
-	trace_events(sv, NULL, &sv->out);
-	send_segs(sv, NULL, mac, &sv->out);
+	trace_events(sv, NULL, &sv->out, true);
+	send_segs(sv, NULL, mac, &sv->out, NULL);
 }
 
 /* Checks a decoded segment; false when it is dropped. */
@@ -467,10 +488,15 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 			return;
 		}
 	}
+	struct annot_path p;
+	enum tcp_state before = e->c.state;
+
 	memcpy(e->peer_mac, mac, 6);
 	ts_script(sv, e, now);
 	profile_on_input(&sv->prof.server, &e->c, s);
 	conn_input(&e->c, s, now, &sv->out);
+	annot_path_from_events(&p, before, &sv->out);
+	trace_own_path(sv, &p);
 	after_input(sv, e, now);
 	finish(sv, e);
 }
@@ -494,7 +520,7 @@ static void take_frame(struct server *sv, const struct capture_frame *f)
 	ip = f->data + lf.offset;
 	len = f->caplen - lf.offset;
 	trace_packet(sv, ip, len, f->len - lf.offset, lf.prefix, f->sec,
-	             f->usec, false);
+	             f->usec, false, NULL);
 	rc = seg_decode(&s, ip, len);
 	if (rc != 0) {
 		count_drop(sv, NULL, decode_reason(rc));
@@ -528,9 +554,11 @@ static int by_id(const void *a, const void *b)
 static void run_due(struct server *sv, struct entry *e, uint64_t now)
 {
 	if (conn_next_timer(&e->c) <= now) {
+		enum tcp_state before = e->c.state;
+
 		ts_script(sv, e, now);
 		conn_timer(&e->c, now, &sv->out);
-		handle_out(sv, e, &sv->out);
+		handle_out(sv, e, before, &sv->out);
 	}
 	if (e->close_at != 0 && now >= e->close_at) {
 		e->close_at = 0;

@@ -16,6 +16,7 @@
 
 #include "common/annot.h"
 #include "common/conn.h"
+#include "common/show.h"
 #include "common/httpd.h"
 #include "common/io/capture.h"
 #include "common/io/clock.h"
@@ -29,7 +30,7 @@
  * back until what it sends is sent: segments (their bytes, formatted
  * later) and finished lines of text, in the order they came.
  */
-enum { JREC_TEXT, JREC_PACKET };
+enum { JREC_TEXT, JREC_PACKET, JREC_FORGET };
 
 struct jrec {
 	int kind;
@@ -39,6 +40,9 @@ struct jrec {
 	int64_t sec;
 	uint32_t usec;
 	char prefix[48];
+	struct annot_path own_path; /* the server's states across it */
+	uint32_t raddr;             /* JREC_FORGET: the connection's peer */
+	uint16_t rport;
 };
 
 struct journal {
@@ -118,12 +122,11 @@ struct server {
 
 	/* What runs. */
 	struct table tab;
-	struct tcpdump_ctx td;
-	struct conn scratch; /* answers segments that have no connection */
+	struct tcpdump_flags tf; /* how tcpdump's lines print */
+	struct show sh;          /* tcpdump's lines and annot's notes */
+	struct conn scratch;     /* answers segments that have no connection */
 	struct conn_out out;
 	struct stats st;
-	struct annot_ctx an; /* explains every segment in and out */
-	struct annot_result ar;
 	struct journal jn;      /* output held back until the sending is done */
 	uint32_t rnd[RND_POOL]; /* random words not used yet: rnd[0..nrnd) */
 	unsigned nrnd;
@@ -159,24 +162,36 @@ void seed_elsewhere(struct server *sv);
 void trace_hold(struct server *sv);
 void trace_release(struct server *sv);
 void trace_free(struct server *sv);
+/* Prepares the path from segments to lines (common/show) at the
+ * terminal's width. */
+void trace_init(struct server *sv, const struct tcpdump_resolver *res);
 /* Prints a segment as tcpdump does and explains it; ours says the server
- * sent it. */
+ * sent it, own_path gives the server's states across it (NULL: none). */
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec, bool ours);
-/* --json: one line per connection, at the end. */
+                  uint32_t usec, bool ours, const struct annot_path *own_path);
+/* The server's states across the segment it received last, once its
+ * conn has taken it. */
+void trace_own_path(struct server *sv, const struct annot_path *p);
+/* The connection of e is over for the server: the explanations forget it
+ * too, after what is printed before. */
+void trace_forget(struct server *sv, const struct entry *e);
+/* The connections left, at the end: --json's lines. */
 void trace_connections(struct server *sv);
 /* A line about the run: on stdout, or stderr with --quiet or --json. */
 void trace_notice(struct server *sv, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+/* The events of a call, but its state changes when a segment shows them
+ * (carried: the call took or sent a segment and annot explains it). */
 void trace_events(struct server *sv, struct entry *e,
-                  const struct conn_out *out);
+                  const struct conn_out *out, bool carried);
 void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void trace_visitor(struct server *sv, struct entry *e,
                    const struct httpd_info *info);
 /* Step mode: shows s and its arithmetic; returns false to abort. */
-bool trace_step(struct server *sv, struct entry *e, const struct seg *s);
+bool trace_step(struct server *sv, struct entry *e, const struct seg *s,
+                const struct annot_path *own_path);
 void trace_summary(struct server *sv, FILE *f);
 const char *drop_name(enum drop_reason r);
 

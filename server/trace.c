@@ -9,14 +9,19 @@
  * several connections open, "server" becomes "server #N". --quiet prints
  * none of it, only the summary. Right under each segment's tcpdump lines
  * come the explanations of common/annot (arithmetic, both sides' states,
- * events), as tcplab-explain prints them; --plain leaves them out, and
- * --json prints annot's JSON lines instead of everything else.
+ * events), as tcplab-explain prints them, through the same path
+ * (common/show); --plain leaves them out, and --json prints annot's JSON
+ * lines instead of everything else. The server tells annot its own
+ * states, from each connection's conn, and annot infers the client's.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "common/io/term.h"
 #include "common/seq.h"
 #include "server/server.h"
 
@@ -51,60 +56,56 @@ static bool chatty(const struct server *sv)
 	return !sv->quiet && !sv->json;
 }
 
-/*
- * Explains one segment with common/annot, under its tcpdump lines or as
- * a JSON line. The server knows who sent it: what it captured came from
- * a client, what it injected is its own.
- */
-static void annotate(struct server *sv, const uint8_t *ip, size_t caplen,
-                     int64_t sec, uint32_t usec, enum annot_role from)
+/* --json: a finished connection's line (annot's done callback). */
+static void on_conn_done(void *arg, const struct annot_summary *sm)
 {
-	struct annot_in in;
-	struct seg s;
+	struct server *sv = arg;
+	char buf[2048];
 	int n;
 
-	if (seg_decode(&s, ip, caplen) != 0) {
-		if (!sv->json)
-			fputs("  | not explained: the segment is damaged or "
-			      "cut short\n",
-			      stdout);
+	if (!sv->json)
 		return;
-	}
-	memset(&in, 0, sizeof in);
-	in.s = &s;
-	in.sec = sec;
-	in.usec = usec;
-	in.from = from;
-	in.cksum = ANNOT_CKSUM_COMPUTE;
-	if (annot_input(&sv->an, &in, &sv->ar) != 0)
-		return;
-	if (sv->json)
-		n = annot_format_json(&sv->ar, NULL, sv->text, sizeof sv->text);
-	else
-		n = annot_format_text(&sv->ar, 0, sv->text, sizeof sv->text);
+	n = show_summary(&sv->sh, sm, buf, sizeof buf);
 	if (n > 0)
-		fwrite(sv->text, 1, (size_t)n, stdout);
+		fwrite(buf, 1, (size_t)n, stdout);
 }
 
-static void print_packet(struct server *sv, const uint8_t *ip, size_t caplen,
-                         size_t wirelen, const char *prefix, int64_t sec,
-                         uint32_t usec, bool ours)
+void trace_init(struct server *sv, const struct tcpdump_resolver *res)
 {
-	struct tcpdump_pkt p;
+	enum show_mode mode = SHOW_EXPLAIN;
 
-	memset(&p, 0, sizeof p);
-	p.ts_sec = sec;
-	p.ts_usec = usec;
-	p.ip = ip;
-	p.caplen = caplen;
-	p.wirelen = wirelen;
-	p.prefix = prefix;
-	if (!sv->json &&
-	    tcpdump_format(&sv->td, &p, sv->text, sizeof sv->text) > 0)
-		fputs(sv->text, stdout);
-	if (!sv->plain)
-		annotate(sv, ip, caplen, sec, usec,
-		         ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT);
+	if (sv->quiet)
+		mode = SHOW_SILENT;
+	else if (sv->json)
+		mode = SHOW_JSON;
+	else if (sv->plain)
+		mode = SHOW_PLAIN;
+	show_init(&sv->sh, mode, term_cols(STDOUT_FILENO), &sv->tf, res,
+	          ANNOT_ROLE_SERVER);
+	sv->sh.an.done = on_conn_done;
+	sv->sh.an.done_arg = sv;
+}
+
+/* Prints one segment through common/show: what the server captured came
+ * from a client, what it injected is its own. */
+static void print_packet(struct server *sv, const struct jrec *r,
+                         const uint8_t *ip)
+{
+	struct show_pkt pk;
+	int n;
+
+	memset(&pk, 0, sizeof pk);
+	pk.ip = ip;
+	pk.caplen = r->len;
+	pk.wirelen = r->wirelen;
+	pk.sec = r->sec;
+	pk.usec = r->usec;
+	pk.prefix = r->prefix[0] != '\0' ? r->prefix : NULL;
+	pk.from = r->ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT;
+	pk.own_path = r->own_path;
+	n = show_packet(&sv->sh, &pk, sv->text, sizeof sv->text);
+	if (n > 0)
+		fwrite(sv->text, 1, (size_t)n, stdout);
 }
 
 /* Room for n more bytes in the journal's buffer. */
@@ -156,10 +157,11 @@ static void jn_replay(struct server *sv)
 		r = &j->rec[i];
 		if (r->kind == JREC_TEXT)
 			fwrite(j->buf + r->off, 1, r->len, stdout);
+		else if (r->kind == JREC_FORGET)
+			annot_forget(&sv->sh.an, r->raddr, r->rport, sv->addr,
+			             sv->port);
 		else
-			print_packet(sv, (const uint8_t *)j->buf + r->off,
-			             r->len, r->wirelen, r->prefix, r->sec,
-			             r->usec, r->ours);
+			print_packet(sv, r, (const uint8_t *)j->buf + r->off);
 	}
 	j->nrec = 0;
 	j->len = 0;
@@ -178,44 +180,76 @@ void trace_release(struct server *sv)
 
 void trace_free(struct server *sv)
 {
+	show_free(&sv->sh);
 	free(sv->jn.rec);
 	free(sv->jn.buf);
 	memset(&sv->jn, 0, sizeof sv->jn);
 }
 
 /* Keeps a segment's bytes to print later; false when it cannot. */
-static bool jn_packet(struct server *sv, const uint8_t *ip, size_t caplen,
-                      size_t wirelen, const char *prefix, int64_t sec,
-                      uint32_t usec, bool ours)
+static bool jn_packet(struct server *sv, const struct jrec *pkt,
+                      const uint8_t *ip)
 {
 	struct journal *j = &sv->jn;
 	struct jrec *r;
 
-	if (!jn_reserve(j, caplen) || (r = jn_add(j, JREC_PACKET)) == NULL)
+	if (!jn_reserve(j, pkt->len) || (r = jn_add(j, JREC_PACKET)) == NULL)
 		return false;
-	memcpy(j->buf + j->len, ip, caplen);
-	j->len += caplen;
-	r->len = caplen;
-	r->wirelen = wirelen;
-	r->sec = sec;
-	r->usec = usec;
-	r->ours = ours;
-	snprintf(r->prefix, sizeof r->prefix, "%s", prefix ? prefix : "");
+	memcpy(j->buf + j->len, ip, pkt->len);
+	*r = *pkt;
+	r->kind = JREC_PACKET;
+	r->off = j->len;
+	j->len += pkt->len;
 	return true;
 }
 
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec, bool ours)
+                  uint32_t usec, bool ours, const struct annot_path *own_path)
 {
+	struct jrec r;
+
 	if (sv->quiet)
 		return;
-	if (sv->jn.on &&
-	    jn_packet(sv, ip, caplen, wirelen, prefix, sec, usec, ours))
+	memset(&r, 0, sizeof r);
+	r.ours = ours;
+	r.len = caplen;
+	r.wirelen = wirelen;
+	r.sec = sec;
+	r.usec = usec;
+	snprintf(r.prefix, sizeof r.prefix, "%s", prefix ? prefix : "");
+	if (own_path != NULL)
+		r.own_path = *own_path;
+	if (sv->jn.on && jn_packet(sv, &r, ip))
 		return;
 	/* Not held back (or no memory to): what was held goes first. */
 	jn_replay(sv);
-	print_packet(sv, ip, caplen, wirelen, prefix, sec, usec, ours);
+	print_packet(sv, &r, ip);
+}
+
+void trace_own_path(struct server *sv, const struct annot_path *p)
+{
+	struct journal *j = &sv->jn;
+	size_t i;
+
+	for (i = j->nrec; i-- > 0;)
+		if (j->rec[i].kind == JREC_PACKET && !j->rec[i].ours) {
+			j->rec[i].own_path = *p;
+			return;
+		}
+}
+
+void trace_forget(struct server *sv, const struct entry *e)
+{
+	struct jrec *r;
+
+	if (sv->jn.on && (r = jn_add(&sv->jn, JREC_FORGET)) != NULL) {
+		r->raddr = e->raddr;
+		r->rport = e->rport;
+		return;
+	}
+	jn_replay(sv);
+	annot_forget(&sv->sh.an, e->raddr, e->rport, sv->addr, sv->port);
 }
 
 /* Text for standard output, held back while the journal is on. */
@@ -262,42 +296,47 @@ static void jn_printf(struct server *sv, const char *fmt, ...)
 
 void trace_connections(struct server *sv)
 {
-	struct annot_summary sm;
-	unsigned i, nc = annot_conn_count(&sv->an);
-	int n;
-
-	if (!sv->json)
-		return;
-	for (i = 1; i <= nc; i++) {
-		if (annot_summary(&sv->an, i, &sm) != 0)
-			continue;
-		n = annot_format_summary_json(&sm, sv->text, sizeof sv->text);
-		if (n > 0)
-			fwrite(sv->text, 1, (size_t)n, stdout);
-	}
+	jn_replay(sv);
+	annot_finish(&sv->sh.an);
 	fflush(stdout);
+}
+
+/* prefix and fmt's text, as one line wrapped to the width, into buf. */
+static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
+                   const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof line, "%s", prefix), m;
+
+	if (n < 0 || (size_t)n >= sizeof line)
+		return -1;
+	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	if (m < 0)
+		return -1;
+	n = (size_t)(n + m) >= sizeof line - 1 ? (int)sizeof line - 2 : n + m;
+	line[n++] = '\n';
+	return show_text(&sv->sh, line, (size_t)n, buf, cap);
 }
 
 void trace_notice(struct server *sv, const char *fmt, ...)
 {
+	char buf[4096];
 	va_list ap;
+	int n;
 
+	va_start(ap, fmt);
+	n = wrapped(sv, buf, sizeof buf, "tcplab-server: ", fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
 	if (chatty(sv)) {
-		jn_printf(sv, "tcplab-server: ");
-		va_start(ap, fmt);
-		jn_vprintf(sv, fmt, ap);
-		va_end(ap);
-		jn_printf(sv, "\n");
+		jn_printf(sv, "%s", buf);
 		return;
 	}
 	/* Standard output's lines so far come before this one. */
 	jn_replay(sv);
 	fflush(stdout);
-	fputs("tcplab-server: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	fputs(buf, stderr);
 }
 
 /* "server", or "server #N" when several connections are open. */
@@ -311,31 +350,38 @@ static void who(struct server *sv, struct entry *e, char *buf, size_t cap)
 
 void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
 {
-	char w[32];
+	char w[32], prefix[40], buf[4096];
 	va_list ap;
+	int n;
 
 	if (!chatty(sv))
 		return;
 	who(sv, e, w, sizeof w);
-	jn_printf(sv, "    %s: ", w);
+	snprintf(prefix, sizeof prefix, "    %s: ", w);
 	va_start(ap, fmt);
-	jn_vprintf(sv, fmt, ap);
+	n = wrapped(sv, buf, sizeof buf, prefix, fmt, ap);
 	va_end(ap);
-	jn_printf(sv, "\n");
+	if (n > 0)
+		jn_printf(sv, "%s", buf);
 }
 
 void trace_events(struct server *sv, struct entry *e,
-                  const struct conn_out *out)
+                  const struct conn_out *out, bool carried)
 {
 	const struct conn_event *ev;
 	unsigned i;
 
+	/* annot says the changes a segment shows; --plain has no annot. */
+	if (sv->plain)
+		carried = false;
 	for (i = 0; i < out->nev && chatty(sv); i++) {
 		ev = &out->ev[i];
 		switch (ev->kind) {
 		case CONN_EV_STATE:
-			trace_line(sv, e, "%s -> %s", tcp_state_name(ev->from),
-			           tcp_state_name(ev->to));
+			if (!carried)
+				trace_line(sv, e, "%s -> %s",
+				           tcp_state_name(ev->from),
+				           tcp_state_name(ev->to));
 			break;
 		case CONN_EV_DROP:
 			trace_line(sv, e, "dropped: %s", ev->reason);
@@ -392,81 +438,38 @@ void trace_visitor(struct server *sv, struct entry *e,
 	           info->path, info->status, name);
 }
 
-/* "seq X = ..." for a segment we are about to send. */
-static void step_seq(const struct conn *c, const struct seg *s)
+bool trace_step(struct server *sv, struct entry *e, const struct seg *s,
+                const struct annot_path *own_path)
 {
-	uint32_t off = s->seq - c->iss;
-	bool fin_before = c->fin_sent && seq_gt(s->seq, c->fin_seq);
-
-	if (c->state == TCP_LISTEN || c->state == TCP_CLOSED) {
-		printf("    seq %u = the ack of the segment it answers\n",
-		       s->seq);
-		return;
-	}
-	if (s->flags & TH_SYN) {
-		printf("    seq %u = our ISN, chosen at random\n", s->seq);
-		return;
-	}
-	printf("    seq %u = our ISN %u + 1 (SYN) + %u bytes sent%s\n", s->seq,
-	       c->iss, off - 1 - (fin_before ? 1 : 0),
-	       fin_before ? " + 1 (FIN)" : "");
-}
-
-/* "ack Y = ..." for a segment we are about to send. */
-static void step_ack(const struct conn *c, const struct seg *s)
-{
-	uint32_t off = s->ack - c->irs;
-	bool fin = c->state == TCP_CLOSE_WAIT || c->state == TCP_LAST_ACK ||
-	           c->state == TCP_CLOSING || c->state == TCP_TIME_WAIT;
-
-	if (!(s->flags & TH_ACK) || c->state == TCP_LISTEN ||
-	    c->state == TCP_CLOSED)
-		return;
-	if (s->flags & TH_SYN) {
-		printf("    ack %u = their seq %u + 1 (SYN)\n", s->ack, c->irs);
-		return;
-	}
-	printf("    ack %u = their ISN %u + 1 (SYN) + %u bytes received%s\n",
-	       s->ack, c->irs, off - 1 - (fin ? 1 : 0),
-	       fin ? " + 1 (FIN)" : "");
-}
-
-bool trace_step(struct server *sv, struct entry *e, const struct seg *s)
-{
-	const struct conn *c = e != NULL ? &e->c : &sv->scratch;
-	struct tcpdump_flags fl = {.v = 1, .n = 2, .S = true, .t = 1};
-	struct tcpdump_ctx ctx;
-	struct tcpdump_pkt p;
+	struct annot_result *r = &sv->sh.ar_preview;
+	struct show_pkt pk;
 	uint8_t buf[2048];
 	char line[64];
-	uint64_t asked;
 	bool got;
 	int n;
 
+	(void)e;
 	n = seg_encode(s, buf, sizeof buf);
 	if (n <= 0)
 		return true;
 	/* What happened before this segment is shown before it. */
 	jn_replay(sv);
-	memset(&p, 0, sizeof p);
-	p.ip = buf;
-	p.caplen = (size_t)n;
-	tcpdump_ctx_init(&ctx, &fl, NULL);
+	memset(&pk, 0, sizeof pk);
+	pk.ip = buf;
+	pk.caplen = (size_t)n;
+	pk.from = ANNOT_ROLE_SERVER;
+	if (own_path != NULL)
+		pk.own_path = *own_path;
 	printf("step: the server will send\n");
-	if (tcpdump_format(&ctx, &p, sv->text, sizeof sv->text) > 0)
-		fputs(sv->text, stdout);
-	tcpdump_ctx_free(&ctx);
-	step_seq(c, s);
-	step_ack(c, s);
-	if (s->payload_len > 0)
-		printf("    %zu bytes of data: seq %u:%u\n", s->payload_len,
-		       s->seq, s->seq + (uint32_t)s->payload_len);
+	if (show_preview(&sv->sh, &pk, r) == 0) {
+		n = show_preview_text(&sv->sh, r, false, sv->text,
+		                      sizeof sv->text);
+		if (n > 0)
+			fwrite(sv->text, 1, (size_t)n, stdout);
+	}
 	printf("step: Enter sends it, q aborts: ");
 	fflush(stdout);
-	asked = server_now();
 	got = sv->tty != NULL && fgets(line, sizeof line, sv->tty) != NULL;
-	/* The student's reading time is not the connections'. */
-	server_clock_pause(server_now() - asked);
 	if (!got || line[0] == 'q') {
 		printf("\nstep: aborted\n");
 		return false;
@@ -474,36 +477,53 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s)
 	return true;
 }
 
+/* One line of the summary, wrapped, to f. */
+static void summary_line(struct server *sv, FILE *f, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void summary_line(struct server *sv, FILE *f, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = wrapped(sv, buf, sizeof buf, "tcplab-server: ", fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		fputs(buf, f);
+}
+
 void trace_summary(struct server *sv, FILE *f)
 {
 	const struct stats *st = &sv->st;
-	unsigned i, any = 0;
+	char drops[1024] = "";
+	unsigned i;
+	int n = 0;
 
 	if (f != stdout)
 		fflush(stdout);
-	fprintf(f,
-	        "tcplab-server: %llu connections (%llu closed, %llu reset, "
-	        "%llu evicted, %zu open), %llu segments in, %llu out, "
-	        "%llu visitors\n",
+	summary_line(
+	        sv, f,
+	        "%llu connections (%llu closed, %llu reset, %llu evicted, "
+	        "%zu open), %llu segments in, %llu out, %llu visitors",
 	        (unsigned long long)st->conns, (unsigned long long)st->closed,
 	        (unsigned long long)st->resets, (unsigned long long)st->evicted,
 	        sv->tab.count, (unsigned long long)st->seg_in,
 	        (unsigned long long)st->seg_out,
 	        (unsigned long long)st->visitors);
-	fprintf(f, "tcplab-server: dropped:");
-	for (i = 0; i < DROP_MAX; i++) {
-		if (st->drops[i] == 0)
-			continue;
-		fprintf(f, "%s %llu %s", any ? "," : "",
-		        (unsigned long long)st->drops[i], drop_names[i]);
-		any = 1;
-	}
-	fprintf(f, "%s\n", any ? "" : " none");
-	fprintf(f,
-	        "tcplab-server: %llu frames captured, %u dropped by the "
-	        "kernel, %llu with offloaded checksums\n",
-	        (unsigned long long)st->frames,
-	        sv->cap != NULL ? capture_drops(sv->cap) : 0,
-	        (unsigned long long)st->offloaded);
+	for (i = 0; i < DROP_MAX && (size_t)n < sizeof drops; i++)
+		if (st->drops[i] != 0)
+			n += snprintf(drops + n, sizeof drops - (size_t)n,
+			              "%s %llu %s", n > 0 ? "," : "",
+			              (unsigned long long)st->drops[i],
+			              drop_names[i]);
+	summary_line(sv, f, "dropped:%s", n > 0 ? drops : " none");
+	summary_line(sv, f,
+	             "%llu frames captured, %u dropped by the kernel, %llu "
+	             "with offloaded checksums",
+	             (unsigned long long)st->frames,
+	             sv->cap != NULL ? capture_drops(sv->cap) : 0,
+	             (unsigned long long)st->offloaded);
 	fflush(f);
 }

@@ -18,6 +18,11 @@ TL_DIRS=()    # directories to remove at exit
 TL_TMPS=()    # directories to remove if the test is interrupted
 TL_PIDS=()    # background processes to stop at exit
 TL_NAME=$(basename "$0")
+# The programs fold tcpdump's lines and wrap their notes to the terminal's
+# width (80 columns when they cannot tell). Tests that hold their lines
+# against tcpdump's want them whole: a wide terminal, unless a test asks
+# for a width of its own.
+export COLUMNS=${TL_COLUMNS:-1000}
 
 tl_say() {
 	printf '%s: %s\n' "$TL_NAME" "$*"

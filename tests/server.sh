@@ -116,7 +116,7 @@ check "the server's log names the visitor" \
 	grep -q 'server: http: GET /truedei/test -> 200, visitor: zhenghui' \
 	"$work/main.out"
 check "the server's log shows the handshake's states" \
-	grep -q '^    server: SYN-RECEIVED -> ESTABLISHED$' "$work/main.out"
+	grep -q '^  | server: SYN-RECEIVED -> ESTABLISHED$' "$work/main.out"
 check "the summary counts 4 connections and 3 visitors" \
 	grep -q '^tcplab-server: 4 connections (4 closed, .* 3 visitors$' \
 	"$work/main.out"
@@ -211,7 +211,7 @@ tl_say "  curl's connection: $pattern"
 check "four closing segments: '$pattern'" \
 	[ "$pattern" = "S S. . P. . P. . F. . F. . " ]
 check "CLOSE-WAIT is shown" \
-	grep -q '^    server: ESTABLISHED -> CLOSE-WAIT$' "$work/four.out"
+	grep -q '^  | server: ESTABLISHED -> CLOSE-WAIT$' "$work/four.out"
 
 tl_say "--piggyback"
 start_server piggy --piggyback || fail "tcplab-server did not start"
