@@ -30,6 +30,8 @@ const char *tcplab_strerror(int err)
 		return "invalid argument";
 	case TCPLAB_ENOMEM:
 		return "out of memory";
+	case TCPLAB_ERANGE:
+		return "value out of range";
 	}
 	return "unknown error";
 }

@@ -20,6 +20,7 @@ enum tcplab_err {
 	TCPLAB_ENOSPC = -9,    /* the caller's buffer is too small */
 	TCPLAB_EINVAL = -10,   /* an argument out of range */
 	TCPLAB_ENOMEM = -11,   /* an allocation failed */
+	TCPLAB_ERANGE = -12,   /* a value outside its bounds */
 };
 
 /* A short lowercase phrase for an error code, e.g. "segment truncated". */
