@@ -27,6 +27,7 @@
 #include "common/io/privdrop.h"
 #include "common/err.h"
 #include "common/link.h"
+#include "common/opt.h"
 #include "config.h"
 
 static void usage(FILE *f)
@@ -139,6 +140,7 @@ static const struct option longopts[] = {
 static void die(int status, const char *fmt, ...)
         __attribute__((format(printf, 2, 3), noreturn));
 
+/* One line on standard error, "tcplab-client: " first, and the exit. */
 static void die(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -148,23 +150,30 @@ static void die(int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (status == EXIT_USAGE)
-		fputs("Try 'tcplab-client --help'.\n", stderr);
 	exit(status);
 }
 
 /* A whole number in [lo, hi], or a usage error naming the option. */
-static unsigned long number(const char *opt, const char *s, unsigned long lo,
-                            unsigned long hi)
+static int64_t number(const char *opt, const char *s, int64_t lo, int64_t hi)
 {
-	char *end;
-	unsigned long v;
+	char msg[512];
+	int64_t v;
 
-	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *s == '-' || *end != '\0' || v < lo || v > hi)
-		die(EXIT_USAGE, "%s: %s is not a number from %lu to %lu", opt,
-		    s, lo, hi);
+	if (opt_number(s, lo, hi, &v) != 0) {
+		opt_number_msg(msg, sizeof msg, opt, s, lo, hi);
+		die(EXIT_USAGE, "%s", msg);
+	}
 	return v;
+}
+
+/* getopt_long's complaint, in one line that names the option. */
+static void bad_option(int c, char **argv)
+{
+	struct opt_getopt g = {c, optopt, optind > 0 ? argv[optind - 1] : NULL};
+	char msg[512];
+
+	opt_getopt_msg(msg, sizeof msg, "tcplab-client", longopts, &g);
+	die(EXIT_USAGE, "%s", msg);
 }
 
 static void add_drop(unsigned *l, unsigned *n, const char *opt, const char *s)
@@ -183,31 +192,6 @@ static uint32_t parse_addr(const char *s)
 	return ntohl(a.s_addr);
 }
 
-/*
- * tcpdump's flags that come as letters: -n, -S, -v, -t. The defaults are
- * -vv -nn; the first -v (or -n) given replaces that default.
- */
-static void tcpdump_flag(struct client_opts *o, int c, bool *seen_v,
-                         bool *seen_n)
-{
-	switch (c) {
-	case 'n':
-		o->tf.n = *seen_n ? o->tf.n + 1 : 1;
-		*seen_n = true;
-		break;
-	case 'S':
-		o->tf.S = true;
-		break;
-	case 'v':
-		o->tf.v = *seen_v ? o->tf.v + 1 : 1;
-		*seen_v = true;
-		break;
-	case 't':
-		o->tf.t++;
-		break;
-	}
-}
-
 static void defaults(struct client_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -215,17 +199,35 @@ static void defaults(struct client_opts *o)
 	o->profile = "live";
 	o->time_wait_s = -1;
 	o->syn_retries = -1;
-	o->tf.v = 2;
-	o->tf.n = 2;
 }
 
+/* tcpdump's flags that come as letters (common/opt): the defaults are
+ * -vv -nn, and the first -v (or -n) given replaces that default. */
+static void tcpdump_flag(struct opt_tcpdump *td, int c)
+{
+	int rc = opt_tcpdump_flag(td, c);
+
+	if (rc != 0)
+		die(EXIT_USAGE, "%s", opt_tcpdump_error(rc));
+}
+
+/*
+ * Options may come before or after the URL (getopt_long permutes). The
+ * option string starts with ':' so that a missing argument is told
+ * apart, and opterr = 0 keeps getopt's own messages out: bad_option()
+ * says it in one line.
+ */
 static void parse_args(int argc, char **argv, struct client_opts *o)
 {
-	bool seen_v = false, seen_n = false;
+	static const struct tcpdump_flags vv_nn = {.v = 2, .n = 2};
+	struct opt_tcpdump td;
 	int c;
 
 	defaults(o);
-	while ((c = getopt_long(argc, argv, "+i:s:O:U:H:w:qnSvth", longopts,
+	opt_tcpdump_init(&td, &vv_nn);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv,
+	                        ":i:s:O:U:H:w:qh" OPT_TCPDUMP_LETTERS, longopts,
 	                        NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -267,7 +269,7 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 		case 'S':
 		case 'v':
 		case 't':
-			tcpdump_flag(o, c, &seen_v, &seen_n);
+			tcpdump_flag(&td, c);
 			break;
 		case OPT_PLAIN:
 			o->plain = true;
@@ -311,13 +313,15 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			printf("tcplab-client %s\n", PACKAGE_VERSION);
 			exit(EXIT_OK);
 		default:
-			fputs("Try 'tcplab-client --help'.\n", stderr);
-			exit(EXIT_USAGE);
+			bad_option(c, argv);
 		}
 	}
+	o->tf = td.f;
+	if (optind == argc)
+		die(EXIT_USAGE, "no URL given: see tcplab-client --help");
 	if (optind != argc - 1)
-		die(EXIT_USAGE,
-		    optind == argc ? "no URL given" : "one URL only, please");
+		die(EXIT_USAGE, "one URL only, please: %s is a second one",
+		    argv[optind + 1]);
 	o->url = argv[optind];
 	if ((o->step || o->predict) && o->quiet)
 		die(EXIT_USAGE, "--quiet hides what --step and --predict show");

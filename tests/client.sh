@@ -8,7 +8,8 @@
 # body is right, that the exit status is 0, and that a real tcpdump in the
 # client's namespace sees no RST from the client's kernel (the port guard
 # at work). Then --drop 1: the SYN is lost, a second one follows about a
-# second later, and the exchange still completes. Needs root.
+# second later, and the exchange still completes. Options may follow the
+# URL; a usage error is one line that names the option. Needs root.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -191,6 +192,15 @@ fi
 tl_bg ip netns exec "$NSS" timeout 120 busybox httpd -f -p "$SA:8080" -h "$W/www"
 if wait_listen; then
 	fetch busybox -q
+	# Options may follow the URL: -q after it leaves only the body.
+	timeout 30 ip netns exec "$NSC" "$CLIENT" "http://$SA:8080/hello.txt" \
+		-q --time-wait 1 >"$W/after.out" 2>"$W/after.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/after.out" "$W/www/hello.txt"; then
+		pass
+	else
+		fail "options after the URL: exit status $rc: $(cat "$W/after.err")"
+	fi
 else
 	fail "busybox httpd did not start"
 fi
@@ -239,6 +249,25 @@ fi
 timeout 10 ip netns exec "$NSC" "$CLIENT" "https://$SA/" >/dev/null 2>&1
 rc=$?
 [ "$rc" -eq 2 ] && pass || fail "bad URL: exit status $rc, not 2"
+# A usage error is one line that names what is wrong, and exit status 2.
+usage_case() { # the line expected on standard error, then the arguments
+	local want=$1 got rc
+	shift
+	got=$("$CLIENT" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$got" = "$want" ]; then pass; else
+		fail "tcplab-client $*: exit status $rc, said: $got"
+	fi
+}
+usage_case "tcplab-client: unknown option --atuo: see tcplab-client --help" \
+	--atuo "http://$SA/"
+usage_case "tcplab-client: unknown option -X: see tcplab-client --help" \
+	"http://$SA/" -X
+usage_case "tcplab-client: option --drop needs an argument" "http://$SA/" --drop
+usage_case "tcplab-client: bad value 'x' for --time-wait: give a number from 0 to 3600" \
+	--time-wait x "http://$SA/"
+usage_case "tcplab-client: only -t, -tt, -ttt, -tttt and -ttttt are supported" \
+	-tttttt "http://$SA/"
 timeout 10 ip netns exec "$NSC" "$CLIENT" "http://10.99.0.1/" >"$W/noroute.out" 2>&1
 rc=$?
 if [ "$rc" -eq 3 ] && grep -q "no route" "$W/noroute.out"; then pass; else
