@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,6 +28,7 @@
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/io/privdrop.h"
+#include "common/opt.h"
 #include "server/server.h"
 
 #define PROG       "tcplab-server"
@@ -98,6 +98,13 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
+/* A usage error that says itself what to do: one line, no usage. */
+static void usage_line_error(const char *msg)
+{
+	fprintf(stderr, PROG ": %s\n", msg);
+	exit(EXIT_USAGE);
+}
+
 static void on_signal(int sig)
 {
 	got_signal = sig;
@@ -160,20 +167,30 @@ struct options {
 	const char *addr, *wfile, *user, *profile;
 	const char *lab_clock; /* --lab-clock FILE, or NULL */
 	long max_conns;
-	int n, v, t;
-	bool n_set, v_set;
+	struct opt_tcpdump td; /* -n, -S, -v, -t */
 };
 
-static long number(const char *s, long lo, long hi, const char *what)
+/* A whole number in [lo, hi], or a usage error naming the option. */
+static long number(const char *s, long lo, long hi, const char *name)
 {
-	char *end;
-	long v;
+	char msg[512];
+	int64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
-		usage_error(what, s);
-	return v;
+	if (opt_number(s, lo, hi, &v) != 0) {
+		opt_number_msg(msg, sizeof msg, name, s, lo, hi);
+		usage_line_error(msg);
+	}
+	return (long)v;
+}
+
+/* getopt_long's complaint, in one line that names the option. */
+static void bad_option(int c, char **argv)
+{
+	struct opt_getopt g = {c, optopt, optind > 0 ? argv[optind - 1] : NULL};
+	char msg[512];
+
+	opt_getopt_msg(msg, sizeof msg, PROG, long_opts, &g);
+	usage_line_error(msg);
 }
 
 static enum close_mode close_mode(const char *s)
@@ -201,7 +218,7 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_CLOSE_DELAY:
 		sv->close_delay_us =
-		        (uint64_t)number(optarg, 0, 3600, "bad delay %s") *
+		        (uint64_t)number(optarg, 0, 3600, "--close-delay") *
 		        1000000u;
 		break;
 	case OPT_PIGGYBACK:
@@ -217,7 +234,7 @@ static void long_option(struct server *sv, struct options *o, int c)
 		sv->stats = true;
 		break;
 	case OPT_MAX_CONNS:
-		o->max_conns = number(optarg, 1, 1000000, "bad count %s");
+		o->max_conns = number(optarg, 1, 1000000, "--max-conns");
 		break;
 	case OPT_USER:
 		o->user = optarg;
@@ -234,18 +251,24 @@ static void long_option(struct server *sv, struct options *o, int c)
 	case OPT_LAB_CLOCK:
 		o->lab_clock = optarg;
 		break;
-	default:
-		usage_error("%s", "unknown option");
 	}
 }
 
+/*
+ * The option string starts with ':' so that a missing argument is told
+ * apart, and opterr = 0 keeps getopt's own messages out: bad_option()
+ * says it in one line.
+ */
 static void parse_args(int argc, char **argv, struct server *sv,
                        struct options *o)
 {
-	int c;
+	static const struct tcpdump_flags vv_nn = {.v = 2, .n = 2};
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "i:a:p:w:nSvthV", long_opts,
-	                        NULL)) != -1) {
+	opt_tcpdump_init(&o->td, &vv_nn);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:a:p:w:hV" OPT_TCPDUMP_LETTERS,
+	                        long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			sv->ifname = optarg;
@@ -254,25 +277,18 @@ static void parse_args(int argc, char **argv, struct server *sv,
 			o->addr = optarg;
 			break;
 		case 'p':
-			sv->port = (uint16_t)number(optarg, 1, 65535,
-			                            "bad port %s");
+			sv->port = (uint16_t)number(optarg, 1, 65535, "--port");
 			break;
 		case 'w':
 			o->wfile = optarg;
 			break;
 		case 'n':
-			o->n++;
-			o->n_set = true;
-			break;
-		case 'v':
-			o->v++;
-			o->v_set = true;
-			break;
 		case 'S':
-			sv->tf.S = true;
-			break;
+		case 'v':
 		case 't':
-			o->t++;
+			rc = opt_tcpdump_flag(&o->td, c);
+			if (rc != 0)
+				usage_line_error(opt_tcpdump_error(rc));
 			break;
 		case 'h':
 			help();
@@ -281,8 +297,9 @@ static void parse_args(int argc, char **argv, struct server *sv,
 			printf(PROG " " PACKAGE_VERSION "\n");
 			exit(0);
 		case '?':
-			fputs(usage_line, stderr);
-			exit(EXIT_USAGE);
+		case ':':
+			bad_option(c, argv);
+			break;
 		default:
 			long_option(sv, o, c);
 		}
@@ -307,9 +324,7 @@ static void settle(struct server *sv, struct options *o)
 	if (inet_pton(AF_INET, o->addr, &a) != 1)
 		usage_error("bad IPv4 address %s", o->addr);
 	sv->addr = ntohl(a.s_addr);
-	sv->tf.n = o->n_set ? (o->n > 2 ? 2 : o->n) : 2;
-	sv->tf.v = o->v_set ? (o->v > 2 ? 2 : o->v) : 2;
-	sv->tf.t = o->t > 5 ? 5 : o->t;
+	sv->tf = o->td.f;
 	if (profile_get(o->profile, &sv->prof) != 0)
 		usage_error("unknown profile %s (live, seed)", o->profile);
 	/* Windows, options and the seed's fixed fields; new_conn() draws

@@ -327,4 +327,17 @@ check "seven half-open connections evicted" grep -q ' 7 evicted' <<<"$sum"
 check "evictions are reported in SYN-RECEIVED" \
 	grep -q 'evicted in SYN-RECEIVED: the table is full' "$work/full.out"
 
+# A usage error about an option is one line that names it, exit status 2.
+for args in "--atuo|unknown option --atuo: see tcplab-server --help" \
+	"-p|option -p needs an argument" \
+	"-p 0|bad value '0' for --port: give a number from 1 to 65535" \
+	"--st|ambiguous option --st: --step or --stats?"; do
+	want="tcplab-server: ${args#*|}"
+	# shellcheck disable=SC2086 # the arguments are separate words
+	got=$("$SERVER" -i "$VS" -a "$SADDR" ${args%%|*} 2>&1 >/dev/null)
+	rc=$?
+	check "tcplab-server ${args%%|*}: exit status $rc, said: $got" \
+		[ "$rc" -eq 2 -a "$got" = "$want" ]
+done
+
 tl_summary
