@@ -38,11 +38,11 @@
 static volatile sig_atomic_t got_signal;
 
 static const char usage_line[] =
-        "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt] "
-        "[--profile NAME] [--close MODE] [--close-delay SECS] "
-        "[--piggyback] [--step] [--lab-clock FILE] "
-        "[--quiet | --plain | --json] [--stats] [--max-conns N] "
-        "[--user USER]\n";
+        "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt]\n"
+        "         [--profile NAME] [--close MODE] [--close-delay SECS]\n"
+        "         [--piggyback] [--step] [--lab-clock FILE]\n"
+        "         [--quiet | --plain | --json] [--stats] [--max-conns N]\n"
+        "         [--user USER]\n";
 
 static void help(void)
 {
@@ -66,7 +66,8 @@ static void help(void)
 	      "      --piggyback         the response carries the ACK of "
 	      "the request\n"
 	      "      --step              show each segment before it is "
-	      "sent; Enter sends, q aborts\n"
+	      "sent; Enter sends it,\n"
+	      "                          q aborts\n"
 	      "      --lab-clock FILE    share a clock with the other end: "
 	      "while either waits\n"
 	      "                          for the student, both ends' "
