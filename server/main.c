@@ -120,13 +120,6 @@ uint64_t server_now(void)
 	return labclock_now(lab_clock);
 }
 
-/* serve.c pauses the lab clock around a --step prompt, so the time read
- * across it has nothing left to take out. */
-void server_clock_pause(uint64_t us)
-{
-	(void)us;
-}
-
 enum {
 	OPT_CLOSE = 256,
 	OPT_CLOSE_DELAY,

@@ -144,9 +144,6 @@ struct server {
 /* The connections' time, in microseconds: the lab clock, which stands
  * still while either end waits for the student (common/io/clock.h). */
 uint64_t server_now(void);
-/* Does nothing: the lab clock is paused around a --step prompt instead
- * (serve.c). Kept while trace.c still calls it. */
-void server_clock_pause(uint64_t us);
 
 /* serve.c */
 void serve_frame(struct server *sv, const struct capture_frame *f);
