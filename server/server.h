@@ -128,6 +128,8 @@ struct server {
 	struct conn_out out;
 	struct stats st;
 	struct journal jn;      /* output held back until the sending is done */
+	int64_t shown_sec;      /* the time of the last packet shown: shown */
+	uint32_t shown_usec;    /* times never go backwards */
 	uint32_t rnd[RND_POOL]; /* random words not used yet: rnd[0..nrnd) */
 	unsigned nrnd;
 	struct entry **due; /* serve_timers(): the entries due, by id */

@@ -100,6 +100,15 @@ static void print_packet(struct server *sv, const struct jrec *r,
 	pk.wirelen = r->wirelen;
 	pk.sec = r->sec;
 	pk.usec = r->usec;
+	/* Times never go backwards: a frame captured while a --step prompt
+	 * waited is shown when it is taken. */
+	if (pk.sec < sv->shown_sec ||
+	    (pk.sec == sv->shown_sec && pk.usec < sv->shown_usec)) {
+		pk.sec = sv->shown_sec;
+		pk.usec = sv->shown_usec;
+	}
+	sv->shown_sec = pk.sec;
+	sv->shown_usec = pk.usec;
 	pk.prefix = r->prefix[0] != '\0' ? r->prefix : NULL;
 	pk.from = r->ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT;
 	pk.own_path = r->own_path;
