@@ -22,3 +22,11 @@ TESTS += tests/check_tdtext
 
 TESTS += tests/explain.sh
 EXTRA_DIST += tests/explain.sh fuzz/fuzz_tdtext.c
+
+# Two conns over a fake link, two captures, annot checked against both.
+check_PROGRAMS += tests/check_pair
+tests_check_pair_SOURCES = tests/check_pair.c tests/testlib.h \
+	tests/article.c tests/article.h
+tests_check_pair_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pair_LDADD = $(CHECK_LD)
+TESTS += tests/check_pair
