@@ -51,7 +51,8 @@ struct annot_facts {
 	bool syn_sent; /* it sent a SYN (or a SYN-ACK) */
 	bool fin_sent; /* it sent a FIN... */
 	bool fin_after_peer;     /* ...which acknowledged the other's FIN */
-	bool reset;              /* a RST ended its connection */
+	bool reset;              /* a RST ended its connection... */
+	bool reset_assumed;      /* ...the other's, assumed to have arrived */
 	enum tcp_state reset_to; /* CLOSED, or LISTEN after a passive open */
 	enum tcp_state init;     /* before anything: CLOSED or LISTEN */
 	bool init_assumed;       /* LISTEN was assumed from a SYN to it */

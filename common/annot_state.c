@@ -11,13 +11,15 @@
  *
  * An arrival is assumed when the segment is seen, and proved when the
  * receiver's own later segments show it: an ACK that covers a SYN or a
- * FIN, data or a FIN that a side sends only once its SYN is acknowledged.
- * The same segments can refute an assumption: a side that sends its SYN
- * again never got the ACK of it; a FIN (or any ACK) that does not cover
- * the other's FIN was sent before that FIN arrived. Then the fact is
- * taken back, the side's state before the segment is revised, and
- * c->why says why. A FIN or SYN that had not arrived yet is pending: it
- * arrives, by assumption, with the next segment of its sender.
+ * FIN, data or a FIN that a side sends only once its SYN is
+ * acknowledged. A RST that reaches a side is an arrival too: assumed,
+ * since nothing the side sends afterwards can show it. The same segments
+ * can refute an assumption: a side that sends its SYN again never got
+ * the ACK of it; a FIN (or any ACK) that does not cover the other's FIN
+ * was sent before that FIN arrived. Then the fact is taken back, the
+ * side's state before the segment is revised, and c->why says why. A FIN
+ * or SYN that had not arrived yet is pending: it arrives, by assumption,
+ * with the next segment of its sender.
  *
  * A side whose own end tells its states (annot_in.own) is shown as told;
  * its facts are still kept, for the segments it sends.
@@ -74,6 +76,9 @@ static void proved_only(const struct annot_facts *f, struct annot_facts *p)
 		p->fin = RX_NO;
 	if (p->fin_ack == RX_ASSUMED)
 		p->fin_ack = RX_NO;
+	/* A RST it received is an arrival like any other: assumed. */
+	if (p->reset_assumed)
+		p->reset = false;
 }
 
 /* Whether the state shown for f rests on something assumed. */
@@ -295,6 +300,7 @@ static void sender_acts(struct annot_conn *c, enum annot_side x,
 
 	if (s->flags & TH_RST) {
 		f->reset = true;
+		f->reset_assumed = false;
 		f->reset_to = TCP_CLOSED;
 		path_add(p, state_of(f));
 		return;
@@ -348,6 +354,7 @@ static void receiver_takes(struct annot_conn *c, enum annot_side y,
 		if (st == TCP_LISTEN || !rst_acceptable(me, s))
 			return;
 		f->reset = true;
+		f->reset_assumed = true;
 		f->reset_to = st == TCP_SYN_RECEIVED && !f->active ? TCP_LISTEN
 		                                                   : TCP_CLOSED;
 		path_add(p, state_of(f));

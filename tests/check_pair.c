@@ -972,6 +972,37 @@ static const struct scenario scenarios[] = {
 		DELIVER(S), STATE(C, CL), SEE(CAP_S, 11, S, TW, 0), END}},
 
 	/* ---- A RST, from each side, in each state. ---- */
+	/* A SYN to a port where nothing listens: a CLOSED conn answers
+	 * with RST, seq 0. */
+	{"syn_sent_closed_port_rst", (const struct step[]){
+		CLOSED_PORT(S), CONNECT(C), DELIVER(C), DELIVER(S),
+		STATE(C, CL), STATE(S, CL), REVISED(CAP_C, 2, S, CL),
+		SEE(CAP_C, 2, S, CL, 0), NOTE(CAP_C, 2, "nothing listens"),
+		SEE(CAP_C, 2, C, CL, 1), SEE(TOLD_C, 2, C, CL, 0), END}},
+	{"syn_rcvd_abort_rst", (const struct step[]){
+		LISTEN(S), CONNECT(C), DELIVER(C), DELIVER(S), STATE(C, ES),
+		ABORT(S), PATH(CAP_S, 3, S, SR, CL), SEE(CAP_S, 3, C, CL, 1),
+		DELIVER(S), STATE(C, CL), PATH(CAP_C, 4, C, ES, CL),
+		SEE(CAP_C, 4, S, CL, 0), DELIVER(C), SEE(CAP_S, 5, S, CL, 0),
+		DELIVER(S), END}},
+	{"established_client_abort_rst", (const struct step[]){
+		OPEN, EXCHANGE, ABORT(C), PATH(CAP_C, 8, C, ES, CL),
+		PATH(CAP_C, 8, S, ES, CL), SEE(CAP_C, 8, S, CL, 1), DELIVER(C),
+		STATE(S, CL), SEE(CAP_S, 8, S, CL, 1),
+		SEE(TOLD_S, 8, S, CL, 0), END}},
+	{"established_server_abort_rst", (const struct step[]){
+		OPEN, REQUEST(), DELIVER(C), DELIVER(S), ABORT(S),
+		PATH(CAP_S, 6, S, ES, CL), SEE(CAP_S, 6, C, CL, 1), DELIVER(S),
+		STATE(C, CL), SEE(CAP_C, 6, C, CL, 1),
+		SEE(TOLD_C, 6, C, CL, 0), END}},
+	/* The client closes and aborts at once: when its FIN reaches the
+	 * server's capture, the client is CLOSED already, which no capture
+	 * can know yet: annot says FIN-WAIT-1. */
+	{"fin_wait_1_abort_rst_into_close_wait", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), ABORT(C), PATH(CAP_C, 9, C, F1, CL),
+		PATH(CAP_C, 9, S, CW, CL), DELIVER(C), STATE(S, CW),
+		SEE(CAP_S, 8, C, F1, 0), DELIVER(C), STATE(S, CL),
+		PATH(CAP_S, 9, S, CW, CL), END}},
 	/* The server aborts while the client's FIN is on its way: the
 	 * RST's ack does not cover that FIN. */
 	{"fin_wait_1_rst_from_established", (const struct step[]){
@@ -979,6 +1010,29 @@ static const struct scenario scenarios[] = {
 		DELIVER(S), STATE(C, CL), REVISED(CAP_C, 9, S, ES),
 		SEE(CAP_C, 9, S, CL, 0), PATH(CAP_C, 9, C, F1, CL), DELIVER(C),
 		DELIVER(S), END}},
+	{"fin_wait_2_abort_rst", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), ADVANCE(40 * MS),
+		DELIVER(S), STATE(C, F2), ABORT(C), PATH(CAP_C, 10, C, F2, CL),
+		PATH(CAP_C, 10, S, CW, CL), DELIVER(C), STATE(S, CL), END}},
+	{"close_wait_abort_rst_into_fin_wait_1", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), ABORT(S),
+		PATH(CAP_S, 9, S, CW, CL), PATH(CAP_S, 9, C, F1, CL),
+		DELIVER(S), STATE(C, CL), END}},
+	{"close_wait_abort_rst_into_fin_wait_2", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), ADVANCE(40 * MS),
+		DELIVER(S), STATE(C, F2), ABORT(S), PATH(CAP_S, 10, S, CW, CL),
+		PATH(CAP_S, 10, C, F2, CL), DELIVER(S), STATE(C, CL), END}},
+	{"server_fin_wait_1_abort_rst", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(S), ABORT(S), PATH(CAP_S, 9, S, F1, CL),
+		PATH(CAP_S, 9, C, CW, CL), FLUSH(), STATE(C, CL),
+		SEE(CAP_C, 9, C, CL, 1), END}},
+	/* The server aborts in LAST-ACK (nothing sent); the client's last
+	 * ACK draws a RST, which ends the client's TIME-WAIT. */
+	{"last_ack_abort_ack_draws_rst", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), CLOSE(S), DELIVER(S),
+		STATE(S, LA), ABORT(S), DELIVER(C), SEE(CAP_S, 11, S, CL, 0),
+		PATH(CAP_S, 11, C, TW, CL), DELIVER(S), STATE(C, CL),
+		SEE(CAP_C, 11, C, CL, 1), SEE(TOLD_C, 11, C, CL, 0), END}},
 
 	/* ---- Losses. ---- */
 	{"syn_sent_syn_lost", (const struct step[]){
