@@ -18,8 +18,9 @@
  * the ACK of it; a FIN (or any ACK) that does not cover the other's FIN
  * was sent before that FIN arrived. Then the fact is taken back, the
  * side's state before the segment is revised, and c->why says why. A FIN
- * or SYN that had not arrived yet is pending: it arrives, by assumption,
- * with the next segment of its sender.
+ * or SYN that had not arrived yet is pending: it may still be on its
+ * way, so a state that rests on its absence is inferred; it arrives, by
+ * assumption, with the next segment of its sender.
  *
  * A side whose own end tells its states (annot_in.own) is shown as told;
  * its facts are still kept, for the segments it sends.
@@ -89,6 +90,12 @@ static bool state_inferred(const struct annot_facts *f)
 
 	if (f->told)
 		return false;
+	/* A RST it sent ends its connection, whatever it had received. */
+	if (f->reset && !f->reset_assumed)
+		return false;
+	/* A SYN or a FIN on its way to it may have arrived by now. */
+	if (f->pend_syn || f->pend_fin)
+		return true;
 	if (!f->syn_sent && f->syn == RX_NO && !f->reset)
 		return f->init_assumed;
 	proved_only(f, &p);

@@ -970,6 +970,19 @@ static const struct scenario scenarios[] = {
 		PATH(CAP_S, 9, S, F1, F2), SEE(CAP_S, 9, S, F2, 1), CLOSE(C),
 		DELIVER(C), STATE(S, TW), PATH(CAP_C, 10, C, CW, LA),
 		DELIVER(S), STATE(C, CL), SEE(CAP_S, 11, S, TW, 0), END}},
+	/* Both close before either FIN arrives: each FIN's ack does not
+	 * cover the other FIN, and annot revises the sender from
+	 * CLOSE-WAIT back to ESTABLISHED -> FIN-WAIT-1. */
+	{"established_simultaneous_close", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), CLOSE(S), SEE(CAP_C, 8, S, CW, 1),
+		DELIVER(C), STATE(S, CG), REVISED(CAP_S, 9, C, ES),
+		SEE(CAP_S, 9, C, F1, 1), PATH(CAP_S, 9, S, F1, CG),
+		NOTE(CAP_S, 9, "that FIN had not reached it"), DELIVER(S),
+		STATE(C, CG), REVISED(CAP_C, 9, S, ES),
+		SEE(CAP_C, 9, S, F1, 1), PATH(CAP_C, 10, S, F1, CG, TW),
+		FLUSH(), STATE(C, TW), STATE(S, TW),
+		PATH(CAP_C, 11, C, CG, TW), SEE(TOLD_C, 11, C, TW, 0),
+		NOTE(CAP_S, 11, "closed simultaneously"), END}},
 
 	/* ---- A RST, from each side, in each state. ---- */
 	/* A SYN to a port where nothing listens: a CLOSED conn answers
@@ -1026,6 +1039,14 @@ static const struct scenario scenarios[] = {
 		OPEN, EXCHANGE, CLOSE(S), ABORT(S), PATH(CAP_S, 9, S, F1, CL),
 		PATH(CAP_S, 9, C, CW, CL), FLUSH(), STATE(C, CL),
 		SEE(CAP_C, 9, C, CL, 1), END}},
+	/* Both in CLOSING; the client aborts (nothing sent), its last ACK
+	 * is lost, and the server's ACK draws a RST from its host. */
+	{"closing_abort_ack_draws_rst", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), CLOSE(S), DELIVER(C), DELIVER(S),
+		STATE(C, CG), STATE(S, CG), ABORT(C), DROP(C), DELIVER(S),
+		SEE(CAP_C, 11, C, TW, 1), PATH(CAP_C, 12, C, TW, CL),
+		DELIVER(C), STATE(S, CL), PATH(CAP_S, 11, S, CG, CL),
+		SEE(TOLD_S, 11, S, CL, 0), END}},
 	/* The server aborts in LAST-ACK (nothing sent); the client's last
 	 * ACK draws a RST, which ends the client's TIME-WAIT. */
 	{"last_ack_abort_ack_draws_rst", (const struct step[]){
