@@ -176,8 +176,10 @@ static void sender_refutes(struct annot_conn *c, enum annot_side x,
 	const char *them = annot_side_name(!x);
 	bool syn = (s->flags & TH_SYN) != 0;
 
+	/* A RST without ACK acknowledges nothing (RFC 9293 3.10.7.1): it
+	 * cannot show that a SYN had not arrived. */
 	if (peer->syn_seen && f->syn == RX_ASSUMED &&
-	    !covers(s, peer->syn_seq)) {
+	    (s->flags & (TH_SYN | TH_ACK)) && !covers(s, peer->syn_seq)) {
 		f->syn = RX_NO;
 		/* Its SYN again, without an ACK of the other's: lost;
 		 * its first SYN without one: the two crossed. */

@@ -985,6 +985,14 @@ static const struct scenario scenarios[] = {
 		NOTE(CAP_S, 11, "closed simultaneously"), END}},
 
 	/* ---- A RST, from each side, in each state. ---- */
+	/* The client aborts in SYN-SENT (nothing sent); its host answers
+	 * the SYN-ACK with a RST, which sends the server back to LISTEN. */
+	{"syn_sent_abort_synack_draws_rst", (const struct step[]){
+		LISTEN(S), CONNECT(C), DELIVER(C), STATE(S, SR), ABORT(C),
+		STATE(C, CL), DELIVER(S), SEE(CAP_C, 3, C, CL, 0),
+		UNREVISED(CAP_C, 3, C), PATH(CAP_C, 3, S, SR, LI), DELIVER(C),
+		STATE(S, LI), SEE(CAP_S, 3, S, LI, 1),
+		SEE(TOLD_S, 3, S, LI, 0), END}},
 	/* A SYN to a port where nothing listens: a CLOSED conn answers
 	 * with RST, seq 0. */
 	{"syn_sent_closed_port_rst", (const struct step[]){
