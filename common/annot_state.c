@@ -307,6 +307,10 @@ static void sender_acts(struct annot_conn *c, enum annot_side x,
 {
 	struct annot_facts *f = &c->sd[x].f;
 
+	/* RFC 9293 3.10.7.3: in SYN-SENT a RST is the answer to an ACK that
+	 * is not of its SYN, and the state stays (an abort sends nothing). */
+	if ((s->flags & TH_RST) && state_of(f) == TCP_SYN_SENT)
+		return;
 	if (s->flags & TH_RST) {
 		f->reset = true;
 		f->reset_assumed = false;

@@ -1111,6 +1111,22 @@ static const struct scenario scenarios[] = {
 		SEE(CAP_S, 9, S, F1, 0), DELIVER(S), CLOSE(C), DELIVER(C),
 		DELIVER(S), STATE(C, CL), STATE(S, TW), END}},
 
+	/* ---- Opens. ---- */
+	/* After a server-first close the server holds the 4-tuple in
+	 * TIME-WAIT; the client connects again from the same port. The
+	 * server's conn answers the SYN with a challenge ACK, the client
+	 * (SYN-SENT) resets it, which ends the TIME-WAIT; the server
+	 * listens again and the client's SYN, sent again, opens. annot
+	 * starts a new connection at the SYN and takes the server for a
+	 * listener (inferred). */
+	{"time_wait_new_syn", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(S), DELIVER(S), CLOSE(C), DELIVER(C),
+		DELIVER(S), STATE(S, TW), STATE(C, CL), CONNECT(C), DELIVER(C),
+		STATE(S, TW), SEE(CAP_S, 11, S, SR, 1), DELIVER(S),
+		SEE(CAP_C, 13, C, SS, 0), DELIVER(C), STATE(S, CL), LISTEN(S),
+		TIMER(C), FLUSH(), STATE(C, ES), STATE(S, ES),
+		SEE(CAP_C, 16, C, ES, 0), SEE(CAP_C, 16, S, ES, 1), END}},
+
 	/* ---- A slow student: 30 s gaps, timers running. ---- */
 	/* Between the application's steps: the server's delayed ACK of
 	 * the FIN goes alone (four segments), the client's TIME-WAIT
