@@ -63,6 +63,9 @@ struct annot_facts {
 	bool pend_syn, pend_fin; /* sent to it, proved not yet arrived */
 	bool told;               /* its own end gives its state */
 	enum tcp_state told_st;  /* ... which is this */
+	/* The ACK of its own SYN, of its own FIN, that had not arrived when
+	 * it sent them again. Whatever is pending may still be on its way. */
+	bool pend_syn_ack, pend_fin_ack;
 };
 
 /* What one side of a connection has shown on the wire. */

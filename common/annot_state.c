@@ -14,13 +14,14 @@
  * FIN, data or a FIN that a side sends only once its SYN is
  * acknowledged. A RST that reaches a side is an arrival too: assumed,
  * since nothing the side sends afterwards can show it. The same segments
- * can refute an assumption: a side that sends its SYN again never got
- * the ACK of it; a FIN (or any ACK) that does not cover the other's FIN
- * was sent before that FIN arrived. Then the fact is taken back, the
- * side's state before the segment is revised, and c->why says why. A FIN
- * or SYN that had not arrived yet is pending: it may still be on its
- * way, so a state that rests on its absence is inferred; it arrives, by
- * assumption, with the next segment of its sender.
+ * can refute an assumption: a side that sends its SYN again had not got
+ * the ACK of it when it did; a FIN (or any ACK) that does not cover the
+ * other's FIN was sent before that FIN arrived. Then the fact is taken
+ * back, the side's state before the segment is revised, and c->why says
+ * why. A SYN, a FIN or the ACK of one that had not arrived yet is
+ * pending: it may still be on its way, so a state that rests on its
+ * absence is inferred; it arrives, by assumption, with the next segment
+ * of its sender.
  *
  * A side whose own end tells its states (annot_in.own) is shown as told;
  * its facts are still kept, for the segments it sends.
@@ -93,8 +94,8 @@ static bool state_inferred(const struct annot_facts *f)
 	/* A RST it sent ends its connection, whatever it had received. */
 	if (f->reset && !f->reset_assumed)
 		return false;
-	/* A SYN or a FIN on its way to it may have arrived by now. */
-	if (f->pend_syn || f->pend_fin)
+	/* A SYN, a FIN or an ACK on its way to it may have arrived by now. */
+	if (f->pend_syn || f->pend_fin || f->pend_syn_ack || f->pend_fin_ack)
 		return true;
 	if (!f->syn_sent && f->syn == RX_NO && !f->reset)
 		return f->init_assumed;
@@ -206,17 +207,19 @@ static void sender_refutes(struct annot_conn *c, enum annot_side x,
 	}
 	if (syn && f->syn_sent && f->syn_ack == RX_ASSUMED) {
 		f->syn_ack = RX_NO;
+		f->pend_syn_ack = true;
 		why(c, x,
-		    "it sends its SYN again, so the ACK of its SYN never "
-		    "reached it");
+		    "it sends its SYN again, so the ACK of its SYN had not "
+		    "reached it when it sent this");
 	}
 	if ((s->flags & TH_FIN) && f->fin_sent && me->fin_seen &&
 	    s->seq + (uint32_t)s->payload_len == me->fin_seq &&
 	    f->fin_ack == RX_ASSUMED) {
 		f->fin_ack = RX_NO;
+		f->pend_fin_ack = true;
 		why(c, x,
-		    "it sends its FIN again, so the ACK of its FIN never "
-		    "reached it");
+		    "it sends its FIN again, so the ACK of its FIN had not "
+		    "reached it when it sent this");
 	}
 	if (syn && !(s->flags & TH_ACK) && !f->syn_sent && f->init_assumed) {
 		why(c, x,
@@ -290,10 +293,14 @@ static void sender_proves(struct annot_conn *c, enum annot_side x,
 		prove(f, &f->syn, p);
 	}
 	if (carried_ack(peer, s->ack, &got)) {
-		if (f->syn_sent && me->syn_seen && seq_gt(got, me->syn_seq))
+		if (f->syn_sent && me->syn_seen && seq_gt(got, me->syn_seq)) {
+			f->pend_syn_ack = false;
 			prove(f, &f->syn_ack, p);
-		if (f->fin_sent && me->fin_seen && seq_gt(got, me->fin_seq))
+		}
+		if (f->fin_sent && me->fin_seen && seq_gt(got, me->fin_seq)) {
+			f->pend_fin_ack = false;
 			prove(f, &f->fin_ack, p);
+		}
 	}
 	if (peer->fin_seen && covers(s, peer->fin_seq)) {
 		f->pend_fin = false;
@@ -355,11 +362,20 @@ static void receiver_takes(struct annot_conn *c, enum annot_side y,
 	struct annot_side_mem *me = &c->sd[y];
 	struct annot_facts *f = &me->f;
 
+	/* What was pending arrives first, in the order RFC 9293 takes a
+	 * segment's parts: the ACK, then the SYN, then the FIN. */
+	if (f->pend_syn_ack && f->syn_ack == RX_NO)
+		f->syn_ack = RX_ASSUMED;
+	if (f->pend_fin_ack && f->fin_ack == RX_NO)
+		f->fin_ack = RX_ASSUMED;
+	path_add(p, state_of(f));
 	if (f->pend_syn && f->syn == RX_NO)
 		f->syn = RX_ASSUMED;
+	path_add(p, state_of(f));
 	if (f->pend_fin && f->fin == RX_NO)
 		f->fin = RX_ASSUMED;
 	f->pend_syn = f->pend_fin = false;
+	f->pend_syn_ack = f->pend_fin_ack = false;
 	path_add(p, state_of(f));
 	if (s->flags & TH_RST) {
 		enum tcp_state st = state_of(f);

@@ -1062,6 +1062,15 @@ static const struct scenario scenarios[] = {
 		STATE(S, LA), ABORT(S), DELIVER(C), SEE(CAP_S, 11, S, CL, 0),
 		PATH(CAP_S, 11, C, TW, CL), DELIVER(S), STATE(C, CL),
 		SEE(CAP_C, 11, C, CL, 1), SEE(TOLD_C, 11, C, CL, 0), END}},
+	/* The client aborts in TIME-WAIT (nothing sent) after its last ACK
+	 * was lost: the server's FIN again draws a RST. */
+	{"time_wait_abort_fin_again_draws_rst", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), CLOSE(S), DELIVER(S),
+		STATE(C, TW), DROP(C), ABORT(C), TIMER(S), DELIVER(S),
+		REVISED(CAP_C, 11, S, LA), SEE(CAP_C, 11, S, LA, 1),
+		SEE(CAP_C, 11, C, TW, 0), PATH(CAP_C, 12, C, TW, CL),
+		PATH(CAP_C, 12, S, LA, CL), DELIVER(C), STATE(S, CL),
+		SEE(CAP_S, 11, S, CL, 1), END}},
 
 	/* ---- Losses. ---- */
 	{"syn_sent_syn_lost", (const struct step[]){
@@ -1069,6 +1078,15 @@ static const struct scenario scenarios[] = {
 		SEE(CAP_C, 2, C, SS, 0), SEE(CAP_C, 2, S, SR, 1), DELIVER(C),
 		SEE(CAP_S, 1, S, SR, 1), DELIVER(S), DELIVER(C), STATE(S, ES),
 		SEE(CAP_C, 4, S, ES, 1), END}},
+	/* The handshake's ACK is lost: the server sends its SYN-ACK again
+	 * and annot revises the server back to SYN-RECEIVED. */
+	{"syn_rcvd_ack_lost_synack_again", (const struct step[]){
+		LISTEN(S), CONNECT(C), DELIVER(C), DELIVER(S), DROP(C),
+		SEE(CAP_C, 3, S, ES, 1), TIMER(S), SEE(CAP_S, 3, S, SR, 0),
+		DELIVER(S), REVISED(CAP_C, 4, S, SR), SEE(CAP_C, 4, S, SR, 1),
+		NOTE(CAP_C, 4, "the ACK of its SYN had not"),
+		PATH(CAP_C, 5, S, SR, ES), DELIVER(C), STATE(S, ES),
+		SEE(TOLD_S, 4, S, ES, 0), EXCHANGE, ARTICLE_CLOSE, END}},
 	/* The same ACK reaches the server's host, not its TCP (--drop-in):
 	 * the server's own annot is told. */
 	{"syn_rcvd_ack_dropped_in_host", (const struct step[]){
@@ -1094,11 +1112,25 @@ static const struct scenario scenarios[] = {
 		SEE(CAP_C, 9, C, F1, 0), SEE(CAP_C, 9, S, CW, 1), DELIVER(C),
 		STATE(S, CW), CLOSE(S), DELIVER(S), DELIVER(C), STATE(S, CL),
 		END}},
+	/* The server's FIN+ACK is lost; the client's FIN comes again, and
+	 * its ack shows the server's FIN had not reached it. */
+	{"last_ack_fin_lost_merged", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), CLOSE(S), DROP(S),
+		TIMER(S), FLUSH(), STATE(C, TW), STATE(S, CL),
+		REVISED(CAP_S, 11, C, F1), SEE(CAP_S, 11, C, F1, 1),
+		PATH(CAP_S, 12, C, F1, F2, TW), END}},
 	{"last_ack_fin_lost_four_way", (const struct step[]){
 		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), ADVANCE(40 * MS),
 		DELIVER(S), STATE(C, F2), CLOSE(S), DROP(S), TIMER(S),
 		SEE(CAP_S, 11, S, LA, 0), DELIVER(S),
 		PATH(CAP_C, 10, C, F2, TW), DELIVER(C), STATE(S, CL), END}},
+	/* The client's last ACK is lost: the server's FIN comes again. */
+	{"last_ack_last_ack_lost", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(C), DELIVER(C), CLOSE(S), DELIVER(S),
+		DROP(C), TIMER(S), DELIVER(S), REVISED(CAP_C, 11, S, LA),
+		SEE(CAP_C, 11, S, LA, 1), SEE(TOLD_C, 11, C, TW, 0),
+		PATH(CAP_C, 12, S, LA, CL), DELIVER(C), STATE(S, CL),
+		STATE(C, TW), END}},
 	/* The server's ACK of the client's FIN is lost; its FIN carries
 	 * the ACK again: FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT at once. */
 	{"fin_wait_1_ack_of_fin_lost", (const struct step[]){
@@ -1110,6 +1142,11 @@ static const struct scenario scenarios[] = {
 		OPEN, EXCHANGE, CLOSE(S), DROP(S), TIMER(S),
 		SEE(CAP_S, 9, S, F1, 0), DELIVER(S), CLOSE(C), DELIVER(C),
 		DELIVER(S), STATE(C, CL), STATE(S, TW), END}},
+	{"server_fin_first_last_ack_lost", (const struct step[]){
+		OPEN, EXCHANGE, CLOSE(S), DELIVER(S), CLOSE(C), DELIVER(C),
+		STATE(S, TW), DROP(S), TIMER(C), DELIVER(C),
+		REVISED(CAP_S, 11, C, LA), SEE(CAP_S, 11, C, LA, 1),
+		PATH(CAP_S, 12, C, LA, CL), DELIVER(S), STATE(C, CL), END}},
 
 	/* ---- Opens. ---- */
 	/* After a server-first close the server holds the 4-tuple in
