@@ -11,17 +11,17 @@
  *
  * An arrival is assumed when the segment is seen, and proved when the
  * receiver's own later segments show it: an ACK that covers a SYN or a
- * FIN, data or a FIN that a side sends only once its SYN is
- * acknowledged. A RST that reaches a side is an arrival too: assumed,
- * since nothing the side sends afterwards can show it. The same segments
- * can refute an assumption: a side that sends its SYN again had not got
- * the ACK of it when it did; a FIN (or any ACK) that does not cover the
- * other's FIN was sent before that FIN arrived. Then the fact is taken
- * back, the side's state before the segment is revised, and c->why says
- * why. A SYN, a FIN or the ACK of one that had not arrived yet is
- * pending: it may still be on its way, so a state that rests on its
- * absence is inferred; it arrives, by assumption, with the next segment
- * of its sender.
+ * FIN, and data, which a side sends only once its SYN is acknowledged
+ * (RFC 9293 3.10.2). A RST that reaches a side is an arrival too:
+ * assumed, since nothing the side sends afterwards can show it. The same
+ * segments can refute an assumption: a side that sends its SYN again had
+ * not got the ACK of it when it did; a FIN (or any ACK) that does not
+ * cover the other's FIN was sent before that FIN arrived. Then the fact
+ * is taken back, the side's state before the segment is revised, and
+ * c->why says why. A SYN, a FIN or the ACK of one that had not arrived
+ * yet is pending: it may still be on its way, so a state that rests on
+ * its absence is inferred; it arrives, by assumption, with the next
+ * segment of its sender.
  *
  * A side whose own end tells its states (annot_in.own) is shown as told;
  * its facts are still kept, for the segments it sends.
@@ -291,6 +291,12 @@ static void sender_proves(struct annot_conn *c, enum annot_side x,
 	if (peer->syn_seen && covers(s, peer->syn_seq)) {
 		f->pend_syn = false;
 		prove(f, &f->syn, p);
+	}
+	/* RFC 9293 3.10.2: data waits for ESTABLISHED, so a side that sends
+	 * data has had the ACK of its SYN. */
+	if (s->payload_len > 0 && !(s->flags & TH_SYN) && f->syn_sent) {
+		f->pend_syn_ack = false;
+		prove(f, &f->syn_ack, p);
 	}
 	if (carried_ack(peer, s->ack, &got)) {
 		if (f->syn_sent && me->syn_seen && seq_gt(got, me->syn_seq)) {

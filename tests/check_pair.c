@@ -1149,6 +1149,16 @@ static const struct scenario scenarios[] = {
 		PATH(CAP_S, 12, C, LA, CL), DELIVER(S), STATE(C, CL), END}},
 
 	/* ---- Opens. ---- */
+	/* Both connect; each SYN crosses the other. The client's capture
+	 * first takes the server for a listener, then revises it. */
+	{"syn_sent_simultaneous_open", (const struct step[]){
+		CONNECT(C), CONNECT(S), DELIVER(C), STATE(S, SR), DELIVER(S),
+		STATE(C, SR), REVISED(CAP_C, 2, S, CL),
+		SEE(CAP_C, 2, S, SS, 1),
+		NOTE(CAP_C, 2, "the two SYNs crossed"),
+		PATH(CAP_C, 2, C, SS, SR), FLUSH(), STATE(C, ES), STATE(S, ES),
+		SEE(CAP_C, 4, C, ES, 1), EXCHANGE, SEE(CAP_S, 5, C, ES, 0),
+		MERGED_CLOSE, END}},
 	/* After a server-first close the server holds the 4-tuple in
 	 * TIME-WAIT; the client connects again from the same port. The
 	 * server's conn answers the SYN with a challenge ACK, the client
