@@ -182,18 +182,23 @@ static void sender_refutes(struct annot_conn *c, enum annot_side x,
 	if (peer->syn_seen && f->syn == RX_ASSUMED &&
 	    (s->flags & (TH_SYN | TH_ACK)) && !covers(s, peer->syn_seq)) {
 		f->syn = RX_NO;
-		/* Its SYN again, without an ACK of the other's: lost;
-		 * its first SYN without one: the two crossed. */
-		f->pend_syn = !(syn && f->syn_sent);
-		if (f->pend_syn)
+		/* Not arrived when it sent this; it may still be on its
+		 * way (a SYN that crossed this one), or lost. */
+		f->pend_syn = true;
+		if (syn && !f->syn_sent)
 			why(c, x,
 			    "its SYN does not acknowledge the %s's SYN (#%u): "
 			    "the two SYNs crossed",
 			    them, peer->syn_n);
+		else if (syn)
+			why(c, x,
+			    "it sends its SYN again, so the %s's SYN (#%u) had "
+			    "not reached it when it sent this",
+			    them, peer->syn_n);
 		else
 			why(c, x,
-			    "it sends its SYN again, so the %s's SYN (#%u) "
-			    "never reached it",
+			    "its ack does not cover the %s's SYN (#%u): that "
+			    "SYN had not reached it when it sent this",
 			    them, peer->syn_n);
 	}
 	if (peer->fin_seen && f->fin == RX_ASSUMED && (s->flags & TH_ACK) &&

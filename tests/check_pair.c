@@ -1078,6 +1078,14 @@ static const struct scenario scenarios[] = {
 		SEE(CAP_C, 2, C, SS, 0), SEE(CAP_C, 2, S, SR, 1), DELIVER(C),
 		SEE(CAP_S, 1, S, SR, 1), DELIVER(S), DELIVER(C), STATE(S, ES),
 		SEE(CAP_C, 4, S, ES, 1), END}},
+	/* The server's capture sees the client's SYN again: the SYN-ACK
+	 * had not reached it (lost, or still on its way). */
+	{"syn_rcvd_synack_lost", (const struct step[]){
+		LISTEN(S), CONNECT(C), DELIVER(C), DROP(S), TIMER(S), FLUSH(),
+		STATE(C, ES), STATE(S, ES), REVISED(CAP_S, 4, C, SS),
+		SEE(CAP_S, 4, C, SS, 1), NOTE(CAP_S, 4, "had not reached it"),
+		SEE(CAP_S, 5, C, ES, 1), REVISED(CAP_C, 5, S, SR),
+		SEE(CAP_C, 5, S, SR, 1), EXCHANGE, END}},
 	/* The handshake's ACK is lost: the server sends its SYN-ACK again
 	 * and annot revises the server back to SYN-RECEIVED. */
 	{"syn_rcvd_ack_lost_synack_again", (const struct step[]){
@@ -1185,6 +1193,27 @@ static const struct scenario scenarios[] = {
 		SEE(TOLD_C, 0, C, F2, 0), CLOSE(S), STATE(C, TW),
 		NOTE(CAP_C, 0, "closed in four segments"), WAIT(),
 		STATE(C, TW), WAIT(), STATE(C, CL), END}},
+	/*
+	 * Between every step, deliveries included: while the first SYN
+	 * waits on the link the client sends it four times more, and the
+	 * server its SYN-ACK; a SYN sent again reaches the server after
+	 * the client has its SYN-ACK (annot revises the client to
+	 * SYN-SENT, inferred: the SYN-ACK may be on its way). The server
+	 * runs out of SYN-ACK retries and listens again, twice; the
+	 * student closes it while it only listens, and its CLOSED port
+	 * resets the client.
+	 */
+	{"slow_student_every_step", (const struct step[]){
+		LISTEN(S), WAIT(), CONNECT(C), WAIT(), DELIVER(C), WAIT(),
+		DELIVER(S), WAIT(), DELIVER(C), REVISED(CAP_S, 8, C, SS),
+		SEE(CAP_S, 8, C, SS, 1),
+		NOTE(CAP_S, 8, "had not reached it when"), WAIT(),
+		STATE(S, LI), REQUEST(), WAIT(), DELIVER(C), WAIT(),
+		DELIVER(S), WAIT(), RESPONSE(), WAIT(), DELIVER(S), WAIT(),
+		DELIVER(C), WAIT(), CLOSE(C), WAIT(), DELIVER(C), WAIT(),
+		STATE(S, LI), CLOSE(S), WAIT(), DELIVER(S), WAIT(), DELIVER(C),
+		WAIT(), FLUSH(), WAIT(), WAIT(), STATE(C, CL), STATE(S, CL),
+		END}},
 };
 /* clang-format on */
 
