@@ -233,9 +233,11 @@ static void sender_refutes(struct annot_conn *c, enum annot_side x,
 		f->init = TCP_CLOSED;
 		f->init_assumed = false;
 	}
-	if ((s->flags & TH_RST) && !f->syn_sent &&
+	if ((s->flags & TH_RST) && !f->syn_sent && s->seq == 0 &&
 	    (f->init != TCP_CLOSED || f->syn != RX_NO)) {
-		/* A RST for a SYN: nothing listened there. */
+		/* A RST for a SYN, with the sequence number zero that RFC
+		 * 9293 3.10.7.1 gives a CLOSED port's answer to a segment
+		 * without ACK: nothing listened there. */
 		why(c, x, "it answers with a RST: nothing listens on its port");
 		f->init = TCP_CLOSED;
 		f->init_assumed = false;

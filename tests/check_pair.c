@@ -993,6 +993,14 @@ static const struct scenario scenarios[] = {
 		UNREVISED(CAP_C, 3, C), PATH(CAP_C, 3, S, SR, LI), DELIVER(C),
 		STATE(S, LI), SEE(CAP_S, 3, S, LI, 1),
 		SEE(TOLD_S, 3, S, LI, 0), END}},
+	/* The SYN-ACK is lost and the server aborts: a RST reaches the
+	 * client in SYN-SENT. */
+	{"syn_sent_rst_refused", (const struct step[]){
+		LISTEN(S), CONNECT(C), DELIVER(C), DROP(S), ABORT(S),
+		PATH(CAP_S, 3, S, SR, CL), SEE(CAP_S, 3, C, CL, 1), DELIVER(S),
+		STATE(C, CL), PATH(CAP_C, 2, C, SS, CL),
+		SEE(CAP_C, 2, C, CL, 1), PATH(CAP_C, 2, S, SR, CL),
+		SEE(CAP_C, 2, S, CL, 0), SEE(TOLD_C, 2, C, CL, 0), END}},
 	/* A SYN to a port where nothing listens: a CLOSED conn answers
 	 * with RST, seq 0. */
 	{"syn_sent_closed_port_rst", (const struct step[]){
