@@ -25,6 +25,6 @@ client_tcplab_client_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 client_tcplab_client_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 	$(PCAP_LIBS) $(LIBNET_LIBS)
 
-TESTS += tests/client.sh
-EXTRA_DIST += tests/client.sh
+TESTS += tests/client.sh tests/states.sh
+EXTRA_DIST += tests/client.sh tests/states.sh
 dist_man_MANS += man/tcplab-client.1
