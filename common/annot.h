@@ -30,8 +30,9 @@
  * and its receiver's when it arrives. An arrival the capture cannot see
  * is assumed, and the state it leads to is marked inferred. When a later
  * segment contradicts an assumption (a retransmitted SYN-ACK proves that
- * the handshake's ACK never arrived; a FIN that does not acknowledge the
- * other FIN proves that the two crossed), annot revises the side's state,
+ * the handshake's ACK had not arrived when it was sent; a FIN that does
+ * not acknowledge the other FIN proves that the two crossed), annot
+ * revises the side's state,
  * marks the result revised and says why in a note. Every change it reports
  * is a path of edges of RFC 9293's diagram (tcp_transition_ok()); one
  * segment may take a side along two edges (a FIN that carries the ACK of

@@ -350,21 +350,21 @@ static void sender_acts(struct annot_conn *c, enum annot_side x,
 	}
 }
 
-/* Whether the receiver takes a RST: in its window, as RFC 9293 3.10.7.4
- * (and RFC 5961) ask, when the capture shows where its window is. */
+/*
+ * Whether the receiver takes a RST. In SYN-SENT, when it acknowledges the
+ * SYN (RFC 9293 3.10.7.3); else only when its sequence number is exactly
+ * the next one expected: one elsewhere in the window draws a challenge
+ * ACK and changes nothing (RFC 5961 3.2), as conn does. When the capture
+ * has not shown what the receiver expects, the RST is taken.
+ */
 static bool rst_acceptable(const struct annot_side_mem *y, const struct seg *s)
 {
-	uint32_t win;
-
 	if (y->f.active && y->f.syn == RX_NO)
 		return (s->flags & TH_ACK) && y->syn_seen &&
 		       s->ack == y->syn_seq + 1;
 	if (!y->rcv_valid)
 		return true;
-	win = y->ack_valid && y->last_win > 0 ? y->last_win : 1;
-	if (y->wscale_sent)
-		win <<= y->wscale;
-	return seq_in_window(s->seq, y->rcv_nxt, y->rcv_nxt + win);
+	return s->seq == y->rcv_nxt;
 }
 
 /* The segment arrives at y (by assumption): what was pending first, then
