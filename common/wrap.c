@@ -471,16 +471,17 @@ size_t wrap_hang(const char *line, size_t len)
 	mark = list_mark(line + indent, len - indent);
 	if (mark > 0)
 		return wrap_cols(line, indent + mark);
-	/* A table: the first word, two or more spaces, the text. */
-	for (i = indent; i < len && line[i] != ' '; i++)
-		;
-	if (i + 1 < len && line[i + 1] == ' ') {
+	/* A table: a name, two or more spaces, the text. */
+	for (i = indent; i + 1 < len; i++) {
 		size_t j = i;
 
+		if (line[i] != ' ' || line[i + 1] != ' ')
+			continue;
 		while (j < len && line[j] == ' ')
 			j++;
 		if (j < len && wrap_cols(line, j) <= 40)
 			return wrap_cols(line, j);
+		break;
 	}
 	return indent;
 }

@@ -78,8 +78,8 @@ int wrap_unfold(const char *text, size_t len, char *buf, size_t cap);
 /*
  * The hanging indent, in columns, for a paragraph whose first line is
  * line[0..len): past a list mark ("- ", "* ", "| ", "1. ", "2) ") after
- * the leading spaces; else past a gap of two or more spaces after the
- * first word, as in a table of options (when the gap ends within the
+ * the leading spaces; else past the first gap of two or more spaces
+ * after them, as in a table of options (when the gap ends within the
  * first 40 columns); else the leading spaces.
  */
 size_t wrap_hang(const char *line, size_t len);

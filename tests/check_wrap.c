@@ -451,6 +451,8 @@ START_TEST(test_hang)
 	        {"    because a SYN uses up", 4},
 	        {"  up                 create the two hosts", 21},
 	        {"      --auto         no pauses or questions", 21},
+	        {"  run LAB            run one lab", 21},
+	        {"  --client-ns NAME --server-ns NAME   namespaces", 38},
 	        {"  a  b: a gap after the first word", 5},
 	        {"x                                          far", 0},
 	        {"  -notamark", 2},
