@@ -193,7 +193,7 @@ struct wch {
 	unsigned cols; /* display columns */
 	bool space;    /* a place to break, dropped at the break */
 	bool wide;     /* two columns: a break may fall between two */
-	bool closing;  /* CJK closing punctuation: no break before it */
+	bool closing;  /* closing punctuation: no break before it */
 };
 
 static void wch_at(const char *s, size_t len, struct wch *w)
@@ -205,7 +205,8 @@ static void wch_at(const char *s, size_t len, struct wch *w)
 	w->space = n && (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r');
 	w->cols = w->space ? 1 : n ? cp_cols(cp) : 1;
 	w->wide = w->cols == 2;
-	w->closing = n && in_table(cp, closing, NRANGES(closing));
+	w->closing = n && (in_table(cp, closing, NRANGES(closing)) ||
+	                   (cp < 0x80 && strchr(",.;:!?)]}%'\"", (int)cp)));
 }
 
 static size_t skip_spaces(const char *s, size_t len, size_t i)
@@ -243,9 +244,9 @@ static size_t para_line_end(const char *text, size_t len, size_t pos,
 			prev_wide = false;
 			continue;
 		}
-		/* Chinese has no spaces: a line may end between two wide
-		 * characters, unless the second closes a clause. */
-		if (i > pos && prev_wide && w.wide && !w.closing)
+		/* Chinese has no spaces: a line may end before or after any
+		 * wide character, unless what follows closes a clause. */
+		if (i > pos && (prev_wide || w.wide) && !w.closing)
 			brk = i;
 		if (width + w.cols > avail) {
 			if (brk > pos)

@@ -5,7 +5,7 @@
  * takes two, a combining mark none), wraps a paragraph at its spaces with a
  * hanging indent, and folds one line of tcpdump output at its field
  * boundaries so that unfolding gives the line back. A Chinese paragraph,
- * which has no spaces, may break between any two wide characters.
+ * which has no spaces, may break before or after any wide character.
  *
  * Pure: no I/O, no allocation, no globals, no locale. The caller owns the
  * buffers; every function that writes one counts a terminating NUL in cap,
@@ -35,8 +35,8 @@ size_t wrap_cols(const char *s, size_t len);
 /*
  * Wraps one paragraph to cols display columns. The first line starts with
  * first, every other line with hang (a hanging indent); lines break at
- * spaces (a tab or newline counts as a space), and between two wide
- * characters, but never before CJK closing punctuation. A word longer than
+ * spaces (a tab or newline counts as a space), and before or after a wide
+ * character, but never before closing punctuation (CJK or ASCII). A word longer than
  * a line is cut at a character boundary. Spaces at the start and end of
  * the text and at each break are dropped. cols 0 means no wrapping: one
  * line. Each line ends in '\n'; an empty paragraph writes nothing.

@@ -156,10 +156,14 @@ START_TEST(test_para_chinese_breaks_between_characters)
 	/* Closing punctuation stays with the character before it. */
 	wrap_para("握手。挥手", 15, "", "", 5, out, sizeof out);
 	ck_assert_str_eq(out, "握\n手。\n挥手\n");
-	/* Between a wide and a narrow character there is no break: the
-	 * line goes back to the last one between two wide characters. */
+	/* A line may also end between a wide and a narrow character, but
+	 * not between two narrow ones, nor before closing punctuation. */
 	wrap_para("握手TCP", 9, "", "", 5, out, sizeof out);
-	ck_assert_str_eq(out, "握\n手TCP\n");
+	ck_assert_str_eq(out, "握手\nTCP\n");
+	wrap_para("进入SYN状态。", 18, "", "", 7, out, sizeof out);
+	ck_assert_str_eq(out, "进入SYN\n状态。\n");
+	wrap_para("握手.TCP", 10, "", "", 4, out, sizeof out);
+	ck_assert_str_eq(out, "握\n手.T\nCP\n");
 }
 END_TEST
 
