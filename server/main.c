@@ -28,6 +28,7 @@
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/io/privdrop.h"
+#include "common/io/term.h"
 #include "common/opt.h"
 #include "server/server.h"
 
@@ -38,56 +39,56 @@
 static volatile sig_atomic_t got_signal;
 
 static const char usage_line[] =
-        "usage: " PROG " -i IFACE -a ADDR [-p PORT] [-w FILE] [-nSvt]\n"
-        "         [--profile NAME] [--close MODE] [--close-delay SECS]\n"
-        "         [--piggyback] [--step] [--lab-clock FILE]\n"
-        "         [--quiet | --plain | --json] [--stats] [--max-conns N]\n"
-        "         [--user USER]\n";
+        "usage: " PROG " --interface=IFACE --address=ADDR [--port=PORT] "
+        "[--write=FILE] [-nSvt] [--profile=NAME] [--close=MODE] "
+        "[--close-delay=SECS] [--piggyback] [--step] [--lab-clock=FILE] "
+        "[--quiet|--plain|--json] [--stats] [--max-conns=N] "
+        "[--user=USER]\n";
 
+/* The help: one entry a line, fitted to the terminal by term_print(). */
 static void help(void)
 {
-	fputs(usage_line, stdout);
-	fputs("Answers GET /truedei/test?name=NAME with \"This is NAME\", "
-	      "doing TCP by hand.\n\n"
-	      "  -i, --interface IFACE   capture and inject on IFACE\n"
-	      "  -a, --address ADDR      the server's IPv4 address\n"
-	      "  -p, --port PORT         the server's port (8080)\n"
-	      "  -w, --write FILE        write every segment seen and sent "
-	      "to a pcap file\n"
-	      "  -n, -S, -v, -t          print as tcpdump with these flags "
-	      "(default -vv -nn)\n"
-	      "      --profile NAME      live (default) or seed (the "
-	      "article's fields: ISN,\n"
-	      "                          IP ids, TS values, windows, "
-	      "Date)\n"
-	      "      --close MODE        merged (default), four-way, "
-	      "server-first or rst\n"
-	      "      --close-delay SECS  four-way: wait before our FIN (1)\n"
-	      "      --piggyback         the response carries the ACK of "
-	      "the request\n"
-	      "      --step              show each segment before it is "
-	      "sent; Enter sends it,\n"
-	      "                          q aborts\n"
-	      "      --lab-clock FILE    share a clock with the other end: "
-	      "while either waits\n"
-	      "                          for the student, both ends' "
-	      "timers wait\n"
-	      "      --quiet             print only the summary\n"
-	      "      --plain             no explanations under the "
-	      "segments: tcpdump's lines\n"
-	      "                          and the server's own lines only\n"
-	      "      --json              one JSON object per segment and "
-	      "per connection,\n"
-	      "                          as tcplab-explain --json; "
-	      "the summary on stderr\n"
-	      "      --stats             print the counters every second "
-	      "on stderr\n"
-	      "      --max-conns N       connections held at once (1024)\n"
-	      "      --user USER         drop privileges to USER "
-	      "($SUDO_USER or nobody)\n"
-	      "  -h, --help              this text\n"
-	      "  -V, --version           the version\n",
-	      stdout);
+	term_print_hang(stdout, usage_line, 9);
+	term_print(
+	        stdout,
+	        "Answers GET /truedei/test?name=NAME with \"This is NAME\", "
+	        "doing TCP by hand, and prints every segment as tcpdump does, "
+	        "with the arithmetic and both sides' states under it.\n"
+	        "\n"
+	        "  -i, --interface IFACE   capture and inject on IFACE\n"
+	        "  -a, --address ADDR      the server's IPv4 address\n"
+	        "  -p, --port PORT         the server's port (8080)\n"
+	        "  -w, --write FILE        write every segment seen and sent "
+	        "to a pcap file\n"
+	        "  -n, -S, -v, -t          print as tcpdump with these flags "
+	        "(default -vv -nn)\n"
+	        "      --profile NAME      live (default) or seed (the "
+	        "article's fields: ISN, IP ids, TS values, windows, Date)\n"
+	        "      --close MODE        merged (default), four-way, "
+	        "server-first or rst\n"
+	        "      --close-delay SECS  four-way: wait before our FIN (1)\n"
+	        "      --piggyback         the response carries the ACK of "
+	        "the request\n"
+	        "      --step              show each segment before it is "
+	        "sent; Enter sends it, q aborts\n"
+	        "      --lab-clock FILE    share a clock with the other end: "
+	        "while either waits for the student, both ends' timers wait\n"
+	        "      --quiet             print only the summary\n"
+	        "      --plain             tcpdump's lines whole and the "
+	        "server's own lines, no explanations\n"
+	        "      --json              one JSON object per segment and "
+	        "per connection, as tcplab-explain --json; the summary on "
+	        "stderr\n"
+	        "      --stats             print the counters every second "
+	        "on stderr\n"
+	        "      --max-conns N       connections held at once (1024)\n"
+	        "      --user USER         drop privileges to USER "
+	        "($SUDO_USER or nobody)\n"
+	        "  -h, --help              this text\n"
+	        "  -V, --version           the version\n"
+	        "\n"
+	        "Lines fit the terminal's width (COLUMNS when it is not a "
+	        "terminal, else 80); --plain keeps tcpdump's lines whole.\n");
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -95,7 +96,7 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, PROG ": ");
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	fputs(usage_line, stderr);
+	term_print_hang(stderr, usage_line, 9);
 	exit(EXIT_USAGE);
 }
 

@@ -8,6 +8,8 @@
 #ifndef TCPLAB_IO_TERM_H
 #define TCPLAB_IO_TERM_H
 
+#include <stdio.h>
+
 /* The narrowest width believed: below it, COLUMNS is taken for a mistake. */
 #define TERM_MIN_COLS 20
 /* The width when nothing says otherwise. */
@@ -24,5 +26,18 @@ unsigned term_env_cols(void);
 
 /* The width of the terminal on fd by TIOCGWINSZ, or 0. */
 unsigned term_fd_cols(int fd);
+
+/*
+ * Writes text to f with every line wrapped to the width of the terminal
+ * on f: a line's continuations are indented as wrap_hang() says (past an
+ * option's name in a table of options, past a list mark, or as the line
+ * itself). For --help and the like: write each entry as one line and let
+ * this fit it. Returns 0, or -1 when a line is too long to wrap.
+ */
+int term_print(FILE *f, const char *text);
+
+/* term_print() with every continuation indented by hang columns (a usage
+ * line: "usage: prog [options]..." continued under its options). */
+int term_print_hang(FILE *f, const char *text, unsigned hang);
 
 #endif
