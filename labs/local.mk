@@ -22,3 +22,9 @@ dist_man_MANS += man/tcplab.1
 # Every lab with --auto between two namespaces (root).
 TESTS += tests/labs.sh
 EXTRA_DIST += tests/labs.sh
+
+# tcplab-text, the runner's helper that fits its text to the terminal,
+# installed beside the labs, where the installed runner finds it.
+labs_PROGRAMS = labs/tcplab-text
+labs_tcplab_text_SOURCES = labs/text.c labs/text.h labs/beside.c
+labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a
