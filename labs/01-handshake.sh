@@ -20,6 +20,7 @@ lab_main() {
 	port=$(client_port "$W/client.out")
 	expect "the client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
 	expect_same tcplab-client "$W/client.out" "$W/dump.out" "$port"
+	lab_stopped && return
 	heading "what the handshake showed"
 	expect_flags "the handshake opens the connection" \
 		"S S. . P. . P. . F. F. ." "$W/dump.out" "$port"
@@ -38,10 +39,10 @@ lab_main() {
 	expect "tcpdump prints the third segment relative: seq 1, ack 1" \
 		grep -q "Flags \[\.\], cksum .*, seq 1, ack 1, " "$W/dump.out"
 	expect "the client went CLOSED -> SYN-SENT -> ESTABLISHED" \
-		sh -c "grep -q 'client: CLOSED -> SYN-SENT' '$W/client.out' &&
-			grep -q 'client: SYN-SENT -> ESTABLISHED' '$W/client.out'"
+		has_all "$W/client.out" 'client: CLOSED -> SYN-SENT' \
+		'client: SYN-SENT -> ESTABLISHED'
 	expect "the server went LISTEN -> SYN-RECEIVED -> ESTABLISHED" \
-		sh -c "grep -q 'server: LISTEN -> SYN-RECEIVED' '$W/server.out' &&
-			grep -q 'server: SYN-RECEIVED -> ESTABLISHED' '$W/server.out'"
+		has_all "$W/server.out" 'server: LISTEN -> SYN-RECEIVED' \
+		'server: SYN-RECEIVED -> ESTABLISHED'
 	expect_no_rst "$W/dump.out"
 }

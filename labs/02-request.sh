@@ -20,6 +20,7 @@ lab_main() {
 	port=$(client_port "$W/client.out")
 	expect "the client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
 	expect_same tcplab-client "$W/client.out" "$W/dump.out" "$port"
+	lab_stopped && return
 	heading "what the request and the response showed"
 	segs "$W/dump.out" "$port" | cut -f2 | sed 's/^.* | //' >"$W/tcp.txt"
 	expect "the request is 142 bytes: seq 1:143" \
@@ -34,8 +35,8 @@ lab_main() {
 	expect "the client acknowledges the response: seq 143, ack 268" \
 		grep -q '\.8080: Flags \[\.\], .*seq 143, ack 268,' "$W/tcp.txt"
 	expect "the body is the article's: This is zhenghui" \
-		grep -qx 'This is zhenghui' "$W/client.out"
+		has "$W/client.out" -x 'This is zhenghui'
 	expect "the server logged its visitor" \
-		grep -q 'visitor: zhenghui' "$W/server.out"
+		has "$W/server.out" 'visitor: zhenghui'
 	expect_no_rst "$W/dump.out"
 }

@@ -2,7 +2,10 @@
 # title: closing: the article's three segments, four segments, server first
 # Lab 3, sourced by tcplab: three exchanges that differ only in how the
 # server closes (tcplab-server --close merged, four-way, server-first),
-# each checked beside a real tcpdump.
+# each checked beside a real tcpdump. No step mode: tcplab-client's
+# output goes to a file, and the lab shows the close from it, segment by
+# segment, with a pause between them, so that a student can read each
+# one on an 80x24 screen before the next scrolls it away.
 
 # close_run NAME MODE WANTED-FLAGS [server options]: one exchange.
 close_run() {
@@ -10,12 +13,16 @@ close_run() {
 	shift 3
 	heading "tcplab-server --close $mode${*:+ $*}"
 	server_start "server-$name" --close "$mode" "$@"
-	client "client-$name" --time-wait 1 "$(url)"
+	client_to_file "client-$name" --time-wait 1 "$(url)"
 	server_stop
 	port=$(client_port "$W/client-$name.out")
+	say "tcplab-client fetched the page; how the connection closed, as it printed it:"
+	say ""
+	show_from "$W/client-$name.out" F "the next segment of the close"
+	pause "check the close against tcpdump"
 	expect "the client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
 	sleep 0.3
-	expect_same tcplab-client "$W/client-$name.out" "$W/dump.out" "$port"
+	expect_same --brief tcplab-client "$W/client-$name.out" "$W/dump.out" "$port"
 	expect_flags "$mode close" "$want" "$W/dump.out" "$port"
 	expect_no_rst "$W/dump.out"
 	CLOSE_PORT=$port
@@ -32,25 +39,25 @@ lab_main() {
 	close_run merged merged "S S. . P. . P. . F. F. ."
 	expect "the client closed first" [ "$(first_fin "$CLOSE_PORT")" = client ]
 	expect "the server's ACK and FIN travel together (CLOSE-WAIT -> LAST-ACK at once)" \
-		grep -q 'server: CLOSE-WAIT -> LAST-ACK' "$W/server-merged.out"
+		has "$W/server-merged.out" 'server: CLOSE-WAIT -> LAST-ACK'
 	expect "the client waited in TIME-WAIT" \
-		grep -q 'client: FIN-WAIT-1 -> .*TIME-WAIT' "$W/client-merged.out"
+		has "$W/client-merged.out" 'client: FIN-WAIT-1 -> .*TIME-WAIT'
 	pause "next: the four-segment close"
 
 	close_run four four-way "S S. . P. . P. . F. . F. ." --close-delay 1
 	expect "the server sat in CLOSE-WAIT for a second" \
-		grep -q 'server: ESTABLISHED -> CLOSE-WAIT' "$W/server-four.out"
+		has "$W/server-four.out" 'server: ESTABLISHED -> CLOSE-WAIT'
 	expect "the client went FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT" \
-		sh -c "grep -q 'client: FIN-WAIT-1 -> FIN-WAIT-2' '$W/client-four.out' &&
-			grep -q 'client: FIN-WAIT-2 -> TIME-WAIT' '$W/client-four.out'"
+		has_all "$W/client-four.out" 'client: FIN-WAIT-1 -> FIN-WAIT-2' \
+		'client: FIN-WAIT-2 -> TIME-WAIT'
 	pause "next: the server closes first"
 
 	close_run first server-first "S S. . P. . P. . F. F. .|S S. . P. . P. F. . F. ."
 	expect "the server closed first" [ "$(first_fin "$CLOSE_PORT")" = server ]
 	expect "the client passed through CLOSE-WAIT and LAST-ACK" \
-		sh -c "grep -q 'client: ESTABLISHED -> CLOSE-WAIT' '$W/client-first.out' &&
-			grep -q 'client: CLOSE-WAIT -> LAST-ACK' '$W/client-first.out'"
+		has_all "$W/client-first.out" 'client: ESTABLISHED -> CLOSE-WAIT' \
+		'client: CLOSE-WAIT -> LAST-ACK'
 	expect "the server, not the client, went into TIME-WAIT" \
-		grep -q 'server: .* -> TIME-WAIT' "$W/server-first.out"
+		has "$W/server-first.out" 'server: .* -> TIME-WAIT'
 	tcpdump_stop
 }

@@ -13,7 +13,7 @@ lab_main() {
 	heading "1. tcplab-client with its port guard (ss -ltn in the client host)"
 	bg client-guard "$CNS" "$TCPLAB_CLIENT_BIN" --time-wait 3 "$(url)"
 	CL_PID=$BG_PID
-	wait_for grep -q 'TIME-WAIT' "$W/client-guard.out"
+	wait_for has "$W/client-guard.out" 'TIME-WAIT'
 	port=$(client_port "$W/client-guard.out")
 	guard=$(in_client ss -ltn "sport = :${port:-0}" | grep LISTEN)
 	say "  ss -ltn: ${guard:-nothing listens}"
@@ -29,10 +29,10 @@ lab_main() {
 		--time-wait 1 "$(url)"
 	sleep 0.3
 	say "  tcpdump saw (server's host):"
-	segs "$W/dump.out" 40000 | cut -f2 | sed 's/^.* | /    /' | cut -c1-150
+	segs "$W/dump.out" 40000 | cut -f2 | sed 's/^.* | //' | fold_lines "    "
 	expect "tcplab-client fails (exit status $RC, 1 expected)" [ "$RC" -eq 1 ]
-	expect "it says the guard was off" grep -q "no port guard" \
-		"$W/client-noguard.out"
+	expect "it says the guard was off" has "$W/client-noguard.out" \
+		"no port guard"
 	first3=$(flags "$W/dump.out" 40000 | cut -d' ' -f1-3)
 	expect "the SYN-ACK draws a RST: tcpdump's flags begin '$first3', S S. R expected" \
 		[ "$first3" = 'S S. R' ]
@@ -47,7 +47,7 @@ lab_main() {
 	port=$(client_port "$W/client-closed.out")
 	expect "tcplab-client fails (exit status $RC, 1 expected)" [ "$RC" -eq 1 ]
 	expect "it says the connection was refused" \
-		grep -q refused "$W/client-closed.out"
+		has "$W/client-closed.out" refused
 	tcpdump_stop
 	expect_flags "the server's kernel answers the SYN with RST+ACK" \
 		"S R." "$W/dump.out" "$port"

@@ -33,19 +33,18 @@ lab_main() {
 
 	loss_run lost-syn --drop 1
 	expect "tcplab-client says the SYN was not sent" \
-		grep -q 'dropped: outgoing segment 1' "$W/lost-syn.out"
+		has "$W/lost-syn.out" 'dropped: outgoing segment 1'
 	expect "tcpdump saw one SYN only: the lost one never reached the wire" \
 		[ "$(flags "$W/dump.out" "$PORTN" | tr ' ' '\n' | grep -cx S)" -eq 1 ]
-	g=$(awk '/^[ -]?[0-9][0-9:.]* IP \(/ { t = $1 }
-		/Flags \[S\],/ && ++n == 2 { split(t, a, ":"); printf "%.6f", a[1] * 3600 + a[2] * 60 + a[3] }' \
-		"$W/lost-syn.out")
+	g=$(unfolded "$W/lost-syn.out" | awk '/^[ -]?[0-9][0-9:.]* IP \(/ { t = $1 }
+		/Flags \[S\],/ && ++n == 2 { split(t, a, ":"); printf "%.6f", a[1] * 3600 + a[2] * 60 + a[3] }')
 	say "  the client's -ttt: the second SYN left ${g:-?} s after the first"
 	expect "the SYN was sent again after the initial RTO of about 1 s" within "$g" 0.9 1.6
 	pause "next: the request is lost"
 
 	loss_run lost-request --drop 3
 	expect "tcplab-client says the request was not sent" \
-		grep -q 'dropped: outgoing segment 3' "$W/lost-request.out"
+		has "$W/lost-request.out" 'dropped: outgoing segment 3'
 	expect_flags "tcpdump saw the request once, later" "S S. . P. . P. . F. F. ." \
 		"$W/dump.out" "$PORTN"
 	g=$(gap dump "$PORTN" 4)
@@ -55,7 +54,7 @@ lab_main() {
 
 	loss_run lost-synack --drop-in 1
 	expect "tcplab-client says it ignored the SYN-ACK" \
-		grep -q 'dropped: incoming segment 1' "$W/lost-synack.out"
+		has "$W/lost-synack.out" 'dropped: incoming segment 1'
 	g=$(gap dump "$PORTN" 3)
 	say "  tcpdump -ttt: the next segment came ${g:-?} s after the lost SYN-ACK"
 	expect "a timer fired after about 1 s" within "$g" 0.9 1.6

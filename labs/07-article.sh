@@ -38,19 +38,20 @@ lab_main() {
 	pause "compare with tcpdump"
 	expect_same tcplab-client "$W/client.out" "$W/dump.out" 57290
 	expect_same tcplab-server "$W/server.out" "$W/dump.out" 57290
+	lab_stopped && return
 	pause "compare tcpdump's capture with the article's trace"
 
 	heading "compare-article: tcpdump -vv -n of the capture against the article"
 	out=$(TCPDUMP=$TCPDUMP "$cmp" "$W/dump.pcap" 2>&1)
-	say "$out" | sed 's/^/  /' | head -40
+	printf '%s\n' "$out" | head -40 | fold_lines "  "
 	expect "with numbers, the capture is the article's, line for line" \
 		[ "$out" = identical ]
 
 	heading "the same without -n, in the server's host: the article's names"
 	in_server "$TCPDUMP" -vv -r "$W/dump.pcap" 2>/dev/null | sed -n '1,2p;5,6p' |
-		cut -c1-150 | sed 's/^/  /'
+		fold_lines "  "
 	out=$(TCPDUMP=$TCPDUMP in_server "$cmp" --names "$W/dump.pcap" 2>&1)
-	say "$out" | sed 's/^/  /' | head -40
+	printf '%s\n' "$out" | head -40 | fold_lines "  "
 	expect "with names (localhost.localdomain, webcache), it is the article's too" \
 		[ "$out" = identical ]
 	expect_no_rst "$W/dump.out"
