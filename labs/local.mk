@@ -28,3 +28,7 @@ EXTRA_DIST += tests/labs.sh
 labs_PROGRAMS = labs/tcplab-text
 labs_tcplab_text_SOURCES = labs/text.c labs/text.h labs/beside.c
 labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a
+
+# tcplab-text without root: widths, wrapping, folding, the comparison.
+TESTS += tests/text.sh
+EXTRA_DIST += tests/text.sh
