@@ -1,19 +1,28 @@
 #!/bin/bash
 # labs.sh: every guided lab runs to its expected outcome.
 #
-# Runs `tcplab check` from the build tree with namespace names of its own
-# (so that a student's `tcplab up` is left alone): each lab with --auto,
-# tcplab's programs beside a real tcpdump in two namespaces. The test
-# passes when the summary says "7 passed, 0 failed" (as many as there are
-# labs) and no namespace, process or /etc/netns directory of the run is
-# left afterwards. Needs root; under CI=true it fails instead of skipping.
+# Runs `tcplab check --keep` from the build tree with namespace names of
+# its own (so that a student's `tcplab up` is left alone): each lab with
+# --auto, tcplab's programs beside a real tcpdump in two namespaces. The
+# test passes when the summary says "7 passed, 0 failed" (as many as there
+# are labs), no line of any lab's log, of `tcplab list` or of `tcplab
+# --help` is wider than COLUMNS=80 (counted in display columns by
+# tcplab-text), and no namespace, process or /etc/netns directory of the
+# run is left afterwards, nor a work directory but the kept ones. Then the
+# runner's rough edges: an unknown option is named; a tcplab-server left
+# running in hosts that were up stops the next lab, named; `down` removes
+# the work directory of a killed run and keeps a live run's; a student who
+# presses q is told the lab was stopped. Every run has no controlling
+# terminal (setsid), so that only COLUMNS gives the width. Needs root;
+# under CI=true it fails instead of skipping.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 need_root "labs.sh"
-need_cmd ip tcpdump python3 wget ss timeout
-RUNNER=$top_srcdir/labs/tcplab
-[ -x "$RUNNER" ] || tl_skip_or_fail "$RUNNER is missing"
-for p in client/tcplab-client server/tcplab-server explain/tcplab-explain; do
+need_cmd ip tcpdump python3 wget ss timeout setsid
+LABS_RUNNER=$top_srcdir/labs/tcplab
+[ -x "$LABS_RUNNER" ] || tl_skip_or_fail "$LABS_RUNNER is missing"
+for p in client/tcplab-client server/tcplab-server explain/tcplab-explain \
+	labs/tcplab-text; do
 	[ -x "$top_builddir/$p" ] || tl_skip_or_fail "$p not built (run make first)"
 done
 
@@ -21,6 +30,8 @@ export TCPLAB_CLIENT_NS=tllc$$ TCPLAB_SERVER_NS=tlls$$
 export TCPLAB_CLIENT_BIN=$top_builddir/client/tcplab-client
 export TCPLAB_SERVER_BIN=$top_builddir/server/tcplab-server
 export TCPLAB_EXPLAIN_BIN=$top_builddir/explain/tcplab-explain
+export TCPLAB_TEXT_BIN=$top_builddir/labs/tcplab-text
+TEXT=$TCPLAB_TEXT_BIN
 # Its work directories go under ours, so that what is left can be seen.
 tl_workdir W "$top_builddir/tests/work"
 tl_remove_at_exit "$W"
@@ -28,8 +39,21 @@ export TCPLAB_TMP=$W
 # The namespaces are the runner's; tl_cleanup removes them if it cannot.
 TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
 
+# runner ARGS...: the runner without a controlling terminal, 80 columns.
+runner() { COLUMNS=80 setsid -w "$LABS_RUNNER" "$@" </dev/null; }
+
+# fits WHAT FILE: no line of FILE is wider than 80 columns.
+fits() {
+	local over
+	over=$("$TEXT" width --over 80 <"$2")
+	if [ -z "$over" ]; then pass; else
+		fail "$1 has lines wider than 80 columns:"
+		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
+	fi
+}
+
 nlabs=$(find "$top_srcdir/labs" -name "[0-9]*.sh" | wc -l)
-out=$(timeout 600 "$RUNNER" check 2>&1)
+out=$(timeout 600 setsid -w env COLUMNS=80 "$LABS_RUNNER" check --keep </dev/null 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/    /'
 if [ "$rc" -eq 0 ]; then pass; else fail "tcplab check exited $rc"; fi
@@ -37,6 +61,24 @@ if grep -qx "$nlabs passed, 0 failed" <<<"$out"; then pass; else
 	fail "the summary is not '$nlabs passed, 0 failed'"
 fi
 if [ "$nlabs" -ge 7 ]; then pass; else fail "only $nlabs labs"; fi
+
+# Every line fits 80 columns: check's, each lab's log, list, --help.
+printf '%s\n' "$out" >"$W/check.out"
+fits "tcplab check" "$W/check.out"
+logs=$(find "$W" -name '[0-9]*.log' | sort)
+if [ "$(wc -l <<<"$logs")" -eq "$nlabs" ]; then pass; else
+	fail "check --keep kept $(wc -l <<<"$logs") lab logs, not $nlabs"
+fi
+for log in $logs; do
+	fits "$(basename "$log")" "$log"
+done
+runner list >"$W/list.out" 2>&1
+fits "tcplab list" "$W/list.out"
+if [ "$(wc -l <"$W/list.out")" -ge "$nlabs" ]; then pass; else
+	fail "tcplab list shows fewer than $nlabs lines"
+fi
+runner --help >"$W/help.out" 2>&1
+fits "tcplab --help" "$W/help.out"
 
 # Nothing of the run is left behind.
 if ip netns list | grep -qw -e "$TCPLAB_CLIENT_NS" -e "$TCPLAB_SERVER_NS"; then
@@ -54,16 +96,87 @@ if pgrep -f "$W/" >/dev/null; then
 else
 	pass
 fi
-if ls -d "$W"/tcplab.* >/dev/null 2>&1; then
+# Only the kept directories are left, and none of them is a run's.
+if ls "$W"/tcplab.*/runner.pid >/dev/null 2>&1; then
 	fail "a work directory of the run is left"
 else
 	pass
+fi
+rm -rf "${W:?}"/tcplab.*
+
+# An unknown option is named, not answered with the whole usage.
+out=$("$LABS_RUNNER" run 1 --atuo 2>&1)
+rc=$?
+if [ "$rc" -eq 2 ] &&
+	[ "$out" = "tcplab: unknown option --atuo (see tcplab --help)" ]; then
+	pass
+else
+	fail "run 1 --atuo: exit $rc, '$out'"
+fi
+
+# A tcplab-server left running after `tcplab up` stops the next lab.
+if runner up >/dev/null 2>&1; then pass; else fail "tcplab up failed"; fi
+tl_bg ip netns exec "$TCPLAB_SERVER_NS" "$TCPLAB_SERVER_BIN" -i eth0 \
+	-a 192.168.101.5
+stale=${TL_PIDS[-1]}
+tl_wait_for grep -qx tcplab-server "/proc/$stale/comm"
+out=$(runner run 1 --auto 2>&1)
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q "tcplab-server (pid $stale)" <<<"$out" &&
+	grep -q 'sudo tcplab down' <<<"$out"; then
+	pass
+else
+	fail "a stale tcplab-server: exit $rc, '$out'"
+fi
+fits "the stale process message" <(printf '%s\n' "$out")
+runner down >/dev/null 2>&1
+# It is this shell's child: once killed, a zombie until waited for.
+gone() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) Z' "/proc/$1/stat"; }
+if tl_wait_for gone "$stale"; then pass; else
+	fail "tcplab down left tcplab-server $stale running"
+fi
+
+# down removes the work directory of a killed run, keeps a live run's
+# (this shell's, with its start time) and one kept with --keep.
+start_of() { awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$1/stat"; }
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
+mkdir -p "$W/tcplab.dead" "$W/tcplab.live" "$W/tcplab.kept" "$W/tcplab.reused"
+printf '%s 12345\n' "$dead" >"$W/tcplab.dead/runner.pid"
+printf '%s %s\n' "$$" "$(start_of $$)" >"$W/tcplab.live/runner.pid"
+printf '%s 1\n' "$$" >"$W/tcplab.reused/runner.pid"
+out=$(runner down 2>&1)
+if [ ! -e "$W/tcplab.dead" ] && [ ! -e "$W/tcplab.reused" ] &&
+	[ -d "$W/tcplab.live" ] && [ -d "$W/tcplab.kept" ]; then
+	pass
+else
+	fail "down: $(cd "$W" && echo tcplab.*) left, '$out'"
+fi
+if grep -q 'removed 2 work directories' <<<"$out"; then pass; else
+	fail "down does not say it removed 2 work directories: '$out'"
+fi
+rm -rf "${W:?}"/tcplab.*
+
+# A student who presses q in step mode: tcplab-client says so and exits
+# 1 (a stand-in does it here, since --auto has no step mode). The lab
+# says it was stopped, not that its expectations failed.
+printf '#!/bin/sh\necho "tcplab-client: aborted: the user pressed q" >&2\nexit 1\n' \
+	>"$W/quitter"
+chmod +x "$W/quitter"
+out=$(TCPLAB_CLIENT_BIN=$W/quitter runner run 1 --auto 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'you stopped it (q)' <<<"$out" &&
+	! grep -q 'NOT AS EXPECTED' <<<"$out"; then
+	pass
+else
+	fail "q: exit $rc, '$out'"
 fi
 
 # A lab that cannot meet its expectation makes check fail: lab 7 with
 # addresses other than the article's.
 out=$(TCPLAB_CLIENT_ADDR=10.77.0.25 TCPLAB_SERVER_ADDR=10.77.0.5 \
-	timeout 120 "$RUNNER" run 7 --auto 2>&1)
+	timeout 120 "$LABS_RUNNER" run 7 --auto 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q 'NOT AS EXPECTED' <<<"$out"; then pass; else
 	fail "lab 7 with other addresses passed (exit $rc)"
