@@ -10,6 +10,8 @@
  *   X  PROGRAM-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be
  *                                 empty: tcpdump saw no more segments)
  *   D  PROGRAM-KEY                the program dropped it before the wire
+ *   Q  PROGRAM-KEY                step mode showed it, the student
+ *                                 pressed q instead of sending it
  *   T  (empty)      TCPDUMP-KEY   only tcpdump saw it
  *
  * For each, this prints the segment's number and tcpdump's TCP line once,
@@ -188,8 +190,10 @@ static void put_different(struct view *v, const char *num, const char *prog,
 		put_difference(v, "line", t.tcp, t.tcplen, p.tcp, p.tcplen);
 }
 
-/* D: dropped before the wire, as asked (--drop). */
-static void put_dropped(struct view *v, const char *num, const char *prog)
+/* D: dropped before the wire, as asked (--drop); Q: never sent, since
+ * the student pressed q. */
+static void put_unsent(struct view *v, const char *num, const char *prog,
+                       bool quit)
 {
 	struct key p = split_key(prog);
 	char msg[160];
@@ -197,10 +201,15 @@ static void put_dropped(struct view *v, const char *num, const char *prog)
 	if (v->brief)
 		return;
 	put_segment(v, num, &p);
-	snprintf(msg, sizeof msg,
-	         "(nothing on the wire: %s dropped it before the wire, as "
-	         "asked)",
-	         v->who);
+	if (quit)
+		snprintf(msg, sizeof msg,
+		         "(nothing on the wire: you pressed q instead of "
+		         "sending it)");
+	else
+		snprintf(msg, sizeof msg,
+		         "(nothing on the wire: %s dropped it before the wire, "
+		         "as asked)",
+		         v->who);
 	put_para(v, "   ", "    ", msg);
 }
 
@@ -238,13 +247,15 @@ static void put_record(struct view *v, char *rec)
 		put_different(v, num, f[1], f[2]);
 		break;
 	case 'D':
-		put_dropped(v, num, f[1]);
+	case 'Q':
+		put_unsent(v, num, f[1], f[0][0] == 'Q');
 		break;
 	case 'T':
 		put_only_tcpdump(v, f[2]);
 		break;
 	default:
-		text_die("beside: a record is not S, X, D or T (see --help)");
+		text_die(
+		        "beside: a record is not S, X, D, Q or T (see --help)");
 	}
 }
 
@@ -259,6 +270,7 @@ static const char beside_help[] =
         "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
         "                             empty)\n"
         "  D  NAME-KEY                dropped before the wire\n"
+        "  Q  NAME-KEY                not sent: the student pressed q\n"
         "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
         "--brief leaves out the segments printed alike. The exit status\n"
         "is the number of disagreements, at most 100.\n";
