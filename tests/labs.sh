@@ -122,8 +122,9 @@ stale=${TL_PIDS[-1]}
 tl_wait_for grep -qx tcplab-server "/proc/$stale/comm"
 out=$(runner run 1 --auto 2>&1)
 rc=$?
-if [ "$rc" -eq 3 ] && grep -q "tcplab-server (pid $stale)" <<<"$out" &&
-	grep -q 'sudo tcplab down' <<<"$out"; then
+flat=$(tr -s ' \n' '  ' <<<"$out") # the message may wrap
+if [ "$rc" -eq 3 ] && grep -q "tcplab-server (pid $stale)" <<<"$flat" &&
+	grep -q 'sudo tcplab down' <<<"$flat"; then
 	pass
 else
 	fail "a stale tcplab-server: exit $rc, '$out'"
