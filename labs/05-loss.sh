@@ -2,7 +2,9 @@
 # title: loss: a lost SYN, a lost request, a lost SYN-ACK, and the RTO
 # Lab 5, sourced by tcplab: tcplab-client --drop and --drop-in lose one
 # segment on purpose; the retransmission after the timeout is seen by both
-# tcplab-client and a real tcpdump, and timed with -ttt.
+# tcplab-client and a real tcpdump, and timed with -ttt. No step mode:
+# tcplab-client's output goes to a file, and the lab shows the segments
+# around the loss from it, one at a time, so that each fits a screen.
 
 # gap FILE PORT N: the -ttt delta (seconds) before the Nth segment that
 # tcpdump's capture holds for the connection on PORT.
@@ -14,12 +16,17 @@ gap() {
 # within X LO HI: LO <= X <= HI, as decimals.
 within() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
 
-# loss_run NAME OPTION...: one exchange with tcplab-client -ttt OPTION...
+# loss_run NAME FLAGS OPTION...: one exchange with tcplab-client -ttt
+# OPTION...; shows three segments from the first with FLAGS.
 loss_run() {
-	local name=$1
-	shift
+	local name=$1 from=$2
+	shift 2
 	heading "tcplab-client -ttt $*"
-	client "$name" -ttt --time-wait 1 "$@" "$(url)"
+	client_to_file "$name" -ttt --time-wait 1 "$@" "$(url)"
+	say "tcplab-client is done; the loss and what followed, as it printed them:"
+	say ""
+	show_from "$W/$name.out" "$from" "the next segment" 3
+	pause "check it against tcpdump"
 	PORTN=$(client_port "$W/$name.out")
 	expect "the exchange completed despite the loss (exit status $RC)" [ "$RC" -eq 0 ]
 	sleep 0.3
@@ -31,7 +38,7 @@ lab_main() {
 	tcpdump_start dump "$SNS"
 	server_start server
 
-	loss_run lost-syn --drop 1
+	loss_run lost-syn S --drop 1
 	expect "tcplab-client says the SYN was not sent" \
 		has "$W/lost-syn.out" 'dropped: outgoing segment 1'
 	expect "tcpdump saw one SYN only: the lost one never reached the wire" \
@@ -42,7 +49,7 @@ lab_main() {
 	expect "the SYN was sent again after the initial RTO of about 1 s" within "$g" 0.9 1.6
 	pause "next: the request is lost"
 
-	loss_run lost-request --drop 3
+	loss_run lost-request P --drop 3
 	expect "tcplab-client says the request was not sent" \
 		has "$W/lost-request.out" 'dropped: outgoing segment 3'
 	expect_flags "tcpdump saw the request once, later" "S S. . P. . P. . F. F. ." \
@@ -52,7 +59,7 @@ lab_main() {
 	expect "the request was retransmitted after an RTO of 0.2 s to 1.5 s" within "$g" 0.15 1.5
 	pause "next: the SYN-ACK is lost on the client's side"
 
-	loss_run lost-synack --drop-in 1
+	loss_run lost-synack S. --drop-in 1
 	expect "tcplab-client says it ignored the SYN-ACK" \
 		has "$W/lost-synack.out" 'dropped: incoming segment 1'
 	g=$(gap dump "$PORTN" 3)
