@@ -551,32 +551,57 @@ static int cmd_width(int argc, char **argv)
 	return a.found ? 1 : 0;
 }
 
+/* What `show` holds while it reads: the note it is joining. */
+struct show {
+	unsigned cols;
+	struct para note; /* a note and its continuation lines */
+};
+
+static void show_flush(struct show *sh)
+{
+	if (!sh->note.open)
+		return;
+	text_put_para(sh->note.text, sh->note.len, "  | ", "  |   ", sh->cols);
+	sh->note.open = false;
+	sh->note.len = 0;
+}
+
 static void show_one(const char *line, size_t n, void *arg)
 {
-	unsigned cols = *(unsigned *)arg;
+	struct show *sh = arg;
 
-	/* A note: wrapped under its bar. */
-	if (n >= 4 && memcmp(line, "  | ", 4) == 0)
-		text_put_para(line + 4, n - 4, "  | ", "  |   ", cols);
+	/* A note's continuation, wrapped before under its bar: joined back
+	 * so that the note wraps anew at this width. */
+	if (sh->note.open && n > 6 && memcmp(line, "  |   ", 6) == 0 &&
+	    line[6] != ' ') {
+		para_add(&sh->note, line + 6, n - 6);
+		return;
+	}
+	show_flush(sh);
+	if (n > 4 && memcmp(line, "  | ", 4) == 0)
+		para_add(&sh->note, line + 4, n - 4);
 	else
-		text_put_folded("", "", line, n, cols);
+		text_put_folded("", "", line, n, sh->cols);
 }
 
 static const char show_help[] =
         "usage: tcplab-text show [-w COLS]\n"
         "Fits the output of tcplab-client, tcplab-server or tcplab-explain\n"
         "to the terminal's width: unfolds it, then folds each tcpdump line\n"
-        "at its fields and wraps each note (\"  | \") under its bar.\n";
+        "at its fields and wraps each note (\"  | \") under its bar, its\n"
+        "continuation lines (\"  |   \") joined to it first.\n";
 
 static int cmd_show(int argc, char **argv)
 {
-	unsigned cols = text_cols();
+	struct show sh = {text_cols(), {0}};
 	size_t len;
 	char *in;
 
-	simple_opts(argc, argv, show_help, &cols, 0, NULL);
+	simple_opts(argc, argv, show_help, &sh.cols, 0, NULL);
 	in = read_unfolded(&len);
-	each_line(in, len, show_one, &cols);
+	each_line(in, len, show_one, &sh);
+	show_flush(&sh);
+	free(sh.note.text);
 	free(in);
 	return 0;
 }
