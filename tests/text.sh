@@ -95,6 +95,16 @@ expect_eq "fold --prefix" "$got" "      a > b: Flags [S],
           cksum 0x1 (correct),
           seq 1"
 
+# show: a note wrapped under its bar at one width wraps anew at another,
+# and a program's output already fitted passes unchanged.
+note='  | seq 1 = 0 + 1 (its SYN): the first byte of data
+  |   after the SYN
+    client: ESTABLISHED'
+got=$(printf '%s\n' "$note" | t show -w 80)
+expect_eq "show joins a note" "$got" "  | seq 1 = 0 + 1 (its SYN): the first byte of data after the SYN
+    client: ESTABLISHED"
+expect_eq "show at the note's width" "$(printf '%s\n' "$note" | t show -w 52)" "$note"
+
 # The comparison: one segment alike, one with another checksum.
 ip='IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 52)'
 tcp='10.0.0.1.4000 > 10.0.0.2.8080: Flags [.], cksum 0x28be (correct), seq 1, ack 1, win 63, length 0'
