@@ -10,8 +10,6 @@
  *   X  PROGRAM-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be
  *                                 empty: tcpdump saw no more segments)
  *   D  PROGRAM-KEY                the program dropped it before the wire
- *   Q  PROGRAM-KEY                step mode showed it, the student
- *                                 pressed q instead of sending it
  *   T  (empty)      TCPDUMP-KEY   only tcpdump saw it
  *
  * For each, this prints the segment's number and tcpdump's TCP line once,
@@ -34,8 +32,9 @@ struct view {
 	const char *who; /* "tcplab-client" */
 	unsigned cols;   /* 0: no folding */
 	bool brief;      /* only what differs, and the counts */
+	bool stopped;    /* the student stopped the program (q) */
 	unsigned n;      /* segments the program printed so far */
-	unsigned same, bad;
+	unsigned same, bad, unread;
 };
 
 /* A key split into its two lines. */
@@ -190,10 +189,8 @@ static void put_different(struct view *v, const char *num, const char *prog,
 		put_difference(v, "line", t.tcp, t.tcplen, p.tcp, p.tcplen);
 }
 
-/* D: dropped before the wire, as asked (--drop); Q: never sent, since
- * the student pressed q. */
-static void put_unsent(struct view *v, const char *num, const char *prog,
-                       bool quit)
+/* D: dropped before the wire, as asked (--drop). */
+static void put_dropped(struct view *v, const char *num, const char *prog)
 {
 	struct key p = split_key(prog);
 	char msg[160];
@@ -201,25 +198,31 @@ static void put_unsent(struct view *v, const char *num, const char *prog,
 	if (v->brief)
 		return;
 	put_segment(v, num, &p);
-	if (quit)
-		snprintf(msg, sizeof msg,
-		         "(nothing on the wire: you pressed q instead of "
-		         "sending it)");
-	else
-		snprintf(msg, sizeof msg,
-		         "(nothing on the wire: %s dropped it before the wire, "
-		         "as asked)",
-		         v->who);
+	snprintf(msg, sizeof msg,
+	         "(nothing on the wire: %s dropped it before the wire, as "
+	         "asked)",
+	         v->who);
 	put_para(v, "   ", "    ", msg);
 }
 
-/* T: a segment that only tcpdump saw. */
+/* T: a segment that only tcpdump saw; once the program was stopped, one
+ * it never read. */
 static void put_only_tcpdump(struct view *v, const char *td)
 {
 	struct key t = split_key(td);
+	char msg[160];
 
-	v->bad++;
 	put_segment(v, "--", &t);
+	if (v->stopped) {
+		v->unread++;
+		snprintf(msg, sizeof msg,
+		         "(only tcpdump saw it: %s was stopped before it read "
+		         "it)",
+		         v->who);
+		put_para(v, "   ", "    ", msg);
+		return;
+	}
+	v->bad++;
 	put_para(v, "   ", "      ", "** only tcpdump saw this one");
 }
 
@@ -247,15 +250,13 @@ static void put_record(struct view *v, char *rec)
 		put_different(v, num, f[1], f[2]);
 		break;
 	case 'D':
-	case 'Q':
-		put_unsent(v, num, f[1], f[0][0] == 'Q');
+		put_dropped(v, num, f[1]);
 		break;
 	case 'T':
 		put_only_tcpdump(v, f[2]);
 		break;
 	default:
-		text_die(
-		        "beside: a record is not S, X, D, Q or T (see --help)");
+		text_die("beside: a record is not S, X, D or T (see --help)");
 	}
 }
 
@@ -270,21 +271,23 @@ static const char beside_help[] =
         "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
         "                             empty)\n"
         "  D  NAME-KEY                dropped before the wire\n"
-        "  Q  NAME-KEY                not sent: the student pressed q\n"
         "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
-        "--brief leaves out the segments printed alike. The exit status\n"
-        "is the number of disagreements, at most 100.\n";
+        "--brief leaves out the segments printed alike. With --stopped\n"
+        "(the student stopped NAME), what only tcpdump saw is what NAME\n"
+        "never read, no disagreement. The exit status is the number of\n"
+        "disagreements, at most 100.\n";
 
 int text_beside(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	        {"who", required_argument, NULL, 'o'},
 	        {"brief", no_argument, NULL, 'b'},
+	        {"stopped", no_argument, NULL, 's'},
 	        {"width", required_argument, NULL, 'w'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct view v = {"the program", text_cols(), false, 0, 0, 0};
+	struct view v = {"the program", text_cols(), false, false, 0, 0, 0, 0};
 	char msg[256], *in, *line;
 	size_t len;
 	int c;
@@ -294,6 +297,8 @@ int text_beside(int argc, char **argv)
 			v.who = optarg;
 		else if (c == 'b')
 			v.brief = true;
+		else if (c == 's')
+			v.stopped = true;
 		else if (c == 'w')
 			v.cols = (unsigned)strtoul(optarg, NULL, 10);
 		else if (c == 'h') {
@@ -316,6 +321,10 @@ int text_beside(int argc, char **argv)
 	snprintf(msg, sizeof msg,
 	         "%s and tcpdump agree on %u segment(s), disagree on %u.",
 	         v.who, v.same, v.bad);
+	if (v.unread > 0)
+		snprintf(msg + strlen(msg) - 1, sizeof msg - strlen(msg) + 1,
+		         "; tcpdump saw %u more that %s, stopped, never read.",
+		         v.unread, v.who);
 	put_para(&v, "", "", msg);
 	return v.bad > 100 ? 100 : (int)v.bad;
 }

@@ -138,6 +138,15 @@ out=$(printf 'S\t%s | %s\t%s | %s\n' "$ip" "$tcp" "$ip" "$tcp" |
 expect_eq "beside --brief" "$out" \
 	"tcplab-client and tcpdump agree on 1 segment(s), disagree on 0."
 
+# Once the student stopped the program, what only tcpdump saw is what the
+# program never read: no disagreement.
+out=$(printf 'S\t%s | %s\t%s | %s\nT\t\t%s | %s\n' \
+	"$ip" "$tcp" "$ip" "$tcp" "$ip" "$tcp" |
+	t beside --stopped --who tcplab-client -w 80)
+rc=$?
+expect_eq "beside --stopped" "$rc:$(tail -2 <<<"$out" | tr -s ' \n' '  ')" \
+	"0:tcplab-client and tcpdump agree on 1 segment(s), disagree on 0; tcpdump saw 1 more that tcplab-client, stopped, never read. "
+
 # Usage errors name what was wrong.
 out=$(t frobnicate 2>&1 </dev/null)
 expect_eq "an unknown command" "$?:$out" \
