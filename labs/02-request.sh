@@ -22,6 +22,8 @@ lab_main() {
 	expect_same tcplab-client "$W/client.out" "$W/dump.out" "$port"
 	lab_stopped && return
 	heading "what the request and the response showed"
+	expect_flags "exactly the lesson's ten segments" \
+		"S S. . P. . P. . F. F. ." "$W/dump.out" "$port"
 	segs "$W/dump.out" "$port" | cut -f2 | sed 's/^.* | //' >"$W/tcp.txt"
 	expect "the request is 142 bytes: seq 1:143" \
 		grep -q 'Flags \[P\.\], .*seq 1:143, ack 1, .*length 142' "$W/tcp.txt"
