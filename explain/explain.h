@@ -1,0 +1,121 @@
+/*
+ * explain.h: what the parts of tcplab-explain share.
+ *
+ *   main.c   the options, opening the input, main()
+ *   run.c    one run's context: the output buffer, annotating a segment,
+ *            the end of the run
+ *   pcap.c   the pcap run: libpcap's records, one packet at a time
+ *   text.c   the text run: tcpdump's lines, one packet at a time
+ *   draw.c   the end of a connection: its summary, its ladder, the SVG
+ *
+ * Only main() exits; the runs return an exit status. Nothing here sends a
+ * packet or makes a DNS query.
+ */
+#ifndef TCPLAB_EXPLAIN_H
+#define TCPLAB_EXPLAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/annot.h"
+#include "common/ladder.h"
+#include "common/tcpdump.h"
+#include "common/tdtext.h"
+#include "explain/other.h"
+
+#define PROG "tcplab-explain"
+
+/* Exit statuses. */
+#define EXIT_OK    0
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/* The output buffer, and the room a packet may need before a flush. */
+#define OUT_CAP  (256 * 1024)
+#define OUT_ROOM (64 * 1024)
+
+struct options {
+	struct tcpdump_flags flags;
+	long count; /* -c; 0 for no limit */
+	const char *file;
+	char *filter; /* the expression, or NULL */
+	int plain;
+	int json;        /* --json: one JSON object per line, nothing else */
+	int ladder_only; /* --ladder: only the diagrams */
+	int ascii;       /* --ascii: no box drawing */
+	unsigned width;  /* --width: terminal columns for the ladder */
+	unsigned conn;   /* --conn: the connection for --svg (default 1) */
+	const char *svg; /* --svg FILE */
+};
+
+/* One run over one input. */
+struct explain {
+	const struct options *o;
+	struct tcpdump_ctx ctx;
+	struct names *names;
+	struct other_names onames;
+	char *out; /* OUT_CAP bytes; out[0..used) waits to be written */
+	size_t used;
+	int write_failed;
+	struct annot_ctx an;
+	struct annot_result ar;
+	struct ladder_row *rows; /* one per TCP segment, for the diagrams */
+	size_t nrows, rcap;
+	/* Text input: the labels behind made-up addresses (240.0.0.0/8). */
+	struct {
+		uint32_t addr;
+		char name[TDTEXT_LABEL_LEN];
+	} label[TDTEXT_LABELS];
+	unsigned nlabel;
+	int svg_done, svg_failed; /* --svg: written, or failed */
+};
+
+/* run.c */
+
+/* A new run, or NULL (with a message) when out of memory. */
+struct explain *explain_new(const struct options *o);
+
+/* Writes out[0..used) to standard output. */
+void explain_flush(struct explain *e);
+
+/*
+ * Annotates one segment whose tcpdump text (n bytes) is at the end of the
+ * output buffer: the notes go under it, or JSON replaces it, or nothing
+ * shows but the ladder row (--ladder). Returns the new length.
+ */
+int explain_segment(struct explain *e, const struct annot_in *in, int n);
+
+/* After the last packet: the connections left, the SVG. Returns 0, or -1
+ * when the SVG was not written. */
+int explain_finish(struct explain *e);
+
+/*
+ * Ends a run: checks that everything printed reached standard output, and
+ * frees e (which may be NULL). Returns rc, or EXIT_INPUT when the output
+ * could not be written.
+ */
+int explain_close(struct explain *e, int rc);
+
+/* draw.c */
+
+/* Keeps what the ladder diagram needs of one segment. */
+void draw_keep_row(struct explain *e, const struct annot_result *r);
+
+/* annot's done callback: a connection's summary and ladder, or its JSON
+ * line; with --svg, the SVG of the chosen connection. */
+void draw_conn_done(void *arg, const struct annot_summary *sm);
+
+/* "192.0.2.1:80", or "label:80" for a made-up address of text input. */
+void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
+                    char *buf, size_t cap);
+
+/* pcap.c: explains what libpcap reads from p; returns the exit status. */
+struct pcap;
+int pcap_run(struct pcap *p, const struct options *o);
+
+/* text.c: explains tcpdump's text in buf[0..len); returns the exit
+ * status. */
+int text_run(char *buf, size_t len, const struct options *o);
+
+#endif
