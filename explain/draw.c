@@ -1,11 +1,15 @@
 /*
  * draw.c: the end of a connection in tcplab-explain: what it did (annot's
- * summary), its ladder diagram on standard output, or its JSON line; and
- * with --svg, the diagram of one connection as an SVG file.
+ * summary) and its ladder diagram, or its JSON line; and with --svg, the
+ * diagram of one connection as an SVG file.
  *
- * The ladder's rows are kept as the segments are annotated. This file
- * never reads the input; it writes only the diagrams, the summaries and
- * the SVG file.
+ * The rows of a connection's ladder live with the connection, in annot's
+ * slot for it, from its first segment until annot finishes it; then they
+ * wait in a queue with its summary until the packet being explained has
+ * been annotated, are printed and freed. So what is kept grows with the
+ * connections open at once, never with the capture. Rows are kept only
+ * for a diagram that will be drawn. This file never reads the input; it
+ * writes only through the output buffer and to the SVG file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,18 +18,76 @@
 
 #include "explain/explain.h"
 
+/* Whether the ladder of connection conn will be drawn. */
+static int wants_rows(const struct explain *e, unsigned conn)
+{
+	if (!e->o->json)
+		return 1; /* the default output and --ladder draw them all */
+	return e->o->svg != NULL && conn == e->o->conn;
+}
+
 void draw_keep_row(struct explain *e, const struct annot_result *r)
 {
-	if (e->nrows == e->rcap) {
-		size_t ncap = e->rcap ? e->rcap * 2 : 64;
-		struct ladder_row *nr = realloc(e->rows, ncap * sizeof(*nr));
+	struct conn_keep *k;
+
+	if (r->user == NULL || !wants_rows(e, r->conn))
+		return;
+	k = *r->user;
+	if (k == NULL && (k = *r->user = calloc(1, sizeof(*k))) == NULL)
+		return;
+	if (k->nrows == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 16;
+		struct ladder_row *nr = realloc(k->rows, ncap * sizeof(*nr));
 
 		if (nr == NULL)
 			return;
-		e->rows = nr;
-		e->rcap = ncap;
+		k->rows = nr;
+		k->cap = ncap;
 	}
-	ladder_row_from(&e->rows[e->nrows++], r);
+	ladder_row_from(&k->rows[k->nrows++], r);
+}
+
+void draw_conn_done(void *arg, const struct annot_summary *sm)
+{
+	struct explain *e = arg;
+	struct conn_keep *k = sm->user;
+
+	if (k == NULL && (k = calloc(1, sizeof(*k))) == NULL) {
+		e->lost++;
+		return;
+	}
+	k->sm = *sm;
+	k->sm.user = NULL;
+	k->next = NULL;
+	if (e->fin_last != NULL)
+		e->fin_last->next = k;
+	else
+		e->fin_first = k;
+	e->fin_last = k;
+}
+
+static void keep_free(struct conn_keep *k)
+{
+	if (k != NULL)
+		free(k->rows);
+	free(k);
+}
+
+void draw_forget(void *arg, const struct annot_summary *sm)
+{
+	(void)arg;
+	keep_free(sm->user);
+}
+
+void draw_forget_all(struct explain *e)
+{
+	struct conn_keep *k;
+
+	while ((k = e->fin_first) != NULL) {
+		e->fin_first = k->next;
+		keep_free(k);
+	}
+	e->fin_last = NULL;
 }
 
 void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
@@ -42,53 +104,85 @@ void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
 	         (a >> 8) & 0xff, a & 0xff, port);
 }
 
-/* Writes the ladder of a connection to stdout, or SVG to f. */
-static int draw_ladder(struct explain *e, const struct annot_summary *sm,
-                       FILE *svg)
+/* The diagram's options: width, ASCII, the two columns' titles. */
+static void ladder_opts_for(const struct explain *e,
+                            const struct annot_summary *sm,
+                            struct ladder_opts *lo, char lab[2][64])
 {
-	struct ladder_opts lo;
-	char cl[48], sl[48], lab[2][64];
-	size_t cap = 512 * e->nrows + 8192;
-	char *buf = malloc(cap);
-	int n;
+	char cl[48], sl[48];
 
-	if (buf == NULL)
-		return -1;
 	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
 	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
-	snprintf(lab[0], sizeof(lab[0]), "client %s", cl);
-	snprintf(lab[1], sizeof(lab[1]), "server %s", sl);
-	memset(&lo, 0, sizeof(lo));
-	lo.width = e->o->width;
-	lo.ascii = e->o->ascii != 0;
-	lo.label[0] = lab[0];
-	lo.label[1] = lab[1];
-	if (svg != NULL)
-		n = ladder_format_svg(e->rows, e->nrows, sm->conn, &lo, buf,
-		                      cap);
-	else
-		n = ladder_format_text(e->rows, e->nrows, sm->conn, &lo, buf,
-		                       cap);
-	if (n > 0 && fwrite(buf, 1, (size_t)n, svg ? svg : stdout) != (size_t)n)
-		n = -1;
+	snprintf(lab[0], 64, "client %s", cl);
+	snprintf(lab[1], 64, "server %s", sl);
+	memset(lo, 0, sizeof(*lo));
+	lo->width = e->o->width;
+	lo->ascii = e->o->ascii != 0;
+	lo->label[0] = lab[0];
+	lo->label[1] = lab[1];
+}
+
+/*
+ * The most bytes a text ladder of n rows takes: each line at most width
+ * columns of up to three bytes (box drawing), plus the title, the first
+ * states and the legend.
+ */
+static size_t ladder_text_max(const struct explain *e, size_t n)
+{
+	return (n + 3) * (3 * (size_t)e->o->width + 64) + 256;
+}
+
+/* The ladder of a finished connection, into the output buffer (or, when
+ * it is larger than the buffer, straight to standard output). */
+static void print_ladder(struct explain *e, const struct conn_keep *k)
+{
+	struct ladder_opts lo;
+	char lab[2][64], *buf;
+	size_t cap = ladder_text_max(e, k->nrows);
+	int n;
+
+	ladder_opts_for(e, &k->sm, &lo, lab);
+	if (cap <= OUT_CAP) {
+		explain_room(e, cap);
+		n = ladder_format_text(k->rows, k->nrows, k->sm.conn, &lo,
+		                       e->out + e->used, OUT_CAP - e->used);
+		if (n > 0)
+			e->used += (size_t)n;
+		return;
+	}
+	explain_flush(e);
+	buf = malloc(cap);
+	if (buf == NULL)
+		return;
+	n = ladder_format_text(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
+	if (n > 0 && fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		e->write_failed = 1;
 	free(buf);
-	return n < 0 ? -1 : 0;
 }
 
 /* --svg: the ladder of one connection as an SVG file. */
-static int write_svg(struct explain *e, const struct annot_summary *sm)
+static int write_svg(struct explain *e, const struct conn_keep *k)
 {
+	struct ladder_opts lo;
+	char lab[2][64], *buf;
+	size_t cap = 1024 * k->nrows + 8192;
 	FILE *f;
-	int rc;
+	int n;
 
-	f = fopen(e->o->svg, "w");
+	ladder_opts_for(e, &k->sm, &lo, lab);
+	buf = malloc(cap);
+	f = buf != NULL ? fopen(e->o->svg, "w") : NULL;
 	if (f == NULL) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
 		        strerror(errno));
+		free(buf);
 		return -1;
 	}
-	rc = draw_ladder(e, sm, f);
-	if (fclose(f) != 0 || rc < 0) {
+	n = ladder_format_svg(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
+	if (n > 0 && fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+		n = -1;
+	free(buf);
+	if (fclose(f) != 0 || n < 0) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
 		        strerror(errno));
 		return -1;
@@ -97,31 +191,51 @@ static int write_svg(struct explain *e, const struct annot_summary *sm)
 	return 0;
 }
 
-/* What was printed before the connection's end goes out first. */
-void draw_conn_done(void *arg, const struct annot_summary *sm)
+/* A connection's summary: one JSON line, or its title and sentences. */
+static void print_summary(struct explain *e, const struct annot_summary *sm)
 {
-	struct explain *e = arg;
-	char buf[2048], cl[48], sl[48];
+	char cl[48], sl[48];
 	int n;
 
-	explain_flush(e);
-	if (e->o->svg != NULL && sm->conn == e->o->conn && write_svg(e, sm) < 0)
-		e->svg_failed = 1;
+	explain_room(e, 8192);
 	if (e->o->json) {
-		n = annot_format_summary_json(sm, buf, sizeof(buf));
+		n = annot_format_summary_json(sm, e->out + e->used,
+		                              OUT_CAP - e->used);
 		if (n > 0)
-			fwrite(buf, 1, (size_t)n, stdout);
+			e->used += (size_t)n;
 		return;
 	}
-	if (!e->o->ladder_only) {
-		draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
-		draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
-		printf("\n== connection %u: client %s, server %s\n", sm->conn,
-		       cl, sl);
-		n = annot_format_summary_text(sm, 0, buf, sizeof(buf));
-		if (n > 0)
-			fwrite(buf, 1, (size_t)n, stdout);
+	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
+	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+	n = snprintf(e->out + e->used, OUT_CAP - e->used,
+	             "\n== connection %u: client %s, server %s\n", sm->conn, cl,
+	             sl);
+	if (n > 0 && (size_t)n < OUT_CAP - e->used)
+		e->used += (size_t)n;
+	n = annot_format_summary_text(sm, 0, e->out + e->used,
+	                              OUT_CAP - e->used);
+	if (n > 0)
+		e->used += (size_t)n;
+}
+
+void draw_finished(struct explain *e)
+{
+	struct conn_keep *k;
+
+	while ((k = e->fin_first) != NULL) {
+		e->fin_first = k->next;
+		if (e->fin_first == NULL)
+			e->fin_last = NULL;
+		if (e->o->svg != NULL && k->sm.conn == e->o->conn &&
+		    write_svg(e, k) < 0)
+			e->svg_failed = 1;
+		if (!e->o->ladder_only)
+			print_summary(e, &k->sm);
+		if (!e->o->json) {
+			explain_room(e, 1);
+			e->out[e->used++] = '\n';
+			print_ladder(e, k);
+		}
+		keep_free(k);
 	}
-	printf("\n");
-	draw_ladder(e, sm, NULL);
 }

@@ -31,9 +31,14 @@
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
 
-/* The output buffer, and the room a packet may need before a flush. */
-#define OUT_CAP  (256 * 1024)
-#define OUT_ROOM (64 * 1024)
+/*
+ * The output buffer, and the room one packet is given in it: more than
+ * the longest text of an IPv4 packet (65,535 bytes, an HTTP line each
+ * printed as three) with its notes. The buffer is written out when less
+ * room is left.
+ */
+#define OUT_CAP  (1024 * 1024)
+#define OUT_ROOM (256 * 1024)
 
 struct options {
 	struct tcpdump_flags flags;
@@ -49,6 +54,18 @@ struct options {
 	const char *svg; /* --svg FILE */
 };
 
+/*
+ * What tcplab-explain keeps of one connection, in annot's slot for it
+ * (annot_result.user): the rows of its ladder; and once annot has
+ * finished it, its summary, while it waits to be printed.
+ */
+struct conn_keep {
+	struct ladder_row *rows;
+	size_t nrows, cap;
+	struct annot_summary sm;
+	struct conn_keep *next; /* the queue of finished connections */
+};
+
 /* One run over one input. */
 struct explain {
 	const struct options *o;
@@ -60,8 +77,11 @@ struct explain {
 	int write_failed;
 	struct annot_ctx an;
 	struct annot_result ar;
-	struct ladder_row *rows; /* one per TCP segment, for the diagrams */
-	size_t nrows, rcap;
+	/* Connections annot finished while a packet was annotated, in the
+	 * order it finished them: printed before that packet. */
+	struct conn_keep *fin_first, *fin_last;
+	char *hold; /* a packet's text while they go first (OUT_ROOM) */
+	int lost;   /* connections not printed for want of memory */
 	/* Text input: the labels behind made-up addresses (240.0.0.0/8). */
 	struct {
 		uint32_t addr;
@@ -79,12 +99,26 @@ struct explain *explain_new(const struct options *o);
 /* Writes out[0..used) to standard output. */
 void explain_flush(struct explain *e);
 
+/* Makes room for need bytes at out + used, writing out what is there. */
+void explain_room(struct explain *e, size_t need);
+
 /*
- * Annotates one segment whose tcpdump text (n bytes) is at the end of the
- * output buffer: the notes go under it, or JSON replaces it, or nothing
- * shows but the ladder row (--ladder). Returns the new length.
+ * Annotates one segment whose tcpdump text (n bytes) is at buf, which has
+ * room for cap bytes: the notes go under it, or JSON replaces it, or
+ * nothing shows but the ladder row (--ladder). Returns the new length, or
+ * TCPLAB_ENOSPC. No I/O: connections that annot finishes meanwhile wait
+ * in e's queue.
  */
-int explain_segment(struct explain *e, const struct annot_in *in, int n);
+int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
+                    size_t cap, int n);
+
+/*
+ * Takes the text of one packet (n bytes at out + used): first the
+ * connections finished meanwhile are printed, then the text. A notice
+ * (a packet that is not an explained segment) is left out with --json
+ * and --ladder.
+ */
+void explain_commit(struct explain *e, size_t n, int notice);
 
 /* After the last packet: the connections left, the SVG. Returns 0, or -1
  * when the SVG was not written. */
@@ -99,12 +133,20 @@ int explain_close(struct explain *e, int rc);
 
 /* draw.c */
 
-/* Keeps what the ladder diagram needs of one segment. */
+/* Keeps what the ladder diagram needs of one segment, in r->user. */
 void draw_keep_row(struct explain *e, const struct annot_result *r);
 
-/* annot's done callback: a connection's summary and ladder, or its JSON
- * line; with --svg, the SVG of the chosen connection. */
+/* annot's done callback: puts the connection in e's queue. */
 void draw_conn_done(void *arg, const struct annot_summary *sm);
+
+/* Prints the queue: each connection's summary and ladder, or its JSON
+ * line; with --svg, writes the chosen connection's SVG. */
+void draw_finished(struct explain *e);
+
+/* Frees what is kept of a connection without printing it (a done
+ * callback for the end of a run that failed), or of the whole queue. */
+void draw_forget(void *arg, const struct annot_summary *sm);
+void draw_forget_all(struct explain *e);
 
 /* "192.0.2.1:80", or "label:80" for a made-up address of text input. */
 void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,

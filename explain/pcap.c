@@ -4,10 +4,10 @@
  * it with the same flags, then explained.
  *
  * One packet goes through three steps in pcap_packet(): decode (the link
- * header, then IPv4 and TCP), annotate (annot), format (tcpdump's text and
- * the notes, or JSON), all into the output buffer and without I/O. The
- * rest of this file is I/O: libpcap, the filter, the messages tcpdump
- * writes to standard error, and writing the buffer out.
+ * header, then IPv4 and TCP), format (tcpdump's text) and annotate (the
+ * notes under it, or JSON instead), all into the output buffer and
+ * without I/O. The rest of this file is I/O: libpcap, the filter, the
+ * messages tcpdump writes to standard error, and handing the text on.
  */
 #include <net/if.h>
 #include <pcap/pcap.h>
@@ -84,16 +84,14 @@ static const char *ipv4_what(const uint8_t *ip)
 }
 
 /*
- * Prints a packet the printer does not handle: tcpdump's line when
+ * The text of a packet the printer does not handle: tcpdump's line when
  * other.c knows it, else a one-line note. The timestamp goes first in
  * both cases, as tcpdump_format() would write it.
  */
-static int print_other(struct explain *e, const struct pcap_pkthdr *h,
-                       const uint8_t *bytes, int lrc,
-                       const struct link_frame *lf)
+static int format_other(struct explain *e, const struct pcap_pkthdr *h,
+                        const uint8_t *bytes, int lrc,
+                        const struct link_frame *lf, char *p, size_t room)
 {
-	char *p = e->out + e->used;
-	size_t room = OUT_CAP - e->used;
 	const uint8_t *net = bytes + lf->offset;
 	size_t ncap = h->caplen - lf->offset;
 	int n, m = -1;
@@ -142,64 +140,6 @@ static int print_other(struct explain *e, const struct pcap_pkthdr *h,
 	return n + m;
 }
 
-/* Decodes the TCP segment the printer just wrote and explains it. */
-static int explain_pkt(struct explain *e, const struct tcpdump_pkt *pkt, int n)
-{
-	struct annot_in in;
-	struct seg s;
-
-	if (e->o->plain)
-		return n;
-	if (seg_decode(&s, pkt->ip, pkt->caplen) < 0) {
-		int m;
-
-		if (e->o->json || e->o->ladder_only)
-			return 0;
-		m = snprintf(e->out + e->used + n,
-		             OUT_CAP - e->used - (size_t)n,
-		             "  | not explained: the segment is damaged or cut "
-		             "short\n");
-		return m < 0 || (size_t)m >= OUT_CAP - e->used - (size_t)n
-		               ? TCPLAB_ENOSPC
-		               : n + m;
-	}
-	memset(&in, 0, sizeof(in));
-	in.s = &s;
-	in.sec = pkt->ts_sec;
-	in.usec = pkt->ts_usec;
-	in.cksum = ANNOT_CKSUM_COMPUTE;
-	return explain_segment(e, &in, n);
-}
-
-/* Formats one packet at the end of the output buffer. */
-static int format_packet(struct prun *pr, const struct pcap_pkthdr *h,
-                         const uint8_t *bytes)
-{
-	struct explain *e = pr->e;
-	struct link_frame lf;
-	struct tcpdump_pkt pkt;
-	int lrc, n;
-
-	lrc = link_decode_named(pr->linktype, bytes, h->caplen, ifname_lookup,
-	                        &pr->ifc, &lf);
-	if (lrc == 0 && lf.proto == LINK_P_IPV4 && h->caplen > lf.offset) {
-		pkt.ts_sec = h->ts.tv_sec;
-		pkt.ts_usec = (uint32_t)h->ts.tv_usec;
-		pkt.ip = bytes + lf.offset;
-		pkt.caplen = h->caplen - lf.offset;
-		pkt.prefix = lf.prefix[0] != '\0' ? lf.prefix : NULL;
-		pkt.wirelen = h->len - lf.offset;
-		n = tcpdump_format(&e->ctx, &pkt, e->out + e->used,
-		                   OUT_CAP - e->used);
-		if (n >= 0)
-			return explain_pkt(e, &pkt, n);
-		if (n != TCPLAB_EPROTO && n != TCPLAB_EVERSION)
-			return n;
-	}
-	n = print_other(e, h, bytes, lrc, &lf);
-	return n >= 0 && (e->o->json || e->o->ladder_only) ? 0 : n;
-}
-
 /*
  * tcpdump refuses a record whose lengths make no sense, without a
  * timestamp: "[Invalid header: caplen==0, len==0]". Returns the length
@@ -224,29 +164,80 @@ static int invalid_header(const struct pcap_pkthdr *h, char *p, size_t room)
 	return n > 0 && (size_t)n < room ? n : 0;
 }
 
+/* A segment the printer shows but the decoder refuses. */
+static int not_explained(char *p, size_t room, int n)
+{
+	int m = snprintf(p + n, room - (size_t)n,
+	                 "  | not explained: the segment is damaged or cut "
+	                 "short\n");
+
+	return m < 0 || (size_t)m >= room - (size_t)n ? TCPLAB_ENOSPC : n + m;
+}
+
+/*
+ * One record, decoded (link, IPv4, TCP), annotated and formatted into
+ * buf[0..cap): tcpdump's text and the notes, the JSON line, or nothing
+ * (--ladder). *notice is set when the text is not an explained segment.
+ * Returns the length, or TCPLAB_ENOSPC. No I/O.
+ */
+static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
+                       const uint8_t *bytes, char *buf, size_t cap, int *notice)
+{
+	struct explain *e = pr->e;
+	struct link_frame lf;
+	struct tcpdump_pkt pkt;
+	struct annot_in in;
+	struct seg s;
+	int lrc, n;
+
+	*notice = 1;
+	if ((n = invalid_header(h, buf, cap)) > 0)
+		return n;
+	/* Decode. */
+	lrc = link_decode_named(pr->linktype, bytes, h->caplen, ifname_lookup,
+	                        &pr->ifc, &lf);
+	if (lrc != 0 || lf.proto != LINK_P_IPV4 || h->caplen <= lf.offset)
+		return format_other(e, h, bytes, lrc, &lf, buf, cap);
+	pkt.ts_sec = h->ts.tv_sec;
+	pkt.ts_usec = (uint32_t)h->ts.tv_usec;
+	pkt.ip = bytes + lf.offset;
+	pkt.caplen = h->caplen - lf.offset;
+	pkt.prefix = lf.prefix[0] != '\0' ? lf.prefix : NULL;
+	pkt.wirelen = h->len - lf.offset;
+	/* Format tcpdump's text; then annotate, which adds to it. */
+	n = tcpdump_format(&e->ctx, &pkt, buf, cap);
+	if (n == TCPLAB_EPROTO || n == TCPLAB_EVERSION)
+		return format_other(e, h, bytes, lrc, &lf, buf, cap);
+	if (n < 0 || e->o->plain)
+		return n;
+	if (seg_decode(&s, pkt.ip, pkt.caplen) < 0)
+		return not_explained(buf, cap, n);
+	*notice = 0;
+	memset(&in, 0, sizeof(in));
+	in.s = &s;
+	in.sec = pkt.ts_sec;
+	in.usec = pkt.ts_usec;
+	in.cksum = ANNOT_CKSUM_COMPUTE;
+	return explain_segment(e, &in, buf, cap, n);
+}
+
+/* libpcap's callback: one record in, its text out. */
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
                       const u_char *bytes)
 {
 	struct prun *pr = (struct prun *)user;
 	struct explain *e = pr->e;
-	int n;
+	int n, notice;
 
-	if (OUT_CAP - e->used < OUT_ROOM)
-		explain_flush(e);
-	n = invalid_header(h, e->out + e->used, OUT_CAP - e->used);
-	if (n > 0) {
-		e->used += (size_t)n;
-		return;
-	}
-	n = format_packet(pr, h, bytes);
-	if (n == TCPLAB_ENOSPC && e->used > 0) {
-		/* A packet bigger than the usual room: retry in an empty
-		 * buffer. */
-		explain_flush(e);
-		n = format_packet(pr, h, bytes);
-	}
+	explain_room(e, OUT_ROOM);
+	n = pcap_packet(pr, h, bytes, e->out + e->used, OUT_CAP - e->used,
+	                &notice);
 	if (n >= 0)
-		e->used += (size_t)n;
+		explain_commit(e, (size_t)n, notice);
+	else
+		fprintf(stderr, PROG ": a packet at %lld.%06u: %s: not shown\n",
+		        (long long)h->ts.tv_sec, (unsigned)h->ts.tv_usec,
+		        tcplab_strerror(n));
 }
 
 /* pcap's messages often start with the file name; leave it out. */
@@ -315,7 +306,6 @@ static int read_all(pcap_t *p, const struct options *o)
 	pr->linktype = pcap_datalink(p);
 	lrc = pcap_loop(p, o->count > 0 ? (int)o->count : -1, on_packet,
 	                (u_char *)pr);
-	explain_flush(pr->e);
 	if (explain_finish(pr->e) < 0)
 		rc = EXIT_INPUT;
 	if (lrc == PCAP_ERROR) {

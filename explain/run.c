@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/io/names.h"
 #include "explain/explain.h"
 
@@ -59,31 +60,77 @@ void explain_flush(struct explain *e)
 	e->used = 0;
 }
 
-int explain_segment(struct explain *e, const struct annot_in *in, int n)
+void explain_room(struct explain *e, size_t need)
+{
+	if (OUT_CAP - e->used < need)
+		explain_flush(e);
+}
+
+/* The most the notes or the JSON of one segment take. */
+#define NOTES_MAX (ANNOT_NOTES_MAX * (ANNOT_NOTE_LEN + 8) + 4096)
+
+int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
+                    size_t cap, int n)
 {
 	const struct options *o = e->o;
-	char *p = e->out + e->used;
-	size_t room = OUT_CAP - e->used;
 	int m;
 
 	if (o->plain)
 		return n;
+	/* Room first: annot takes the segment in only once. */
+	if (cap - (size_t)n < NOTES_MAX)
+		return TCPLAB_ENOSPC;
 	if (annot_input(&e->an, in, &e->ar) < 0)
 		return n;
 	draw_keep_row(e, &e->ar);
 	if (o->ladder_only)
 		return 0;
 	if (o->json)
-		return annot_format_json(&e->ar, NULL, p, room);
-	m = annot_format_text(&e->ar, 0, p + n, room - (size_t)n);
+		return annot_format_json(&e->ar, NULL, buf, cap);
+	m = annot_format_text(&e->ar, 0, buf + n, cap - (size_t)n);
 	return m < 0 ? m : n + m;
+}
+
+/* Prints the finished connections before a packet's text, which waits in
+ * e->hold meanwhile. */
+static void finished_first(struct explain *e, size_t n)
+{
+	if (e->hold == NULL && (e->hold = malloc(OUT_ROOM)) == NULL) {
+		/* The connections then come after the packet. */
+		e->used += n;
+		draw_finished(e);
+		return;
+	}
+	memcpy(e->hold, e->out + e->used, n);
+	draw_finished(e);
+	explain_room(e, n);
+	memcpy(e->out + e->used, e->hold, n);
+	e->used += n;
+}
+
+void explain_commit(struct explain *e, size_t n, int notice)
+{
+	if (notice && (e->o->json || e->o->ladder_only))
+		n = 0;
+	if (e->fin_first != NULL)
+		finished_first(e, n);
+	else
+		e->used += n;
 }
 
 int explain_finish(struct explain *e)
 {
+	if (!e->o->plain) {
+		annot_finish(&e->an);
+		draw_finished(e);
+	}
+	explain_flush(e);
 	if (e->o->plain)
 		return 0;
-	annot_finish(&e->an);
+	if (e->lost > 0)
+		fprintf(stderr,
+		        PROG ": out of memory: %d connections not summarised\n",
+		        e->lost);
 	if (e->svg_failed)
 		return -1;
 	if (e->o->svg != NULL && !e->svg_done) {
@@ -106,8 +153,12 @@ int explain_close(struct explain *e, int rc)
 		rc = EXIT_INPUT;
 	}
 	tcpdump_ctx_free(&e->ctx);
+	/* What is kept of the connections left is freed with them. */
+	e->an.done = draw_forget;
+	annot_finish(&e->an);
 	annot_free(&e->an);
-	free(e->rows);
+	draw_forget_all(e);
+	free(e->hold);
 	names_close(e->names);
 	free(e->out);
 	free(e);

@@ -41,25 +41,26 @@ static void keep_label(struct explain *e, uint32_t addr, const char *name)
 	}
 }
 
-/* One packet read from text: its lines as they were, then the notes. */
-static void text_packet(struct explain *e, const struct tdtext_pkt *pk,
-                        char **lines, size_t *lens)
+/*
+ * One packet read from text, into buf[0..cap): its lines as they were,
+ * then the notes; or its JSON line, or nothing (--ladder). Returns the
+ * length, or TCPLAB_ENOSPC. No I/O.
+ */
+static int text_packet(struct explain *e, const struct tdtext_pkt *pk,
+                       char **lines, size_t *lens, char *buf, size_t cap)
 {
 	struct annot_in in;
 	unsigned i;
 	size_t n = 0;
-	int m;
 
-	if (OUT_CAP - e->used < OUT_ROOM)
-		explain_flush(e);
 	for (i = pk->first_line; i <= pk->last_line; i++) {
 		size_t l = lens[i - 1];
 
 		if (l + 1 > OUT_ROOM / 2 - n)
 			l = OUT_ROOM / 2 - n - 1;
-		memcpy(e->out + e->used + n, lines[i - 1], l);
+		memcpy(buf + n, lines[i - 1], l);
 		n += l;
-		e->out[e->used + n++] = '\n';
+		buf[n++] = '\n';
 	}
 	keep_label(e, pk->seg.saddr, pk->src_host);
 	keep_label(e, pk->seg.daddr, pk->dst_host);
@@ -69,9 +70,20 @@ static void text_packet(struct explain *e, const struct tdtext_pkt *pk,
 	in.usec = pk->usec;
 	in.cksum = pk->cksum;
 	in.cksum_good = pk->cksum_good;
-	m = explain_segment(e, &in, (int)n);
-	if (m >= 0)
-		e->used += (size_t)m;
+	return explain_segment(e, &in, buf, cap, (int)n);
+}
+
+/* Hands the text of one packet on. */
+static void text_put(struct explain *e, const struct tdtext_pkt *pk,
+                     char **lines, size_t *lens)
+{
+	int n;
+
+	explain_room(e, OUT_ROOM);
+	n = text_packet(e, pk, lines, lens, e->out + e->used,
+	                OUT_CAP - e->used);
+	if (n >= 0)
+		explain_commit(e, (size_t)n, 0);
 }
 
 /* Splits buf into lines in place; returns their count. */
@@ -123,7 +135,7 @@ int text_run(char *buf, size_t len, const struct options *o)
 		r = i < nl ? tdtext_line(tc, lines[i], lens[i], &pk, &msg)
 		           : tdtext_end(tc, &pk);
 		if (r & TDTEXT_PKT) {
-			text_packet(e, &pk, lines, lens);
+			text_put(e, &pk, lines, lens);
 			npk++;
 			if (o->count > 0 && npk >= (unsigned)o->count)
 				break;
@@ -132,7 +144,6 @@ int text_run(char *buf, size_t len, const struct options *o)
 			fprintf(stderr, PROG ": line %u: %s\n", msg.line,
 			        msg.text);
 	}
-	explain_flush(e);
 	if (explain_finish(e) < 0)
 		rc = EXIT_INPUT;
 	if (npk == 0) {
