@@ -156,8 +156,8 @@ void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
 struct pcap;
 int pcap_run(struct pcap *p, const struct options *o);
 
-/* text.c: explains tcpdump's text in buf[0..len); returns the exit
- * status. */
-int text_run(char *buf, size_t len, const struct options *o);
+/* text.c: explains tcpdump's text read from f, line by line; returns the
+ * exit status. */
+int text_run(FILE *f, const struct options *o);
 
 #endif

@@ -3,16 +3,20 @@
  * tcpdump 4.99.3 prints it with the same flags, then explains it.
  *
  * This is the program's shell: it parses tcpdump-like options, opens the
- * input and tells a pcap or pcapng file from tcpdump's text, then hands
- * it to the pcap run (pcap.c) or the text run (text.c). It never sends a
- * packet and never makes a DNS query; only main() exits.
+ * input and tells a pcap or pcapng file from tcpdump's text by its first
+ * bytes, then hands the stream to the pcap run (pcap.c) or the text run
+ * (text.c). The input is never read whole: libpcap and the text reader
+ * take it as it comes. It never sends a packet and never makes a DNS
+ * query; only main() exits.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -222,34 +226,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-/* Reads all of f into a malloc'd buffer; NULL on failure. */
-static char *slurp(FILE *f, size_t *len)
-{
-	size_t cap = 65536, n = 0, k;
-	char *buf = malloc(cap), *nb;
-
-	while (buf != NULL && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n == cap) {
-			nb = realloc(buf, cap * 2);
-			if (nb == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf != NULL && ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 /* Whether the bytes start like a pcap or pcapng file, or hold a NUL
- * early on (binary: let libpcap say what is wrong with it). */
+ * (binary: let libpcap say what is wrong with it). */
 static int looks_binary(const char *b, size_t len)
 {
 	static const uint8_t magic[][4] = {
@@ -264,80 +242,173 @@ static int looks_binary(const char *b, size_t len)
 	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
 		if (len >= 4 && memcmp(b, magic[i], 4) == 0)
 			return 1;
-	return memchr(b, '\0', len < 4096 ? len : 4096) != NULL;
+	return memchr(b, '\0', len) != NULL;
 }
 
 /*
- * Opens the input: a pcap file goes to libpcap, anything else is read as
- * tcpdump text. Standard input is read whole first to tell which.
- * Returns the pcap handle, or NULL with *status set (text was handled).
+ * The first bytes of an input that cannot seek back, replayed before the
+ * rest of it: a stream that fopencookie() makes for libpcap or the text
+ * reader.
  */
-static pcap_t *open_input(struct options *o, int *status, char **inbuf)
+#define PEEK 4096
+
+struct peeked {
+	int fd;
+	char buf[PEEK];
+	size_t len, pos;
+};
+
+static ssize_t peeked_read(void *cookie, char *buf, size_t size)
+{
+	struct peeked *pk = cookie;
+	ssize_t r;
+
+	if (pk->pos < pk->len) {
+		size_t n = pk->len - pk->pos < size ? pk->len - pk->pos : size;
+
+		memcpy(buf, pk->buf + pk->pos, n);
+		pk->pos += n;
+		return (ssize_t)n;
+	}
+	do
+		r = read(pk->fd, buf, size);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int peeked_close(void *cookie)
+{
+	struct peeked *pk = cookie;
+	int rc = close(pk->fd);
+
+	free(pk);
+	return rc;
+}
+
+/*
+ * Reads the first bytes of fd: what one read gives, and at least the four
+ * of a file's magic number unless the input is shorter. Returns 0, or -1
+ * with errno set.
+ */
+static int peek(struct peeked *pk)
+{
+	ssize_t r;
+
+	pk->len = 0;
+	while (pk->len < 4) {
+		r = read(pk->fd, pk->buf + pk->len, PEEK - pk->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		pk->len += (size_t)r;
+	}
+	return 0;
+}
+
+/*
+ * The stream of the rest: the file itself when it can seek back to where
+ * it was (libpcap then reads straight from it), else the peeked bytes
+ * replayed before it. Takes pk. NULL with errno set on failure.
+ */
+static FILE *stream_of(struct peeked *pk, off_t start)
+{
+	static const cookie_io_functions_t io = {peeked_read, NULL, NULL,
+	                                         peeked_close};
+	FILE *f;
+
+	if (start >= 0 && lseek(pk->fd, start, SEEK_SET) == start) {
+		f = fdopen(pk->fd, "rb");
+		if (f != NULL)
+			free(pk);
+	} else {
+		f = fopencookie(pk, "rb", io);
+	}
+	if (f != NULL)
+		setvbuf(f, NULL, _IOFBF, 256 * 1024);
+	return f;
+}
+
+/*
+ * Opens the input (- for standard input) and tells a pcap or pcapng file
+ * from tcpdump's text by its first bytes, without reading more. Returns
+ * the stream, or NULL after a message.
+ */
+static FILE *open_input(const char *file, int *binary)
+{
+	struct peeked *pk = malloc(sizeof(*pk));
+	off_t start;
+	FILE *f;
+
+	if (pk == NULL) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return NULL;
+	}
+	pk->pos = 0;
+	pk->fd = strcmp(file, "-") == 0 ? dup(STDIN_FILENO)
+	                                : open(file, O_RDONLY | O_CLOEXEC);
+	if (pk->fd < 0)
+		goto fail;
+	start = lseek(pk->fd, 0, SEEK_CUR);
+	if (peek(pk) < 0)
+		goto fail;
+	*binary = looks_binary(pk->buf, pk->len);
+	f = stream_of(pk, start);
+	if (f == NULL)
+		goto fail;
+	return f;
+fail:
+	fprintf(stderr, PROG ": cannot read %s: %s\n", file, strerror(errno));
+	if (pk->fd >= 0)
+		close(pk->fd);
+	free(pk);
+	return NULL;
+}
+
+/* Hands a pcap or pcapng stream to libpcap; returns the exit status. */
+static int read_pcap(FILE *f, const struct options *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
-	FILE *f = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
-	size_t len = 0;
-	char *buf;
 	pcap_t *p;
+	int rc;
 
-	*status = EXIT_INPUT;
-	if (f == NULL) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
-		        strerror(errno));
-		return NULL;
-	}
-	buf = slurp(f, &len);
-	if (f != stdin)
-		fclose(f);
-	if (buf == NULL) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
-		        strerror(errno));
-		return NULL;
-	}
-	if (!looks_binary(buf, len)) {
-		if (o->filter != NULL)
-			fprintf(stderr, PROG ": the filter expression is "
-			                     "ignored for text input\n");
-		*status = text_run(buf, len, o);
-		free(buf);
-		return NULL;
-	}
-	/* libpcap reads the same bytes from memory. */
-	f = fmemopen(buf, len ? len : 1, "rb");
-	*inbuf = buf;
-	p = f ? pcap_fopen_offline_with_tstamp_precision(
-	                f, PCAP_TSTAMP_PRECISION_MICRO, errbuf)
-	      : NULL;
+	/* Microseconds, as tcpdump prints them even for a nanosecond pcapng. */
+	p = pcap_fopen_offline_with_tstamp_precision(
+	        f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (p == NULL) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
-		        f ? errbuf : strerror(errno));
-		if (f != NULL)
-			fclose(f);
+		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file, errbuf);
+		fclose(f);
+		return EXIT_INPUT;
 	}
-	return p;
+	rc = pcap_run(p, o);
+	pcap_close(p); /* and f with it */
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o;
-	char *inbuf = NULL;
-	pcap_t *p;
-	int rc;
+	int rc, binary;
+	FILE *f;
 
 	memset(&o, 0, sizeof(o));
 	rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	/* Microseconds, as tcpdump prints them even for a nanosecond pcapng. */
-	p = open_input(&o, &rc, &inbuf);
-	if (p == NULL) {
-		free(o.filter);
-		free(inbuf);
-		return rc;
+	f = open_input(o.file, &binary);
+	if (f == NULL) {
+		rc = EXIT_INPUT;
+	} else if (binary) {
+		rc = read_pcap(f, &o);
+	} else {
+		if (o.filter != NULL)
+			fprintf(stderr, PROG ": the filter expression is "
+			                     "ignored for text input\n");
+		rc = text_run(f, &o);
+		fclose(f);
 	}
-	rc = pcap_run(p, &o);
-	pcap_close(p);
 	free(o.filter);
-	free(inbuf);
 	return rc;
 }
