@@ -115,8 +115,9 @@ int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
 /*
  * Takes the text of one packet (n bytes at out + used): first the
  * connections finished meanwhile are printed, then the text. A notice
- * (a packet that is not an explained segment) is left out with --json
- * and --ladder.
+ * (what is printed for a packet that is not an explained segment) goes to
+ * standard error with --json and --ladder, whose standard output is for
+ * the JSON objects or the diagrams alone.
  */
 void explain_commit(struct explain *e, size_t n, int notice);
 
