@@ -6,7 +6,9 @@
  * The rows of a connection's ladder live with the connection, in annot's
  * slot for it, from its first segment until annot finishes it; then they
  * wait in a queue with its summary until the packet being explained has
- * been annotated, are printed and freed. So what is kept grows with the
+ * been annotated, are printed and freed. A long connection keeps only its
+ * first DRAW_HEAD and last DRAW_TAIL rows, and its diagram says how many
+ * segments it leaves out between them. So what is kept grows with the
  * connections open at once, never with the capture. Rows are kept only
  * for a diagram that will be drawn. This file never reads the input; it
  * writes only through the output buffer and to the SVG file.
@@ -35,6 +37,13 @@ void draw_keep_row(struct explain *e, const struct annot_result *r)
 	k = *r->user;
 	if (k == NULL && (k = *r->user = calloc(1, sizeof(*k))) == NULL)
 		return;
+	if (k->nrows == DRAW_HEAD + DRAW_TAIL) {
+		/* The oldest of the last rows gives way. */
+		ladder_row_from(&k->rows[DRAW_HEAD + k->ring], r);
+		k->ring = (k->ring + 1) % DRAW_TAIL;
+		k->dropped++;
+		return;
+	}
 	if (k->nrows == k->cap) {
 		size_t ncap = k->cap ? k->cap * 2 : 16;
 		struct ladder_row *nr = realloc(k->rows, ncap * sizeof(*nr));
@@ -122,6 +131,35 @@ static void ladder_opts_for(const struct explain *e,
 	lo->label[1] = lab[1];
 }
 
+static void reverse(struct ladder_row *a, size_t n)
+{
+	struct ladder_row t;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		t = a[i];
+		a[i] = a[n - 1 - i];
+		a[n - 1 - i] = t;
+	}
+}
+
+/* Puts the last rows of a long connection in order after its first
+ * ones, and says where the gap between them is. */
+static void rows_in_order(struct conn_keep *k, struct ladder_opts *lo)
+{
+	struct ladder_row *tail = k->rows + DRAW_HEAD;
+
+	if (k->dropped == 0)
+		return;
+	/* A rotation by ring, as three reversals. */
+	reverse(tail, k->ring);
+	reverse(tail + k->ring, DRAW_TAIL - k->ring);
+	reverse(tail, DRAW_TAIL);
+	k->ring = 0;
+	lo->gap = k->dropped;
+	lo->gap_at = DRAW_HEAD;
+}
+
 /*
  * The most bytes a text ladder of n rows takes: each line at most width
  * columns of up to three bytes (box drawing), plus the title, the first
@@ -134,14 +172,15 @@ static size_t ladder_text_max(const struct explain *e, size_t n)
 
 /* The ladder of a finished connection, into the output buffer (or, when
  * it is larger than the buffer, straight to standard output). */
-static void print_ladder(struct explain *e, const struct conn_keep *k)
+static void print_ladder(struct explain *e, struct conn_keep *k)
 {
 	struct ladder_opts lo;
 	char lab[2][64], *buf;
-	size_t cap = ladder_text_max(e, k->nrows);
+	size_t cap = ladder_text_max(e, k->nrows + 1);
 	int n;
 
 	ladder_opts_for(e, &k->sm, &lo, lab);
+	rows_in_order(k, &lo);
 	if (cap <= OUT_CAP) {
 		explain_room(e, cap);
 		n = ladder_format_text(k->rows, k->nrows, k->sm.conn, &lo,
@@ -161,15 +200,16 @@ static void print_ladder(struct explain *e, const struct conn_keep *k)
 }
 
 /* --svg: the ladder of one connection as an SVG file. */
-static int write_svg(struct explain *e, const struct conn_keep *k)
+static int write_svg(struct explain *e, struct conn_keep *k)
 {
 	struct ladder_opts lo;
 	char lab[2][64], *buf;
-	size_t cap = 1024 * k->nrows + 8192;
+	size_t cap = 1024 * (k->nrows + 1) + 8192;
 	FILE *f;
 	int n;
 
 	ladder_opts_for(e, &k->sm, &lo, lab);
+	rows_in_order(k, &lo);
 	buf = malloc(cap);
 	f = buf != NULL ? fopen(e->o->svg, "w") : NULL;
 	if (f == NULL) {

@@ -54,14 +54,21 @@ struct options {
 	const char *svg; /* --svg FILE */
 };
 
+/* A long connection's ladder shows its first and last segments. */
+#define DRAW_HEAD 250
+#define DRAW_TAIL 250
+
 /*
  * What tcplab-explain keeps of one connection, in annot's slot for it
  * (annot_result.user): the rows of its ladder; and once annot has
  * finished it, its summary, while it waits to be printed.
  */
 struct conn_keep {
+	/* Its first DRAW_HEAD rows, then its last DRAW_TAIL in a ring
+	 * (the oldest at DRAW_HEAD + ring); dropped rows between them. */
 	struct ladder_row *rows;
-	size_t nrows, cap;
+	size_t nrows, cap, ring;
+	unsigned dropped;
 	struct annot_summary sm;
 	struct conn_keep *next; /* the queue of finished connections */
 };
