@@ -79,8 +79,27 @@ static void lw_printf(struct lw *w, const char *fmt, ...)
 /* Repeats s until the line reaches column col. */
 static void lw_fill(struct lw *w, const char *s, unsigned col)
 {
-	while (w->col < col && !w->full)
-		lw_put(w, s);
+	size_t n = strlen(s), k;
+	unsigned reps;
+	char *p;
+
+	/* s is one column: a space, a dash, a box-drawing line. */
+	if (w->full || w->col >= col)
+		return;
+	reps = col - w->col;
+	if ((size_t)reps * n >= w->cap - w->len) {
+		w->full = true;
+		return;
+	}
+	p = w->p + w->len;
+	if (n == 1)
+		memset(p, s[0], reps);
+	else
+		for (k = 0; k < reps; k++)
+			memcpy(p + k * n, s, n);
+	w->len += (size_t)reps * n;
+	w->p[w->len] = '\0';
+	w->col = col;
 }
 
 static int lw_end(struct lw *w)
