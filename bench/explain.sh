@@ -54,7 +54,8 @@ for p in "$EXPLAIN" "$MKPCAP"; do
 		die "cannot build $p"
 done
 [ -x "$TCPDUMP" ] || die "tcpdump not found (./bootstrap.sh installs it)"
-[ -x "$TIME" ] || die "$TIME not found (./bootstrap.sh installs the time package)"
+[ -x "$TIME" ] ||
+	die "$TIME not found (./bootstrap.sh installs the time package)"
 command -v timeout >/dev/null || die "timeout (coreutils) not found"
 mkdir -p "$cache" || die "cannot create $cache"
 tmp=$(mktemp -d "$cache/run.XXXXXX") || die "cannot create a work directory"
@@ -113,21 +114,28 @@ else
 	met=0
 fi
 
-echo "machine:  $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(uname -sr)"
-echo "tcpdump:  $("$TCPDUMP" --version 2>&1 | head -n 1), $("$TCPDUMP" --version 2>&1 | sed -n 2p)"
-echo "runs:     $runs of each, median time, largest peak RSS; timeout ${limit} s"
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+echo "machine:  $(nproc) CPUs, $cpu"
+echo "          $(uname -sr)"
+echo "tcpdump:  $("$TCPDUMP" --version 2>&1 | head -n 1)"
+echo "          $("$TCPDUMP" --version 2>&1 | sed -n 2p)"
+echo "runs:     $runs of each: median time, largest peak RSS;" \
+	"timeout ${limit} s"
 echo "--plain prints what tcpdump prints (${sizes[0]} connections): $same"
+echo "annotated: tcplab-explain -nn -vv -r F; --plain: tcplab-explain --plain"
+echo "-nn -vv -r F; tcpdump: tcpdump -nn -vv -r F; output to /dev/null"
 echo
-printf '%-10s %-11s %-9s %-30s %9s %7s %10s\n' connections segments capture \
+printf '%-11s %-11s %-6s %-10s %8s %6s %9s\n' connections segments file \
 	program "time (s)" ratio "peak RSS"
 
-# One row of the table; the ratio is to tcpdump's time t0.
+# One row of the table: connections, segments, file size, time, peak kB,
+# tcpdump's time (for the ratio), program.
 row() {
 	local t=$4 ratio=- kb=$5
 	if [ "$t" != timeout ] && [ "$6" != timeout ]; then
 		ratio=$(awk -v a="$t" -v b="$6" 'BEGIN { printf "%.2f", a / b }')
 	fi
-	printf '%-10s %-11s %-9s %-30s %9s %7s %7.1f MB\n' "$1" "$2" "$3" \
+	printf '%-11s %-11s %-6s %-10s %8s %6s %6.1f MB\n' "$1" "$2" "$3" \
 		"$7" "$t" "$ratio" "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')"
 }
 
@@ -139,11 +147,13 @@ for n in "${sizes[@]}"; do
 	read -r td tdkb < <(measure "$TCPDUMP" "${flags[@]}" -r "$cap")
 	read -r an ankb < <(measure "$EXPLAIN" "${flags[@]}" -r "$cap")
 	read -r pl plkb < <(measure "$EXPLAIN" --plain "${flags[@]}" -r "$cap")
-	read -r _ nskb < <(runs=1 measure "$EXPLAIN" --plain -S "${flags[@]}" -r "$cap")
-	row "$n" "$segs" "$size" "$an" "$ankb" "$td" "tcplab-explain (annotated)"
-	row "" "" "" "$pl" "$plkb" "$td" "tcplab-explain --plain"
-	row "" "" "" "$td" "$tdkb" "$td" "tcpdump"
-	seqcost+=("$n: $(awk -v a="$plkb" -v b="$nskb" 'BEGIN { printf "%.1f MB", (a - b) / 1024 }')")
+	read -r _ nskb < <(runs=1 measure "$EXPLAIN" --plain -S "${flags[@]}" \
+		-r "$cap")
+	row "$n" "$segs" "$size" "$an" "$ankb" "$td" annotated
+	row "" "" "" "$pl" "$plkb" "$td" --plain
+	row "" "" "" "$td" "$tdkb" "$td" tcpdump
+	seqcost+=("$(printf '%11s connections: %6.1f MB' "$n" \
+		"$(awk -v a="$plkb" -v b="$nskb" 'BEGIN { print (a - b) / 1024 }')")")
 	if [ "$an" = timeout ] || [ "$td" = timeout ] ||
 		! awk -v a="$an" -v b="$td" 'BEGIN { exit !(a <= 3 * b) }'; then
 		met=0
@@ -153,10 +163,14 @@ for n in "${sizes[@]}"; do
 	fi
 done
 echo
-echo "relative-sequence table (peak RSS of --plain less --plain -S): ${seqcost[*]}"
+echo "the relative-sequence table (peak RSS of --plain less --plain -S):"
+printf '%s\n' "${seqcost[@]}"
+echo
 if [ "$met" = 1 ]; then
-	echo "targets met: annotated <= 3 x tcpdump, < 100 MB at 1,000,000 connections"
+	echo "targets met: annotated at most 3 x tcpdump's time,"
+	echo "under 100 MB at 1,000,000 connections"
 	exit 0
 fi
-echo "targets NOT met: annotated <= 3 x tcpdump, < 100 MB at 1,000,000 connections"
+echo "targets NOT met: annotated at most 3 x tcpdump's time,"
+echo "under 100 MB at 1,000,000 connections"
 exit 1
