@@ -95,8 +95,10 @@ int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
  * e->hold meanwhile. */
 static void finished_first(struct explain *e, size_t n)
 {
-	if (e->hold == NULL && (e->hold = malloc(OUT_ROOM)) == NULL) {
-		/* The connections then come after the packet. */
+	if (n > OUT_ROOM ||
+	    (e->hold == NULL && (e->hold = malloc(OUT_ROOM)) == NULL)) {
+		/* The connections then come after the packet (a text longer
+		 * than a packet's room cannot be, but is not lost). */
 		e->used += n;
 		draw_finished(e);
 		return;
