@@ -19,11 +19,11 @@ die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 # Build, test and lab dependencies, as Debian names them.
 DEB_PKGS="gcc make autoconf automake pkg-config libpcap-dev libnet1-dev check
  tcpdump iproute2 wget curl python3 wireshark-common procps busybox nginx-light
- apache2-utils iptables tmux"
+ apache2-utils iptables tmux time"
 # The same for the RPM family.
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config libpcap-devel
  libnet-devel check-devel tcpdump iproute wget curl python3 wireshark-cli
- procps-ng busybox nginx httpd-tools tmux"
+ procps-ng busybox nginx httpd-tools tmux time"
 
 missing_deb() {
 	for p in $DEB_PKGS; do

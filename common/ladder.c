@@ -79,8 +79,27 @@ static void lw_printf(struct lw *w, const char *fmt, ...)
 /* Repeats s until the line reaches column col. */
 static void lw_fill(struct lw *w, const char *s, unsigned col)
 {
-	while (w->col < col && !w->full)
-		lw_put(w, s);
+	size_t n = strlen(s), k;
+	unsigned reps;
+	char *p;
+
+	/* s is one column: a space, a dash, a box-drawing line. */
+	if (w->full || w->col >= col)
+		return;
+	reps = col - w->col;
+	if ((size_t)reps * n >= w->cap - w->len) {
+		w->full = true;
+		return;
+	}
+	p = w->p + w->len;
+	if (n == 1)
+		memset(p, s[0], reps);
+	else
+		for (k = 0; k < reps; k++)
+			memcpy(p + k * n, s, n);
+	w->len += (size_t)reps * n;
+	w->p[w->len] = '\0';
+	w->col = col;
 }
 
 static int lw_end(struct lw *w)
@@ -189,13 +208,38 @@ static void text_row(struct lw *w, const struct ladder_row *r, bool first,
 	lw_put(w, "\n");
 }
 
+/* The line that stands for the segments left out (ladder_opts.gap): its
+ * text where the arrows' labels go, between the two columns' bars. */
+static void text_gap(struct lw *w, unsigned gap, unsigned width, bool ascii)
+{
+	const char *bar = ascii ? "|" : "\u2502";
+	unsigned start = SIDE_COLS, end = width - SIDE_COLS;
+	size_t room = end - start - 6;
+	char label[64];
+
+	snprintf(label, sizeof(label), "... %u segment%s not drawn ...", gap,
+	         gap == 1 ? "" : "s");
+	if (strlen(label) > room)
+		snprintf(label, sizeof(label), "... %u not drawn ...", gap);
+	if (strlen(label) > room)
+		label[room] = '\0';
+	lw_put(w, "  ");
+	lw_put(w, bar);
+	lw_fill(w, " ", start + 3);
+	lw_put(w, label);
+	lw_fill(w, " ", end);
+	lw_put(w, "  ");
+	lw_put(w, bar);
+	lw_put(w, "\n");
+}
+
 int ladder_format_text(const struct ladder_row *rows, size_t nrows,
                        unsigned conn, const struct ladder_opts *o, char *buf,
                        size_t cap)
 {
 	struct lw w = {buf, cap, 0, cap == 0, 0};
 	unsigned width = o->width < 60 ? 60 : o->width > 200 ? 200 : o->width;
-	bool first = true;
+	bool first = true, gap = o->gap > 0;
 	size_t i;
 
 	if (cap > 0)
@@ -207,6 +251,10 @@ int ladder_format_text(const struct ladder_row *rows, size_t nrows,
 			continue;
 		if (first)
 			text_header(&w, o, &rows[i], width);
+		if (gap && i >= o->gap_at && !first) {
+			text_gap(&w, o->gap, width, o->ascii);
+			gap = false;
+		}
 		text_row(&w, &rows[i], first, width, o->ascii);
 		first = false;
 	}
@@ -320,24 +368,43 @@ static void svg_row(struct lw *w, const struct ladder_row *r, unsigned k,
 	}
 }
 
+/* The row that stands for the segments left out (ladder_opts.gap). */
+static void svg_gap(struct lw *w, unsigned gap, unsigned k)
+{
+	lw_printf(w,
+	          "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\" "
+	          "fill=\"#666\">... %u segment%s not drawn ...</text>\n",
+	          (SVG_LX + SVG_RX) / 2, SVG_TOP + k * SVG_ROW + 8, gap,
+	          gap == 1 ? "" : "s");
+}
+
 int ladder_format_svg(const struct ladder_row *rows, size_t nrows,
                       unsigned conn, const struct ladder_opts *o, char *buf,
                       size_t cap)
 {
 	struct lw w = {buf, cap, 0, cap == 0, 0};
 	unsigned k = 0, total = 0;
+	bool gap = false;
 	size_t i;
 
 	if (cap > 0)
 		buf[0] = '\0';
 	for (i = 0; i < nrows; i++)
-		if (rows[i].conn == conn)
+		if (rows[i].conn == conn) {
+			/* The gap takes a row between two rows of conn. */
+			gap |= o->gap > 0 && i >= o->gap_at && total > 0;
 			total++;
+		}
+	total += gap;
 	for (i = 0; i < nrows; i++) {
 		if (rows[i].conn != conn)
 			continue;
 		if (k == 0)
 			svg_head(&w, o, total, &rows[i]);
+		if (gap && i >= o->gap_at && k > 0) {
+			svg_gap(&w, o->gap, k++);
+			gap = false;
+		}
 		svg_row(&w, &rows[i], k, k == 0);
 		k++;
 	}

@@ -7,7 +7,8 @@
  * state is written beside its column on the row where it changes.
  * ladder_format_text() draws with Unicode box-drawing characters, or with
  * plain ASCII, to fit a terminal of the given width; ladder_format_svg()
- * draws the same diagram as an SVG document.
+ * draws the same diagram as an SVG document. A long diagram can leave out
+ * the middle of a connection; one line then says how many segments.
  *
  * The rows come from annot results (ladder_row_from()), which the caller
  * keeps. Pure: no I/O, no allocation, no globals.
@@ -38,6 +39,11 @@ struct ladder_opts {
 	bool ascii;           /* '-', '>', '|' instead of box drawing */
 	const char *label[2]; /* column titles, e.g. "client 192.0.2.1:40000";
 	                         NULL for "client" and "server" */
+	/* Segments left out of a long diagram: gap of them came before
+	 * rows[gap_at] (or the first row of conn after it); one line says
+	 * so. 0: none. */
+	unsigned gap;
+	size_t gap_at;
 };
 
 /* Copies what the diagram needs from an annotation. */

@@ -3,8 +3,10 @@
  *
  * Each line is first tried as the start of a packet (a timestamp or none,
  * maybe a link-layer prefix, then "IP "); then as the TCP line that
- * follows a -v IP line; then as a payload line of the packet being read
- * (HTTP lines); anything else is stray text. A packet is complete when the
+ * follows a -v IP line; then as a TCP line that starts a packet without
+ * "IP " (a timestamp or none, then "SRC > DST: Flags [", as articles quote
+ * tcpdump); then as a payload line of the packet being read (HTTP lines);
+ * anything else is stray text. A packet is complete when the
  * next one starts or the input ends. The parsing works on a cursor over
  * the line and never reads outside it.
  *
@@ -699,6 +701,53 @@ static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
 	return rc | ip;
 }
 
+/*
+ * Whether the cursor is at "SRC.PORT > DST.PORT: Flags [": a TCP line,
+ * as tcpdump prints it after "IP ", or after a -v IP line.
+ */
+static bool at_segment(const struct cur *c)
+{
+	const char *sp = memchr(c->p, ' ', (size_t)(c->e - c->p)), *q;
+
+	if (sp == NULL || sp == c->p ||
+	    memchr(c->p, '.', (size_t)(sp - c->p)) == NULL)
+		return false;
+	if ((size_t)(c->e - sp) < 3 || memcmp(sp, " > ", 3) != 0)
+		return false;
+	for (q = sp + 3; q + 9 <= c->e && *q != ' '; q++)
+		if (memcmp(q, ": Flags [", 9) == 0)
+			return q > sp + 3;
+	return false;
+}
+
+/*
+ * A TCP line that starts a packet without "IP " in front, as articles
+ * quote tcpdump: "[TIME ]SRC.PORT > DST.PORT: Flags [...], ...". Returns
+ * -1 when the line is not one.
+ */
+static int bare_line(struct tdtext_ctx *ctx, struct cur *c,
+                     struct tdtext_pkt *out, struct tdtext_msg *m)
+{
+	struct tdtext_pkt t;
+	int rc, tcp;
+
+	memset(&t, 0, sizeof(t));
+	seg_init(&t.seg);
+	t.seg.ip_off = 0;
+	t.cksum = ANNOT_CKSUM_UNKNOWN;
+	skip_sp(c);
+	timestamp(c, &t);
+	skip_sp(c);
+	if (!at_segment(c))
+		return -1;
+	rc = complete(ctx, out);
+	ctx->skipping = false;
+	start_pkt(ctx, &t);
+	if ((tcp = tcp_part(ctx, c, &ctx->cur, m)) != 0)
+		ctx->pending = false;
+	return rc | tcp;
+}
+
 int tdtext_init(struct tdtext_ctx *ctx, const struct tdtext_names *names)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -733,6 +782,12 @@ int tdtext_line(struct tdtext_ctx *ctx, const char *line, size_t len,
 		ctx->cur.last_line = ctx->line;
 		return 0;
 	}
+	c.p = line;
+	rc = bare_line(ctx, &c, out, m);
+	if (rc >= 0)
+		return rc;
+	c.p = line;
+	skip_sp(&c);
 	if (ctx->pending && ctx->in_http) {
 		/* A payload line: with its TAB, or pasted without it. An
 		 * empty line joins only when more payload follows it. */

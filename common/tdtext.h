@@ -4,9 +4,10 @@
  * The reader takes the lines of a tcpdump printout one at a time, as a
  * person pastes them from a terminal or a web page: tcpdump 4.99 and 4.9,
  * with or without -v/-vv, -S, -n, any timestamp form or none, host and
- * port names, "(incorrect -> 0x...)" checksums, HTTP lines with or without
- * their TAB, tcpdump's [!http] and [|http] markers, blank lines and stray
- * text. For each IPv4 TCP packet it rebuilds a struct seg with what the
+ * port names, "(incorrect -> 0x...)" checksums, segment lines quoted
+ * without their "IP " (with or without a timestamp), HTTP lines with or
+ * without their TAB, tcpdump's [!http] and [|http] markers, blank lines and
+ * stray text. For each IPv4 TCP packet it rebuilds a struct seg with what the
  * text shows: addresses and ports, flags, absolute sequence and
  * acknowledgment numbers (relative ones are turned back into absolute by
  * tcpdump's own rules, from the SYN-ACK or the first ACK of a connection),

@@ -12,6 +12,12 @@ tests_check_annot_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_annot_LDADD = $(CHECK_LD)
 TESTS += tests/check_annot
 common_libtcplab_a_SOURCES += common/ladder.c common/ladder.h
+
+check_PROGRAMS += tests/check_ladder
+tests_check_ladder_SOURCES = tests/check_ladder.c tests/testlib.h
+tests_check_ladder_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_ladder_LDADD = $(CHECK_LD)
+TESTS += tests/check_ladder
 common_libtcplab_a_SOURCES += common/tdtext.c common/tdtext.h
 
 check_PROGRAMS += tests/check_tdtext

@@ -4,8 +4,9 @@
  * Each test feeds lines as tcpdump printed them (the article's 4.9.2 -vv
  * trace, 4.99.3's default and -v forms, -S, -t/-tt/-tttt timestamps, names,
  * a link prefix) or as a web page mangles them (stray text, HTTP lines
- * without their TAB), and checks the segments rebuilt: absolute numbers,
- * options, lengths, checksums, line numbers, and which lines are reported.
+ * without their TAB, segment lines without "IP "), and checks the segments
+ * rebuilt: absolute numbers, options, lengths, checksums, line numbers, and
+ * which lines are reported.
  */
 #include <check.h>
 #include <string.h>
@@ -320,6 +321,113 @@ START_TEST(test_sack_relative)
 }
 END_TEST
 
+/* The article's handshake as it quotes it: segment lines without "IP ". */
+static const char article_bare[] =
+        "localhost.localdomain.57290 > 192.168.101.5.webcache: Flags [S], "
+        "seq 250118291, win 29200, options [mss 1460,sackOK,TS val 4595424 "
+        "ecr 0,nop,wscale 7], length 0\n"
+        "192.168.101.5.webcache > localhost.localdomain.57290: Flags [S.], "
+        "seq 2336326088, ack 250118292, win 28960, options [mss "
+        "1460,sackOK,TS val 2480165653 ecr 4595424,nop,wscale 7], length 0\n"
+        "localhost.localdomain.57290 > 192.168.101.5.webcache: Flags [.], "
+        "ack 1, win 229, options [nop,nop,TS val 4595426 ecr 2480165653], "
+        "length 0\n";
+
+START_TEST(test_no_ip_prefix_article)
+{
+	struct run r;
+	const struct seg *s;
+
+	feed(&r, NULL, article_bare);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.nskip, 0);
+	ck_assert_uint_eq(r.npk, 3);
+	s = &r.pk[1].seg;
+	ck_assert_uint_eq(s->saddr, 0xc0a86505u);
+	ck_assert_uint_eq(s->sport, 8080);
+	ck_assert_str_eq(r.pk[1].dst_host, "localhost.localdomain");
+	ck_assert_uint_eq(s->dport, 57290);
+	ck_assert_uint_eq(s->flags, TH_SYN | TH_ACK);
+	ck_assert_uint_eq(s->seq, 2336326088u);
+	ck_assert_uint_eq(s->ack, 250118292u);
+	ck_assert_uint_eq(s->win, 28960);
+	ck_assert_uint_eq(s->mss, 1460);
+	ck_assert_uint_eq(s->ts_val, 2480165653u);
+	ck_assert(!r.pk[1].has_time);
+	ck_assert(!r.pk[1].verbose);
+	ck_assert_uint_eq(r.pk[1].first_line, 2);
+	ck_assert_uint_eq(r.pk[1].last_line, 2);
+	/* The third is relative to both ISNs, as with "IP " in front. */
+	ck_assert(r.pk[2].relative);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 250118292u);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 2336326089u);
+}
+END_TEST
+
+/* With a timestamp in front, and after a -v IP line that lost its
+ * indentation; each reads as the same segment as with "IP ". */
+START_TEST(test_no_ip_prefix_timestamp_and_ip_line)
+{
+	static const char syn_ack[] =
+	        "192.168.101.5.webcache > localhost.localdomain.57290: Flags "
+	        "[S.], seq 2336326088, ack 250118292, win 28960, options [mss "
+	        "1460,sackOK,TS val 2480165653 ecr 4595424,nop,wscale 7], "
+	        "length 0";
+	char text[1024];
+	struct run r, ref;
+
+	snprintf(text, sizeof(text), "10:49:10.094140 IP %s\n", syn_ack);
+	feed(&ref, NULL, text);
+	ck_assert_uint_eq(ref.npk, 1);
+	snprintf(text, sizeof(text), "10:49:10.094140 %s\n", syn_ack);
+	feed(&r, NULL, text);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 1);
+	ck_assert(r.pk[0].has_time);
+	ck_assert_int_eq(r.pk[0].sec, 10 * 3600 + 49 * 60 + 10);
+	ck_assert_uint_eq(r.pk[0].usec, 94140);
+	ck_assert_mem_eq(&r.pk[0].seg, &ref.pk[0].seg, sizeof(struct seg));
+
+	snprintf(text, sizeof(text),
+	         "10:49:10.094140 IP (tos 0x0, ttl 64, id 0, offset 0, flags "
+	         "[DF], proto TCP (6), length 60)\n%s\n",
+	         syn_ack);
+	feed(&r, NULL, text);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 1);
+	ck_assert(r.pk[0].verbose);
+	ck_assert_uint_eq(r.pk[0].seg.ip_len, 60);
+	ck_assert_uint_eq(r.pk[0].seg.seq, 2336326088u);
+	ck_assert_uint_eq(r.pk[0].last_line, 2);
+}
+END_TEST
+
+/* A segment line without "IP " ends the HTTP lines of the packet before
+ * it; text that only looks like one is still reported. */
+START_TEST(test_no_ip_prefix_after_http_and_strays)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [P.], seq 1:17, ack 1, "
+	     "win 502, length 16: HTTP, length: 16\n"
+	     "\tGET / HTTP/1.0\n"
+	     "10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 17, win 509, "
+	     "length 0\n"
+	     "the host 10.0.0.2.80 > 10.0.0.1.40000: Flags [.] was slow\n"
+	     "10.0.0.2.80 > 10.0.0.1.40000: UDP, length 5\n"
+	     "a.b > c: Flags [S], seq 1, win 1, length 0\n");
+	ck_assert_uint_eq(r.npk, 2);
+	ck_assert_uint_eq(r.pk[0].last_line, 2);
+	ck_assert_uint_eq(r.pk[1].first_line, 3);
+	ck_assert_uint_eq(r.pk[1].seg.sport, 80);
+	ck_assert_uint_eq(r.nbad, 3);
+	ck_assert_uint_eq(r.bad[0], 4);
+	ck_assert_uint_eq(r.bad[1], 5);
+	ck_assert_uint_eq(r.bad[2], 6);
+}
+END_TEST
+
 static Suite *tdtext_suite(void)
 {
 	Suite *s = suite_create("tdtext");
@@ -332,6 +440,9 @@ static Suite *tdtext_suite(void)
 	TESTLIB_ADD(tc, test_tttt_prefix_and_untabbed_http);
 	TESTLIB_ADD(tc, test_errors_reported_and_skipped);
 	TESTLIB_ADD(tc, test_sack_relative);
+	TESTLIB_ADD(tc, test_no_ip_prefix_article);
+	TESTLIB_ADD(tc, test_no_ip_prefix_timestamp_and_ip_line);
+	TESTLIB_ADD(tc, test_no_ip_prefix_after_http_and_strays);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,10 @@
 # aside, since the text has names and offloaded checksums); the text's ack
 # equations, states and three-segment close are checked; --plain gives the
 # text back, stray lines are reported by number, the ladder fits in 100
-# columns and the SVG parses.
+# columns and the SVG parses. Then captures of many connections: one
+# summary each as they end, --json and --ladder keep standard output to
+# themselves, segment lines without "IP ", /dev/zero and pipes, a long
+# connection's ladder, and memory that does not grow with connections.
 #
 # As root (it must run when CI=true): two namespaces with the article's
 # addresses, python's http.server (HTTP/1.0: the server closes first) and
@@ -158,9 +161,162 @@ sys.exit(len(arrows) != 10)' "$svg" 2>/dev/null; then
 	fi
 }
 
+# Many connections: one summary each, in the order they end, each after
+# the connection's own segments; with --json, summaries come out while the
+# capture is read (4,096 closed connections at most linger), not at the end.
+check_many_connections() {
+	local f=$work/seq.pcap g=$work/many.pcap
+	"$MKPCAP" conns "$f" 300 1 || { fail "mkpcap conns 300 1 failed"; return; }
+	if "$EXPLAIN" -nn -r "$f" 2>/dev/null | sed -n 's/^== connection \([0-9]*\):.*/\1/p' |
+		cmp -s - <(seq 300); then pass; else
+		fail "300 connections one after another: not one summary each, in order"; fi
+	"$MKPCAP" conns "$g" 6000 || { fail "mkpcap conns 6000 failed"; return; }
+	"$EXPLAIN" --json -r "$g" 2>/dev/null | python3 -c '
+import json, sys
+seen, last, conns, early = 0, {}, [], False
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "segment":
+        seen += 1
+        last[o["conn"]] = o["n"]
+    else:
+        c = o["conn"]
+        if last.get(c) != o["last"] or o["segments"] != 10:
+            sys.exit("connection %d: summary before its segments end" % c)
+        conns.append(c)
+        early |= seen < 60000
+if sorted(conns) != list(range(1, 6001)):
+    sys.exit("%d summaries, not one for each of 6000" % len(conns))
+if not early:
+    sys.exit("every summary waited for the end of the capture")
+' && pass || fail "6000 interleaved connections: summaries wrong (above)"
+}
+
+# --json: standard output is JSON on every line, also when the capture
+# holds records tcpdump refuses and packets that are not TCP; those go to
+# standard error. The same for --ladder with the diagrams.
+check_json_only() {
+	local k f
+	for k in trunc badhdr other; do
+		f=$work/$k.pcap
+		"$MKPCAP" "$k" "$f" || { fail "mkpcap $k failed"; continue; }
+		if "$EXPLAIN" --json -nn -r "$f" 2>"$f.err" | python3 -c '
+import json, sys
+for line in sys.stdin:
+    json.loads(line)'; then pass; else fail "--json on $k: a line is not JSON"; fi
+		if "$EXPLAIN" --ladder -nn -r "$f" 2>/dev/null | grep -Eq \
+			'^([0-9]{2}:[0-9]{2}:[0-9]{2}\.|\[Invalid|tcplab-explain:|  \| not explained)'; then
+			fail "--ladder on $k: a packet's line among the diagrams"
+		else
+			pass
+		fi
+	done
+	if grep -q '^\[Invalid header: caplen==0\]$' "$work/trunc.pcap.err"; then pass; else
+		fail "--json: tcpdump's [Invalid header] line is not on standard error"; fi
+}
+
+# The text reader on segment lines quoted without "IP ", as articles do.
+check_text_without_ip() {
+	local pcap=$work/article.pcap
+	"$TCPDUMP" -r "$pcap" 2>/dev/null >"$work/with-ip.txt"
+	sed 's/ IP / /' "$work/with-ip.txt" >"$work/no-ip.txt"
+	if [ "$(json_core "$work/no-ip.txt" | wc -l)" -eq 11 ] &&
+		cmp -s <(json_core "$work/with-ip.txt") <(json_core "$work/no-ip.txt"); then
+		pass
+	else
+		fail "text without \"IP \": not the same 11 objects as with it"
+	fi
+	sed 's/^[0-9:.]* IP //' "$work/with-ip.txt" >"$work/no-ip-no-time.txt"
+	if [ "$(closes "$work/no-ip-no-time.txt")" = three-segment ]; then pass; else
+		fail "text without timestamps nor \"IP \": not the article's close"; fi
+}
+
+# Input that is not a capture ends at once with libpcap's message, as
+# tcpdump's does, however much of it there is; a pcap on a pipe is read.
+check_streams() {
+	local how out
+	for how in file r stdin pipe; do
+		case $how in
+		file) timeout 10 "$EXPLAIN" /dev/zero ;;
+		r) timeout 10 "$EXPLAIN" -r /dev/zero ;;
+		stdin) timeout 10 "$EXPLAIN" - </dev/zero ;;
+		pipe) timeout 10 sh -c 'cat /dev/zero | "$1" -r -' sh "$EXPLAIN" ;;
+		esac >/dev/null 2>"$work/zero.err"
+		out=$?
+		if [ "$out" = 1 ] && grep -q ': unknown file format$' "$work/zero.err"; then pass; else
+			fail "/dev/zero ($how): exit $out, $(head -c 200 "$work/zero.err")"; fi
+	done
+	if cmp -s <("$EXPLAIN" -nn -r "$work/article.pcap" 2>/dev/null) \
+		<(cat "$work/article.pcap" | "$EXPLAIN" -nn -r - 2>/dev/null); then pass; else
+		fail "a pcap on a pipe explains differently"; fi
+}
+
+# A long connection's ladder: its first 250 and last 250 segments, and a
+# line for those between.
+check_long_ladder() {
+	python3 -c '
+print("IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 64240, length 0")
+print("IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [S.], seq 5000, ack 1001, win 65160, length 0")
+s = 1
+for i in range(1200):
+    print("IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [.], seq %d:%d, ack 1, win 502, length 100" % (s, s + 100))
+    s += 100
+' >"$work/long.txt"
+	"$EXPLAIN" --ladder --ascii "$work/long.txt" >"$work/long.ladder" 2>/dev/null
+	if [ "$(grep -c '#' "$work/long.ladder")" -eq 500 ] &&
+		grep -q '^  |  *\.\.\. 702 segments not drawn \.\.\.  *|$' "$work/long.ladder" &&
+		grep -q '#1202 ' "$work/long.ladder"; then pass; else
+		fail "long ladder: not 500 arrows and a line for 702 segments"; fi
+}
+
+# Peak RSS in kB of a run of tcplab-explain, output discarded; a huge
+# number when it fails or runs for more than 5 minutes.
+peak_kb() {
+	/usr/bin/time -f '%M' -o "$work/rss" timeout 300 "$EXPLAIN" "$@" \
+		>/dev/null 2>&1 || echo 999999999 >>"$work/rss"
+	tail -n 1 "$work/rss"
+}
+
+# Memory does not grow with the connections of a capture. Without the
+# relative-sequence table (-S), what is kept is the connections open at
+# once (64) and the closed ones that linger (ANNOT_LINGER_MAX, 4,096):
+# each annot's 3.2 KB and its ladder's rows, about 1.4 KB, so some 20 MB,
+# with 2 MB of buffers and the program's own 5 MB: at most 40 MB, and
+# 200,000 connections must cost no more than 20,000 (4 MB of slack for the
+# allocator). The table itself, tcpdump's, keeps 24 bytes per connection
+# at a load of at most 1/2, and the old array while it doubles: at most
+# 144 bytes per connection. Under AddressSanitizer only the comparisons
+# hold (its shadow memory and red zones add to every byte), and its
+# quarantine of freed memory is turned off.
+check_memory() {
+	local small=$work/conns-20k.pcap big=$work/conns-200k.pcap s b t asan=
+	need_cmd /usr/bin/time
+	"$MKPCAP" conns "$small" 20000 && "$MKPCAP" conns "$big" 200000 ||
+		{ fail "mkpcap conns failed"; return; }
+	ldd "$EXPLAIN" 2>/dev/null | grep -q libasan && asan=1
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+	s=$(peak_kb -S -nn -vv -r "$small")
+	b=$(peak_kb -S -nn -vv -r "$big")
+	t=$(peak_kb -nn -vv -r "$big")
+	tl_say "peak RSS: 20,000 connections $s kB, 200,000 $b kB (-S), $t kB"
+	if [ "$b" -le $((s + 4096)) ]; then pass; else
+		fail "memory: 200,000 connections take $b kB, 20,000 take $s kB"; fi
+	if [ -n "$asan" ] || [ "$b" -le 40960 ]; then pass; else
+		fail "memory: 200,000 connections take $b kB (-S), above 40 MB"; fi
+	if [ "$t" -le $((b + 200000 * 144 / 1024)) ]; then pass; else
+		fail "memory: the relative-sequence table takes $((t - b)) kB for 200,000 connections"; fi
+	rm -f "$small" "$big"
+}
+
 check_article_text
 check_article_pcap
 check_ladder
+check_many_connections
+check_json_only
+check_text_without_ip
+check_streams
+check_long_ladder
+check_memory
 
 # --- Real captures between two namespaces -----------------------------
 

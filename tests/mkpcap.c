@@ -4,7 +4,7 @@
  * "mkpcap KIND OUT.pcap [ARGS]" writes one capture of the named kind: the
  * article's exchange, every option format, damaged and truncated packets,
  * sequence numbers around 2^32, the link types tcpdump reads on Linux, and
- * a large realistic mix for the benchmark. Segments are built with the
+ * large realistic mixes for the benchmarks. Segments are built with the
  * codec of common/seg.h; where a packet must be damaged, the encoded bytes
  * are changed afterwards. Files are written only through libpcap's dumper,
  * never by hand. This program never opens a network device and never
@@ -1085,24 +1085,18 @@ static void kind_link(struct gen *g, int argc, char **argv)
 }
 
 /*
- * Starts connection number n of the mix, from one of hosts clients, toward
- * one of three servers. The clients' first octets vary as on the Internet:
- * tcpdump hashes IPv4 addresses by their first 12 bits in memory, so a
- * capture of one /16 would put every client in one hash chain and measure
- * that chain rather than the printing.
+ * Fills connection number n of the mix, from the client caddr:cport to
+ * one of three servers: its numbers, its request and its response.
  */
-static void mix_new(struct gen *g, struct conn *k, uint32_t n, uint32_t hosts)
+static void mix_conn(struct gen *g, struct conn *k, uint32_t n, uint32_t caddr,
+                     uint16_t cport)
 {
 	static const uint16_t ports[] = {80, 8080, 443};
-	uint32_t h = n % hosts;
 	int srv = n % 3;
 	unsigned body = 20 + rnd(g) % 300;
 
-	conn_init(
-	        k,
-	        IP4(1 + (h * 37) % 223, h & 0xff, (h >> 8) & 0xff, 1 + h % 250),
-	        32768 + (n * 7919) % 28000, IP4(10, 1, 0, 1 + srv), ports[srv],
-	        rnd(g) * 97u, rnd(g) * 131u);
+	conn_init(k, caddr, cport, IP4(10, 1, 0, 1 + srv), ports[srv],
+	          rnd(g) * 97u, rnd(g) * 131u);
 	k->c.ts = rnd(g);
 	k->s.ts = rnd(g);
 	snprintf(k->req, sizeof k->req,
@@ -1127,6 +1121,23 @@ static void mix_new(struct gen *g, struct conn *k, uint32_t n, uint32_t hosts)
 	         "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno"
 	         "pq"
 	         "0123456789abcdefghijklmnopqrstuvwxyz</body></html>\n");
+}
+
+/*
+ * The address of client host h of the mix. The first octets vary as on
+ * the Internet: tcpdump hashes IPv4 addresses by their first 12 bits in
+ * memory, so a capture of one /16 would put every client in one hash
+ * chain and measure that chain rather than the printing.
+ */
+static uint32_t mix_host(uint32_t h)
+{
+	return IP4(1 + (h * 37) % 223, h & 0xff, (h >> 8) & 0xff, 1 + h % 250);
+}
+
+/* Starts connection number n of the mix, from one of hosts clients. */
+static void mix_new(struct gen *g, struct conn *k, uint32_t n, uint32_t hosts)
+{
+	mix_conn(g, k, n, mix_host(n % hosts), 32768 + (n * 7919) % 28000);
 }
 
 /* The next segment of a mix connection: the article's ten steps. */
@@ -1189,6 +1200,55 @@ static void kind_mix(struct gen *g, int argc, char **argv)
 	}
 }
 
+/* Client hosts of "conns", and the ephemeral ports each uses (Linux's
+ * 32768 to 60999). */
+#define CONNS_HOSTS 1000
+#define CONNS_PORTS 28232
+
+/*
+ * "conns N [OPEN]": N whole connections, each the article's exchange
+ * (handshake, request, its ACK, response, its ACK, a close in three
+ * segments), OPEN of them (64 by default) under way at once, their
+ * segments interleaved at random, 5 to 204 us apart. Connection n comes
+ * from client host n % 1000 and port 32768 + n / 1000, so no two share an
+ * address and port pair; with OPEN 1 they follow each other.
+ */
+static void kind_conns(struct gen *g, int argc, char **argv)
+{
+	unsigned long total = argc > 0 ? strtoul(argv[0], NULL, 10) : 1000;
+	unsigned long open = argc > 1 ? strtoul(argv[1], NULL, 10) : 64;
+	unsigned long next = 0, live = 0;
+	struct conn *k, *c;
+
+	if (total > (unsigned long)CONNS_HOSTS * CONNS_PORTS || open == 0 ||
+	    open > 100000) {
+		g->err = "N must be at most 28232000 and OPEN from 1 to 100000";
+		return;
+	}
+	k = calloc(open, sizeof(*k));
+	if (k == NULL) {
+		g->err = "out of memory";
+		return;
+	}
+	for (; live < open && next < total; next++)
+		mix_conn(g, &k[live++], next, mix_host(next % CONNS_HOSTS),
+		         32768 + next / CONNS_HOSTS);
+	while (live > 0 && !g->err) {
+		c = &k[rnd(g) % live];
+		mix_step(g, c);
+		if (c->step < 10)
+			continue;
+		if (next < total) {
+			mix_conn(g, c, next, mix_host(next % CONNS_HOSTS),
+			         32768 + next / CONNS_HOSTS);
+			next++;
+		} else {
+			*c = k[--live];
+		}
+	}
+	free(k);
+}
+
 /* Packets that are not IPv4 TCP, or whose IPv4 header is broken. */
 static void kind_other(struct gen *g, int argc, char **argv)
 {
@@ -1248,6 +1308,7 @@ static const struct kind kinds[] = {
         {"raw", DLT_RAW, kind_link},
         {"ipv4", DLT_IPV4, kind_link},
         {"mix", DLT_EN10MB, kind_mix},
+        {"conns", DLT_EN10MB, kind_conns},
         {"other", DLT_EN10MB, kind_other},
 };
 

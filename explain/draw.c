@@ -1,0 +1,281 @@
+/*
+ * draw.c: the end of a connection in tcplab-explain: what it did (annot's
+ * summary) and its ladder diagram, or its JSON line; and with --svg, the
+ * diagram of one connection as an SVG file.
+ *
+ * The rows of a connection's ladder live with the connection, in annot's
+ * slot for it, from its first segment until annot finishes it; then they
+ * wait in a queue with its summary until the packet being explained has
+ * been annotated, are printed and freed. A long connection keeps only its
+ * first DRAW_HEAD and last DRAW_TAIL rows, and its diagram says how many
+ * segments it leaves out between them. So what is kept grows with the
+ * connections open at once, never with the capture. Rows are kept only
+ * for a diagram that will be drawn. This file never reads the input; it
+ * writes only through the output buffer and to the SVG file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain/explain.h"
+
+/* Whether the ladder of connection conn will be drawn. */
+static int wants_rows(const struct explain *e, unsigned conn)
+{
+	if (!e->o->json)
+		return 1; /* the default output and --ladder draw them all */
+	return e->o->svg != NULL && conn == e->o->conn;
+}
+
+void draw_keep_row(struct explain *e, const struct annot_result *r)
+{
+	struct conn_keep *k;
+
+	if (r->user == NULL || !wants_rows(e, r->conn))
+		return;
+	k = *r->user;
+	if (k == NULL && (k = *r->user = calloc(1, sizeof(*k))) == NULL)
+		return;
+	if (k->nrows == DRAW_HEAD + DRAW_TAIL) {
+		/* The oldest of the last rows gives way. */
+		ladder_row_from(&k->rows[DRAW_HEAD + k->ring], r);
+		k->ring = (k->ring + 1) % DRAW_TAIL;
+		k->dropped++;
+		return;
+	}
+	if (k->nrows == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 16;
+		struct ladder_row *nr = realloc(k->rows, ncap * sizeof(*nr));
+
+		if (nr == NULL)
+			return;
+		k->rows = nr;
+		k->cap = ncap;
+	}
+	ladder_row_from(&k->rows[k->nrows++], r);
+}
+
+void draw_conn_done(void *arg, const struct annot_summary *sm)
+{
+	struct explain *e = arg;
+	struct conn_keep *k = sm->user;
+
+	if (k == NULL && (k = calloc(1, sizeof(*k))) == NULL) {
+		e->lost++;
+		return;
+	}
+	k->sm = *sm;
+	k->sm.user = NULL;
+	k->next = NULL;
+	if (e->fin_last != NULL)
+		e->fin_last->next = k;
+	else
+		e->fin_first = k;
+	e->fin_last = k;
+}
+
+static void keep_free(struct conn_keep *k)
+{
+	if (k != NULL)
+		free(k->rows);
+	free(k);
+}
+
+void draw_forget(void *arg, const struct annot_summary *sm)
+{
+	(void)arg;
+	keep_free(sm->user);
+}
+
+void draw_forget_all(struct explain *e)
+{
+	struct conn_keep *k;
+
+	while ((k = e->fin_first) != NULL) {
+		e->fin_first = k->next;
+		keep_free(k);
+	}
+	e->fin_last = NULL;
+}
+
+void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
+                    char *buf, size_t cap)
+{
+	unsigned i;
+
+	for (i = 0; i < e->nlabel; i++)
+		if (e->label[i].addr == a) {
+			snprintf(buf, cap, "%s:%u", e->label[i].name, port);
+			return;
+		}
+	snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 0xff,
+	         (a >> 8) & 0xff, a & 0xff, port);
+}
+
+/* The diagram's options: width, ASCII, the two columns' titles. */
+static void ladder_opts_for(const struct explain *e,
+                            const struct annot_summary *sm,
+                            struct ladder_opts *lo, char lab[2][64])
+{
+	char cl[48], sl[48];
+
+	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
+	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+	snprintf(lab[0], 64, "client %s", cl);
+	snprintf(lab[1], 64, "server %s", sl);
+	memset(lo, 0, sizeof(*lo));
+	lo->width = e->o->width;
+	lo->ascii = e->o->ascii != 0;
+	lo->label[0] = lab[0];
+	lo->label[1] = lab[1];
+}
+
+static void reverse(struct ladder_row *a, size_t n)
+{
+	struct ladder_row t;
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		t = a[i];
+		a[i] = a[n - 1 - i];
+		a[n - 1 - i] = t;
+	}
+}
+
+/* Puts the last rows of a long connection in order after its first
+ * ones, and says where the gap between them is. */
+static void rows_in_order(struct conn_keep *k, struct ladder_opts *lo)
+{
+	struct ladder_row *tail = k->rows + DRAW_HEAD;
+
+	if (k->dropped == 0)
+		return;
+	/* A rotation by ring, as three reversals. */
+	reverse(tail, k->ring);
+	reverse(tail + k->ring, DRAW_TAIL - k->ring);
+	reverse(tail, DRAW_TAIL);
+	k->ring = 0;
+	lo->gap = k->dropped;
+	lo->gap_at = DRAW_HEAD;
+}
+
+/*
+ * The most bytes a text ladder of n rows takes: each line at most width
+ * columns of up to three bytes (box drawing), plus the title, the first
+ * states and the legend.
+ */
+static size_t ladder_text_max(const struct explain *e, size_t n)
+{
+	return (n + 3) * (3 * (size_t)e->o->width + 64) + 256;
+}
+
+/* The ladder of a finished connection, into the output buffer (or, when
+ * it is larger than the buffer, straight to standard output). */
+static void print_ladder(struct explain *e, struct conn_keep *k)
+{
+	struct ladder_opts lo;
+	char lab[2][64], *buf;
+	size_t cap = ladder_text_max(e, k->nrows + 1);
+	int n;
+
+	ladder_opts_for(e, &k->sm, &lo, lab);
+	rows_in_order(k, &lo);
+	if (cap <= OUT_CAP) {
+		explain_room(e, cap);
+		n = ladder_format_text(k->rows, k->nrows, k->sm.conn, &lo,
+		                       e->out + e->used, OUT_CAP - e->used);
+		if (n > 0)
+			e->used += (size_t)n;
+		return;
+	}
+	explain_flush(e);
+	buf = malloc(cap);
+	if (buf == NULL)
+		return;
+	n = ladder_format_text(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
+	if (n > 0 && fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		e->write_failed = 1;
+	free(buf);
+}
+
+/* --svg: the ladder of one connection as an SVG file. */
+static int write_svg(struct explain *e, struct conn_keep *k)
+{
+	struct ladder_opts lo;
+	char lab[2][64], *buf;
+	size_t cap = 1024 * (k->nrows + 1) + 8192;
+	FILE *f;
+	int n;
+
+	ladder_opts_for(e, &k->sm, &lo, lab);
+	rows_in_order(k, &lo);
+	buf = malloc(cap);
+	f = buf != NULL ? fopen(e->o->svg, "w") : NULL;
+	if (f == NULL) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
+		        strerror(errno));
+		free(buf);
+		return -1;
+	}
+	n = ladder_format_svg(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
+	if (n > 0 && fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+		n = -1;
+	free(buf);
+	if (fclose(f) != 0 || n < 0) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
+		        strerror(errno));
+		return -1;
+	}
+	e->svg_done = 1;
+	return 0;
+}
+
+/* A connection's summary: one JSON line, or its title and sentences. */
+static void print_summary(struct explain *e, const struct annot_summary *sm)
+{
+	char cl[48], sl[48];
+	int n;
+
+	explain_room(e, 8192);
+	if (e->o->json) {
+		n = annot_format_summary_json(sm, e->out + e->used,
+		                              OUT_CAP - e->used);
+		if (n > 0)
+			e->used += (size_t)n;
+		return;
+	}
+	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
+	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+	n = snprintf(e->out + e->used, OUT_CAP - e->used,
+	             "\n== connection %u: client %s, server %s\n", sm->conn, cl,
+	             sl);
+	if (n > 0 && (size_t)n < OUT_CAP - e->used)
+		e->used += (size_t)n;
+	n = annot_format_summary_text(sm, 0, e->out + e->used,
+	                              OUT_CAP - e->used);
+	if (n > 0)
+		e->used += (size_t)n;
+}
+
+void draw_finished(struct explain *e)
+{
+	struct conn_keep *k;
+
+	while ((k = e->fin_first) != NULL) {
+		e->fin_first = k->next;
+		if (e->fin_first == NULL)
+			e->fin_last = NULL;
+		if (e->o->svg != NULL && k->sm.conn == e->o->conn &&
+		    write_svg(e, k) < 0)
+			e->svg_failed = 1;
+		if (!e->o->ladder_only)
+			print_summary(e, &k->sm);
+		if (!e->o->json) {
+			explain_room(e, 1);
+			e->out[e->used++] = '\n';
+			print_ladder(e, k);
+		}
+		keep_free(k);
+	}
+}

@@ -1,0 +1,171 @@
+/*
+ * explain.h: what the parts of tcplab-explain share.
+ *
+ *   main.c   the options, opening the input, main()
+ *   run.c    one run's context: the output buffer, annotating a segment,
+ *            the end of the run
+ *   pcap.c   the pcap run: libpcap's records, one packet at a time
+ *   text.c   the text run: tcpdump's lines, one packet at a time
+ *   draw.c   the end of a connection: its summary, its ladder, the SVG
+ *
+ * Only main() exits; the runs return an exit status. Nothing here sends a
+ * packet or makes a DNS query.
+ */
+#ifndef TCPLAB_EXPLAIN_H
+#define TCPLAB_EXPLAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/annot.h"
+#include "common/ladder.h"
+#include "common/tcpdump.h"
+#include "common/tdtext.h"
+#include "explain/other.h"
+
+#define PROG "tcplab-explain"
+
+/* Exit statuses. */
+#define EXIT_OK    0
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/*
+ * The output buffer, and the room one packet is given in it: more than
+ * the longest text of an IPv4 packet (65,535 bytes, an HTTP line each
+ * printed as three) with its notes. The buffer is written out when less
+ * room is left.
+ */
+#define OUT_CAP  (1024 * 1024)
+#define OUT_ROOM (256 * 1024)
+
+struct options {
+	struct tcpdump_flags flags;
+	long count; /* -c; 0 for no limit */
+	const char *file;
+	char *filter; /* the expression, or NULL */
+	int plain;
+	int json;        /* --json: one JSON object per line, nothing else */
+	int ladder_only; /* --ladder: only the diagrams */
+	int ascii;       /* --ascii: no box drawing */
+	unsigned width;  /* --width: terminal columns for the ladder */
+	unsigned conn;   /* --conn: the connection for --svg (default 1) */
+	const char *svg; /* --svg FILE */
+};
+
+/* A long connection's ladder shows its first and last segments. */
+#define DRAW_HEAD 250
+#define DRAW_TAIL 250
+
+/*
+ * What tcplab-explain keeps of one connection, in annot's slot for it
+ * (annot_result.user): the rows of its ladder; and once annot has
+ * finished it, its summary, while it waits to be printed.
+ */
+struct conn_keep {
+	/* Its first DRAW_HEAD rows, then its last DRAW_TAIL in a ring
+	 * (the oldest at DRAW_HEAD + ring); dropped rows between them. */
+	struct ladder_row *rows;
+	size_t nrows, cap, ring;
+	unsigned dropped;
+	struct annot_summary sm;
+	struct conn_keep *next; /* the queue of finished connections */
+};
+
+/* One run over one input. */
+struct explain {
+	const struct options *o;
+	struct tcpdump_ctx ctx;
+	struct names *names;
+	struct other_names onames;
+	char *out; /* OUT_CAP bytes; out[0..used) waits to be written */
+	size_t used;
+	int write_failed;
+	struct annot_ctx an;
+	struct annot_result ar;
+	/* Connections annot finished while a packet was annotated, in the
+	 * order it finished them: printed before that packet. */
+	struct conn_keep *fin_first, *fin_last;
+	char *hold; /* a packet's text while they go first (OUT_ROOM) */
+	int lost;   /* connections not printed for want of memory */
+	/* Text input: the labels behind made-up addresses (240.0.0.0/8). */
+	struct {
+		uint32_t addr;
+		char name[TDTEXT_LABEL_LEN];
+	} label[TDTEXT_LABELS];
+	unsigned nlabel;
+	int svg_done, svg_failed; /* --svg: written, or failed */
+};
+
+/* run.c */
+
+/* A new run, or NULL (with a message) when out of memory. */
+struct explain *explain_new(const struct options *o);
+
+/* Writes out[0..used) to standard output. */
+void explain_flush(struct explain *e);
+
+/* Makes room for need bytes at out + used, writing out what is there. */
+void explain_room(struct explain *e, size_t need);
+
+/*
+ * Annotates one segment whose tcpdump text (n bytes) is at buf, which has
+ * room for cap bytes: the notes go under it, or JSON replaces it, or
+ * nothing shows but the ladder row (--ladder). Returns the new length, or
+ * TCPLAB_ENOSPC. No I/O: connections that annot finishes meanwhile wait
+ * in e's queue.
+ */
+int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
+                    size_t cap, int n);
+
+/*
+ * Takes the text of one packet (n bytes at out + used): first the
+ * connections finished meanwhile are printed, then the text. A notice
+ * (what is printed for a packet that is not an explained segment) goes to
+ * standard error with --json and --ladder, whose standard output is for
+ * the JSON objects or the diagrams alone.
+ */
+void explain_commit(struct explain *e, size_t n, int notice);
+
+/* After the last packet: the connections left, the SVG. Returns 0, or -1
+ * when the SVG was not written. */
+int explain_finish(struct explain *e);
+
+/*
+ * Ends a run: checks that everything printed reached standard output, and
+ * frees e (which may be NULL). Returns rc, or EXIT_INPUT when the output
+ * could not be written.
+ */
+int explain_close(struct explain *e, int rc);
+
+/* draw.c */
+
+/* Keeps what the ladder diagram needs of one segment, in r->user. */
+void draw_keep_row(struct explain *e, const struct annot_result *r);
+
+/* annot's done callback: puts the connection in e's queue. */
+void draw_conn_done(void *arg, const struct annot_summary *sm);
+
+/* Prints the queue: each connection's summary and ladder, or its JSON
+ * line; with --svg, writes the chosen connection's SVG. */
+void draw_finished(struct explain *e);
+
+/* Frees what is kept of a connection without printing it (a done
+ * callback for the end of a run that failed), or of the whole queue. */
+void draw_forget(void *arg, const struct annot_summary *sm);
+void draw_forget_all(struct explain *e);
+
+/* "192.0.2.1:80", or "label:80" for a made-up address of text input. */
+void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
+                    char *buf, size_t cap);
+
+/* pcap.c: explains what libpcap reads from p; returns the exit status. */
+struct pcap;
+int pcap_run(struct pcap *p, const struct options *o);
+
+/* text.c: explains tcpdump's text read from f, line by line; returns the
+ * exit status. */
+int text_run(FILE *f, const struct options *o);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * run.c: what a run of tcplab-explain holds whichever its input: the
+ * printer's and the annotator's contexts, the names, the output buffer,
+ * and the step that annotates one segment (see explain.h).
+ *
+ * Output is gathered in one large buffer and written in big blocks, since
+ * a capture can hold millions of packets. This file never reads the input
+ * and never exits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/io/names.h"
+#include "explain/explain.h"
+
+static const char *udp_port_lookup(void *arg, uint16_t port)
+{
+	return names_udp_port(arg, port);
+}
+
+static int setup(struct explain *e, const struct options *o)
+{
+	struct tcpdump_resolver res;
+
+	e->out = malloc(OUT_CAP);
+	e->names = names_open();
+	if (e->out == NULL || e->names == NULL)
+		return -1;
+	names_resolver(e->names, &res);
+	e->onames.host = res.host;
+	e->onames.udp_port = udp_port_lookup;
+	e->onames.arg = e->names;
+	tcpdump_ctx_init(&e->ctx, &o->flags, &res);
+	annot_init(&e->an);
+	e->an.done = draw_conn_done;
+	e->an.done_arg = e;
+	e->o = o;
+	return 0;
+}
+
+struct explain *explain_new(const struct options *o)
+{
+	struct explain *e = calloc(1, sizeof(*e));
+
+	if (e == NULL || setup(e, o) < 0) {
+		fprintf(stderr, PROG ": out of memory\n");
+		explain_close(e, EXIT_INPUT);
+		return NULL;
+	}
+	return e;
+}
+
+void explain_flush(struct explain *e)
+{
+	if (e->used > 0 && fwrite(e->out, 1, e->used, stdout) != e->used)
+		e->write_failed = 1;
+	e->used = 0;
+}
+
+void explain_room(struct explain *e, size_t need)
+{
+	if (OUT_CAP - e->used < need)
+		explain_flush(e);
+}
+
+/* The most the notes or the JSON of one segment take. */
+#define NOTES_MAX (ANNOT_NOTES_MAX * (ANNOT_NOTE_LEN + 8) + 4096)
+
+int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
+                    size_t cap, int n)
+{
+	const struct options *o = e->o;
+	int m;
+
+	if (o->plain)
+		return n;
+	/* Room first: annot takes the segment in only once. */
+	if (cap - (size_t)n < NOTES_MAX)
+		return TCPLAB_ENOSPC;
+	if (annot_input(&e->an, in, &e->ar) < 0)
+		return n;
+	draw_keep_row(e, &e->ar);
+	if (o->ladder_only)
+		return 0;
+	if (o->json)
+		return annot_format_json(&e->ar, NULL, buf, cap);
+	m = annot_format_text(&e->ar, 0, buf + n, cap - (size_t)n);
+	return m < 0 ? m : n + m;
+}
+
+/* Prints the finished connections before a packet's text, which waits in
+ * e->hold meanwhile. */
+static void finished_first(struct explain *e, size_t n)
+{
+	if (n > OUT_ROOM ||
+	    (e->hold == NULL && (e->hold = malloc(OUT_ROOM)) == NULL)) {
+		/* The connections then come after the packet (a text longer
+		 * than a packet's room cannot be, but is not lost). */
+		e->used += n;
+		draw_finished(e);
+		return;
+	}
+	memcpy(e->hold, e->out + e->used, n);
+	draw_finished(e);
+	explain_room(e, n);
+	memcpy(e->out + e->used, e->hold, n);
+	e->used += n;
+}
+
+void explain_commit(struct explain *e, size_t n, int notice)
+{
+	if (notice && (e->o->json || e->o->ladder_only)) {
+		/* Standard output is for the JSON or the diagrams alone. */
+		fwrite(e->out + e->used, 1, n, stderr);
+		n = 0;
+	}
+	if (e->fin_first != NULL)
+		finished_first(e, n);
+	else
+		e->used += n;
+}
+
+int explain_finish(struct explain *e)
+{
+	if (!e->o->plain) {
+		annot_finish(&e->an);
+		draw_finished(e);
+	}
+	explain_flush(e);
+	if (e->o->plain)
+		return 0;
+	if (e->lost > 0)
+		fprintf(stderr,
+		        PROG ": out of memory: %d connections not summarised\n",
+		        e->lost);
+	if (e->svg_failed)
+		return -1;
+	if (e->o->svg != NULL && !e->svg_done) {
+		fprintf(stderr,
+		        PROG ": no connection %u in the capture for "
+		             "--svg\n",
+		        e->o->conn);
+		return -1;
+	}
+	return 0;
+}
+
+int explain_close(struct explain *e, int rc)
+{
+	if (e == NULL)
+		return rc;
+	if (e->o != NULL && (fflush(stdout) != 0 || e->write_failed)) {
+		fprintf(stderr, PROG ": cannot write the output: %s\n",
+		        strerror(errno));
+		rc = EXIT_INPUT;
+	}
+	tcpdump_ctx_free(&e->ctx);
+	/* What is kept of the connections left is freed with them. */
+	e->an.done = draw_forget;
+	annot_finish(&e->an);
+	annot_free(&e->an);
+	draw_forget_all(e);
+	free(e->hold);
+	names_close(e->names);
+	free(e->out);
+	free(e);
+	return rc;
+}
