@@ -122,6 +122,8 @@ int show_explain(struct show *sh, const struct annot_in *in, char *buf,
 	sh->explained = false;
 	if (sh->mode == SHOW_PLAIN)
 		return 0;
+	if (cap < SHOW_NOTES_ROOM)
+		return TCPLAB_ENOSPC;
 	rc = annot_input(&sh->an, in, &sh->ar);
 	if (rc < 0)
 		return rc;

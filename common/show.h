@@ -28,6 +28,14 @@
 #include "common/annot.h"
 #include "common/tcpdump.h"
 
+/*
+ * The room show_packet() and show_explain() want left for a segment's
+ * notes or JSON: with less, they return TCPLAB_ENOSPC before annot takes
+ * the segment in, so that the caller may try again with more room (annot
+ * must take each segment once).
+ */
+#define SHOW_NOTES_ROOM 32768
+
 enum show_mode {
 	SHOW_EXPLAIN, /* tcpdump's lines, folded; the notes under them */
 	SHOW_PLAIN,   /* tcpdump's lines whole; nothing else */

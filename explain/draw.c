@@ -234,26 +234,27 @@ static int write_svg(struct explain *e, struct conn_keep *k)
 /* A connection's summary: one JSON line, or its title and sentences. */
 static void print_summary(struct explain *e, const struct annot_summary *sm)
 {
-	char cl[48], sl[48];
+	char cl[48], sl[48], line[160];
 	int n;
 
 	explain_room(e, 8192);
 	if (e->o->json) {
-		n = annot_format_summary_json(sm, e->out + e->used,
-		                              OUT_CAP - e->used);
+		n = show_summary(&e->sh, sm, e->out + e->used,
+		                 OUT_CAP - e->used);
 		if (n > 0)
 			e->used += (size_t)n;
 		return;
 	}
 	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
 	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
-	n = snprintf(e->out + e->used, OUT_CAP - e->used,
-	             "\n== connection %u: client %s, server %s\n", sm->conn, cl,
-	             sl);
-	if (n > 0 && (size_t)n < OUT_CAP - e->used)
+	snprintf(line, sizeof(line),
+	         "\n== connection %u: client %s, server %s\n", sm->conn, cl,
+	         sl);
+	n = show_text(&e->sh, line, strlen(line), e->out + e->used,
+	              OUT_CAP - e->used);
+	if (n > 0)
 		e->used += (size_t)n;
-	n = annot_format_summary_text(sm, 0, e->out + e->used,
-	                              OUT_CAP - e->used);
+	n = show_summary(&e->sh, sm, e->out + e->used, OUT_CAP - e->used);
 	if (n > 0)
 		e->used += (size_t)n;
 }

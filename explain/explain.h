@@ -20,6 +20,7 @@
 
 #include "common/annot.h"
 #include "common/ladder.h"
+#include "common/show.h"
 #include "common/tcpdump.h"
 #include "common/tdtext.h"
 #include "explain/other.h"
@@ -49,7 +50,7 @@ struct options {
 	int json;        /* --json: one JSON object per line, nothing else */
 	int ladder_only; /* --ladder: only the diagrams */
 	int ascii;       /* --ascii: no box drawing */
-	unsigned width;  /* --width: terminal columns for the ladder */
+	unsigned width;  /* --width, else the terminal's: lines and ladders */
 	unsigned conn;   /* --conn: the connection for --svg (default 1) */
 	const char *svg; /* --svg FILE */
 };
@@ -76,14 +77,12 @@ struct conn_keep {
 /* One run over one input. */
 struct explain {
 	const struct options *o;
-	struct tcpdump_ctx ctx;
+	struct show sh; /* tcpdump's lines and annot's notes (common/show) */
 	struct names *names;
 	struct other_names onames;
 	char *out; /* OUT_CAP bytes; out[0..used) waits to be written */
 	size_t used;
 	int write_failed;
-	struct annot_ctx an;
-	struct annot_result ar;
 	/* Connections annot finished while a packet was annotated, in the
 	 * order it finished them: printed before that packet. */
 	struct conn_keep *fin_first, *fin_last;
@@ -110,14 +109,10 @@ void explain_flush(struct explain *e);
 void explain_room(struct explain *e, size_t need);
 
 /*
- * Annotates one segment whose tcpdump text (n bytes) is at buf, which has
- * room for cap bytes: the notes go under it, or JSON replaces it, or
- * nothing shows but the ladder row (--ladder). Returns the new length, or
- * TCPLAB_ENOSPC. No I/O: connections that annot finishes meanwhile wait
- * in e's queue.
+ * After common/show explained a segment: keeps its ladder row. No I/O:
+ * connections that annot finished meanwhile wait in e's queue.
  */
-int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
-                    size_t cap, int n);
+void explain_explained(struct explain *e);
 
 /*
  * Takes the text of one packet (n bytes at out + used): first the

@@ -20,42 +20,54 @@
 
 #include "config.h"
 
+#include "common/io/term.h"
+#include "common/opt.h"
+
 #include "explain/explain.h"
 
+/* The help: one entry a line, fitted to the terminal by term_print(). */
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "Usage: " PROG " [-nStv] [-c count] [--plain|--json|--ladder] "
-	        "-r file [expression]\n"
-	        "       " PROG " [options] file.txt|-\n"
-	        "Print a capture (pcap, or tcpdump's text) as tcpdump does and "
-	        "explain\nevery segment: arithmetic, states, events, a ladder "
+	term_print_hang(f,
+	                "usage: " PROG " [-nStv] [-c count] "
+	                "[--plain|--json|--ladder] -r file [expression]\n"
+	                "       " PROG " [options] file.txt|-\n",
+	                7);
+	term_print(
+	        f,
+	        "Prints a capture (pcap, or tcpdump's text) as tcpdump does "
+	        "and "
+	        "explains every segment: arithmetic, states, events, a ladder "
 	        "diagram.\n"
 	        "\n"
-	        "  -r FILE      read packets from FILE (- for standard input)\n"
-	        "  -n           do not convert addresses to names (-nn: ports "
+	        "  -r FILE        read packets from FILE (- for standard "
+	        "input)\n"
+	        "  -n             do not convert addresses to names (-nn: "
+	        "ports "
 	        "too)\n"
-	        "  -v           verbose: the IP header and checksums (-vv, "
+	        "  -v             verbose: the IP header and checksums (-vv, "
 	        "-vvv: more)\n"
-	        "  -S           print absolute TCP sequence numbers\n"
-	        "  -t           no timestamp (-tt seconds, -ttt delta, -tttt "
-	        "date,\n"
-	        "               -ttttt delta from the first packet)\n"
-	        "  -c COUNT     stop after COUNT packets\n"
-	        "      --plain  print only tcpdump's lines, no explanations\n"
-	        "      --json   one JSON object per segment and per "
+	        "  -S             print absolute TCP sequence numbers\n"
+	        "  -t             no timestamp (-tt seconds, -ttt delta, -tttt "
+	        "date, -ttttt delta from the first packet)\n"
+	        "  -c COUNT       stop after COUNT packets\n"
+	        "  --plain        print only tcpdump's lines, whole, no "
+	        "explanations\n"
+	        "  --json         one JSON object per segment and per "
 	        "connection\n"
-	        "      --ladder only the ladder diagram of each connection\n"
-	        "      --ascii  draw with ASCII instead of box drawing\n"
-	        "      --width COLS  columns for the diagram (default 100)\n"
-	        "      --svg FILE    write the diagram of one connection as "
-	        "SVG\n"
-	        "      --conn N      the connection --svg draws (default 1)\n"
-	        "  -h, --help   print this help and exit\n"
-	        "      --version  print the version and exit\n"
+	        "  --ladder       only the ladder diagram of each connection\n"
+	        "  --ascii        draw with ASCII instead of box drawing\n"
+	        "  --width COLS   the width to fit (default: the terminal's, "
+	        "else COLUMNS, else 80)\n"
+	        "  --svg FILE     write the diagram of one connection as SVG\n"
+	        "  --conn N       the connection --svg draws (default 1)\n"
+	        "  -h, --help     print this help and exit\n"
+	        "  --version      print the version and exit\n"
 	        "\n"
 	        "An expression after the options selects packets, as in "
-	        "pcap-filter(7).\n"
+	        "pcap-filter(7). tcpdump's lines are folded at their field "
+	        "boundaries to the width (continuations start with eight "
+	        "spaces); --plain keeps them whole.\n"
 	        "Exit status: 0 success, 1 the capture could not be read, 2 "
 	        "usage.\n");
 }
@@ -81,20 +93,17 @@ static char *join_args(int argc, char **argv)
 	return s;
 }
 
-static int parse_count(const char *arg, long *count)
+/* A number in [lo, hi] for option name; -1 after saying what is wrong. */
+static int number(const char *arg, const char *name, int64_t lo, int64_t hi,
+                  int64_t *out)
 {
-	char *end;
+	char msg[256];
 
-	errno = 0;
-	*count = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || *count <= 0) {
-		fprintf(stderr,
-		        PROG ": bad packet count '%s': give a number "
-		             "above 0\n",
-		        arg);
-		return -1;
-	}
-	return 0;
+	if (opt_number(arg, lo, hi, out) == 0)
+		return 0;
+	opt_number_msg(msg, sizeof(msg), name, arg, lo, hi);
+	fprintf(stderr, PROG ": %s\n", msg);
+	return -1;
 }
 
 /*
@@ -125,36 +134,38 @@ static int parse_options(int argc, char **argv, struct options *o)
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
 	};
-	long num;
-	int c;
+	struct opt_tcpdump td;
+	struct opt_getopt g;
+	char msg[256];
+	int64_t num;
+	int c, rc;
 
 	opterr = 0;
-	o->width = 100;
+	o->width = term_cols(STDOUT_FILENO);
 	o->conn = 1;
-	while ((c = getopt_long(argc, argv, "+c:hnr:Stv", longopts, NULL)) !=
-	       -1) {
+	opt_tcpdump_init(&td, NULL);
+	while ((c = getopt_long(argc, argv, "+c:hr:" OPT_TCPDUMP_LETTERS,
+	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (parse_count(optarg, &o->count) < 0)
+			if (number(optarg, "-c", 1, INT32_MAX, &num) < 0)
 				return EXIT_USAGE;
-			break;
-		case 'n':
-			if (o->flags.n < 2)
-				o->flags.n++;
+			o->count = (long)num;
 			break;
 		case 'r':
 			o->file = optarg;
 			break;
+		case 'n':
 		case 'S':
-			o->flags.S = true;
-			break;
 		case 't':
-			if (o->flags.t < 5)
-				o->flags.t++;
-			break;
 		case 'v':
-			if (o->flags.v < 3)
-				o->flags.v++;
+			rc = opt_tcpdump_flag(&td, c);
+			if (rc != 0) {
+				fprintf(stderr, PROG ": %s\n",
+				        opt_tcpdump_error(rc));
+				return EXIT_USAGE;
+			}
+			o->flags = td.f;
 			break;
 		case OPT_PLAIN:
 			o->plain = 1;
@@ -172,15 +183,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->svg = optarg;
 			break;
 		case OPT_WIDTH:
-		case OPT_CONN:
-			if (parse_count(optarg, &num) < 0)
+			if (number(optarg, "--width", 40, 1000, &num) < 0)
 				return EXIT_USAGE;
-			if (c == OPT_WIDTH)
-				o->width = num < 60    ? 60
-				           : num > 200 ? 200
-				                       : (unsigned)num;
-			else
-				o->conn = (unsigned)num;
+			o->width = (unsigned)num;
+			break;
+		case OPT_CONN:
+			if (number(optarg, "--conn", 1, INT32_MAX, &num) < 0)
+				return EXIT_USAGE;
+			o->conn = (unsigned)num;
 			break;
 		case 'h':
 			usage(stdout);
@@ -189,23 +199,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			printf(PROG " (tcplab) " PACKAGE_VERSION "\n");
 			return EXIT_OK;
 		default:
-			if (optopt == 'c' || optopt == 'r' ||
-			    optopt == OPT_SVG || optopt == OPT_WIDTH ||
-			    optopt == OPT_CONN)
-				fprintf(stderr,
-				        PROG ": option -%c needs an argument: "
-				             "see " PROG " --help\n",
-				        optopt);
-			else if (optopt != 0)
-				fprintf(stderr,
-				        PROG ": unknown option -%c: see " PROG
-				             " --help\n",
-				        optopt);
-			else
-				fprintf(stderr,
-				        PROG ": unknown option %s: see " PROG
-				             " --help\n",
-				        argv[optind - 1]);
+			g.c = c;
+			g.optopt = optopt;
+			g.word = optind > 0 ? argv[optind - 1] : NULL;
+			opt_getopt_msg(msg, sizeof(msg), PROG, longopts, &g);
+			fprintf(stderr, PROG ": %s\n", msg);
 			return EXIT_USAGE;
 		}
 	}

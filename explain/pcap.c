@@ -88,16 +88,16 @@ static const char *ipv4_what(const uint8_t *ip)
  * other.c knows it, else a one-line note. The timestamp goes first in
  * both cases, as tcpdump_format() would write it.
  */
-static int format_other(struct explain *e, const struct pcap_pkthdr *h,
-                        const uint8_t *bytes, int lrc,
-                        const struct link_frame *lf, char *p, size_t room)
+static int format_other_raw(struct explain *e, const struct pcap_pkthdr *h,
+                            const uint8_t *bytes, int lrc,
+                            const struct link_frame *lf, char *p, size_t room)
 {
 	const uint8_t *net = bytes + lf->offset;
 	size_t ncap = h->caplen - lf->offset;
 	int n, m = -1;
 
-	n = tcpdump_format_ts(&e->ctx, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, p,
-	                      room);
+	n = tcpdump_format_ts(&e->sh.td, h->ts.tv_sec, (uint32_t)h->ts.tv_usec,
+	                      p, room);
 	if (n < 0)
 		return n;
 	if (lrc == 0 && ncap > 0 &&
@@ -107,11 +107,11 @@ static int format_other(struct explain *e, const struct pcap_pkthdr *h,
 		if (k < 0 || (size_t)k >= room - (size_t)n)
 			return TCPLAB_ENOSPC;
 		if (lf->proto == LINK_P_IPV4)
-			m = other_format_ipv4(&e->ctx.flags, &e->onames, net,
+			m = other_format_ipv4(&e->sh.td.flags, &e->onames, net,
 			                      ncap, p + n + k,
 			                      room - (size_t)(n + k));
 		else
-			m = other_format_arp(&e->ctx.flags, &e->onames, net,
+			m = other_format_arp(&e->sh.td.flags, &e->onames, net,
 			                     ncap, h->len - lf->offset,
 			                     p + n + k, room - (size_t)(n + k));
 		if (m >= 0)
@@ -140,6 +140,25 @@ static int format_other(struct explain *e, const struct pcap_pkthdr *h,
 	return n + m;
 }
 
+/* format_other_raw()'s text, folded to the width as tcpdump's lines of a
+ * TCP segment are (common/show): written in the second half of buf,
+ * folded into the first. */
+static int format_other(struct explain *e, const struct pcap_pkthdr *h,
+                        const uint8_t *bytes, int lrc,
+                        const struct link_frame *lf, char *buf, size_t cap)
+{
+	int n = format_other_raw(e, h, bytes, lrc, lf, buf + cap / 2, cap / 2);
+
+	if (n <= 0)
+		return n;
+	/* With --json or --ladder it is a notice, for standard error. */
+	if (e->sh.mode != SHOW_EXPLAIN) {
+		memmove(buf, buf + cap / 2, (size_t)n);
+		return n;
+	}
+	return show_lines(&e->sh, buf + cap / 2, (size_t)n, buf, cap / 2);
+}
+
 /*
  * tcpdump refuses a record whose lengths make no sense, without a
  * timestamp: "[Invalid header: caplen==0, len==0]". Returns the length
@@ -164,16 +183,6 @@ static int invalid_header(const struct pcap_pkthdr *h, char *p, size_t room)
 	return n > 0 && (size_t)n < room ? n : 0;
 }
 
-/* A segment the printer shows but the decoder refuses. */
-static int not_explained(char *p, size_t room, int n)
-{
-	int m = snprintf(p + n, room - (size_t)n,
-	                 "  | not explained: the segment is damaged or cut "
-	                 "short\n");
-
-	return m < 0 || (size_t)m >= room - (size_t)n ? TCPLAB_ENOSPC : n + m;
-}
-
 /*
  * One record, decoded (link, IPv4, TCP), annotated and formatted into
  * buf[0..cap): tcpdump's text and the notes, the JSON line, or nothing
@@ -185,8 +194,7 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 {
 	struct explain *e = pr->e;
 	struct link_frame lf;
-	struct tcpdump_pkt pkt;
-	struct annot_in in;
+	struct show_pkt pk;
 	struct seg s;
 	int lrc, n;
 
@@ -198,27 +206,34 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	                        &pr->ifc, &lf);
 	if (lrc != 0 || lf.proto != LINK_P_IPV4 || h->caplen <= lf.offset)
 		return format_other(e, h, bytes, lrc, &lf, buf, cap);
-	pkt.ts_sec = h->ts.tv_sec;
-	pkt.ts_usec = (uint32_t)h->ts.tv_usec;
-	pkt.ip = bytes + lf.offset;
-	pkt.caplen = h->caplen - lf.offset;
-	pkt.prefix = lf.prefix[0] != '\0' ? lf.prefix : NULL;
-	pkt.wirelen = h->len - lf.offset;
-	/* Format tcpdump's text; then annotate, which adds to it. */
-	n = tcpdump_format(&e->ctx, &pkt, buf, cap);
+	memset(&pk, 0, sizeof(pk));
+	pk.sec = h->ts.tv_sec;
+	pk.usec = (uint32_t)h->ts.tv_usec;
+	pk.ip = bytes + lf.offset;
+	pk.caplen = h->caplen - lf.offset;
+	pk.prefix = lf.prefix[0] != '\0' ? lf.prefix : NULL;
+	pk.wirelen = h->len - lf.offset;
+	/* A segment that cannot be explained is a notice: with --json and
+	 * --ladder its tcpdump lines go to standard error. */
+	if (e->o->json || e->o->ladder_only) {
+		if (seg_decode(&s, pk.ip, pk.caplen) < 0) {
+			struct tcpdump_pkt tp = {pk.sec,    pk.usec,   pk.ip,
+			                         pk.caplen, pk.prefix, pk.wirelen};
+
+			n = tcpdump_format(&e->sh.td, &tp, buf, cap);
+			return n == TCPLAB_EPROTO || n == TCPLAB_EVERSION
+			               ? format_other(e, h, bytes, lrc, &lf,
+			                              buf, cap)
+			               : n;
+		}
+	}
+	/* tcpdump's lines, then annot's notes (common/show). */
+	n = show_packet(&e->sh, &pk, buf, cap);
 	if (n == TCPLAB_EPROTO || n == TCPLAB_EVERSION)
 		return format_other(e, h, bytes, lrc, &lf, buf, cap);
-	if (n < 0 || e->o->plain)
-		return n;
-	if (seg_decode(&s, pkt.ip, pkt.caplen) < 0)
-		return not_explained(buf, cap, n);
-	*notice = 0;
-	memset(&in, 0, sizeof(in));
-	in.s = &s;
-	in.sec = pkt.ts_sec;
-	in.usec = pkt.ts_usec;
-	in.cksum = ANNOT_CKSUM_COMPUTE;
-	return explain_segment(e, &in, buf, cap, n);
+	*notice = !e->sh.explained && !e->o->plain;
+	explain_explained(e);
+	return n;
 }
 
 /* libpcap's callback: one record in, its text out. */

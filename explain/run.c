@@ -21,6 +21,17 @@ static const char *udp_port_lookup(void *arg, uint16_t port)
 	return names_udp_port(arg, port);
 }
 
+/* How segments show: --plain, --json, --ladder (only the diagrams) or
+ * explained. */
+static enum show_mode show_mode(const struct options *o)
+{
+	if (o->plain)
+		return SHOW_PLAIN;
+	if (o->json)
+		return SHOW_JSON;
+	return o->ladder_only ? SHOW_SILENT : SHOW_EXPLAIN;
+}
+
 static int setup(struct explain *e, const struct options *o)
 {
 	struct tcpdump_resolver res;
@@ -33,10 +44,10 @@ static int setup(struct explain *e, const struct options *o)
 	e->onames.host = res.host;
 	e->onames.udp_port = udp_port_lookup;
 	e->onames.arg = e->names;
-	tcpdump_ctx_init(&e->ctx, &o->flags, &res);
-	annot_init(&e->an);
-	e->an.done = draw_conn_done;
-	e->an.done_arg = e;
+	show_init(&e->sh, show_mode(o), o->width, &o->flags, &res,
+	          ANNOT_ROLE_UNKNOWN);
+	e->sh.an.done = draw_conn_done;
+	e->sh.an.done_arg = e;
 	e->o = o;
 	return 0;
 }
@@ -66,29 +77,10 @@ void explain_room(struct explain *e, size_t need)
 		explain_flush(e);
 }
 
-/* The most the notes or the JSON of one segment take. */
-#define NOTES_MAX (ANNOT_NOTES_MAX * (ANNOT_NOTE_LEN + 8) + 4096)
-
-int explain_segment(struct explain *e, const struct annot_in *in, char *buf,
-                    size_t cap, int n)
+void explain_explained(struct explain *e)
 {
-	const struct options *o = e->o;
-	int m;
-
-	if (o->plain)
-		return n;
-	/* Room first: annot takes the segment in only once. */
-	if (cap - (size_t)n < NOTES_MAX)
-		return TCPLAB_ENOSPC;
-	if (annot_input(&e->an, in, &e->ar) < 0)
-		return n;
-	draw_keep_row(e, &e->ar);
-	if (o->ladder_only)
-		return 0;
-	if (o->json)
-		return annot_format_json(&e->ar, NULL, buf, cap);
-	m = annot_format_text(&e->ar, 0, buf + n, cap - (size_t)n);
-	return m < 0 ? m : n + m;
+	if (e->sh.explained)
+		draw_keep_row(e, &e->sh.ar);
 }
 
 /* Prints the finished connections before a packet's text, which waits in
@@ -126,7 +118,7 @@ void explain_commit(struct explain *e, size_t n, int notice)
 int explain_finish(struct explain *e)
 {
 	if (!e->o->plain) {
-		annot_finish(&e->an);
+		annot_finish(&e->sh.an);
 		draw_finished(e);
 	}
 	explain_flush(e);
@@ -157,11 +149,10 @@ int explain_close(struct explain *e, int rc)
 		        strerror(errno));
 		rc = EXIT_INPUT;
 	}
-	tcpdump_ctx_free(&e->ctx);
 	/* What is kept of the connections left is freed with them. */
-	e->an.done = draw_forget;
-	annot_finish(&e->an);
-	annot_free(&e->an);
+	e->sh.an.done = draw_forget;
+	annot_finish(&e->sh.an);
+	show_free(&e->sh);
 	draw_forget_all(e);
 	free(e->hold);
 	names_close(e->names);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "common/io/names.h"
+#include "common/err.h"
 #include "explain/explain.h"
 
 /* The longest line read whole; the rest of a longer one is skipped. */
@@ -174,15 +175,29 @@ static int text_packet(struct explain *e, const struct tdtext_pkt *pk,
 	struct annot_in in;
 	unsigned i;
 	size_t n = 0, l;
+	int w, m;
 
+	/* The lines as they were, gathered at the end of buf. */
 	for (i = pk->first_line; i <= pk->last_line; i++) {
 		if (i < k->first || i - k->first >= k->n)
 			continue;
 		l = k->off[i - k->first + 1] - k->off[i - k->first];
-		memcpy(buf + n, k->text + k->off[i - k->first], l);
-		n += l;
-		buf[n++] = '\n';
+		n += l + 1;
 	}
+	if (n >= cap / 2)
+		return TCPLAB_ENOSPC;
+	n = 0;
+	for (i = pk->first_line; i <= pk->last_line; i++) {
+		if (i < k->first || i - k->first >= k->n)
+			continue;
+		l = k->off[i - k->first + 1] - k->off[i - k->first];
+		memcpy(buf + cap / 2 + n, k->text + k->off[i - k->first], l);
+		n += l;
+		buf[cap / 2 + n++] = '\n';
+	}
+	w = show_lines(&e->sh, buf + cap / 2, n, buf, cap / 2);
+	if (w < 0)
+		return w;
 	keep_label(e, pk->seg.saddr, pk->src_host);
 	keep_label(e, pk->seg.daddr, pk->dst_host);
 	memset(&in, 0, sizeof(in));
@@ -191,7 +206,11 @@ static int text_packet(struct explain *e, const struct tdtext_pkt *pk,
 	in.usec = pk->usec;
 	in.cksum = pk->cksum;
 	in.cksum_good = pk->cksum_good;
-	return explain_segment(e, &in, buf, cap, (int)n);
+	m = show_explain(&e->sh, &in, buf + w, cap - (size_t)w);
+	if (m < 0)
+		return m;
+	explain_explained(e);
+	return w + m;
 }
 
 /* Hands the text of one packet on. */

@@ -133,16 +133,50 @@ check_article_pcap() {
 	fi
 }
 
+# At COLUMNS=80 nothing tcplab-explain prints for a person is wider than
+# 80 columns (tcplab-text counts display columns), and tcpdump's lines,
+# folded, join back into --plain's.
+check_width() {
+	local txt=$DATA/article-trace.txt pcap=$work/article.pcap f out
+	local text=$top_builddir/labs/tcplab-text
+	[ -x "$text" ] || { fail "$text not built"; return; }
+	for f in "$txt" "-r $pcap"; do
+		# shellcheck disable=SC2086 # -r FILE is two words
+		for out in "" --ladder; do
+			if COLUMNS=80 "$EXPLAIN" $out $f 2>/dev/null |
+				"$text" width --over 80 >"$work/wide.out"; then
+				pass
+			else
+				fail "explain $out $f: lines wider than 80: $(head -2 "$work/wide.out")"
+			fi
+		done
+	done
+	if COLUMNS=80 "$EXPLAIN" --help | "$text" width --over 80 >/dev/null &&
+		COLUMNS=50 "$EXPLAIN" --help | "$text" width --over 50 >/dev/null; then
+		pass
+	else
+		fail "explain --help is wider than the terminal"
+	fi
+	# Folded at 80, tcpdump's lines join back to --plain's, byte for byte.
+	COLUMNS=80 "$EXPLAIN" -r "$pcap" 2>/dev/null | "$text" unfold |
+		grep -v '^  | ' | sed '/^$/,$d' >"$work/unfolded.out"
+	"$EXPLAIN" --plain -r "$pcap" 2>/dev/null >"$work/plain.out"
+	if cmp -s "$work/unfolded.out" "$work/plain.out"; then pass; else
+		fail "explain's folded lines do not unfold to --plain's"
+		diff "$work/plain.out" "$work/unfolded.out" | head -4
+	fi
+}
+
 check_ladder() {
 	local txt=$DATA/article-trace.txt svg=$work/article.svg
-	"$EXPLAIN" --ladder "$txt" >"$work/ladder.out" 2>/dev/null
+	COLUMNS=80 "$EXPLAIN" --ladder "$txt" >"$work/ladder.out" 2>/dev/null
 	# 1 title, 1 first states, 10 arrows, 1 legend.
 	if [ "$(grep -c '#' "$work/ladder.out")" -eq 10 ] &&
 		python3 -c 'import sys
-sys.exit(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")) > 100)' "$work/ladder.out"; then
+sys.exit(max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")) > 80)' "$work/ladder.out"; then
 		pass
 	else
-		fail "ladder: not 10 arrows within 100 columns"
+		fail "ladder: not 10 arrows within 80 columns"
 	fi
 	if "$EXPLAIN" --ladder --ascii "$txt" 2>/dev/null | LC_ALL=C grep -q '[^ -~]'; then
 		fail "ladder --ascii: bytes outside ASCII"
@@ -213,6 +247,9 @@ for line in sys.stdin:
 	done
 	if grep -q '^\[Invalid header: caplen==0\]$' "$work/trunc.pcap.err"; then pass; else
 		fail "--json: tcpdump's [Invalid header] line is not on standard error"; fi
+	# A TCP segment too damaged to explain keeps tcpdump's line, there.
+	if grep -q ' IP bad-hlen ' "$work/other.pcap.err"; then pass; else
+		fail "--json: a damaged segment's line is not on standard error"; fi
 }
 
 # The text reader on segment lines quoted without "IP ", as articles do.
@@ -311,6 +348,7 @@ check_memory() {
 check_article_text
 check_article_pcap
 check_ladder
+check_width
 check_many_connections
 check_json_only
 check_text_without_ip
