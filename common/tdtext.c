@@ -658,6 +658,19 @@ static void start_pkt(struct tdtext_ctx *ctx, const struct tdtext_pkt *t)
 	ctx->pending = true;
 }
 
+/* A packet that a line may start: empty, and its timestamp, if the line
+ * has one, read. */
+static void pkt_begin(struct cur *c, struct tdtext_pkt *t)
+{
+	memset(t, 0, sizeof(*t));
+	seg_init(&t->seg);
+	t->seg.ip_off = 0;
+	t->cksum = ANNOT_CKSUM_UNKNOWN;
+	skip_sp(c);
+	timestamp(c, t);
+	skip_sp(c);
+}
+
 /* A line that starts a packet. Returns -1 when it does not start one. */
 static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
                        struct tdtext_pkt *out, struct tdtext_msg *m)
@@ -665,13 +678,7 @@ static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
 	struct tdtext_pkt t;
 	int rc, ip;
 
-	memset(&t, 0, sizeof(t));
-	seg_init(&t.seg);
-	t.seg.ip_off = 0;
-	t.cksum = ANNOT_CKSUM_UNKNOWN;
-	skip_sp(c);
-	timestamp(c, &t);
-	skip_sp(c);
+	pkt_begin(c, &t);
 	if (!find_ip(c))
 		return -1;
 	rc = complete(ctx, out);
@@ -731,13 +738,7 @@ static int bare_line(struct tdtext_ctx *ctx, struct cur *c,
 	struct tdtext_pkt t;
 	int rc, tcp;
 
-	memset(&t, 0, sizeof(t));
-	seg_init(&t.seg);
-	t.seg.ip_off = 0;
-	t.cksum = ANNOT_CKSUM_UNKNOWN;
-	skip_sp(c);
-	timestamp(c, &t);
-	skip_sp(c);
+	pkt_begin(c, &t);
 	if (!at_segment(c))
 		return -1;
 	rc = complete(ctx, out);
