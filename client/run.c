@@ -58,15 +58,13 @@ static uint64_t now(const struct client *cl)
 	return labclock_now(cl->clock) - cl->t0;
 }
 
-void client_say(struct client *cl, FILE *f, const char *fmt, ...)
+/* A line of the client's own, wrapped to the width, to f. */
+static void vsay(struct client *cl, FILE *f, const char *fmt, va_list ap)
 {
 	char line[1024];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof line)
@@ -77,13 +75,30 @@ void client_say(struct client *cl, FILE *f, const char *fmt, ...)
 	fflush(f);
 }
 
-/* The client's own lines, wrapped: none with --quiet, and on standard
- * error with --json (standard output is for JSON). */
-#define say(cl, ...)                                                           \
-	do {                                                                   \
-		if (!(cl)->o.quiet && !(cl)->o.json)                           \
-			client_say((cl), stdout, __VA_ARGS__);                 \
-	} while (0)
+void client_say(struct client *cl, FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(cl, f, fmt, ap);
+	va_end(ap);
+}
+
+static void say(struct client *cl, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* The client's own lines: none with --quiet, and none with --json,
+ * whose standard output is for JSON. */
+static void say(struct client *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cl->o.quiet || cl->o.json)
+		return;
+	va_start(ap, fmt);
+	vsay(cl, stdout, fmt, ap);
+	va_end(ap);
+}
 
 static void fail(struct client *cl, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
