@@ -82,6 +82,47 @@ tcpdump_retransmissions() {
 	END { print n + 0 }'
 }
 
+# Every change of state tcplab-explain reports for the capture given (as
+# its arguments) is an edge of RFC 9293's diagram, or a way to CLOSED;
+# and every state it does not call inferred follows from segments seen.
+# Prints the number of changes checked; fails on the first bad one.
+check_edges() {
+	local what=$1 out
+	shift
+	if out=$("$EXPLAIN" --json "$@" 2>/dev/null | python3 -c '
+import json, sys
+EDGES = {("CLOSED", "LISTEN"), ("CLOSED", "SYN-SENT"),
+         ("LISTEN", "SYN-RECEIVED"), ("LISTEN", "SYN-SENT"),
+         ("SYN-SENT", "SYN-RECEIVED"), ("SYN-SENT", "ESTABLISHED"),
+         ("SYN-RECEIVED", "ESTABLISHED"), ("SYN-RECEIVED", "FIN-WAIT-1"),
+         ("SYN-RECEIVED", "LISTEN"), ("ESTABLISHED", "FIN-WAIT-1"),
+         ("ESTABLISHED", "CLOSE-WAIT"), ("FIN-WAIT-1", "FIN-WAIT-2"),
+         ("FIN-WAIT-1", "CLOSING"), ("FIN-WAIT-2", "TIME-WAIT"),
+         ("CLOSING", "TIME-WAIT"), ("CLOSE-WAIT", "LAST-ACK"),
+         ("LAST-ACK", "CLOSED"), ("TIME-WAIT", "CLOSED")}
+n = 0
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] != "segment":
+        continue
+    for side, p in o["paths"].items():
+        for a, b in zip(p, p[1:]):
+            n += 1
+            if (a, b) not in EDGES and not (b == "CLOSED" and a != "CLOSED"):
+                print("#%d: %s %s -> %s" % (o["n"], side, a, b))
+                sys.exit(1)
+        if p[0] != o["states_before"][side] or p[-1] != o["states_after"][side]:
+            print("#%d: %s path %s, before %s, after %s" % (o["n"], side,
+                  p, o["states_before"][side], o["states_after"][side]))
+            sys.exit(1)
+print(n)
+'); then
+		[ "$out" -gt 0 ] && pass || fail "$what: no change of state at all"
+	else
+		fail "$what: a change outside RFC 9293's diagram: $out"
+	fi
+}
+
 check_article_text() {
 	local txt=$DATA/article-trace.txt out=$work/article.out eq
 	"$EXPLAIN" "$txt" >"$out" 2>"$work/article.err" ||
@@ -347,6 +388,16 @@ check_memory() {
 
 check_article_text
 check_article_pcap
+check_edges "the article's text" "$DATA/article-trace.txt"
+check_edges "the kernel's capture" -r "$DATA/wget-kernel-8080.pcap"
+for k in zoo sack rst midstream interleaved wrap http conns; do
+	if "$MKPCAP" "$k" "$work/edges-$k.pcap" 300 >/dev/null 2>&1 ||
+		"$MKPCAP" "$k" "$work/edges-$k.pcap" >/dev/null 2>&1; then
+		check_edges "mkpcap $k" -r "$work/edges-$k.pcap"
+	else
+		fail "mkpcap $k failed"
+	fi
+done
 check_ladder
 check_width
 check_many_connections
@@ -478,6 +529,7 @@ real_clients() {
 	esac
 	check_closes_follow_fins "$f"
 	check_text_of "$f"
+	check_edges "$(basename "$f")" -r "$f"
 }
 
 real_ab() {
@@ -496,6 +548,7 @@ real_ab() {
 		fail "ab: $(closes -r "$f" | wc -l) connections explained, at least 5 expected"; fi
 	check_closes_follow_fins "$f"
 	check_text_of "$f"
+	check_edges "$(basename "$f")" -r "$f"
 }
 
 real_lossy() {
@@ -531,6 +584,7 @@ real_lossy() {
 	fi
 	check_closes_follow_fins "$f"
 	check_text_of "$f"
+	check_edges "$(basename "$f")" -r "$f"
 }
 
 if want_root "the real captures"; then
