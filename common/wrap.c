@@ -166,6 +166,11 @@ size_t wrap_next(const char *s, size_t len, unsigned *cols)
 		*cols = 0;
 		return 0;
 	}
+	if ((unsigned char)s[0] < 0x80) {
+		/* ASCII: a control takes no column, the rest one. */
+		*cols = (unsigned char)s[0] >= 0x20 && s[0] != 0x7f;
+		return 1;
+	}
 	n = utf8_decode((const unsigned char *)s, len, &cp);
 	if (n == 0) {
 		*cols = 1; /* an invalid byte shows as one replacement mark */
@@ -196,17 +201,50 @@ struct wch {
 	bool closing;  /* closing punctuation: no break before it */
 };
 
+/* ASCII's closing punctuation: no break before it. */
+static bool ascii_closing(unsigned char c)
+{
+	switch (c) {
+	case ',':
+	case '.':
+	case ';':
+	case ':':
+	case '!':
+	case '?':
+	case ')':
+	case ']':
+	case '}':
+	case '%':
+	case '\'':
+	case '"':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void wch_at(const char *s, size_t len, struct wch *w)
 {
+	unsigned char c = (unsigned char)s[0];
 	uint32_t cp = 0;
-	size_t n = utf8_decode((const unsigned char *)s, len, &cp);
+	size_t n;
+
+	/* ASCII, most of what is wrapped, without decoding. */
+	if (c < 0x80) {
+		w->len = 1;
+		w->space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+		w->cols = w->space ? 1 : c >= 0x20 && c < 0x7f ? 1 : 0;
+		w->wide = false;
+		w->closing = ascii_closing(c);
+		return;
+	}
+	n = utf8_decode((const unsigned char *)s, len, &cp);
 
 	w->len = n ? n : 1;
 	w->space = n && (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r');
 	w->cols = w->space ? 1 : n ? cp_cols(cp) : 1;
 	w->wide = w->cols == 2;
-	w->closing = n && (in_table(cp, closing, NRANGES(closing)) ||
-	                   (cp < 0x80 && strchr(",.;:!?)]}%'\"", (int)cp)));
+	w->closing = n && in_table(cp, closing, NRANGES(closing));
 }
 
 static size_t skip_spaces(const char *s, size_t len, size_t i)
@@ -261,24 +299,42 @@ static size_t para_line_end(const char *text, size_t len, size_t pos,
 }
 
 /* Appends text[from..to) without its trailing spaces, a tab or newline
- * written as a space. */
+ * written as a space. The spaces are ASCII, so the end is found by bytes. */
 static void put_trimmed(struct outbuf *ob, const char *text, size_t from,
                         size_t to)
 {
-	size_t end = from, i = from;
-	struct wch w;
+	size_t end = to, i;
 
-	while (i < to) {
-		wch_at(text + i, to - i, &w);
-		i += w.len;
-		if (!w.space)
-			end = i;
-	}
+	while (end > from && (text[end - 1] == ' ' || text[end - 1] == '\t' ||
+	                      text[end - 1] == '\n' || text[end - 1] == '\r'))
+		end--;
 	for (i = from; i < end; i++)
 		ob_char(ob,
 		        text[i] == '\t' || text[i] == '\n' || text[i] == '\r'
 		                ? ' '
 		                : text[i]);
+}
+
+/* Whether text is printable ASCII without spaces at either end, that fits
+ * on one line after prefix: then wrapping leaves it as it is. */
+static bool short_ascii(const char *text, size_t len, const char *prefix,
+                        unsigned cols)
+{
+	size_t i, plen = strlen(prefix);
+
+	if (len == 0 || text[0] == ' ' || text[len - 1] == ' ')
+		return false;
+	if (cols != 0 && plen + len > cols)
+		return false;
+	for (i = 0; i < plen; i++)
+		if ((unsigned char)prefix[i] < 0x20 ||
+		    (unsigned char)prefix[i] >= 0x7f)
+			return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)text[i] < 0x20 ||
+		    (unsigned char)text[i] >= 0x7f)
+			return false;
+	return true;
 }
 
 int wrap_para(const char *text, size_t len, const char *first, const char *hang,
@@ -289,6 +345,14 @@ int wrap_para(const char *text, size_t len, const char *first, const char *hang,
 	size_t pos = skip_spaces(text, len, 0);
 
 	ob_init(&ob, buf, cap);
+	if (short_ascii(text, len, prefix, cols)) {
+		/* One line, as it is: most of what is wrapped. */
+		ob_str(&ob, prefix);
+		ob_mem(&ob, text, len);
+		ob_char(&ob, '\n');
+		return ob_finish(&ob, buf) < 0 ? TCPLAB_ENOSPC
+		                               : (int)(ob.p - buf);
+	}
 	while (pos < len) {
 		size_t pcols = wrap_cols(prefix, strlen(prefix));
 		/* A prefix as wide as the terminal still leaves one column,
