@@ -38,18 +38,9 @@ listening() { ns_exec "$NSS" ss -ltn | grep -q "$SA:8080 "; }
 # Judges two --json outputs; prints what disagrees, returns 1 if any.
 judge() {
 	python3 - "$1" "$2" <<-'PY'
-		import json, sys
-		EDGES = {("CLOSED", "LISTEN"), ("CLOSED", "SYN-SENT"),
-		         ("LISTEN", "SYN-RECEIVED"), ("LISTEN", "SYN-SENT"),
-		         ("SYN-SENT", "SYN-RECEIVED"), ("SYN-SENT", "ESTABLISHED"),
-		         ("SYN-RECEIVED", "ESTABLISHED"), ("SYN-RECEIVED", "FIN-WAIT-1"),
-		         ("SYN-RECEIVED", "LISTEN"), ("ESTABLISHED", "FIN-WAIT-1"),
-		         ("ESTABLISHED", "CLOSE-WAIT"), ("FIN-WAIT-1", "FIN-WAIT-2"),
-		         ("FIN-WAIT-1", "CLOSING"), ("FIN-WAIT-2", "TIME-WAIT"),
-		         ("CLOSING", "TIME-WAIT"), ("CLOSE-WAIT", "LAST-ACK"),
-		         ("LAST-ACK", "CLOSED"), ("TIME-WAIT", "CLOSED")}
-		def edge_ok(a, b):
-		    return (a, b) in EDGES or (b == "CLOSED" and a != "CLOSED")
+		import json, os, sys
+		sys.path.insert(0, os.path.join(os.environ["top_srcdir"], "tests"))
+		from rfc9293 import bad_steps
 		def load(path, own):
 		    segs = []
 		    for line in open(path, encoding="utf-8"):
@@ -64,12 +55,8 @@ judge() {
 		        "server": load(sys.argv[2], "server")}
 		for own, segs in ends.items():
 		    for o in segs:
-		        for side in ("client", "server"):
-		            p = o["paths"][side]
-		            for a, b in zip(p, p[1:]):
-		                if not edge_ok(a, b):
-		                    bad.append("%s #%d: %s %s -> %s is no edge" %
-		                               (own, o["n"], side, a, b))
+		        for step in bad_steps(o):
+		            bad.append("%s #%d: %s is no edge" % (own, o["n"], step))
 		        if o["inferred"][own]:
 		            bad.append("%s #%d: its own state is inferred" % (own, o["n"]))
 		        if o["own_state"] != o["states_after"][own]:
