@@ -668,6 +668,8 @@ static void back_to_listen(struct conn *c, struct conn_out *out)
 	enum tcp_state from = c->state;
 	uint16_t ip_id = c->ip_id;
 
+	/* Data queued in SYN-RECEIVED goes with the connection. */
+	conn_release(c);
 	conn_init(c, &cfg, c->laddr, c->lport);
 	c->passive = true;
 	c->ip_id = ip_id;
