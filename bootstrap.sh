@@ -93,7 +93,7 @@ demo() {
 		die "the demo builds network namespaces: run it as root (sudo ./bootstrap.sh demo)"
 	fi
 	if labs/tcplab run 7 --auto; then
-		say "the article's exchange, replayed by tcplab-client and tcplab-server, against its published trace: identical"
+		say "the article's exchange, replayed by tcplab's two programs: identical"
 	else
 		die "lab 7 did not reproduce the article (see above)"
 	fi
