@@ -45,20 +45,73 @@ static int parse_port(const char *s, size_t n, uint16_t *port)
 	return 0;
 }
 
-/* A URL may not hold spaces or control characters (RFC 3986). */
-static bool url_chars_ok(const char *s)
+/* A host may not hold spaces or control characters. */
+static bool host_chars_ok(const char *s, size_t n)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s == 0x7f)
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
 			return false;
 	return true;
 }
 
+/*
+ * Whether wget sends byte c of a path or query as %XX: its "unsafe"
+ * characters that are not also "reserved" (wget's url.c, urlchr_table):
+ * control characters, space, DEL, bytes of 0x80 and up (UTF-8 text among
+ * them), and " < > \ ^ ` { | }. A '%' is decided by the caller.
+ */
+static bool needs_escape(unsigned char c)
+{
+	return c <= ' ' || c >= 0x7f || strchr("\"<>\\^`{|}", c) != NULL;
+}
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+int httpc_encode_path(const char *in, size_t n, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		/* A '%' that starts %XX is an escape already and stays; any
+		 * other '%' is a literal one, sent as %25. */
+		bool esc = c == '%' ? !(i + 2 < n && is_hex(in[i + 1]) &&
+		                        is_hex(in[i + 2]))
+		                    : needs_escape(c);
+		if (o + (esc ? 3 : 1) >= cap)
+			return TCPLAB_ENOSPC;
+		if (esc) {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+/* The host as wget writes it in the Host header: in lower case. */
+static void lower_ascii(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
 int httpc_parse_url(const char *url, struct httpc_url *u)
 {
-	const char *host, *end, *colon, *path;
+	const char *host, *end, *colon, *path, *frag;
 
-	if (url == NULL || u == NULL || !url_chars_ok(url))
+	if (url == NULL || u == NULL)
 		return TCPLAB_EINVAL;
 	memset(u, 0, sizeof *u);
 	host = url;
@@ -81,12 +134,18 @@ int httpc_parse_url(const char *url, struct httpc_url *u)
 		u->port_given = true;
 		end = colon;
 	}
-	if (end == host ||
+	if (end == host || !host_chars_ok(host, (size_t)(end - host)) ||
 	    copy_part(u->host, sizeof u->host, host, (size_t)(end - host)))
 		return TCPLAB_EINVAL;
+	lower_ascii(u->host);
 	if (path == NULL)
 		path = "/";
-	return copy_part(u->path, sizeof u->path, path, strlen(path));
+	/* The fragment is the browser's: wget never sends it. */
+	frag = strchr(path, '#');
+	if (httpc_encode_path(path, frag ? (size_t)(frag - path) : strlen(path),
+	                      u->path, sizeof u->path) < 0)
+		return TCPLAB_EINVAL;
+	return 0;
 }
 
 /* A request being written: headers kept as (name, value) until the end,

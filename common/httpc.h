@@ -2,7 +2,9 @@
  * httpc.h: the HTTP client side of a wget-style exchange, sans I/O.
  *
  * Three pieces. httpc_parse_url() takes a URL as wget 1.14 takes it,
- * "http://HOST[:PORT]/PATH?QUERY" (the scheme may be left out).
+ * "http://HOST[:PORT]/PATH?QUERY" (the scheme may be left out), and
+ * writes its path and query as wget sends them: the bytes a URL may not
+ * carry (UTF-8 text, spaces, quotes...) percent-encoded.
  * httpc_request() writes the request wget 1.14 sends, with its headers in
  * its order (User-Agent, Accept, Host, Connection: Keep-Alive); a
  * --user-agent replaces the agent and each -H header replaces the header of
@@ -31,19 +33,34 @@
 #define HTTPC_WGET_UA "Wget/1.14 (linux-gnu)"
 
 struct httpc_url {
-	char host[HTTPC_HOST_MAX]; /* as written: a name or a dotted quad */
+	char host[HTTPC_HOST_MAX]; /* a name (in lower case) or a dotted quad */
 	uint16_t port;             /* 80 unless the URL says otherwise */
 	bool port_given;           /* the URL named a port */
-	char path[HTTPC_PATH_MAX]; /* from the first '/' on, query included */
+	char path[HTTPC_PATH_MAX]; /* from the first '/' on, query included,
+	                              percent-encoded as it goes out */
 };
 
 /*
  * Parses url into u. Accepts "http://" or no scheme, a host, an optional
- * ":PORT" (1..65535) and an optional path ("/" when there is none).
- * Returns 0, or TCPLAB_EINVAL for an empty host, another scheme, a bad
- * port, spaces or control characters, or a part too long.
+ * ":PORT" (1..65535) and an optional path ("/" when there is none). The
+ * host is kept in lower case, as wget writes it in the Host header; the
+ * path and query go through httpc_encode_path(), and a "#fragment" is
+ * left out, as wget leaves it out. Returns 0, or TCPLAB_EINVAL for an
+ * empty host, another scheme, a bad port, spaces or control characters
+ * in the host, or a part too long.
  */
 int httpc_parse_url(const char *url, struct httpc_url *u);
+
+/*
+ * Writes the n bytes of a path and query at in as wget sends them into
+ * out (cap bytes, NUL included): control characters, space, DEL, bytes
+ * from 0x80 up, and " < > \ ^ ` { | } become %XX (upper-case hex), and
+ * so does a '%' that does not start a %XX escape; every other byte,
+ * "/?&=:;@[]" among them, stays. "/?name=张三" becomes
+ * "/?name=%E5%BC%A0%E4%B8%89". Returns the length written, or
+ * TCPLAB_ENOSPC when out is too small.
+ */
+int httpc_encode_path(const char *in, size_t n, char *out, size_t cap);
 
 /* What may change in the request: NULL/0 fields keep wget's defaults. */
 struct httpc_req_opts {

@@ -1,6 +1,7 @@
 /*
- * check_httpc.c: URL parsing, wget 1.14's request, and the incremental
- * response parser (by length, chunked, until close, split anywhere).
+ * check_httpc.c: URL parsing and percent-encoding, wget 1.14's request,
+ * and the incremental response parser (by length, chunked, until close,
+ * split anywhere).
  */
 #include <string.h>
 
@@ -54,8 +55,8 @@ START_TEST(test_url_bad)
 	        "http://10.0.0.1:80a/",
 	        "http://10.0.0.1:123456/",
 	        "http://:8080/",
-	        "http://10.0.0.1/a b",
-	        "http://10.0.0.1/a\tb",
+	        "http://10.0.0 .1/",
+	        "http://10.0.0.1\t/",
 	        "http://user@10.0.0.1/",
 	        "http://10.0.0.1?q=1",
 	};
@@ -70,6 +71,96 @@ START_TEST(test_url_bad)
 	longhost[sizeof longhost - 1] = '\0';
 	ck_assert_int_eq(httpc_parse_url(longhost, &u), TCPLAB_EINVAL);
 	ck_assert_int_eq(httpc_parse_url(NULL, &u), TCPLAB_EINVAL);
+}
+END_TEST
+
+/* Parses url and compares the path that goes out with want. */
+static void expect_path(const char *url, const char *want)
+{
+	struct httpc_url u;
+
+	ck_assert_int_eq(httpc_parse_url(url, &u), 0);
+	ck_assert_str_eq(u.path, want);
+}
+
+/* A Chinese name in the query goes out as wget 1.21.3 sent it (captured
+ * on this machine): each UTF-8 byte as %XX, in upper-case hex. */
+START_TEST(test_url_utf8_query_encoded)
+{
+	expect_path("http://192.168.101.5:8080/truedei/test?name=张三",
+	            "/truedei/test?name=%E5%BC%A0%E4%B8%89");
+	expect_path("http://10.0.0.1/文件/", "/%E6%96%87%E4%BB%B6/");
+}
+END_TEST
+
+/* Space and wget's other unsafe characters are encoded, a garbled '%'
+ * too but not a valid %XX, and the fragment is left out: the request line
+ * wget 1.21.3 sent for this URL, captured on this machine. */
+START_TEST(test_url_unsafe_encoded_as_wget)
+{
+	expect_path("http://192.168.101.5:8080/a b/x?name=张三&"
+	            "q=\"<>{}|\\^`%zz%41#frag",
+	            "/a%20b/x?name=%E5%BC%A0%E4%B8%89&"
+	            "q=%22%3C%3E%7B%7D%7C%5C%5E%60%25zz%41");
+	expect_path("http://10.0.0.1/t\tab\x7f\x01", "/t%09ab%7F%01");
+	expect_path("http://10.0.0.1/100%", "/100%25");
+	expect_path("http://10.0.0.1/%4", "/%254");
+	expect_path("http://10.0.0.1/%4g%ab%AB", "/%254g%ab%AB");
+	expect_path("http://10.0.0.1/#top", "/");
+}
+END_TEST
+
+/* Reserved characters keep their meaning, so they stay as written. */
+START_TEST(test_url_reserved_kept)
+{
+	static const char p[] = "/p;a=b/c:d@e[f]?x=1&y=$,+!*'()~-._/";
+
+	expect_path("http://10.0.0.1/p;a=b/c:d@e[f]?x=1&y=$,+!*'()~-._/", p);
+}
+END_TEST
+
+/* The encoder fills its buffer exactly, NUL included, or says it cannot;
+ * a URL whose encoded path is too long is refused. */
+START_TEST(test_url_encode_room)
+{
+	static char url[HTTPC_PATH_MAX + 32];
+	struct httpc_url u;
+	char out[8];
+	size_t i;
+
+	ck_assert_int_eq(httpc_encode_path("/a b", 4, out, 7), 6);
+	ck_assert_str_eq(out, "/a%20b");
+	ck_assert_int_eq(httpc_encode_path("/a b", 4, out, 6), TCPLAB_ENOSPC);
+	ck_assert_int_eq(httpc_encode_path("/ab", 3, out, 4), 3);
+	ck_assert_int_eq(httpc_encode_path("/ab", 3, out, 3), TCPLAB_ENOSPC);
+	/* 700 spaces fit in the URL but not, as %20, in the path. */
+	strcpy(url, "http://10.0.0.1/");
+	for (i = 0; i < 700; i++)
+		strcat(url, " ");
+	ck_assert_int_eq(httpc_parse_url(url, &u), TCPLAB_EINVAL);
+}
+END_TEST
+
+/* wget writes the host in lower case in the Host header; the path keeps
+ * its case. */
+START_TEST(test_request_host_lower_case)
+{
+	struct httpc_url u;
+	char buf[512];
+	int n;
+
+	ck_assert_int_eq(httpc_parse_url("http://LabServer.Example:8080/X", &u),
+	                 0);
+	ck_assert_str_eq(u.host, "labserver.example");
+	ck_assert_str_eq(u.path, "/X");
+	n = httpc_request(&u, NULL, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, "GET /X HTTP/1.1\r\n"
+	                      "User-Agent: Wget/1.14 (linux-gnu)\r\n"
+	                      "Accept: */*\r\n"
+	                      "Host: labserver.example:8080\r\n"
+	                      "Connection: Keep-Alive\r\n\r\n");
 }
 END_TEST
 
@@ -369,9 +460,14 @@ static Suite *httpc_suite(void)
 	TESTLIB_ADD(url, test_url_article);
 	TESTLIB_ADD(url, test_url_defaults);
 	TESTLIB_ADD(url, test_url_bad);
+	TESTLIB_ADD(url, test_url_utf8_query_encoded);
+	TESTLIB_ADD(url, test_url_unsafe_encoded_as_wget);
+	TESTLIB_ADD(url, test_url_reserved_kept);
+	TESTLIB_ADD(url, test_url_encode_room);
 	TESTLIB_ADD(req, test_request_article);
 	TESTLIB_ADD(req, test_request_buffer_exact);
 	TESTLIB_ADD(req, test_request_port_80_host);
+	TESTLIB_ADD(req, test_request_host_lower_case);
 	TESTLIB_ADD(req, test_request_user_agent_and_headers);
 	TESTLIB_ADD(req, test_request_bad_header);
 	TESTLIB_ADD(resp, test_resp_article_length_split);
