@@ -9,7 +9,6 @@
  */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,21 +331,24 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 		    "--quiet, --plain and --json exclude each other");
 }
 
-/* The server's address: a dotted quad, or a name from /etc/hosts or DNS. */
-static uint32_t resolve(const char *host)
+/*
+ * The server's address: a dotted quad, or a name from /etc/hosts. tcplab
+ * never sends a DNS query (a lab's capture must hold only the lab's
+ * packets), so a name the hosts file does not hold is an error of the
+ * environment, said before anything is opened.
+ */
+static uint32_t resolve(const struct names *nm, const char *host)
 {
-	struct addrinfo hints = {0}, *ai;
 	struct in_addr a;
 	uint32_t r;
 
 	if (inet_pton(AF_INET, host, &a) == 1)
 		return ntohl(a.s_addr);
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || ai == NULL)
-		die(EXIT_USAGE, "cannot resolve %s to an IPv4 address", host);
-	r = ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr);
-	freeaddrinfo(ai);
+	if (names_host_addr(nm, host, &r) != 0)
+		die(EXIT_ENV,
+		    "unknown host %s: tcplab reads /etc/hosts only; give an "
+		    "address or add the name there",
+		    host);
 	return r;
 }
 
@@ -448,7 +450,6 @@ static void open_system(struct client *cl)
 		if (cl->out == NULL)
 			die(EXIT_ENV, "-O %s: %m", cl->o.outfile);
 	}
-	cl->names = names_open();
 	/* The file is opened while the process may still create it. */
 	cl->clock = labclock_open(cl->o.lab_clock, err, sizeof err);
 	if (cl->clock == NULL)
@@ -516,7 +517,10 @@ int main(int argc, char **argv)
 		                        : "-H: a header is \"Name: value\" "
 		                          "on one line");
 	cl.req_len = (size_t)n;
-	cl.daddr = resolve(cl.url.host);
+	cl.names = names_open();
+	if (cl.names == NULL)
+		die(EXIT_ENV, "out of memory reading /etc/hosts");
+	cl.daddr = resolve(cl.names, cl.url.host);
 	cl.dport = cl.url.port;
 	open_system(&cl);
 	client_show_init(&cl);
