@@ -86,6 +86,8 @@ struct client {
 	char ifname[IF_NAMESIZE];
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
+	unsigned mtu; /* toward the server: the interface's or the route's */
+	uint16_t mss; /* what the SYN announces: the MTU less 40 */
 	int guard;
 	struct capture *cap;
 	struct injector *inj;

@@ -423,6 +423,9 @@ static void open_system(struct client *cl)
 	if (route_find(cl->daddr, cl->dport, cl->o.ifname, cl->o.saddr,
 	               cl->ifname, &cl->saddr, err, sizeof err) != 0)
 		die(EXIT_ENV, "%s", err);
+	if (route_mtu(cl->daddr, cl->ifname, &cl->mtu, err, sizeof err) != 0)
+		die(EXIT_ENV, "%s", err);
+	cl->mss = route_mss(cl->mtu);
 	/* The raw socket first: without the privilege it names it. */
 	cl->inj = inject_open_raw4(cl->ifname, err, sizeof err);
 	if (cl->inj == NULL)
@@ -487,6 +490,15 @@ static void say_setup(struct client *cl)
 		           "192.168.101.25.57290 -> 192.168.101.5.8080: on "
 		           "other addresses or ports, the addresses and "
 		           "checksums will differ from the article\n");
+	if (cl->mss != cl->prof.client.cfg.mss)
+		client_say(
+		        cl, f,
+		        "tcplab-client: MTU %u toward %s: the SYN offers mss "
+		        "%u, the MTU less 40 bytes of IPv4 and TCP headers%s\n",
+		        cl->mtu, da, cl->mss,
+		        cl->prof.id == PROFILE_SEED
+		                ? " (the article's SYN offered 1460)"
+		                : "");
 	if (cl->o.no_guard)
 		client_say(
 		        cl, f,

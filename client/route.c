@@ -5,14 +5,21 @@
  * table (connect() on a UDP socket sends nothing); the interface is the
  * one that holds that address. With -i the interface's first IPv4
  * address is the source; with -s the interface is the one holding it.
+ *
+ * The MTU is the interface's (SIOCGIFMTU), or the route's when that is
+ * smaller: what IP_MTU tells on a UDP socket tied to the interface and
+ * connected to the destination (a route's "mtu", or a path MTU Linux has
+ * learnt).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -123,4 +130,64 @@ int route_find(uint32_t daddr, uint16_t dport, const char *want_if,
 		seterr(err, errlen, "address %s is not on this host",
 		       ntoa(src, a));
 	return -1;
+}
+
+/* The MTU Linux keeps for the route from fd (a UDP socket) to daddr, or 0
+ * when it cannot tell. */
+static unsigned route_ip_mtu(int fd, const char *ifname, uint32_t daddr)
+{
+	struct sockaddr_in sin = {0};
+	socklen_t sl;
+	int mtu = 0;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+	               (socklen_t)strlen(ifname)) != 0)
+		return 0;
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(daddr);
+	sin.sin_port = htons(9); /* connect() on UDP sends nothing */
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		return 0;
+	sl = sizeof mtu;
+	if (getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl) != 0 || mtu <= 0)
+		return 0;
+	return (unsigned)mtu;
+}
+
+int route_mtu(uint32_t daddr, const char *ifname, unsigned *mtu, char *err,
+              size_t errlen)
+{
+	struct ifreq ifr;
+	unsigned rmtu;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		seterr(err, errlen, "MTU of %s: %s", ifname, strerror(errno));
+		return -1;
+	}
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) != 0 || ifr.ifr_mtu <= 0) {
+		seterr(err, errlen, "MTU of %s: %s", ifname, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*mtu = (unsigned)ifr.ifr_mtu;
+	rmtu = route_ip_mtu(fd, ifname, daddr);
+	if (rmtu != 0 && rmtu < *mtu)
+		*mtu = rmtu;
+	close(fd);
+	return 0;
+}
+
+uint16_t route_mss(unsigned mtu)
+{
+	/* Linux's floor (ip_rt_min_advmss) and its ceiling (the largest
+	 * IPv4 packet, 65535 bytes, less the headers). */
+	if (mtu < ROUTE_MIN_ADVMSS + 40)
+		return ROUTE_MIN_ADVMSS;
+	if (mtu > 65535)
+		return 65535 - 40;
+	return (uint16_t)(mtu - 40);
 }

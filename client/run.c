@@ -760,6 +760,9 @@ static void start(struct client *cl)
 {
 	struct conn_cfg cfg = cl->prof.client.cfg;
 
+	/* The largest segment this link carries whole: the server must send
+	 * nothing larger, or the link drops it and the download stalls. */
+	cfg.mss = cl->mss;
 	if (cl->o.time_wait_s >= 0)
 		cfg.time_wait_us = (uint64_t)cl->o.time_wait_s * 1000000u;
 	if (cl->o.syn_retries >= 0)
