@@ -105,11 +105,15 @@ struct client {
 	unsigned nsent; /* segments the conn has produced */
 	unsigned nout;  /* outgoing segments, for --drop */
 	unsigned nin;   /* incoming segments, for --drop-in */
-	bool req_sent, closing, peer_fin, resp_error;
+	bool req_sent, closing, peer_fin;
+
+	/* The response (client/body.c): parsed and written as it arrives. */
 	struct httpc_resp resp;
-	uint8_t *body;
-	size_t body_len, body_cap;
-	bool body_written;
+	bool resp_error;     /* it is not HTTP/1.x */
+	bool body_midline;   /* standard output's last byte is body, no '\n' */
+	bool body_done_said; /* the line that the body is whole was said */
+	bool write_failed;   /* the -O file or standard output refused it */
+
 	enum tcp_state state_before; /* before the call being taken */
 	const char *failure; /* why the exchange failed, NULL if it did not */
 	char failbuf[256];
@@ -131,7 +135,27 @@ void client_show_init(struct client *cl);
 void client_say(struct client *cl, FILE *f, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* One of the client's own lines of the trace, on standard output: none
+ * with --quiet or --json. */
+void say(struct client *cl, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* Records why the exchange failed; the first reason is the one told. */
+void client_fail(struct client *cl, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
 /* Runs the exchange; returns the exit status. */
 int client_run(struct client *cl);
+
+/* body.c. Takes n bytes the server's TCP delivered in order. */
+void body_take(struct client *cl, const uint8_t *p, size_t n);
+
+/* The server's FIN: the end of a body delimited by the close, or a
+ * response cut short. */
+void body_fin(struct client *cl);
+
+/* Before a line of the trace on standard output: ends the line a piece
+ * of the body left open. */
+void body_break(struct client *cl);
 
 #endif

@@ -20,7 +20,7 @@ tests_check_profile_LDADD = $(CHECK_LD)
 
 bin_PROGRAMS += client/tcplab-client
 client_tcplab_client_SOURCES = client/main.c client/run.c client/client.h \
-	client/route.c client/route.h
+	client/body.c client/route.c client/route.h
 client_tcplab_client_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 client_tcplab_client_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 	$(PCAP_LIBS) $(LIBNET_LIBS)

@@ -70,6 +70,8 @@ static void vsay(struct client *cl, FILE *f, const char *fmt, va_list ap)
 	if ((size_t)n >= sizeof line)
 		n = (int)sizeof line - 1;
 	n = show_text(&cl->sh, line, (size_t)n, cl->text, sizeof cl->text);
+	if (n > 0 && f == stdout)
+		body_break(cl);
 	if (n > 0)
 		fwrite(cl->text, 1, (size_t)n, f);
 	fflush(f);
@@ -84,12 +86,9 @@ void client_say(struct client *cl, FILE *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void say(struct client *cl, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
 /* The client's own lines: none with --quiet, and none with --json,
  * whose standard output is for JSON. */
-static void say(struct client *cl, const char *fmt, ...)
+void say(struct client *cl, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -100,10 +99,7 @@ static void say(struct client *cl, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fail(struct client *cl, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
-
-static void fail(struct client *cl, const char *fmt, ...)
+void client_fail(struct client *cl, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,8 +148,10 @@ static void show(struct client *cl, const uint8_t *ip, size_t len,
 		pk.own_path = *own_path;
 	pk.own_ignored = ignored;
 	n = show_packet(&cl->sh, &pk, cl->text, sizeof cl->text);
-	if (n > 0)
+	if (n > 0) {
+		body_break(cl);
 		fwrite(cl->text, 1, (size_t)n, stdout);
+	}
 	fflush(stdout);
 }
 
@@ -183,6 +181,7 @@ static bool ask(struct client *cl, const char *prompt, char *line, size_t cap)
 	bool got;
 
 	labclock_pause(cl->clock);
+	body_break(cl);
 	fputs(prompt, stdout);
 	fflush(stdout);
 	got = cl->in != NULL && fgets(line, (int)cap, cl->in) != NULL;
@@ -229,6 +228,7 @@ static void predict(struct client *cl, const uint8_t *ip, size_t len, bool ours,
 	if (!cl->o.predict || preview(cl, ip, len, ours, own_path, r) < 0)
 		return;
 	flag_words(r->flags, words, sizeof words);
+	body_break(cl);
 	printf("  next: a segment from the %s with flags%s.\n",
 	       ours ? "client" : "server", words);
 	cl->asked++;
@@ -267,6 +267,7 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 
 	if (!cl->o.step || (s->flags & TH_RST))
 		return true;
+	body_break(cl);
 	if (preview(cl, o->bytes, o->len, true, &o->own_path, r) == 0) {
 		n = show_preview_text(&cl->sh, r, false, cl->text,
 		                      sizeof cl->text);
@@ -279,67 +280,28 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
-/* Keeps the body, growing the buffer as needed. */
-static void keep_body(struct client *cl, const uint8_t *p, size_t n)
-{
-	/* An empty piece may come with no buffer at all. */
-	if (n == 0)
-		return;
-	if (cl->body_len + n > cl->body_cap) {
-		size_t cap = cl->body_cap ? cl->body_cap : 4096;
-		uint8_t *nb;
-		while (cap < cl->body_len + n)
-			cap *= 2;
-		nb = realloc(cl->body, cap);
-		if (nb == NULL) {
-			fail(cl, "out of memory for the body");
-			return;
-		}
-		cl->body = nb;
-		cl->body_cap = cap;
-	}
-	memcpy(cl->body + cl->body_len, p, n);
-	cl->body_len += n;
-}
-
-static void take_data(struct client *cl, const uint8_t *p, size_t n)
-{
-	uint8_t tmp[65536];
-	size_t off = 0;
-
-	while (off < n && !cl->resp_error) {
-		size_t k = n - off < sizeof tmp ? n - off : sizeof tmp;
-		size_t got;
-		if (httpc_resp_feed(&cl->resp, p + off, k, tmp, &got) != 0) {
-			cl->resp_error = true;
-			fail(cl, "the response from %s is not HTTP/1.x",
-			     cl->url.host);
-			return;
-		}
-		keep_body(cl, tmp, got);
-		off += k;
-	}
-}
-
 static void explain_reset(struct client *cl, enum tcp_state st)
 {
 	if (st == TCP_SYN_SENT)
-		fail(cl,
-		     "connection refused: the server answered the SYN with "
-		     "a RST (nothing listens on port %u?)",
-		     cl->dport);
+		client_fail(
+		        cl,
+		        "connection refused: the server answered the SYN with "
+		        "a RST (nothing listens on port %u?)",
+		        cl->dport);
 	else if (cl->o.no_guard)
-		fail(cl,
-		     "connection reset by the server in %s: with no port "
-		     "guard, this host's kernel had answered the SYN-ACK with "
-		     "a RST, so the server no longer knows the connection",
-		     tcp_state_name(st));
+		client_fail(
+		        cl,
+		        "connection reset by the server in %s: with no port "
+		        "guard, this host's kernel had answered the SYN-ACK "
+		        "with "
+		        "a RST, so the server no longer knows the connection",
+		        tcp_state_name(st));
 	else
-		fail(cl,
-		     "connection reset by the server in %s (its "
-		     "application closed abruptly, or it lost the "
-		     "connection)",
-		     tcp_state_name(st));
+		client_fail(cl,
+		            "connection reset by the server in %s (its "
+		            "application closed abruptly, or it lost the "
+		            "connection)",
+		            tcp_state_name(st));
 }
 
 /* The events of one call but its state changes, which annot shows. */
@@ -350,15 +312,13 @@ static void take_events(struct client *cl, const struct conn_out *o)
 	/* Data first: a FIN that comes with the last bytes ends the body
 	 * only after them. */
 	if (o->data_len > 0)
-		take_data(cl, o->data, o->data_len);
+		body_take(cl, o->data, o->data_len);
 	for (i = 0; i < o->nev; i++) {
 		const struct conn_event *e = &o->ev[i];
 		switch (e->kind) {
 		case CONN_EV_PEER_FIN:
 			cl->peer_fin = true;
-			if (httpc_resp_eof(&cl->resp) != 0 && !cl->resp_error)
-				fail(cl, "the server closed before the end of "
-				         "the response");
+			body_fin(cl);
 			break;
 		case CONN_EV_RESET:
 			if (!cl->stopped)
@@ -367,14 +327,16 @@ static void take_events(struct client *cl, const struct conn_out *o)
 		case CONN_EV_TIMEOUT:
 			if (cl->state_before == TCP_SYN_SENT ||
 			    cl->c.state == TCP_SYN_SENT)
-				fail(cl,
-				     "no answer from %s port %u after %u "
-				     "SYNs: host unreachable or port "
-				     "filtered",
-				     cl->url.host, cl->dport, cl->nout);
+				client_fail(
+				        cl,
+				        "no answer from %s port %u after %u "
+				        "SYNs: host unreachable or port "
+				        "filtered",
+				        cl->url.host, cl->dport, cl->nout);
 			else
-				fail(cl, "the server stopped answering (%s)",
-				     e->reason ? e->reason : "timeout");
+				client_fail(cl,
+				            "the server stopped answering (%s)",
+				            e->reason ? e->reason : "timeout");
 			break;
 		case CONN_EV_RETRANSMIT:
 			say(cl, "    client: retransmission (%s)\n",
@@ -449,7 +411,7 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 		struct outseg *o;
 
 		if (cl->q.count == OUTQ_MAX) {
-			fail(cl, "too many segments waiting to be sent");
+			client_fail(cl, "too many segments waiting to be sent");
 			return;
 		}
 		o = &cl->q.seg[(cl->q.head + cl->q.count) % OUTQ_MAX];
@@ -495,7 +457,7 @@ static void abort_conn(struct client *cl, const char *why)
 	    "    client: aborting (%s): a RST tells the server to forget "
 	    "the connection\n",
 	    why);
-	fail(cl, "aborted: %s", why);
+	client_fail(cl, "aborted: %s", why);
 	call_begin(cl);
 	conn_abort(&cl->c, now(cl), &cl->co);
 	call_end(cl);
@@ -527,6 +489,8 @@ static void show_dropped(struct client *cl, const struct outseg *o)
 	pk.usec = (uint32_t)tv.tv_usec;
 	shown_time(cl, &pk.sec, &pk.usec);
 	n = show_lines_of(&cl->sh, &pk, cl->text, sizeof cl->text);
+	if (n > 0 && !cl->o.quiet)
+		body_break(cl);
 	if (n > 0 && !cl->o.quiet)
 		fwrite(cl->text, 1, (size_t)n, stdout);
 	say(cl,
@@ -628,7 +592,7 @@ static void read_frames(struct client *cl)
 	       cl->c.state != TCP_CLOSED)
 		handle_frame(cl, &f);
 	if (rc < 0)
-		fail(cl, "%s", err);
+		client_fail(cl, "%s", err);
 }
 
 static void run_timers(struct client *cl)
@@ -638,27 +602,6 @@ static void run_timers(struct client *cl)
 	call_begin(cl);
 	conn_timer(&cl->c, now(cl), &cl->co);
 	call_end(cl);
-}
-
-/* Writes the body once the response is complete. */
-static void write_body(struct client *cl)
-{
-	FILE *f = cl->out ? cl->out : stdout;
-
-	if (cl->body_written || !httpc_resp_done(&cl->resp))
-		return;
-	cl->body_written = true;
-	/* --json keeps standard output for JSON: the body goes only to -O. */
-	if (cl->o.json && cl->out == NULL)
-		return;
-	say(cl, "    client: HTTP %d, body of %zu bytes%s\n", cl->resp.status,
-	    cl->body_len, cl->out ? " written to the -O file" : ":");
-	if (cl->body_len > 0)
-		fwrite(cl->body, 1, cl->body_len, f);
-	if (cl->out == NULL && !cl->o.quiet && cl->body_len > 0 &&
-	    cl->body[cl->body_len - 1] != '\n')
-		fputc('\n', f);
-	fflush(f);
 }
 
 /*
@@ -697,10 +640,11 @@ static void advance(struct client *cl)
 		n = conn_send(&cl->c, (const uint8_t *)cl->req, cl->req_len,
 		              now(cl), &cl->co);
 		if (n < (int)cl->req_len)
-			fail(cl, "the request did not fit in the send buffer");
+			client_fail(
+			        cl,
+			        "the request did not fit in the send buffer");
 		call_end(cl);
 	}
-	write_body(cl);
 	if (cl->closing ||
 	    (cl->c.state != TCP_ESTABLISHED && cl->c.state != TCP_CLOSE_WAIT))
 		return;
@@ -780,10 +724,11 @@ static int finish(struct client *cl)
 	if (cl->o.predict && cl->asked > 0)
 		printf("predict: %u of %u right\n", cl->right, cl->asked);
 	if (cl->failure == NULL && !httpc_resp_done(&cl->resp))
-		fail(cl, "the connection closed before the whole response");
+		client_fail(cl,
+		            "the connection closed before the whole response");
 	if (cl->failure != NULL) {
 		client_say(cl, stderr, "tcplab-client: %s\n", cl->failure);
-		return EXIT_FAIL;
+		return cl->write_failed ? EXIT_ENV : EXIT_FAIL;
 	}
 	say(cl, "    client: exchange complete\n");
 	return EXIT_OK;
@@ -819,6 +764,10 @@ int client_run(struct client *cl)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A reader that goes away (| head) is a write error, which resets
+	 * the connection, not a signal that leaves it open at the server. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	/* conn treats time 0 as "unset". */
 	cl->t0 = labclock_now(cl->clock) - 1000000u;
 	start(cl);
@@ -836,12 +785,13 @@ int client_run(struct client *cl)
 		check_fin_wait_2(cl);
 		if (interrupted && cl->c.state != TCP_CLOSED)
 			abort_conn(cl, "interrupted");
+		if (cl->write_failed && cl->c.state != TCP_CLOSED)
+			abort_conn(cl, "the body cannot be written");
 	}
 	flush_queue(cl);
-	write_body(cl);
 	annot_finish(&cl->sh.an);
+	body_break(cl);
 	fflush(stdout);
 	show_free(&cl->sh);
-	free(cl->body);
 	return finish(cl);
 }
