@@ -9,6 +9,11 @@
  * each piece comes right after the segment that carried it, under a line
  * that says which bytes it holds, and a trace line that follows a piece
  * without its newline starts on a line of its own.
+ *
+ * This file also decides what the end of the connection means for the
+ * response: a FIN ends a body delimited by the close; a RST after a
+ * complete body is no failure; a RST in a body delimited by the close
+ * keeps what arrived but cannot prove it whole.
  */
 #include <errno.h>
 #include <string.h>
@@ -121,6 +126,50 @@ void body_fin(struct client *cl)
 		client_fail(cl, "the server closed before the end of the "
 		                "response");
 	check_done(cl);
+}
+
+/* How the body's end is found, in words, for the lines below. */
+static const char *delimiter(const struct httpc_resp *r)
+{
+	switch (r->body) {
+	case HTTPC_BODY_LENGTH:
+		return "its Content-Length";
+	case HTTPC_BODY_CHUNKED:
+		return "its last chunk";
+	case HTTPC_BODY_NONE:
+		return "its status, which has none";
+	default:
+		return "the server's FIN";
+	}
+}
+
+bool body_reset(struct client *cl)
+{
+	const struct httpc_resp *r = &cl->resp;
+	unsigned long long n = (unsigned long long)r->body_bytes;
+
+	if (httpc_resp_done(r)) {
+		/* The body proved itself whole before the RST came. */
+		say(cl,
+		    "    client: the server reset the connection after the "
+		    "whole response (%llu body bytes, as %s says): the "
+		    "exchange succeeded all the same\n",
+		    n, delimiter(r));
+		return true;
+	}
+	if (r->phase == HTTPC_P_BODY && r->body == HTTPC_BODY_CLOSE) {
+		/* Only a FIN ends such a body: a RST may have thrown away
+		 * what the server had not sent yet (curl exits 56 and wget
+		 * 4 here, both keeping the bytes). */
+		client_fail(
+		        cl,
+		        "the server ended the body with a RST, not a FIN: "
+		        "the %llu bytes that came are %s, but nothing proves "
+		        "them the whole body",
+		        n, cl->out || !cl->o.json ? "written" : "received");
+		return true;
+	}
+	return false;
 }
 
 void body_break(struct client *cl)

@@ -154,6 +154,11 @@ void body_take(struct client *cl, const uint8_t *p, size_t n);
  * response cut short. */
 void body_fin(struct client *cl);
 
+/* The server reset the connection: returns true when that is said
+ * already (the response was whole: no failure; or a body delimited by the
+ * close ended by it: a failure), false when the caller explains it. */
+bool body_reset(struct client *cl);
+
 /* Before a line of the trace on standard output: ends the line a piece
  * of the body left open. */
 void body_break(struct client *cl);

@@ -321,7 +321,7 @@ static void take_events(struct client *cl, const struct conn_out *o)
 			body_fin(cl);
 			break;
 		case CONN_EV_RESET:
-			if (!cl->stopped)
+			if (!cl->stopped && !body_reset(cl))
 				explain_reset(cl, cl->state_before);
 			break;
 		case CONN_EV_TIMEOUT:
