@@ -321,7 +321,8 @@ static void take_events(struct client *cl, const struct conn_out *o)
 			body_fin(cl);
 			break;
 		case CONN_EV_RESET:
-			if (!cl->stopped && !body_reset(cl))
+			/* The conn reports the client's own abort too. */
+			if (!cl->aborting && !body_reset(cl))
 				explain_reset(cl, cl->state_before);
 			break;
 		case CONN_EV_TIMEOUT:
@@ -453,11 +454,18 @@ static bool in_list(const unsigned *l, unsigned n, unsigned k)
 
 static void abort_conn(struct client *cl, const char *why)
 {
-	say(cl,
-	    "    client: aborting (%s): a RST tells the server to forget "
-	    "the connection\n",
-	    why);
+	if (cl->c.state == TCP_SYN_SENT)
+		say(cl,
+		    "    client: giving up (%s): the server never answered, "
+		    "so there is no connection to reset\n",
+		    why);
+	else
+		say(cl,
+		    "    client: aborting (%s): a RST tells the server to "
+		    "forget the connection\n",
+		    why);
 	client_fail(cl, "aborted: %s", why);
+	cl->aborting = true;
 	call_begin(cl);
 	conn_abort(&cl->c, now(cl), &cl->co);
 	call_end(cl);
@@ -468,7 +476,6 @@ static void abort_conn(struct client *cl, const char *why)
  * expects next. */
 static void stop_at(struct client *cl, const struct seg *s)
 {
-	cl->stopped = true;
 	cl->q.count = 0;
 	conn_unsent(&cl->c, s);
 	abort_conn(cl, "the user pressed q");
