@@ -48,6 +48,7 @@ struct client_opts {
 	bool json;  /* --json: annot's JSON lines only on standard output */
 	long time_wait_s; /* --time-wait, -1: 2MSL (60 s) */
 	int syn_retries;  /* --syn-retries, -1: the profile's (6) */
+	long timeout_s;   /* --timeout: silence before giving up, 0: never */
 	bool no_guard;    /* --no-guard: leave the kernel free to RST */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
@@ -121,6 +122,8 @@ struct client {
 	unsigned right, asked; /* --predict score */
 	uint64_t t0;           /* the lab clock at the start, in us, less 1 s */
 	uint64_t fw2_since;    /* when FIN-WAIT-2 began */
+	uint64_t heard_at;     /* when the server last sent a segment (or
+	                          the SYN left, before it answered) */
 	uint64_t resp_done_at; /* when a response that announced a close
 	                          was complete, waiting for the server's FIN */
 	int64_t shown_sec;     /* the time of the last line shown: shown */

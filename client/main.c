@@ -75,6 +75,9 @@ static void usage(FILE *f)
 	        "(default 2MSL, 60)\n"
 	        "      --syn-retries N    SYN retransmissions before giving "
 	        "up (default 6)\n"
+	        "  -T, --timeout SECS     give up, with a RST, when the server "
+	        "sends nothing for SECS seconds before the response is whole "
+	        "(default 900, as wget; 0: never)\n"
 	        "      --no-guard         hold no port guard: this host's "
 	        "kernel answers the server's SYN-ACK with a RST (a lesson, not "
 	        "a mode)\n"
@@ -128,6 +131,7 @@ static const struct option longopts[] = {
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
         {"syn-retries", required_argument, NULL, OPT_SYN_RETRIES},
+        {"timeout", required_argument, NULL, 'T'},
         {"no-guard", no_argument, NULL, OPT_NO_GUARD},
         {"user", required_argument, NULL, OPT_USER},
         {"help", no_argument, NULL, 'h'},
@@ -197,6 +201,7 @@ static void defaults(struct client_opts *o)
 	o->profile = "live";
 	o->time_wait_s = -1;
 	o->syn_retries = -1;
+	o->timeout_s = 900;
 }
 
 /* tcpdump's flags that come as letters (common/opt): the defaults are
@@ -225,8 +230,8 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 	opt_tcpdump_init(&td, &vv_nn);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-	                        ":i:s:O:U:H:w:qh" OPT_TCPDUMP_LETTERS, longopts,
-	                        NULL)) != -1) {
+	                        ":i:s:O:U:H:w:T:qh" OPT_TCPDUMP_LETTERS,
+	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
@@ -297,6 +302,10 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 		case OPT_SYN_RETRIES:
 			o->syn_retries =
 			        (int)number("--syn-retries", optarg, 0, 20);
+			break;
+		case 'T':
+			o->timeout_s =
+			        (long)number("--timeout", optarg, 0, 86400);
 			break;
 		case OPT_NO_GUARD:
 			o->no_guard = true;

@@ -581,6 +581,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 		return;
 	}
 	predict(cl, ip, len, false, NULL);
+	cl->heard_at = now(cl);
 	call_begin(cl);
 	profile_on_input(&cl->prof.client, &cl->c, &s);
 	conn_input(&cl->c, &s, now(cl), &cl->co);
@@ -685,6 +686,14 @@ static void wait_input(struct client *cl)
 		ms = next <= t ? 0 : (int)((next - t + 999) / 1000);
 	if (cl->resp_done_at != 0 && !cl->closing)
 		ms = 50;
+	if (cl->o.timeout_s > 0) {
+		uint64_t due =
+		        cl->heard_at + (uint64_t)cl->o.timeout_s * 1000000u;
+		if (due <= t)
+			ms = 0;
+		else if (due - t < (uint64_t)ms * 1000u)
+			ms = (int)((due - t + 999) / 1000);
+	}
 	if (ms > 1000)
 		ms = 1000;
 	if (labclock_paused(cl->clock))
@@ -707,6 +716,36 @@ static void check_fin_wait_2(struct client *cl)
 		abort_conn(cl, "no FIN from the server in 60 s of FIN-WAIT-2");
 }
 
+/*
+ * --timeout, wget's read timeout: while the response is not whole, a
+ * server that sends nothing for that long (of the lab clock, which
+ * stands still while a student thinks) is given up, with a RST where
+ * the connection exists. Once the response is whole, the close has
+ * bounds of its own (the wait for the server's FIN, the FIN's
+ * retransmissions, FIN-WAIT-2's 60 s).
+ */
+static void check_timeout(struct client *cl)
+{
+	uint64_t t = now(cl), limit = (uint64_t)cl->o.timeout_s * 1000000u;
+
+	if (cl->o.timeout_s == 0 || cl->closing || httpc_resp_done(&cl->resp) ||
+	    cl->c.state == TCP_CLOSED || cl->c.state == TCP_TIME_WAIT ||
+	    t - cl->heard_at < limit)
+		return;
+	if (cl->c.state == TCP_SYN_SENT)
+		client_fail(cl,
+		            "no answer from %s port %u in %ld s (--timeout): "
+		            "host unreachable or port filtered",
+		            cl->url.host, cl->dport, cl->o.timeout_s);
+	else
+		client_fail(cl,
+		            "the server sent nothing for %ld s (--timeout) "
+		            "before the response was whole: the client reset "
+		            "the connection",
+		            cl->o.timeout_s);
+	abort_conn(cl, "--timeout");
+}
+
 static void start(struct client *cl)
 {
 	struct conn_cfg cfg = cl->prof.client.cfg;
@@ -720,6 +759,7 @@ static void start(struct client *cl)
 		cfg.syn_retries = (unsigned)cl->o.syn_retries;
 	cfg.ts_offset = profile_ts_offset(&cl->prof.client, now(cl));
 	httpc_resp_init(&cl->resp);
+	cl->heard_at = now(cl);
 	call_begin(cl);
 	conn_connect(&cl->c, &cfg, cl->saddr, cl->sport, cl->daddr, cl->dport,
 	             cl->prof.client.iss, now(cl), &cl->co);
@@ -790,6 +830,7 @@ int client_run(struct client *cl)
 		read_frames(cl);
 		run_timers(cl);
 		check_fin_wait_2(cl);
+		check_timeout(cl);
 		if (interrupted && cl->c.state != TCP_CLOSED)
 			abort_conn(cl, "interrupted");
 		if (cl->write_failed && cl->c.state != TCP_CLOSED)
