@@ -8,8 +8,16 @@
 # body is right, that the exit status is 0, and that a real tcpdump in the
 # client's namespace sees no RST from the client's kernel (the port guard
 # at work). Then --drop 1: the SYN is lost, a second one follows about a
-# second later, and the exchange still completes. Options may follow the
-# URL; a usage error is one line that names the option. Needs root.
+# second later, and the exchange still completes. A link of MTU 576 (and
+# a route of MTU 1000) sets the SYN's mss. Python peers that misbehave on
+# purpose (tests' peer.py) give a server that never answers (--timeout),
+# a RST after a whole body and a RST that ends a body only the close
+# delimits, a body sent in two parts that must be written as it arrives,
+# 64 MiB through a client of bounded memory, and the request line and
+# Host header, compared with wget's, of a URL with a Chinese query and a
+# name from /etc/hosts. An unknown name sends no DNS query. Options may
+# follow the URL; a usage error is one line that names the option. Needs
+# root.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 
@@ -36,11 +44,12 @@ setup_net() {
 		ip -n "$NSS" link set "tlc$$b" up
 }
 
-# Waits up to 5 s until something listens on the server's port 8080.
+# Waits up to 5 s until something listens on the server's port ($1, or
+# 8080).
 wait_listen() {
 	local i
 	for i in $(seq 50); do
-		ns_exec "$NSS" ss -ltn 2>/dev/null | grep -q "$SA:8080" && return 0
+		ns_exec "$NSS" ss -ltn 2>/dev/null | grep -q "$SA:${1:-8080} " && return 0
 		sleep 0.1
 	done
 	return 1
@@ -54,10 +63,11 @@ stop_last() {
 	unset 'TL_PIDS[-1]'
 }
 
-# Starts tcpdump in the client's namespace writing $1.
+# Starts tcpdump in the client's namespace writing $1, on its veth end
+# or on interface $2, with filter $3 (default tcp).
 start_tcpdump() {
-	tl_bg ip netns exec "$NSC" timeout 60 "$TCPDUMP" --immediate-mode -U -n -i "tlc$$a" \
-		-w "$1" tcp 2>"$1.err"
+	tl_bg ip netns exec "$NSC" timeout 60 "$TCPDUMP" --immediate-mode -U -n \
+		-i "${2:-tlc$$a}" -w "$1" "${3:-tcp}" 2>"$1.err"
 	local i
 	for i in $(seq 50); do
 		grep -q listening "$1.err" 2>/dev/null && return 0
@@ -155,10 +165,324 @@ last client . TIME-WAIT/CLOSED connections 1" ]; then
 		fail "--json: the setup line is not on standard error"
 }
 
+# mtu_fetch NAME MSS: fetches big.txt with a -w file; the body must be
+# whole and the client's SYN must offer mss MSS.
+mtu_fetch() {
+	local name=$1 mss=$2 rc
+	timeout 30 ip netns exec "$NSC" "$CLIENT" --time-wait 1 --timeout 10 \
+		--plain -w "$W/$name.pcap" -O "$W/$name.body" \
+		"http://$SA:8080/big.txt" >"$W/$name.out" 2>"$W/$name.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/$name.body" "$W/www/big.txt"; then
+		pass
+	else
+		fail "$name: exit status $rc, the body is not whole: $(cat "$W/$name.err")"
+	fi
+	if "$TCPDUMP" -n -r "$W/$name.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null |
+		grep -q "options \[mss $mss,"; then pass; else
+		fail "$name: the SYN does not offer mss $mss"
+	fi
+	grep -q "the SYN offers mss $mss, the MTU less 40" "$W/$name.out" && pass ||
+		fail "$name: the client does not say why the mss is $mss"
+}
+
+# The client's link carries 576 bytes at most: its SYN offers 536, so
+# that the server sends nothing the link drops, and the download of 59 kB
+# completes. Then a route to the server with "mtu 1000": the SYN offers
+# 960.
+small_mtu() {
+	ip -n "$NSC" link set "tlc$$a" mtu 576
+	mtu_fetch mtu576 536
+	ip -n "$NSC" link set "tlc$$a" mtu 1500
+	ip -n "$NSC" route add "$SA/32" dev "tlc$$a" mtu 1000
+	mtu_fetch mtu1000 960
+	ip -n "$NSC" route del "$SA/32"
+}
+
+# The peers that misbehave on purpose, on Linux's own TCP in the
+# server's namespace (the modes are at the top of the script).
+write_peer() {
+	cat >"$W/peer.py" <<-'PY'
+		# peer.py ADDR PORT MODE [FILE]: an HTTP server on Linux's own
+		# TCP that ends its answers one way per MODE:
+		#   silent      reads the request and never answers
+		#   length-rst  a body by Content-Length, then, once the client
+		#               has acknowledged it, a RST (SO_LINGER 0)
+		#   close-rst   the same with a body that only the close ends
+		#   echo        answers 200 with the request line, and appends
+		#               the request line and the Host line to FILE
+		#   gated       a body by Content-Length in two parts: the second
+		#               only once the file FILE exists
+		#   big         64 MiB of body, bytes 0 to 255 over and over
+		import fcntl, os, socket, struct, sys, termios, time
+		addr, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+		path = sys.argv[4] if len(sys.argv) > 4 else None
+
+		def wait_acked(c):
+		    # SIOCOUTQ: bytes not yet acknowledged, or not yet sent.
+		    while struct.unpack("i", fcntl.ioctl(c, termios.TIOCOUTQ, b"\0" * 4))[0]:
+		        time.sleep(0.01)
+
+		def reset(c):
+		    wait_acked(c)
+		    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+		def head(c):
+		    b = b""
+		    while b"\r\n\r\n" not in b:
+		        d = c.recv(4096)
+		        if not d:
+		            break
+		        b += d
+		    return b.split(b"\r\n")
+
+		def serve(c):
+		    h = head(c)
+		    if mode == "silent":
+		        c.recv(1)
+		    elif mode == "length-rst":
+		        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 26\r\n"
+		                  b"Connection: close\r\n\r\ncomplete body, then a RST\n")
+		        reset(c)
+		    elif mode == "close-rst":
+		        c.sendall(b"HTTP/1.0 200 OK\r\n\r\nbody that a RST ends\n")
+		        reset(c)
+		    elif mode == "echo":
+		        host = [l for l in h if l.lower().startswith(b"host:")]
+		        with open(path, "ab") as f:
+		            f.write(h[0] + b"\t" + b"".join(host) + b"\n")
+		        line = h[0] + b"\n"
+		        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n"
+		                  % len(line) + line)
+		        c.recv(1)
+		    elif mode == "gated":
+		        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 23\r\n\r\n"
+		                  b"first part\n")
+		        while not os.path.exists(path):
+		            time.sleep(0.01)
+		        c.sendall(b"second part\n")
+		        c.recv(1)
+		    elif mode == "big":
+		        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (64 << 20))
+		        block = bytes(range(256)) * 4096
+		        for _ in range(64):
+		            c.sendall(block)
+		        c.recv(1)
+
+		s = socket.socket()
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+		s.bind((addr, port))
+		s.listen(8)
+		while True:
+		    c, _ = s.accept()
+		    try:
+		        serve(c)
+		    except OSError:
+		        pass
+		    c.close()
+	PY
+}
+
+# peer MODE PORT [FILE]: starts peer.py in the server's namespace.
+peer() {
+	tl_bg ip netns exec "$NSS" timeout 120 python3 "$W/peer.py" "$SA" "$2" "$1" ${3:+"$3"}
+	wait_listen "$2" || fail "peer.py $1 did not start on port $2"
+}
+
+# A server that never answers: with --timeout 2 the client gives up about
+# 2 s after the server's last segment (the ACK of the request), says so in
+# one line, sends a RST, and exits 1.
+silent_server() {
+	local rc err gap
+	peer silent 8091
+	timeout 30 ip netns exec "$NSC" "$CLIENT" --timeout 2 --plain -tt \
+		-w "$W/silent.pcap" "http://$SA:8091/" >"$W/silent.out" 2>"$W/silent.err"
+	rc=$?
+	err=$(cat "$W/silent.err")
+	if [ "$rc" -eq 1 ] && [ "$err" = "tcplab-client: the server sent nothing for 2 s (--timeout) before the response was whole: the client reset the connection" ]; then
+		pass
+	else
+		fail "silent server: exit status $rc, said: $err"
+	fi
+	gap=$("$TCPDUMP" -tt -n -r "$W/silent.pcap" 2>/dev/null | awk '
+		$0 ~ "IP " sa ".8091 >" { last = $1 }
+		$0 ~ "IP " ca ".* Flags \\[R" { rst = $1; n++ }
+		END { if (n == 1 && last) printf "%.2f", rst - last }' sa="$SA" ca="$CA")
+	if [ -n "$gap" ] && awk -v g="$gap" 'BEGIN { exit !(g >= 1.9 && g <= 3.5) }'; then
+		pass
+	else
+		fail "silent server: not one RST about 2 s after the server's last segment (${gap:-none})"
+	fi
+}
+
+# A body complete by its Content-Length, then the server's RST: success,
+# and the client says so. A body that only the close ends, ended by a
+# RST: the bytes are written, exit status 1, and the line says so.
+reset_endings() {
+	local rc
+	peer length-rst 8092
+	peer close-rst 8093
+	timeout 30 ip netns exec "$NSC" "$CLIENT" -O "$W/lrst.body" \
+		"http://$SA:8092/" >"$W/lrst.out" 2>"$W/lrst.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(cat "$W/lrst.body")" = "complete body, then a RST" ]; then
+		pass
+	else
+		fail "RST after a whole body: exit status $rc: $(cat "$W/lrst.err")"
+	fi
+	grep -q "client: the server reset the connection after the whole response (26 body bytes, as its Content-Length says)" \
+		"$W/lrst.out" && pass ||
+		fail "RST after a whole body: the trace does not say so"
+	timeout 30 ip netns exec "$NSC" "$CLIENT" -q -O "$W/crst.body" \
+		"http://$SA:8093/" >"$W/crst.out" 2>"$W/crst.err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && [ "$(cat "$W/crst.body")" = "body that a RST ends" ] &&
+		grep -q "the server ended the body with a RST, not a FIN: the 21 bytes that came are written" "$W/crst.err"; then
+		pass
+	else
+		fail "RST ending a body: exit status $rc, said: $(cat "$W/crst.err")"
+	fi
+}
+
+# The body is written as it arrives: the gated server sends the second
+# part only once the first is in the -O file (or on standard output).
+# Then 64 MiB through standard output with a bounded memory.
+streaming() {
+	local how rc
+	peer gated 8094 "$W/gate"
+	for how in O q; do
+		rm -f "$W/gate" "$W/gated-$how.body"
+		if [ "$how" = O ]; then
+			ip netns exec "$NSC" timeout 30 "$CLIENT" --time-wait 1 \
+				-O "$W/gated-$how.body" "http://$SA:8094/" \
+				>"$W/gated-$how.out" 2>"$W/gated-$how.err" &
+		else
+			ip netns exec "$NSC" timeout 30 "$CLIENT" --time-wait 1 \
+				-q "http://$SA:8094/" \
+				>"$W/gated-$how.body" 2>"$W/gated-$how.err" &
+		fi
+		if tl_wait_for grep -qx "first part" "$W/gated-$how.body"; then
+			pass
+		else
+			fail "-$how: the first part of the body was not written before the second came"
+		fi
+		touch "$W/gate"
+		wait $!
+		rc=$?
+		if [ "$rc" -eq 0 ] && [ "$(cat "$W/gated-$how.body")" = "first part
+second part" ]; then pass; else
+			fail "-$how: exit status $rc, body: $(cat "$W/gated-$how.body")"
+		fi
+	done
+	# On standard output with the trace, each piece under its line.
+	rm -f "$W/gate"
+	ip netns exec "$NSC" timeout 30 "$CLIENT" --time-wait 1 --plain \
+		"http://$SA:8094/" >"$W/gated-trace.out" 2>&1 &
+	tl_wait_for grep -qx "first part" "$W/gated-trace.out"
+	touch "$W/gate"
+	wait $!
+	if grep -A1 -x '    client: HTTP 200, body bytes 1-11 of 23:' "$W/gated-trace.out" | grep -qx 'first part' &&
+		grep -A1 -x '    client: body bytes 12-23 of 23:' "$W/gated-trace.out" | grep -qx 'second part'; then
+		pass
+	else
+		fail "the trace does not show the body's pieces under their lines"
+	fi
+	peer big 8095
+	ip netns exec "$NSC" python3 - "$CLIENT" "http://$SA:8095/" >"$W/big.res" <<-'PY'
+		import hashlib, resource, subprocess, sys
+		p = subprocess.Popen(["timeout", "60", sys.argv[1], "-q", "--time-wait", "1",
+		                      sys.argv[2]], stdout=subprocess.PIPE)
+		h, n = hashlib.sha256(), 0
+		for b in iter(lambda: p.stdout.read(1 << 16), b""):
+		    h.update(b)
+		    n += len(b)
+		rc = p.wait()
+		w = hashlib.sha256()
+		for _ in range(64):
+		    w.update(bytes(range(256)) * 4096)
+		print(rc, n, h.digest() == w.digest(),
+		      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+	PY
+	read -r rc n same kb <"$W/big.res"
+	if [ "$rc" = 0 ] && [ "$n" = $((64 << 20)) ] && [ "$same" = True ]; then pass; else
+		fail "64 MiB body: exit status $rc, $n bytes, same: $same"
+	fi
+	if [ -n "$kb" ] && [ "$kb" -lt 32768 ]; then pass; else
+		fail "64 MiB body: the client grew to ${kb:-?} kB"
+	fi
+}
+
+# Standard output or the -O file refuses the body: a RST, exit status 3.
+write_error() {
+	local rc
+	timeout 30 ip netns exec "$NSC" "$CLIENT" -q -O /dev/full \
+		"http://$SA:8092/" >/dev/null 2>"$W/full.err"
+	rc=$?
+	if [ "$rc" -eq 3 ] && grep -q "cannot write the body to /dev/full: No space left on device" "$W/full.err"; then
+		pass
+	else
+		fail "-O /dev/full: exit status $rc, said: $(cat "$W/full.err")"
+	fi
+}
+
+# Names come from /etc/hosts. A Chinese query string (and a space, quotes
+# and a fragment) go out as wget sends them, and so does the Host header
+# of a name written in capitals: the request line and Host header of the
+# client and of wget, to the same peer, must be the same.
+names_and_urls() {
+	local url got want
+	printf '127.0.0.1\tlocalhost\n%s\tLabServer\n' "$SA" >"/etc/netns/$NSC/hosts"
+	peer echo 8096 "$W/echo.log"
+	url='http://LabServer:8096/truedei/test?name=张三 李四&q="<>"#top'
+	# wget first: the first line of the log is wget's, the second ours.
+	timeout 30 ip netns exec "$NSC" wget -q -t 1 -T 10 -O /dev/null "$url" ||
+		fail "echo: wget failed"
+	timeout 30 ip netns exec "$NSC" "$CLIENT" -q --time-wait 1 "$url" \
+		>"$W/echo.out" 2>"$W/echo.err" || fail "echo: $(cat "$W/echo.err")"
+	want=$(printf 'GET /truedei/test?name=%%E5%%BC%%A0%%E4%%B8%%89%%20%%E6%%9D%%8E%%E5%%9B%%9B&q=%%22%%3C%%3E%%22 HTTP/1.1\tHost: labserver:8096')
+	got=$(sed -n 1p "$W/echo.log")
+	[ "$got" = "$want" ] && pass || fail "echo: wget sent '$got'"
+	got=$(sed -n 2p "$W/echo.log")
+	[ "$got" = "$want" ] && pass || fail "echo: the client sent '$got', not what wget sent"
+	[ "$(cat "$W/echo.out")" = "${want%%	*}" ] && pass ||
+		fail "echo: the body is not the request line"
+}
+
+# A name that /etc/hosts lacks: one line, exit status 3, and no DNS query
+# on the wire, though the namespace's resolver would ask the server's
+# address. A datagram the test sends to port 53 afterwards proves the
+# capture was running: it must be the only packet caught.
+unknown_host() {
+	local rc err n
+	printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$SA" \
+		>"/etc/netns/$NSC/resolv.conf"
+	printf 'hosts: files dns\n' >"/etc/netns/$NSC/nsswitch.conf"
+	start_tcpdump "$W/dns.pcap" any 'port 53' ||
+		{ fail "unknown host: tcpdump did not start"; return; }
+	err=$(timeout 30 ip netns exec "$NSC" "$CLIENT" -q "http://nosuch.example:8080/" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 3 ] && [ "$err" = "tcplab-client: unknown host nosuch.example: tcplab reads /etc/hosts only; give an address or add the name there" ]; then
+		pass
+	else
+		fail "unknown host: exit status $rc, said: $err"
+	fi
+	ip netns exec "$NSC" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", 40053))
+s.sendto(b"tcplab control", (sys.argv[1], 53))' "$SA"
+	tl_wait_for sh -c "'$TCPDUMP' -n -r '$W/dns.pcap' 'src port 40053' 2>/dev/null | grep -q ." ||
+		fail "unknown host: the capture never saw the control datagram"
+	stop_last
+	n=$("$TCPDUMP" -n -r "$W/dns.pcap" 2>/dev/null | wc -l)
+	[ "$n" -eq 1 ] && pass || fail "unknown host: $((n - 1)) DNS packets on the wire"
+}
+
 setup_net || tl_skip_or_fail "could not create the namespaces"
 mkdir -p "$W/www"
 BODY="hello from the server namespace $$"
 printf '%s\n' "$BODY" >"$W/www/hello.txt"
+seq 1 6000 | sed 's/^/line /' >"$W/www/big.txt"
+write_peer
 chmod -R a+rX "$W"
 
 # python: HTTP/1.0, the server closes first.
@@ -192,8 +516,9 @@ fi
 tl_bg ip netns exec "$NSS" timeout 120 busybox httpd -f -p "$SA:8080" -h "$W/www"
 if wait_listen; then
 	fetch busybox -q
-	# Options may follow the URL: -q after it leaves only the body.
-	timeout 30 ip netns exec "$NSC" "$CLIENT" "http://$SA:8080/hello.txt" \
+	# Options may come before and after the URL (getopt_long permutes):
+	# -q after it leaves only the body.
+	timeout 30 ip netns exec "$NSC" "$CLIENT" -T 10 "http://$SA:8080/hello.txt" \
 		-q --time-wait 1 >"$W/after.out" 2>"$W/after.err"
 	rc=$?
 	if [ "$rc" -eq 0 ] && cmp -s "$W/after.out" "$W/www/hello.txt"; then
@@ -232,10 +557,19 @@ if wait_listen; then
 	m=$(grep -c '^[0-9:.]* IP ' "$W/nginx-trace.out")
 	check_json_explained "$n" "$m"
 	json_nginx
+	small_mtu
 else
 	fail "nginx did not start"
 fi
 stop_last
+
+# Peers that end their answers badly, and URLs and names.
+silent_server
+reset_endings
+streaming
+write_error
+names_and_urls
+unknown_host
 
 # A closed port: RST, exit status 1 and a line that says so.
 timeout 10 ip netns exec "$NSC" "$CLIENT" -q "http://$SA:8081/" \
