@@ -48,8 +48,8 @@ static void usage(FILE *f)
 	        "random)\n"
 	        "      --profile NAME     live (default) or seed (the "
 	        "article's fields)\n"
-	        "  -O, --output FILE      write the body to FILE, not to "
-	        "standard output\n"
+	        "  -O, --output FILE      write the body to FILE as it "
+	        "arrives, not to standard output\n"
 	        "  -U, --user-agent UA    the User-Agent header\n"
 	        "  -H, --header 'N: V'    add or replace a request header\n"
 	        "  -w FILE                write the segments to a pcap file\n"
@@ -88,9 +88,15 @@ static void usage(FILE *f)
 	        "\n"
 	        "Lines fit the terminal's width (COLUMNS when it is not a "
 	        "terminal, else 80); --plain keeps tcpdump's lines whole.\n"
-	        "Exit status: 0 the exchange completed, 1 it failed (RST, "
-	        "timeout, bad response), 2 usage, 3 environment (privileges, "
-	        "interface, route, port).\n");
+	        "HOST is an address or a name from /etc/hosts (never DNS); "
+	        "the path and query go out percent-encoded as wget sends "
+	        "them. The SYN offers the MTU toward the server less 40 as "
+	        "its mss.\n"
+	        "Exit status: 0 the whole response came (a RST after it "
+	        "included), 1 the exchange failed (RST, timeout, bad or cut "
+	        "response, a body the close delimits ended by a RST), 2 "
+	        "usage, 3 environment (privileges, interface, route, port, "
+	        "unknown host, a body that cannot be written).\n");
 }
 
 enum {
