@@ -293,8 +293,8 @@ static void explain_reset(struct client *cl, enum tcp_state st)
 		        cl,
 		        "connection reset by the server in %s: with no port "
 		        "guard, this host's kernel had answered the SYN-ACK "
-		        "with "
-		        "a RST, so the server no longer knows the connection",
+		        "with a RST, so the server no longer knows the "
+		        "connection",
 		        tcp_state_name(st));
 	else
 		client_fail(cl,
@@ -496,10 +496,10 @@ static void show_dropped(struct client *cl, const struct outseg *o)
 	pk.usec = (uint32_t)tv.tv_usec;
 	shown_time(cl, &pk.sec, &pk.usec);
 	n = show_lines_of(&cl->sh, &pk, cl->text, sizeof cl->text);
-	if (n > 0 && !cl->o.quiet)
+	if (n > 0 && !cl->o.quiet) {
 		body_break(cl);
-	if (n > 0 && !cl->o.quiet)
 		fwrite(cl->text, 1, (size_t)n, stdout);
+	}
 	say(cl,
 	    "    dropped: outgoing segment %u is not sent (--drop %u); the "
 	    "server never sees it\n",
