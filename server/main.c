@@ -347,7 +347,8 @@ static int open_all(struct server *sv, const struct options *o, char *err,
 	/* Only what is addressed to us: the capture is inbound already. */
 	snprintf(filter, sizeof filter, "ip dst host %s and tcp dst port %u", a,
 	         sv->port);
-	sv->cap = capture_open(sv->ifname, filter, err, errlen);
+	sv->cap = capture_open_ring(sv->ifname, filter, SERVER_RING, err,
+	                            errlen);
 	if (sv->cap == NULL)
 		return -1;
 	sv->linktype = capture_linktype(sv->cap);

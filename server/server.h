@@ -147,6 +147,16 @@ struct server {
  * still while either end waits for the student (common/io/clock.h). */
 uint64_t server_now(void);
 
+/*
+ * The frames the capture's ring holds (64 KiB of kernel memory each):
+ * what clients may send while the server is busy printing or off the
+ * CPU. A client waiting for the server has at most three frames in
+ * flight (ab's ACK, FIN and next SYN), so 256 hold what 64 clients send,
+ * with room to spare; ab -c 64 lost frames with 160 slots and none with
+ * 192 (bench/README.md).
+ */
+#define SERVER_RING 256
+
 /* serve.c */
 void serve_frame(struct server *sv, const struct capture_frame *f);
 void serve_timers(struct server *sv, uint64_t now);
