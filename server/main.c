@@ -423,31 +423,51 @@ static void say_profile(struct server *sv)
 	seed_elsewhere(sv);
 }
 
+/*
+ * Answers the frames waiting in the capture, at most SERVER_BATCH of them
+ * so that timers run under load too. Returns 0, or -1 when the capture
+ * fails (err filled).
+ */
+static int read_batch(struct server *sv, char *err, size_t errlen)
+{
+	struct capture_frame f;
+	int n, rc;
+
+	for (n = 0; n < SERVER_BATCH && !sv->stop; n++) {
+		rc = capture_next(sv->cap, &f, err, errlen);
+		if (rc <= 0)
+			return rc;
+		serve_frame(sv, &f);
+	}
+	return 0;
+}
+
+/*
+ * Each turn answers every frame waiting and runs the timers that are due
+ * before it prints a line of what they did: under a burst, the answers
+ * go out and the capture's ring empties first, and the formatting, which
+ * costs many times the answering, comes after, while the clients read.
+ */
 static int run(struct server *sv)
 {
 	struct pollfd pfd = {.fd = capture_fd(sv->cap), .events = POLLIN};
-	struct capture_frame f;
 	char err[256];
 	uint64_t last_stats = server_now();
-	int rc, n;
+	int rc;
 
 	while (!got_signal && !sv->stop) {
 		poll(&pfd, 1, wait_ms(sv));
-		/* A bounded batch, so that timers run under load too. */
-		for (n = 0; n < 256 && !sv->stop; n++) {
-			rc = capture_next(sv->cap, &f, err, sizeof err);
-			if (rc == 0)
-				break;
-			if (rc < 0) {
-				fflush(stdout);
-				fprintf(stderr, PROG ": %s\n", err);
-				return 1;
-			}
-			serve_frame(sv, &f);
-		}
-		serve_timers(sv, server_now());
+		trace_hold(sv);
+		rc = read_batch(sv, err, sizeof err);
+		if (rc == 0)
+			serve_timers(sv, server_now());
+		trace_release(sv);
 		/* One write for the batch, before poll() may sleep. */
 		fflush(stdout);
+		if (rc < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return 1;
+		}
 		if (sv->stats && server_now() - last_stats >= 1000000) {
 			trace_summary(sv, stderr);
 			last_stats = server_now();

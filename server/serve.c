@@ -501,7 +501,7 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 	finish(sv, e);
 }
 
-static void take_frame(struct server *sv, const struct capture_frame *f)
+void serve_frame(struct server *sv, const struct capture_frame *f)
 {
 	static const uint8_t zero_mac[6];
 	struct link_frame lf;
@@ -530,15 +530,6 @@ static void take_frame(struct server *sv, const struct capture_frame *f)
 		return;
 	/* Answer to the frame's source address (Ethernet bytes 6..11). */
 	dispatch(sv, &s, sv->linktype == LINK_EN10MB ? f->data + 6 : zero_mac);
-}
-
-/* The frame's lines, and those of what answers it, are printed once the
- * answer is sent: printing stays out of the turnaround. */
-void serve_frame(struct server *sv, const struct capture_frame *f)
-{
-	trace_hold(sv);
-	take_frame(sv, f);
-	trace_release(sv);
 }
 
 /* Creation order, as the entries are listed in the table. */
@@ -577,7 +568,6 @@ void serve_timers(struct server *sv, uint64_t now)
 	struct entry *e;
 	size_t i, n = 0;
 
-	trace_hold(sv);
 	while ((e = table_pop_due(&sv->tab, now)) != NULL) {
 		if (n == sv->ndue) {
 			size_t cap = sv->ndue ? 2 * sv->ndue : 64;
@@ -600,7 +590,6 @@ void serve_timers(struct server *sv, uint64_t now)
 			run_due(sv, e, now);
 		finish(sv, e);
 	}
-	trace_release(sv);
 }
 
 uint64_t serve_deadline(struct server *sv)

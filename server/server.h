@@ -157,7 +157,12 @@ uint64_t server_now(void);
  */
 #define SERVER_RING 256
 
-/* serve.c */
+/* The most frames answered in one turn of the loop before the timers run
+ * and the output is printed. */
+#define SERVER_BATCH 256
+
+/* serve.c: what they print is held (trace_hold) until the caller
+ * releases it, once the turn's answers are sent. */
 void serve_frame(struct server *sv, const struct capture_frame *f);
 void serve_timers(struct server *sv, uint64_t now);
 uint64_t serve_deadline(struct server *sv);
