@@ -43,6 +43,7 @@ static const char usage_line[] =
         "[--write=FILE] [-nSvt] [--profile=NAME] [--close=MODE] "
         "[--close-delay=SECS] [--piggyback] [--step] [--lab-clock=FILE] "
         "[--quiet|--plain|--json] [--stats] [--max-conns=N] "
+        "[--keepalive-timeout=SECS] [--header-timeout=SECS] "
         "[--user=USER]\n";
 
 /* The help: one entry a line, fitted to the terminal by term_print(). */
@@ -82,6 +83,13 @@ static void help(void)
 	        "      --stats             print the counters every second "
 	        "on stderr\n"
 	        "      --max-conns N       connections held at once (1024)\n"
+	        "      --keepalive-timeout SECS\n"
+	        "                          close a connection idle between "
+	        "requests for that long (60), as its Keep-Alive header "
+	        "says\n"
+	        "      --header-timeout SECS\n"
+	        "                          answer 408 and close when a request "
+	        "head is not complete that long after its first byte (20)\n"
 	        "      --user USER         drop privileges to USER "
 	        "($SUDO_USER or nobody)\n"
 	        "  -h, --help              this text\n"
@@ -134,6 +142,8 @@ enum {
 	OPT_PLAIN,
 	OPT_PROFILE,
 	OPT_LAB_CLOCK,
+	OPT_KEEPALIVE,
+	OPT_HEADER,
 };
 
 static const struct option long_opts[] = {
@@ -149,6 +159,8 @@ static const struct option long_opts[] = {
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"stats", no_argument, NULL, OPT_STATS},
         {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+        {"keepalive-timeout", required_argument, NULL, OPT_KEEPALIVE},
+        {"header-timeout", required_argument, NULL, OPT_HEADER},
         {"user", required_argument, NULL, OPT_USER},
         {"json", no_argument, NULL, OPT_JSON},
         {"plain", no_argument, NULL, OPT_PLAIN},
@@ -230,6 +242,14 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_MAX_CONNS:
 		o->max_conns = number(optarg, 1, 1000000, "--max-conns");
+		break;
+	case OPT_KEEPALIVE:
+		sv->keepalive_s = (unsigned)number(optarg, 1, 3600,
+		                                   "--keepalive-timeout");
+		break;
+	case OPT_HEADER:
+		sv->header_s =
+		        (unsigned)number(optarg, 1, 3600, "--header-timeout");
 		break;
 	case OPT_USER:
 		o->user = optarg;
@@ -347,8 +367,8 @@ static int open_all(struct server *sv, const struct options *o, char *err,
 	/* Only what is addressed to us: the capture is inbound already. */
 	snprintf(filter, sizeof filter, "ip dst host %s and tcp dst port %u", a,
 	         sv->port);
-	sv->cap = capture_open_ring(sv->ifname, filter, SERVER_RING, err,
-	                            errlen);
+	sv->cap =
+	        capture_open_ring(sv->ifname, filter, SERVER_RING, err, errlen);
 	if (sv->cap == NULL)
 		return -1;
 	sv->linktype = capture_linktype(sv->cap);
@@ -492,6 +512,8 @@ int main(int argc, char **argv)
 	sv.port = 8080;
 	sv.guard = -1;
 	sv.close_delay_us = 1000000;
+	sv.keepalive_s = 60;
+	sv.header_s = 20;
 	parse_args(argc, argv, &sv, &o);
 	settle(&sv, &o);
 	/* Fully buffered: run() flushes once per batch of frames. */

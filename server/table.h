@@ -39,7 +39,13 @@ struct entry {
 	uint64_t close_at;   /* four-way close: when to send our FIN, or 0 */
 	bool want_close;     /* close once the queued response is taken */
 	bool peer_fin;       /* the peer has closed its side */
-	unsigned nsent;      /* segments sent, for the profile's TS script */
+	bool idle;           /* waits for the next request, nothing under way:
+	                        set by the server before table_update() */
+	/* The server's timeouts, in the connections' time (0: not yet). */
+	uint64_t active_at; /* established, or data last came or went */
+	uint64_t head_at;   /* the first byte of an incomplete request head */
+	uint64_t fin_at;    /* our side closed (FIN-WAIT-1 and on) */
+	unsigned nsent;     /* segments sent, for the profile's TS script */
 	/* Response bytes waiting for room in the conn's send buffer. */
 	uint8_t *outq;
 	size_t outq_len, outq_cap;

@@ -529,6 +529,12 @@ void trace_summary(struct server *sv, FILE *f)
 			              drop_names[i]);
 	summary_line(sv, f, "dropped:%s", n > 0 ? drops : " none");
 	summary_line(sv, f,
+	             "timed out: %llu idle, %llu request heads (408), "
+	             "%llu closes",
+	             (unsigned long long)st->idle_timeouts,
+	             (unsigned long long)st->head_timeouts,
+	             (unsigned long long)st->fin_timeouts);
+	summary_line(sv, f,
 	             "%llu frames captured, %u dropped by the kernel, %llu "
 	             "with offloaded checksums",
 	             (unsigned long long)st->frames,

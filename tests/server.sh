@@ -178,7 +178,7 @@ check "--stats: the frames line comes with them" \
 	grep -q '^tcplab-server: 6 frames captured, 0 dropped by the kernel, 6 with offloaded checksums$' "$work/stats.err"
 check "--stats --quiet: standard output holds the final summary only" \
 	test "$(grep -vc '^tcplab-server: ' "$work/stats.out")" -eq 0 -a \
-	"$(wc -l <"$work/stats.out")" -eq 3
+	"$(wc -l <"$work/stats.out")" -eq 4
 
 tl_say "ab -n 2000 -c 16"
 start_server load --quiet || fail "tcplab-server did not start"
