@@ -471,6 +471,39 @@ void seed_elsewhere(struct server *sv)
 	                 "article");
 }
 
+/* Resets e's connection, as RFC 9293's ABORT does: the client is told. */
+static void reset(struct server *sv, struct entry *e, uint64_t now)
+{
+	enum tcp_state before = e->c.state;
+
+	ts_script(sv, e, now);
+	if (conn_abort(&e->c, now, &sv->out) == 0)
+		handle_out(sv, e, before, &sv->out);
+}
+
+/* Makes room for a new connection (see table.h for the choice). */
+static void evict(struct server *sv, struct entry *v, uint64_t now)
+{
+	enum tcp_state st = v->c.state;
+	uint64_t idle_s = (now - v->active_at) / 1000000;
+
+	if (v->idle)
+		trace_line(sv, v,
+		           "evicted in %s, idle for %llu s: the table "
+		           "is full",
+		           tcp_state_name(st), (unsigned long long)idle_s);
+	else
+		trace_line(sv, v, "evicted in %s: the table is full",
+		           tcp_state_name(st));
+	/* A half-open connection, or one in TIME-WAIT, is forgotten
+	 * silently; a client that may still send is reset. */
+	if (st != TCP_LISTEN && st != TCP_SYN_RECEIVED && st != TCP_TIME_WAIT)
+		reset(sv, v, now);
+	sv->st.evicted++;
+	trace_forget(sv, v);
+	table_remove(&sv->tab, v);
+}
+
 /* A new connection for a SYN; makes room when the table is full. */
 static struct entry *new_conn(struct server *sv, const struct seg *s,
                               uint64_t now)
@@ -481,11 +514,7 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 
 	e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	if (e == NULL && victim != NULL) {
-		trace_line(sv, victim, "evicted in %s: the table is full",
-		           tcp_state_name(victim->c.state));
-		sv->st.evicted++;
-		trace_forget(sv, victim);
-		table_remove(&sv->tab, victim);
+		evict(sv, victim, now);
 		e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	}
 	if (e == NULL)
@@ -608,16 +637,6 @@ static int by_id(const void *a, const void *b)
 	const struct entry *y = *(struct entry *const *)b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Resets e's connection, as RFC 9293's ABORT does: the client is told. */
-static void reset(struct server *sv, struct entry *e, uint64_t now)
-{
-	enum tcp_state before = e->c.state;
-
-	ts_script(sv, e, now);
-	if (conn_abort(&e->c, now, &sv->out) == 0)
-		handle_out(sv, e, before, &sv->out);
 }
 
 /* --header-timeout: a 408 says why, then the connection closes. */

@@ -327,6 +327,54 @@ check "seven half-open connections evicted" grep -q ' 7 evicted' <<<"$sum"
 check "evictions are reported in SYN-RECEIVED" \
 	grep -q 'evicted in SYN-RECEIVED: the table is full' "$work/full.out"
 
+tl_say "a table full of idle keep-alive connections still lets a client in"
+start_server idlefull --max-conns 4 || fail "tcplab-server did not start"
+in_cli python3 - "$SADDR" "$URL" >"$work/idlefull.py" 2>&1 <<'PY'
+# Four keep-alive connections, each idle after one request, fill the
+# table; curl must still be served, the one idle the longest is reset,
+# and the others keep their connection.
+import socket, subprocess, sys
+def req(name):
+    return ("GET /truedei/test?name=%s HTTP/1.1\r\nHost: x\r\n\r\n"
+            % name).encode()
+def answer(s, name):
+    got = b""
+    while not got.endswith(b"This is " + name.encode()):
+        d = s.recv(4096)
+        if not d:
+            return "EOF"
+        got += d
+    return got.split(b"\r\n")[0].decode()
+held = []
+for i in range(4):
+    s = socket.create_connection((sys.argv[1], 8080), timeout=5)
+    s.sendall(req("idle%d" % i))
+    answer(s, "idle%d" % i)
+    held.append(s)
+r = subprocess.run(["curl", "-s", "-m", "5", sys.argv[2]],
+                   capture_output=True)
+print("new client:", r.stdout.decode())
+for i in (0, 3):
+    try:
+        held[i].sendall(req("again%d" % i))
+        print("idle%d:" % i, answer(held[i], "again%d" % i))
+    except OSError as e:
+        print("idle%d:" % i, e.strerror)
+PY
+stop_server idlefull
+sed 's/^/    /' "$work/idlefull.py"
+check "the new client was served" \
+	grep -q '^new client: This is zhenghui$' "$work/idlefull.py"
+check "the connection idle the longest was reset" \
+	grep -q '^idle0: Connection reset by peer$' "$work/idlefull.py"
+check "the others kept theirs" \
+	grep -q '^idle3: HTTP/1.1 200 $' "$work/idlefull.py"
+check "the server says it evicted an idle connection" \
+	grep -q '^    server #1: evicted in ESTABLISHED, idle for [0-9]* s: the table is full$' \
+	"$work/idlefull.out"
+check "the summary counts one eviction" \
+	grep -q '^tcplab-server: 5 connections (.* 1 evicted, ' "$work/idlefull.out"
+
 # A usage error about an option is one line that names it, exit status 2.
 for args in "--atuo|unknown option --atuo: see tcplab-server --help" \
 	"-p|option -p needs an argument" \
