@@ -478,6 +478,7 @@ static int run(struct server *sv)
 	uint64_t last_stats = server_now();
 	int rc;
 
+	trace_start(sv);
 	while (!got_signal && !sv->stop) {
 		poll(&pfd, 1, wait_ms(sv));
 		trace_hold(sv);
@@ -485,8 +486,10 @@ static int run(struct server *sv)
 		if (rc == 0)
 			serve_timers(sv, server_now());
 		trace_release(sv);
-		/* One write for the batch, before poll() may sleep. */
-		fflush(stdout);
+		/* One write for the batch, before poll() may sleep; the
+		 * printer thread writes once for what it takes. */
+		if (!trace_threaded(sv))
+			fflush(stdout);
 		if (rc < 0) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return 1;
