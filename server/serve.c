@@ -665,13 +665,12 @@ static void idle_timeout(struct server *sv, struct entry *e)
 {
 	if (e->idle)
 		trace_line(sv, e,
-		           "closing: idle for %u s, no new request "
-		           "(--keepalive-timeout)",
+		           "closing: idle for %u s (--keepalive-timeout)",
 		           sv->keepalive_s);
 	else
 		trace_line(sv, e,
-		           "closing: nothing came, went or was "
-		           "acknowledged for %u s (--keepalive-timeout)",
+		           "closing: no progress for %u s "
+		           "(--keepalive-timeout)",
 		           sv->keepalive_s);
 	sv->st.idle_timeouts++;
 	/* Responses the client has left for that long are not sent. */

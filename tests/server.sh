@@ -251,7 +251,7 @@ check "the response announced timeout=1 and the FIN came 1 s later" \
 check "the slow head got a 408 and the FIN 1 s after its first byte" \
 	grep -Eq '^slow: HTTP/1.1 408 , FIN after [1-4]\.[0-9] s$' "$work/timeouts.py"
 check "the server says why it closed the idle one" \
-	grep -q '^    server\( #1\)\?: closing: idle for 1 s, no new request (--keepalive-timeout)$' \
+	grep -q '^    server\( #1\)\?: closing: idle for 1 s (--keepalive-timeout)$' \
 	"$work/timeouts.out"
 check "the server says why it closed the slow one" \
 	grep -q '^    server\( #2\)\?: http: 408: the request head is not complete 1 s after its first byte (--header-timeout), closing$' \
