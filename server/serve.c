@@ -349,18 +349,28 @@ static uint64_t http_due(const struct server *sv, const struct entry *e)
 	return e->active_at + (uint64_t)sv->keepalive_s * 1000000u;
 }
 
-/* When a close the server began must have finished. */
-static uint64_t fin_due(const struct entry *e)
+/* Whether the server has closed its side and the close goes on. */
+static bool closing(const struct entry *e)
 {
 	switch (e->c.state) {
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
 	case TCP_CLOSING:
 	case TCP_LAST_ACK:
-		return e->fin_at + SERVER_FIN_TIMEOUT_US;
+		return true;
 	default:
-		return UINT64_MAX;
+		return false;
 	}
+}
+
+/* When a close the server began must have finished: it waits as long
+ * for the client to close as for its next request (60 s by default, as
+ * Linux's tcp_fin_timeout for FIN-WAIT-2). */
+static uint64_t fin_due(const struct server *sv, const struct entry *e)
+{
+	if (!closing(e))
+		return UINT64_MAX;
+	return e->fin_at + (uint64_t)sv->keepalive_s * 1000000u;
 }
 
 static uint64_t earliest(uint64_t a, uint64_t b)
@@ -376,7 +386,7 @@ static uint64_t entry_due(const struct server *sv, const struct entry *e)
 
 	if (e->close_at != 0)
 		t = earliest(t, e->close_at);
-	return earliest(t, earliest(http_due(sv, e), fin_due(e)));
+	return earliest(t, earliest(http_due(sv, e), fin_due(sv, e)));
 }
 
 /* The times the timeouts count from, and whether e is idle: established,
@@ -388,7 +398,7 @@ static void note_times(struct entry *e, uint64_t now)
 	if ((st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT) &&
 	    e->active_at == 0)
 		e->active_at = now;
-	if (fin_due(e) != UINT64_MAX && e->fin_at == 0)
+	if (closing(e) && e->fin_at == 0)
 		e->fin_at = now;
 	e->idle = st == TCP_ESTABLISHED && !e->want_close && !e->peer_fin &&
 	          e->http == NULL && e->outq_len == 0 && e->c.snd_buf_len == 0;
@@ -700,11 +710,11 @@ static void run_due(struct server *sv, struct entry *e, uint64_t now)
 		else
 			idle_timeout(sv, e);
 	}
-	if (fin_due(e) <= now) {
+	if (fin_due(sv, e) <= now) {
 		trace_line(sv, e,
 		           "aborting: the close has not finished %u s after "
-		           "our FIN",
-		           SERVER_FIN_TIMEOUT_US / 1000000u);
+		           "our FIN (--keepalive-timeout)",
+		           sv->keepalive_s);
 		sv->st.fin_timeouts++;
 		reset(sv, e, now);
 	}

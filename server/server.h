@@ -113,11 +113,6 @@ enum drop_reason {
 	DROP_MAX,
 };
 
-/* How long a connection the server has closed may take to finish: then
- * it is aborted (a RST where RFC 9293 says so). Linux's tcp_fin_timeout,
- * for FIN-WAIT-2. */
-#define SERVER_FIN_TIMEOUT_US 60000000u
-
 /* How long poll() waits while the other end holds the lab clock: the
  * longest a resume may go unnoticed. */
 #define SERVER_PAUSED_POLL_MS 50
@@ -130,7 +125,7 @@ struct stats {
 	uint64_t conns, closed, resets, evicted, visitors;
 	/* Closed for time: idle (--keepalive-timeout), a request head not
 	 * complete (--header-timeout, a 408), a close that did not finish
-	 * (SERVER_FIN_TIMEOUT_US after our FIN: aborted). */
+	 * (--keepalive-timeout after our FIN: aborted). */
 	uint64_t idle_timeouts, head_timeouts, fin_timeouts;
 	uint64_t offloaded; /* segments whose checksum the sender left to
 	                       the device (veth, checksum offload) */

@@ -209,9 +209,10 @@ tl_say "--keepalive-timeout 1 and --header-timeout 1"
 start_server timeouts --keepalive-timeout 1 --header-timeout 1 ||
 	fail "tcplab-server did not start"
 in_cli python3 - "$SADDR" >"$work/timeouts.py" 2>&1 <<'PY'
-# Each wait ends with the server's FIN (recv() returns b""), never with
-# a sleep: an idle keep-alive connection, then a slowloris that sends a
-# byte of its request head every 100 ms.
+# Each wait ends with the server's FIN (recv() returns b"") or its RST,
+# never with a sleep: an idle keep-alive connection, then a slowloris
+# that sends a byte of its request head every 100 ms, then the idle one
+# again, whose close this client never finishes.
 import select, socket, sys, time
 s = socket.create_connection((sys.argv[1], 8080), timeout=10)
 s.sendall(b"GET /truedei/test?name=idle HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -221,8 +222,10 @@ while not got.endswith(b"This is idle"):
 t = time.monotonic()
 ka = [l for l in got.split(b"\r\n") if l.startswith(b"Keep-Alive")]
 end = s.recv(4096)
+fin = time.monotonic()
 print("idle: %s, %s after %.1f s" % (ka[0].decode(),
-      "FIN" if end == b"" else repr(end), time.monotonic() - t))
+      "FIN" if end == b"" else repr(end), fin - t))
+idle = s
 s = socket.create_connection((sys.argv[1], 8080), timeout=10)
 head = b"GET /truedei/test?name=slowloris HTTP/1.1\r\nHost: x\r\n" * 2
 t = time.monotonic()
@@ -240,6 +243,15 @@ while True:
     got += d
 print("slow: %s, FIN after %.1f s" % (got.split(b"\r\n")[0].decode(),
       time.monotonic() - t))
+s.close()
+# The idle one stays in CLOSE-WAIT: the server aborts its close. A reset
+# is the only event poll() reports on it now (POLLERR, POLLHUP).
+p = select.poll()
+p.register(idle, 0)
+ev = p.poll(10000)
+print("idle: %s %.1f s after the FIN" % (
+      "reset" if ev and ev[0][1] & select.POLLERR else "nothing",
+      time.monotonic() - fin))
 PY
 stop_server timeouts
 sed 's/^/    /' "$work/timeouts.py"
@@ -256,8 +268,13 @@ check "the server says why it closed the idle one" \
 check "the server says why it closed the slow one" \
 	grep -q '^    server\( #2\)\?: http: 408: the request head is not complete 1 s after its first byte (--header-timeout), closing$' \
 	"$work/timeouts.out"
-check "the summary counts both" \
-	grep -q '^tcplab-server: timed out: 1 idle, 1 request heads (408), 0 closes$' \
+check "a close the client did not finish was reset 1 s after our FIN" \
+	grep -Eq '^idle: reset [1-4]\.[0-9] s after the FIN$' "$work/timeouts.py"
+check "the server says why it reset it" \
+	grep -q '^    server\( #1\)\?: aborting: the close has not finished 1 s after our FIN (--keepalive-timeout)$' \
+	"$work/timeouts.out"
+check "the summary counts all three" \
+	grep -q '^tcplab-server: timed out: 1 idle, 1 request heads (408), 1 closes$' \
 	"$work/timeouts.out"
 
 tl_say "--close four-way"
