@@ -5,9 +5,10 @@
  * A capture is opened in immediate mode (each frame is delivered as soon as
  * it arrives, not when a buffer fills), non-blocking, inbound only, and
  * narrowed by the caller's BPF filter; its ring holds as many frames as
- * the caller says may arrive while it is busy. This file is the only place besides
- * the tests that includes pcap.h for live capture. It never prints and
- * never exits: errors go into the caller's buffer as "what failed: why".
+ * the caller says may arrive while it is busy. This file is the only
+ * place besides the tests that includes pcap.h for live capture. It never
+ * prints and never exits: errors go into the caller's buffer as "what
+ * failed: why".
  */
 #include <errno.h>
 #include <net/if.h>
