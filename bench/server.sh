@@ -1,9 +1,10 @@
 #!/bin/bash
 # server.sh: tcplab-server's speed and memory beside Linux's own TCP.
 #
-# Usage: bench/server.sh [all|synack|rate|rss]...   (default: all)
+# Usage: bench/server.sh [all|synack|rate|burst|rss]...   (default: all)
 #   CONNS=2000  connections for the SYN -> SYN-ACK turnaround
 #   ABN=20000 ABC=16 RUNS=3  the ab runs of the rate benchmark
+#   BURSTN=5000 BURSTC=64  the ab runs of the burst benchmark (RUNS each)
 #   HOLD=10000  connections held open for the RSS benchmark
 #   PROFILE=1   also record perf profiles of tcplab-server under ab (in
 #               rate and rss) and print their top symbols
@@ -22,7 +23,12 @@
 # 2. rate: ab -n ABN -c ABC, no keep-alive, RUNS times against
 #    tcplab-server --quiet and against nginx returning the same body with
 #    worker_processes 1 and auto; the median req/s of each.
-# 3. rss: HOLD connections held open against tcplab-server; its VmRSS
+# 3. burst: ab -n BURSTN -c BURSTC, RUNS times against tcplab-server
+#    printing every segment into a file, printing into /dev/null, with
+#    --quiet, and against nginx with 1 worker, in turn; the req/s, the
+#    failures, the longest request and the frames the kernel dropped
+#    before tcplab-server could read them.
+# 4. rss: HOLD connections held open against tcplab-server; its VmRSS
 #    before, after the handshakes, and after one request on each; then
 #    ab -n ABN/4 -c ABC while they are all still open.
 #
@@ -38,6 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 CONNS=${CONNS:-2000}
 ABN=${ABN:-20000}
 ABC=${ABC:-16}
+BURSTN=${BURSTN:-5000}
+BURSTC=${BURSTC:-64}
 RUNS=${RUNS:-3}
 HOLD=${HOLD:-10000}
 PROFILE=${PROFILE:-0}
@@ -148,6 +156,18 @@ start_tcplab() {
 	shift
 	ip netns exec "$SRV" "$SERVER" -i "$VS" -a "$SADDR" -p "$PORT" "$@" \
 		>"$work/$name.out" 2>"$work/$name.err" &
+	SPID=$!
+	MY_PIDS+=("$SPID")
+	wait_for listening || die "tcplab-server did not start: $(head -2 "$work/$name.err")"
+}
+
+# tcplab-server printing every segment into /dev/null: --stats writes
+# its counters on standard error every second, in $work/$1.err.
+start_tcplab_null() {
+	local name=$1
+	shift
+	ip netns exec "$SRV" "$SERVER" -i "$VS" -a "$SADDR" -p "$PORT" \
+		--stats "$@" >/dev/null 2>"$work/$name.err" &
 	SPID=$!
 	MY_PIDS+=("$SPID")
 	wait_for listening || die "tcplab-server did not start: $(head -2 "$work/$name.err")"
@@ -406,7 +426,86 @@ bench_rate() {
 	fi
 }
 
-# --- 3. RSS with many open connections ----------------------------------
+# --- 3. Bursts ------------------------------------------------------------
+
+# The frames the kernel dropped, from the last counters tcplab-server
+# printed in $1 (its summary, or --stats); "-" when there are none. The
+# lines are wrapped to 80 columns: continuations are joined first.
+kernel_drops() {
+	awk '/^  / { line = line $0; next } { if (line != "") print line; line = $0 }
+		END { print line }' "$1" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) dropped by the kernel.*/\1/p' | tail -1 |
+		grep . || echo -
+}
+
+# One ab -n BURSTN -c BURSTC run against a fresh topology; sets
+# BURST_LINE to "req/s failed longest-ms kernel-drops".
+burst_one() {
+	local name=$1 start=$2 out=$work/$1.ab
+	shift 2
+	topology_up || die "cannot build the namespaces"
+	"$start" "$name" "$@"
+	in_cli timeout 60 curl -s -m 5 "$URL" >"$work/$name.body"
+	[ "$name" = burst-prof ] && prof_start burst
+	in_cli timeout 300 ab -q -s 10 -n "$BURSTN" -c "$BURSTC" "$URL" \
+		>"$out" 2>&1
+	[ "$name" = burst-prof ] && prof_stop
+	# --stats prints every second: wait for the counters after ab.
+	[ "$start" = start_tcplab_null ] && sleep 2.2
+	stop_server
+	topology_down
+	[ "$(cat "$work/$name.body")" = "$BODY" ] ||
+		say "  warning: $name answered '$(head -c 60 "$work/$name.body")'"
+	BURST_LINE="$(awk '/^Requests per second/ { r = $4 }
+		/^Failed requests/ { f = $3 } /longest request/ { l = $2 }
+		END { printf "%s %s %s", r, f, l }' "$out")"
+	case $start in
+	start_tcplab) BURST_LINE+=" $(kernel_drops "$work/$name.out")" ;;
+	start_tcplab_null) BURST_LINE+=" $(kernel_drops "$work/$name.err")" ;;
+	*) BURST_LINE+=" -" ;;
+	esac
+	[ -f "$work/$name.out" ] && [ "${KEEP:-0}" != 1 ] &&
+		truncate -s 0 "$work/$name.out"
+}
+
+bench_burst() {
+	local i k rate fail longest drops med
+	local -a labels=("tcplab-server, printing to a file"
+		"tcplab-server, printing to /dev/null" "tcplab-server --quiet"
+		"nginx worker_processes 1")
+	local -a starts=(start_tcplab start_tcplab_null start_tcplab start_nginx)
+	local -a opts=("" "" --quiet 1)
+	local -a rates=("" "" "" "") runs=("" "" "" "") fails=(0 0 0 0)
+	local -a worst=(0 0 0 0) drop=("" "" "" "")
+	say "== bursts: ab -n $BURSTN -c $BURSTC (no keep-alive), $RUNS runs of each in turn, fresh namespaces per run"
+	for i in $(seq "$RUNS"); do
+		for k in 0 1 2 3; do
+			# shellcheck disable=SC2086 # opts[k] is one word or none
+			burst_one "burst$k-$i" "${starts[k]}" ${opts[k]}
+			read -r rate fail longest drops <<<"$BURST_LINE"
+			rates[k]+="$rate "
+			runs[k]+="$rate ($longest ms) "
+			fails[k]=$((fails[k] + ${fail:-1}))
+			[ "${longest:-0}" -gt "${worst[k]}" ] && worst[k]=$longest
+			drop[k]+="$drops "
+		done
+	done
+	med=()
+	for k in 0 1 2 3; do
+		med[k]=$(tr ' ' '\n' <<<"${rates[k]}" | grep . | median)
+		printf '  %-38s median %8.1f req/s, %s failed, longest %s ms, kernel drops: %s\n    runs: %s\n' \
+			"${labels[k]}" "${med[k]}" "${fails[k]}" "${worst[k]}" \
+			"${drop[k]% }" "${runs[k]% }"
+	done
+	say "  ratio to nginx: printing to a file $(ratio "${med[0]}" "${med[3]}"), to /dev/null $(ratio "${med[1]}" "${med[3]}"), --quiet $(ratio "${med[2]}" "${med[3]}") (targets: >= 1.0, 0 failed, longest < 200 ms, no drop)"
+	if [ "$PROFILE" = 1 ]; then
+		burst_one burst-prof start_tcplab
+		say "  perf profile of tcplab-server printing to a file under that ab (cpu-clock, every thread):"
+		prof_show burst
+	fi
+}
+
+# --- 4. RSS with many open connections ----------------------------------
 
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
@@ -488,14 +587,19 @@ for what in "$@"; do
 		[ -x "$NGINX" ] || die "nginx is not installed"
 		bench_rate
 		;;
+	burst)
+		[ -x "$NGINX" ] || die "nginx is not installed"
+		bench_burst
+		;;
 	rss) bench_rss ;;
 	all)
 		[ -x "$NGINX" ] || die "nginx is not installed"
 		bench_synack
 		bench_rate
+		bench_burst
 		bench_rss
 		;;
-	*) die "unknown benchmark $what (synack, rate, rss or all)" ;;
+	*) die "unknown benchmark $what (synack, rate, burst, rss or all)" ;;
 	esac
 done
 exit 0

@@ -12,6 +12,7 @@
  * Pure: no I/O, no clock, no allocation, no globals. It must never print:
  * the server logs what struct httpd_info tells it.
  */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -34,8 +35,23 @@ struct head {
 
 void httpd_init(struct httpd *h, bool close_each)
 {
-	memset(h, 0, sizeof *h);
+	/* The 8 KiB buffer is not cleared: only its first len bytes are
+	 * ever read. */
+	h->len = 0;
+	h->skip = 0;
+	h->done = false;
 	h->close_each = close_each;
+	h->keepalive_s = 60;
+}
+
+/* Empties info but its name, 8 KiB that only name_len bytes of count:
+ * clearing it for every request cost more than the rest of the parse. */
+static void info_clear(struct httpd_info *info)
+{
+	memset(info, 0, offsetof(struct httpd_info, name));
+	info->name[0] = '\0';
+	info->name_len = 0;
+	info->reason = NULL;
 }
 
 size_t httpd_feed(struct httpd *h, const uint8_t *p, size_t n)
@@ -331,6 +347,8 @@ static const char *status_body(int status)
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 408:
+		return "Request Timeout";
 	default:
 		return "Request Header Fields Too Large";
 	}
@@ -342,9 +360,9 @@ static const char *status_body(int status)
  * Content-Length, Date and connection headers, in that order. HEAD gets
  * the same headers and no body.
  */
-static long respond(char *out, size_t cap, const struct httpd_info *info,
-                    const char *date, const char *body, size_t blen,
-                    bool head_only)
+static long respond(char *out, size_t cap, const struct httpd *h,
+                    const struct httpd_info *info, const char *date,
+                    const char *body, size_t blen, bool head_only)
 {
 	struct outbuf ob;
 
@@ -366,9 +384,11 @@ static long respond(char *out, size_t cap, const struct httpd_info *info,
 	ob_str(&ob, date);
 	if (info->close)
 		ob_lit(&ob, "\r\nConnection: close\r\n\r\n");
-	else
-		ob_lit(&ob, "\r\nKeep-Alive: timeout=60\r\n"
-		            "Connection: keep-alive\r\n\r\n");
+	else {
+		ob_lit(&ob, "\r\nKeep-Alive: timeout=");
+		ob_u32(&ob, h->keepalive_s);
+		ob_lit(&ob, "\r\nConnection: keep-alive\r\n\r\n");
+	}
 	if (!head_only)
 		ob_mem(&ob, body, blen);
 	return ob_finish(&ob, out);
@@ -450,7 +470,7 @@ static int answer_head(struct httpd *h, size_t end, const char *date, char *out,
 		b = status_body(info->status);
 		blen = strlen(b);
 	}
-	n = respond(out, cap, info, date, b, blen,
+	n = respond(out, cap, h, info, date, b, blen,
 	            span_is(hd.method, hd.method_len, "HEAD"));
 	if (n < 0)
 		return TCPLAB_ENOSPC;
@@ -462,13 +482,32 @@ static int answer_head(struct httpd *h, size_t end, const char *date, char *out,
 	return (int)n;
 }
 
+/* A response that closes the connection before a whole head has come:
+ * the rest of the stream is ignored. */
+static int refuse(struct httpd *h, int status, const char *reason,
+                  const char *date, char *out, size_t cap,
+                  struct httpd_info *info)
+{
+	long n;
+
+	info->status = status;
+	info->close = true;
+	info->reason = reason;
+	n = respond(out, cap, h, info, date, status_body(status),
+	            strlen(status_body(status)), false);
+	if (n < 0)
+		return TCPLAB_ENOSPC;
+	h->len = 0;
+	h->done = true;
+	return (int)n;
+}
+
 int httpd_next(struct httpd *h, const char *date, char *out, size_t cap,
                struct httpd_info *info)
 {
 	size_t end;
-	long n;
 
-	memset(info, 0, sizeof *info);
+	info_clear(info);
 	if (h->done)
 		return 0;
 	skip_between(h);
@@ -478,16 +517,22 @@ int httpd_next(struct httpd *h, const char *date, char *out, size_t cap,
 	if (h->len < sizeof h->buf)
 		return 0;
 	/* A full buffer and still no blank line: the head is too large. */
-	info->status = 431;
-	info->close = true;
-	info->reason = "request head over 8 KiB";
-	n = respond(out, cap, info, date, status_body(431),
-	            strlen(status_body(431)), false);
-	if (n < 0)
-		return TCPLAB_ENOSPC;
-	h->len = 0;
-	h->done = true;
-	return (int)n;
+	return refuse(h, 431, "request head over 8 KiB", date, out, cap, info);
+}
+
+bool httpd_partial(const struct httpd *h)
+{
+	/* Empty lines before a request line are not part of a head (RFC
+	 * 9112 2.2), and skip_between() has removed them by now. */
+	return !h->done && h->skip == 0 && h->len > 0;
+}
+
+int httpd_timeout(struct httpd *h, const char *date, char *out, size_t cap,
+                  struct httpd_info *info)
+{
+	info_clear(info);
+	return refuse(h, 408, "request head not complete in time", date, out,
+	              cap, info);
 }
 
 int httpd_date(int64_t sec, char *buf, size_t cap)

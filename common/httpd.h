@@ -6,7 +6,10 @@
  * writes the responses of the article's endpoint: GET /truedei/test?name=X
  * answers "This is X" with the headers Spring Boot sent, byte for byte.
  * Other paths get 404, a malformed request 400 and a request head over
- * 8 KiB 431; both of those close the connection. The date is the caller's:
+ * 8 KiB 431; both of those close the connection, and so does the 408 the
+ * caller asks for when a request head takes too long. The responses that
+ * keep the connection announce the caller's keep-alive timeout (60 s, as
+ * the article's). The date is the caller's:
  * this module never reads a clock, never prints, never allocates and keeps
  * no global state.
  */
@@ -31,11 +34,13 @@ struct httpd {
 	size_t skip;     /* body bytes of the last request still to discard */
 	bool done;       /* a response closed the connection: ignore the rest */
 	bool close_each; /* close after every response, as HTTP/1.0 servers */
+	unsigned keepalive_s; /* Keep-Alive: timeout=N, what the server
+	                         enforces (httpd_init() sets 60) */
 };
 
 /* What one answered request was, for the server's log. */
 struct httpd_info {
-	int status;   /* 200, 400, 404, 405, 431 */
+	int status;   /* 200, 400, 404, 405, 408, 431 */
 	bool close;   /* the connection must close after this response */
 	bool visitor; /* the endpoint answered: name holds the visitor */
 	char method[16];
@@ -45,8 +50,13 @@ struct httpd_info {
 	const char *reason; /* why 400, for the log, or NULL */
 };
 
-/* Prepares h; close_each makes every response close the connection. */
+/* Prepares h; close_each makes every response close the connection. The
+ * keep-alive timeout announced is 60 s until the caller sets another. */
 void httpd_init(struct httpd *h, bool close_each);
+
+/* Whether part of a request head has arrived and waits for the rest,
+ * once httpd_next() has answered every complete one. */
+bool httpd_partial(const struct httpd *h);
 
 /*
  * Takes up to n bytes of the stream. Returns how many were taken: fewer
@@ -64,6 +74,15 @@ size_t httpd_feed(struct httpd *h, const uint8_t *p, size_t n);
  */
 int httpd_next(struct httpd *h, const char *date, char *out, size_t cap,
                struct httpd_info *info);
+
+/*
+ * The caller has waited too long for the rest of a request head: writes
+ * a 408 that closes the connection into out (RFC 9110 15.5.9), fills
+ * info and returns the response's length; the rest of the stream is
+ * ignored from now on. TCPLAB_ENOSPC when cap is too small.
+ */
+int httpd_timeout(struct httpd *h, const char *date, char *out, size_t cap,
+                  struct httpd_info *info);
 
 /*
  * The RFC 7231 IMF-fixdate of sec seconds after the epoch, e.g.

@@ -15,7 +15,9 @@ tests_check_httpd_LDADD = $(CHECK_LD)
 bin_PROGRAMS += server/tcplab-server
 server_tcplab_server_SOURCES = server/main.c server/server.h \
 	server/serve.c server/trace.c server/table.c server/table.h
-server_tcplab_server_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
+# -pthread: the printer thread (server/trace.c).
+server_tcplab_server_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS) -pthread
+server_tcplab_server_LDFLAGS = -pthread
 server_tcplab_server_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 	$(PCAP_LIBS) $(LIBNET_LIBS)
 

@@ -43,6 +43,7 @@ static const char usage_line[] =
         "[--write=FILE] [-nSvt] [--profile=NAME] [--close=MODE] "
         "[--close-delay=SECS] [--piggyback] [--step] [--lab-clock=FILE] "
         "[--quiet|--plain|--json] [--stats] [--max-conns=N] "
+        "[--keepalive-timeout=SECS] [--header-timeout=SECS] "
         "[--user=USER]\n";
 
 /* The help: one entry a line, fitted to the terminal by term_print(). */
@@ -81,7 +82,18 @@ static void help(void)
 	        "stderr\n"
 	        "      --stats             print the counters every second "
 	        "on stderr\n"
-	        "      --max-conns N       connections held at once (1024)\n"
+	        "      --max-conns N       connections held at once (1024); "
+	        "past that, a new one evicts one that is over (TIME-WAIT, "
+	        "FIN-WAIT-2), else the one idle the longest, else a half-open "
+	        "one\n"
+	        "      --keepalive-timeout SECS\n"
+	        "                          close a connection idle between "
+	        "requests for that long (60), as its Keep-Alive header "
+	        "says, and abort a close the client has not finished that "
+	        "long after our FIN\n"
+	        "      --header-timeout SECS\n"
+	        "                          answer 408 and close when a request "
+	        "head is not complete that long after its first byte (20)\n"
 	        "      --user USER         drop privileges to USER "
 	        "($SUDO_USER or nobody)\n"
 	        "  -h, --help              this text\n"
@@ -134,6 +146,8 @@ enum {
 	OPT_PLAIN,
 	OPT_PROFILE,
 	OPT_LAB_CLOCK,
+	OPT_KEEPALIVE,
+	OPT_HEADER,
 };
 
 static const struct option long_opts[] = {
@@ -149,6 +163,8 @@ static const struct option long_opts[] = {
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"stats", no_argument, NULL, OPT_STATS},
         {"max-conns", required_argument, NULL, OPT_MAX_CONNS},
+        {"keepalive-timeout", required_argument, NULL, OPT_KEEPALIVE},
+        {"header-timeout", required_argument, NULL, OPT_HEADER},
         {"user", required_argument, NULL, OPT_USER},
         {"json", no_argument, NULL, OPT_JSON},
         {"plain", no_argument, NULL, OPT_PLAIN},
@@ -230,6 +246,14 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_MAX_CONNS:
 		o->max_conns = number(optarg, 1, 1000000, "--max-conns");
+		break;
+	case OPT_KEEPALIVE:
+		sv->keepalive_s = (unsigned)number(optarg, 1, 3600,
+		                                   "--keepalive-timeout");
+		break;
+	case OPT_HEADER:
+		sv->header_s =
+		        (unsigned)number(optarg, 1, 3600, "--header-timeout");
 		break;
 	case OPT_USER:
 		o->user = optarg;
@@ -347,7 +371,8 @@ static int open_all(struct server *sv, const struct options *o, char *err,
 	/* Only what is addressed to us: the capture is inbound already. */
 	snprintf(filter, sizeof filter, "ip dst host %s and tcp dst port %u", a,
 	         sv->port);
-	sv->cap = capture_open(sv->ifname, filter, err, errlen);
+	sv->cap =
+	        capture_open_ring(sv->ifname, filter, SERVER_RING, err, errlen);
 	if (sv->cap == NULL)
 		return -1;
 	sv->linktype = capture_linktype(sv->cap);
@@ -422,31 +447,54 @@ static void say_profile(struct server *sv)
 	seed_elsewhere(sv);
 }
 
+/*
+ * Answers the frames waiting in the capture, at most SERVER_BATCH of them
+ * so that timers run under load too. Returns 0, or -1 when the capture
+ * fails (err filled).
+ */
+static int read_batch(struct server *sv, char *err, size_t errlen)
+{
+	struct capture_frame f;
+	int n, rc;
+
+	for (n = 0; n < SERVER_BATCH && !sv->stop; n++) {
+		rc = capture_next(sv->cap, &f, err, errlen);
+		if (rc <= 0)
+			return rc;
+		serve_frame(sv, &f);
+	}
+	return 0;
+}
+
+/*
+ * Each turn answers every frame waiting and runs the timers that are due
+ * before it prints a line of what they did: under a burst, the answers
+ * go out and the capture's ring empties first, and the formatting, which
+ * costs many times the answering, comes after, while the clients read.
+ */
 static int run(struct server *sv)
 {
 	struct pollfd pfd = {.fd = capture_fd(sv->cap), .events = POLLIN};
-	struct capture_frame f;
 	char err[256];
 	uint64_t last_stats = server_now();
-	int rc, n;
+	int rc;
 
+	trace_start(sv);
 	while (!got_signal && !sv->stop) {
 		poll(&pfd, 1, wait_ms(sv));
-		/* A bounded batch, so that timers run under load too. */
-		for (n = 0; n < 256 && !sv->stop; n++) {
-			rc = capture_next(sv->cap, &f, err, sizeof err);
-			if (rc == 0)
-				break;
-			if (rc < 0) {
-				fflush(stdout);
-				fprintf(stderr, PROG ": %s\n", err);
-				return 1;
-			}
-			serve_frame(sv, &f);
+		trace_hold(sv);
+		rc = read_batch(sv, err, sizeof err);
+		if (rc == 0)
+			serve_timers(sv, server_now());
+		trace_release(sv);
+		/* One write for the batch, before poll() may sleep; the
+		 * printer thread writes once for what it takes. */
+		if (!trace_threaded(sv))
+			fflush(stdout);
+		if (rc < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			return 1;
 		}
-		serve_timers(sv, server_now());
-		/* One write for the batch, before poll() may sleep. */
-		fflush(stdout);
 		if (sv->stats && server_now() - last_stats >= 1000000) {
 			trace_summary(sv, stderr);
 			last_stats = server_now();
@@ -471,6 +519,8 @@ int main(int argc, char **argv)
 	sv.port = 8080;
 	sv.guard = -1;
 	sv.close_delay_us = 1000000;
+	sv.keepalive_s = 60;
+	sv.header_s = 20;
 	parse_args(argc, argv, &sv, &o);
 	settle(&sv, &o);
 	/* Fully buffered: run() flushes once per batch of frames. */

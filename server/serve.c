@@ -227,9 +227,10 @@ static const char *date_now(struct server *sv)
 
 /* Feeds in-order data to the endpoint and queues its answers. */
 static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
-                      size_t n)
+                      size_t n, uint64_t now)
 {
 	struct httpd_info info;
+	bool answered = false;
 	size_t k;
 	int len;
 
@@ -241,6 +242,7 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 			return;
 		}
 		httpd_init(e->http, sv->close_mode == CLOSE_SERVER_FIRST);
+		e->http->keepalive_s = sv->keepalive_s;
 	}
 	do {
 		k = httpd_feed(e->http, p, n);
@@ -248,6 +250,7 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 		n -= k;
 		while ((len = httpd_next(e->http, date_now(sv), sv->resp,
 		                         sizeof sv->resp, &info)) > 0) {
+			answered = true;
 			if (info.visitor)
 				sv->st.visitors++;
 			trace_visitor(sv, e, &info);
@@ -257,6 +260,12 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 				e->want_close = true;
 		}
 	} while (n > 0 && k > 0);
+	/* --header-timeout counts from the first byte of a head: of this
+	 * segment's when it started one, or ended the one before. */
+	if (!httpd_partial(e->http))
+		e->head_at = 0;
+	else if (answered || e->head_at == 0)
+		e->head_at = now;
 	/* Nothing held: httpd_init() would make the same parser again. */
 	if (e->http->len == 0 && e->http->skip == 0 && !e->http->done) {
 		free(e->http);
@@ -322,23 +331,87 @@ static void peer_closed(struct server *sv, struct entry *e, uint64_t now)
 	}
 }
 
-/* The entry's next deadline: its conn's timers, or our delayed FIN. */
-static uint64_t entry_due(const struct entry *e)
+/*
+ * When the server gives up waiting on the client of an open connection:
+ * --header-timeout after the first byte of an incomplete request head,
+ * else --keepalive-timeout after data last came, went or was
+ * acknowledged. UINT64_MAX once the server has closed its side.
+ */
+static uint64_t http_due(const struct server *sv, const struct entry *e)
+{
+	/* In CLOSE-WAIT the server closes as soon as its responses are
+	 * taken, or after --close-delay (close_at). */
+	if (e->c.state != TCP_ESTABLISHED &&
+	    (e->c.state != TCP_CLOSE_WAIT || e->close_at != 0))
+		return UINT64_MAX;
+	if (e->head_at != 0)
+		return e->head_at + (uint64_t)sv->header_s * 1000000u;
+	return e->active_at + (uint64_t)sv->keepalive_s * 1000000u;
+}
+
+/* Whether the server has closed its side and the close goes on. */
+static bool closing(const struct entry *e)
+{
+	switch (e->c.state) {
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* When a close the server began must have finished: it waits as long
+ * for the client to close as for its next request (60 s by default, as
+ * Linux's tcp_fin_timeout for FIN-WAIT-2). */
+static uint64_t fin_due(const struct server *sv, const struct entry *e)
+{
+	if (!closing(e))
+		return UINT64_MAX;
+	return e->fin_at + (uint64_t)sv->keepalive_s * 1000000u;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The entry's next deadline: its conn's timers, our delayed FIN, or one
+ * of the server's timeouts. */
+static uint64_t entry_due(const struct server *sv, const struct entry *e)
 {
 	uint64_t t = conn_next_timer(&e->c);
 
-	if (e->close_at != 0 && e->close_at < t)
-		t = e->close_at;
-	return t;
+	if (e->close_at != 0)
+		t = earliest(t, e->close_at);
+	return earliest(t, earliest(http_due(sv, e), fin_due(sv, e)));
+}
+
+/* The times the timeouts count from, and whether e is idle: established,
+ * and waiting for the next request with nothing under way. */
+static void note_times(struct entry *e, uint64_t now)
+{
+	enum tcp_state st = e->c.state;
+
+	if ((st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT) &&
+	    e->active_at == 0)
+		e->active_at = now;
+	if (closing(e) && e->fin_at == 0)
+		e->fin_at = now;
+	e->idle = st == TCP_ESTABLISHED && !e->want_close && !e->peer_fin &&
+	          e->http == NULL && e->outq_len == 0 && e->c.snd_buf_len == 0;
 }
 
 /* Forgets a connection that has reached CLOSED; else files it again in
  * the eviction lists and the timer heap. */
-static void finish(struct server *sv, struct entry *e)
+static void finish(struct server *sv, struct entry *e, uint64_t now)
 {
 	if (e->c.state != TCP_CLOSED) {
+		note_times(e, now);
 		table_update(&sv->tab, e);
-		table_schedule(&sv->tab, e, entry_due(e));
+		table_schedule(&sv->tab, e, entry_due(sv, e));
 		return;
 	}
 	sv->st.closed++;
@@ -355,11 +428,17 @@ static void after_input(struct server *sv, struct entry *e, uint64_t now)
 
 	count_events(sv, out);
 	trace_events(sv, e, out, true);
-	for (i = 0; i < out->nev; i++)
+	for (i = 0; i < out->nev; i++) {
 		if (out->ev[i].kind == CONN_EV_PEER_FIN)
 			fin = true;
-	if (out->data_len > 0)
-		take_data(sv, e, out->data, out->data_len);
+		/* The client is taking the responses: not idle. */
+		if (out->ev[i].kind == CONN_EV_ACKED)
+			e->active_at = now;
+	}
+	if (out->data_len > 0) {
+		e->active_at = now;
+		take_data(sv, e, out->data, out->data_len, now);
+	}
 	send_segs(sv, e, e->peer_mac, out, NULL);
 	if (fin && !e->peer_fin) {
 		e->peer_fin = true;
@@ -402,6 +481,39 @@ void seed_elsewhere(struct server *sv)
 	                 "article");
 }
 
+/* Resets e's connection, as RFC 9293's ABORT does: the client is told. */
+static void reset(struct server *sv, struct entry *e, uint64_t now)
+{
+	enum tcp_state before = e->c.state;
+
+	ts_script(sv, e, now);
+	if (conn_abort(&e->c, now, &sv->out) == 0)
+		handle_out(sv, e, before, &sv->out);
+}
+
+/* Makes room for a new connection (see table.h for the choice). */
+static void evict(struct server *sv, struct entry *v, uint64_t now)
+{
+	enum tcp_state st = v->c.state;
+	uint64_t idle_s = (now - v->active_at) / 1000000;
+
+	if (v->idle)
+		trace_line(sv, v,
+		           "evicted in %s, idle for %llu s: the table "
+		           "is full",
+		           tcp_state_name(st), (unsigned long long)idle_s);
+	else
+		trace_line(sv, v, "evicted in %s: the table is full",
+		           tcp_state_name(st));
+	/* A half-open connection, or one in TIME-WAIT, is forgotten
+	 * silently; a client that may still send is reset. */
+	if (st != TCP_LISTEN && st != TCP_SYN_RECEIVED && st != TCP_TIME_WAIT)
+		reset(sv, v, now);
+	sv->st.evicted++;
+	trace_forget(sv, v);
+	table_remove(&sv->tab, v);
+}
+
 /* A new connection for a SYN; makes room when the table is full. */
 static struct entry *new_conn(struct server *sv, const struct seg *s,
                               uint64_t now)
@@ -412,11 +524,7 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 
 	e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	if (e == NULL && victim != NULL) {
-		trace_line(sv, victim, "evicted in %s: the table is full",
-		           tcp_state_name(victim->c.state));
-		sv->st.evicted++;
-		trace_forget(sv, victim);
-		table_remove(&sv->tab, victim);
+		evict(sv, victim, now);
 		e = table_add(&sv->tab, s->saddr, s->sport, &victim);
 	}
 	if (e == NULL)
@@ -498,10 +606,10 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 	annot_path_from_events(&p, before, &sv->out);
 	trace_own_path(sv, &p);
 	after_input(sv, e, now);
-	finish(sv, e);
+	finish(sv, e, now);
 }
 
-static void take_frame(struct server *sv, const struct capture_frame *f)
+void serve_frame(struct server *sv, const struct capture_frame *f)
 {
 	static const uint8_t zero_mac[6];
 	struct link_frame lf;
@@ -532,15 +640,6 @@ static void take_frame(struct server *sv, const struct capture_frame *f)
 	dispatch(sv, &s, sv->linktype == LINK_EN10MB ? f->data + 6 : zero_mac);
 }
 
-/* The frame's lines, and those of what answers it, are printed once the
- * answer is sent: printing stays out of the turnaround. */
-void serve_frame(struct server *sv, const struct capture_frame *f)
-{
-	trace_hold(sv);
-	take_frame(sv, f);
-	trace_release(sv);
-}
-
 /* Creation order, as the entries are listed in the table. */
 static int by_id(const void *a, const void *b)
 {
@@ -548,6 +647,45 @@ static int by_id(const void *a, const void *b)
 	const struct entry *y = *(struct entry *const *)b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* --header-timeout: a 408 says why, then the connection closes. */
+static void head_timeout(struct server *sv, struct entry *e, uint64_t now)
+{
+	struct httpd_info info;
+	int len;
+
+	trace_line(sv, e,
+	           "http: 408: the request head is not complete %u s "
+	           "after its first byte (--header-timeout), closing",
+	           sv->header_s);
+	sv->st.head_timeouts++;
+	/* The 408 has --keepalive-timeout to be taken. */
+	e->head_at = 0;
+	e->active_at = now;
+	len = httpd_timeout(e->http, date_now(sv), sv->resp, sizeof sv->resp,
+	                    &info);
+	if (len > 0)
+		queue_response(e, sv->resp, (size_t)len);
+	e->want_close = true;
+}
+
+/* --keepalive-timeout: our FIN, after what the conn holds already. */
+static void idle_timeout(struct server *sv, struct entry *e)
+{
+	if (e->idle)
+		trace_line(sv, e,
+		           "closing: idle for %u s (--keepalive-timeout)",
+		           sv->keepalive_s);
+	else
+		trace_line(sv, e,
+		           "closing: no progress for %u s "
+		           "(--keepalive-timeout)",
+		           sv->keepalive_s);
+	sv->st.idle_timeouts++;
+	/* Responses the client has left for that long are not sent. */
+	e->outq_len = 0;
+	e->want_close = true;
 }
 
 /* Runs the timers of one entry that is due. */
@@ -564,6 +702,22 @@ static void run_due(struct server *sv, struct entry *e, uint64_t now)
 		e->close_at = 0;
 		e->want_close = true;
 	}
+	if (http_due(sv, e) <= now) {
+		/* A closing response the client does not take in time is
+		 * given up, like an idle connection. */
+		if (e->head_at != 0 && e->http != NULL && !e->want_close)
+			head_timeout(sv, e, now);
+		else
+			idle_timeout(sv, e);
+	}
+	if (fin_due(sv, e) <= now) {
+		trace_line(sv, e,
+		           "aborting: the close has not finished %u s after "
+		           "our FIN (--keepalive-timeout)",
+		           sv->keepalive_s);
+		sv->st.fin_timeouts++;
+		reset(sv, e, now);
+	}
 	pump(sv, e, now);
 }
 
@@ -577,7 +731,6 @@ void serve_timers(struct server *sv, uint64_t now)
 	struct entry *e;
 	size_t i, n = 0;
 
-	trace_hold(sv);
 	while ((e = table_pop_due(&sv->tab, now)) != NULL) {
 		if (n == sv->ndue) {
 			size_t cap = sv->ndue ? 2 * sv->ndue : 64;
@@ -598,9 +751,8 @@ void serve_timers(struct server *sv, uint64_t now)
 		e = sv->due[i];
 		if (!sv->stop)
 			run_due(sv, e, now);
-		finish(sv, e);
+		finish(sv, e, now);
 	}
-	trace_release(sv);
 }
 
 uint64_t serve_deadline(struct server *sv)

@@ -10,6 +10,7 @@
 #ifndef TCPLAB_SERVER_SERVER_H
 #define TCPLAB_SERVER_SERVER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@
  * back until what it sends is sent: segments (their bytes, formatted
  * later) and finished lines of text, in the order they came.
  */
-enum { JREC_TEXT, JREC_PACKET, JREC_FORGET };
+enum { JREC_TEXT, JREC_PACKET, JREC_FORGET, JREC_STDERR };
 
 struct jrec {
 	int kind;
@@ -52,6 +53,35 @@ struct journal {
 	char *buf;
 	size_t len, cap;
 };
+
+/*
+ * The thread that prints what each turn of the loop released, while the
+ * loop goes on answering (trace_start). The explanations cost many
+ * times the answering (about 200 lines a connection): under a burst the
+ * printer, at a lower priority (PRINTER_NICE), takes the CPU time the
+ * loop and its clients leave, falls behind by at most PRINTER_MAX_BYTES
+ * or PRINTER_MAX_RECS (5,000 of ab's connections fit), and then the
+ * loop waits for it. Only this thread touches the explanations (sv->sh)
+ * and standard output while it runs.
+ */
+struct printer {
+	bool on;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t more;    /* pending has records, or stop is set */
+	pthread_cond_t room;    /* the thread took pending, or went idle */
+	struct journal pending; /* released, not taken yet */
+	struct journal taken;   /* being printed by the thread */
+	bool busy;              /* taken is not printed yet */
+	bool stop;
+};
+
+#define PRINTER_MAX_BYTES (16u << 20)
+#define PRINTER_MAX_RECS  (128u << 10)
+/* Under a burst with every CPU busy, nice 10 let the loop answer ab -c
+ * 64 half as fast again as nice 0; with any other load the printer
+ * still gets its share (a tenth of a CPU against each busy process). */
+#define PRINTER_NICE 10
 
 /* How the server closes a connection (--close). */
 enum close_mode {
@@ -93,6 +123,10 @@ enum drop_reason {
 struct stats {
 	uint64_t frames, seg_in, seg_out;
 	uint64_t conns, closed, resets, evicted, visitors;
+	/* Closed for time: idle (--keepalive-timeout), a request head not
+	 * complete (--header-timeout, a 408), a close that did not finish
+	 * (--keepalive-timeout after our FIN: aborted). */
+	uint64_t idle_timeouts, head_timeouts, fin_timeouts;
 	uint64_t offloaded; /* segments whose checksum the sender left to
 	                       the device (veth, checksum offload) */
 	uint64_t drops[DROP_MAX];
@@ -105,6 +139,8 @@ struct server {
 	uint16_t port;
 	enum close_mode close_mode;
 	uint64_t close_delay_us;
+	unsigned keepalive_s; /* --keepalive-timeout */
+	unsigned header_s;    /* --header-timeout */
 	bool piggyback, quiet, stats, step;
 	bool plain;          /* no annotations under the segments */
 	bool json;           /* annot's JSON lines only on standard output */
@@ -128,6 +164,7 @@ struct server {
 	struct conn_out out;
 	struct stats st;
 	struct journal jn;      /* output held back until the sending is done */
+	struct printer pr;      /* prints it, when it is a thread of its own */
 	int64_t shown_sec;      /* the time of the last packet shown: shown */
 	uint32_t shown_usec;    /* times never go backwards */
 	uint32_t rnd[RND_POOL]; /* random words not used yet: rnd[0..nrnd) */
@@ -147,7 +184,22 @@ struct server {
  * still while either end waits for the student (common/io/clock.h). */
 uint64_t server_now(void);
 
-/* serve.c */
+/*
+ * The frames the capture's ring holds (64 KiB of kernel memory each):
+ * what clients may send while the server is busy printing or off the
+ * CPU. A client waiting for the server has at most three frames in
+ * flight (ab's ACK, FIN and next SYN), so 256 hold what 64 clients send,
+ * with room to spare; ab -c 64 lost frames with 160 slots and none with
+ * 192 (bench/README.md).
+ */
+#define SERVER_RING 256
+
+/* The most frames answered in one turn of the loop before the timers run
+ * and the output is printed. */
+#define SERVER_BATCH 256
+
+/* serve.c: what they print is held (trace_hold) until the caller
+ * releases it, once the turn's answers are sent. */
 void serve_frame(struct server *sv, const struct capture_frame *f);
 void serve_timers(struct server *sv, uint64_t now);
 uint64_t serve_deadline(struct server *sv);
@@ -157,9 +209,17 @@ void seed_elsewhere(struct server *sv);
 
 /* trace.c */
 /* From hold to release, printing is only recorded; release prints it all
- * in order (into stdout's buffer: the caller flushes once per batch). */
+ * in order (into stdout's buffer: the caller flushes once per batch), or
+ * hands it to the printer thread. */
 void trace_hold(struct server *sv);
 void trace_release(struct server *sv);
+/* Starts the printer thread, unless nothing is printed (--quiet) or the
+ * loop talks to the student (--step); without it, trace_release()
+ * prints. trace_stop() waits until it has printed everything. */
+void trace_start(struct server *sv);
+void trace_stop(struct server *sv);
+/* Whether standard output is the printer thread's. */
+bool trace_threaded(const struct server *sv);
 void trace_free(struct server *sv);
 /* Prepares the path from segments to lines (common/show) at the
  * terminal's width. */

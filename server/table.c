@@ -96,17 +96,34 @@ static void ev_link(struct table *t, struct entry *e, int l)
 
 void table_update(struct table *t, struct entry *e)
 {
-	/* A conn that has not finished its handshake is half-open; a new
-	 * entry (still LISTEN) counts as one too. */
-	if (e->c.state == TCP_SYN_RECEIVED || e->c.state == TCP_LISTEN)
+	switch (e->c.state) {
+	case TCP_LISTEN:
+	case TCP_SYN_RECEIVED:
+		/* A conn that has not finished its handshake is half-open;
+		 * a new entry (still LISTEN) counts as one too. */
 		ev_link(t, e, EVL_HALF_OPEN);
-	else if (e->c.state == TCP_TIME_WAIT)
-		ev_link(t, e, EVL_TIME_WAIT);
-	else
-		ev_link(t, e, EVL_NONE);
+		break;
+	case TCP_TIME_WAIT:
+	case TCP_FIN_WAIT_2:
+		/* Over for the server: all it sent is acknowledged, and
+		 * it will send no more. */
+		ev_link(t, e, EVL_OVER);
+		break;
+	default:
+		/* An entry that stays idle keeps its place: the list is in
+		 * the order the entries became idle. */
+		ev_link(t, e, e->idle ? EVL_IDLE : EVL_NONE);
+		break;
+	}
 }
 
-/* What to evict from a full table: TIME-WAIT first, then half-open. */
+/*
+ * What to evict from a full table: a connection that is over first,
+ * since that costs no client anything; then the one idle the longest,
+ * whose client must open another for its next request; then a half-open
+ * one, whose client may be a spoofed address of a SYN flood, or one
+ * that is answering our SYN-ACK at this moment.
+ */
 static struct entry *victim(struct table *t)
 {
 	int l;

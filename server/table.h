@@ -6,15 +6,18 @@
  * the response bytes the state machine has not taken yet. The parser and
  * the buffers exist only while they hold something, so an idle
  * connection costs little more than its struct conn. The table
- * chains entries in hash buckets and keeps two lists in creation order:
- * every entry (for timers and the summary), and the entries that may be
- * evicted: those in TIME-WAIT, whose connection is over, and the
- * half-open ones. When the table is full, a new SYN evicts the oldest
- * entry in TIME-WAIT, else the oldest half-open connection: among live
- * connections, half-open ones go first. With neither, the SYN is refused.
- * A binary heap orders the entries that have a timer armed by their next
- * deadline, so that the server finds what is due without looking at the
- * others. The table never prints.
+ * chains entries in hash buckets and keeps a list of every entry in
+ * creation order (for the summary), and three lists of the entries that
+ * may be evicted, in the order they became so: those whose connection is
+ * over for the server (TIME-WAIT, and FIN-WAIT-2, where our FIN has been
+ * acknowledged), the idle ones (established, waiting for the client's
+ * next request with nothing under way, as the server says), and the
+ * half-open ones. When the table is full, a new SYN evicts the first
+ * entry of the first list that has one: a connection that is over, else
+ * the one idle the longest, else the oldest half-open one. With none of
+ * them, the SYN is refused. A binary heap orders the entries that have a
+ * deadline by the earliest, so that the server finds what is due without
+ * looking at the others. The table never prints.
  */
 #ifndef TCPLAB_SERVER_TABLE_H
 #define TCPLAB_SERVER_TABLE_H
@@ -27,7 +30,13 @@
 #include "common/httpd.h"
 
 /* The eviction lists, in the order they are emptied. */
-enum { EVL_NONE = -1, EVL_TIME_WAIT = 0, EVL_HALF_OPEN = 1, EVL_COUNT = 2 };
+enum {
+	EVL_NONE = -1,
+	EVL_OVER = 0,      /* TIME-WAIT, FIN-WAIT-2 */
+	EVL_IDLE = 1,      /* established and idle (entry.idle) */
+	EVL_HALF_OPEN = 2, /* LISTEN (a new entry), SYN-RECEIVED */
+	EVL_COUNT = 3,
+};
 
 struct entry {
 	struct conn c;
@@ -39,7 +48,13 @@ struct entry {
 	uint64_t close_at;   /* four-way close: when to send our FIN, or 0 */
 	bool want_close;     /* close once the queued response is taken */
 	bool peer_fin;       /* the peer has closed its side */
-	unsigned nsent;      /* segments sent, for the profile's TS script */
+	bool idle;           /* waits for the next request, nothing under way:
+	                        set by the server before table_update() */
+	/* The server's timeouts, in the connections' time (0: not yet). */
+	uint64_t active_at; /* established, or data last came or went */
+	uint64_t head_at;   /* the first byte of an incomplete request head */
+	uint64_t fin_at;    /* our side closed (FIN-WAIT-1 and on) */
+	unsigned nsent;     /* segments sent, for the profile's TS script */
 	/* Response bytes waiting for room in the conn's send buffer. */
 	uint8_t *outq;
 	size_t outq_len, outq_cap;
@@ -79,7 +94,8 @@ struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
 
 void table_remove(struct table *t, struct entry *e);
 
-/* Keeps the eviction lists in step with the entry's TCP state. */
+/* Keeps the eviction lists in step with the entry's TCP state and its
+ * idle flag. */
 void table_update(struct table *t, struct entry *e);
 
 /*

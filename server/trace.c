@@ -14,6 +14,9 @@
  * lines instead of everything else. The server tells annot its own
  * states, from each connection's conn, and annot infers the client's.
  */
+#include <pthread.h>
+#include <sys/resource.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,25 +158,191 @@ static struct jrec *jn_add(struct journal *j, int kind)
 	return r;
 }
 
-/* Prints what the journal holds, in order, and empties it. */
-static void jn_replay(struct server *sv)
+/* Prints what journal j holds, in order, and empties it. */
+static void jn_replay(struct server *sv, struct journal *j)
 {
-	struct journal *j = &sv->jn;
 	const struct jrec *r;
 	size_t i;
 
 	for (i = 0; i < j->nrec; i++) {
 		r = &j->rec[i];
-		if (r->kind == JREC_TEXT)
+		if (r->kind == JREC_TEXT) {
 			fwrite(j->buf + r->off, 1, r->len, stdout);
-		else if (r->kind == JREC_FORGET)
+		} else if (r->kind == JREC_STDERR) {
+			/* Standard output's lines so far come first. */
+			fflush(stdout);
+			fwrite(j->buf + r->off, 1, r->len, stderr);
+		} else if (r->kind == JREC_FORGET) {
 			annot_forget(&sv->sh.an, r->raddr, r->rport, sv->addr,
 			             sv->port);
-		else
+		} else {
 			print_packet(sv, r, (const uint8_t *)j->buf + r->off);
+		}
 	}
 	j->nrec = 0;
 	j->len = 0;
+}
+
+/* Waits until the printer thread, if any, has printed all it was given
+ * and left standard output and the explanations to this thread. */
+static void printer_idle(struct server *sv)
+{
+	struct printer *pr = &sv->pr;
+
+	if (!pr->on)
+		return;
+	pthread_mutex_lock(&pr->mu);
+	while (pr->pending.nrec > 0 || pr->busy)
+		pthread_cond_wait(&pr->room, &pr->mu);
+	pthread_mutex_unlock(&pr->mu);
+}
+
+/* Prints what is held now, from this thread: a way out when the journal
+ * cannot grow, and the way of everything that talks to the student. */
+static void jn_direct(struct server *sv)
+{
+	printer_idle(sv);
+	jn_replay(sv, &sv->jn);
+}
+
+/* Appends from's records to to's; false when memory is short. */
+static bool jn_append(struct journal *to, const struct journal *from)
+{
+	size_t i;
+
+	if (!jn_reserve(to, from->len))
+		return false;
+	if (to->nrec + from->nrec > to->caprec) {
+		size_t cap = to->caprec ? to->caprec : 64;
+		struct jrec *r;
+		while (cap < to->nrec + from->nrec)
+			cap *= 2;
+		r = realloc(to->rec, cap * sizeof *r);
+		if (r == NULL)
+			return false;
+		to->rec = r;
+		to->caprec = cap;
+	}
+	memcpy(to->buf + to->len, from->buf, from->len);
+	for (i = 0; i < from->nrec; i++) {
+		to->rec[to->nrec + i] = from->rec[i];
+		to->rec[to->nrec + i].off += to->len;
+	}
+	to->nrec += from->nrec;
+	to->len += from->len;
+	return true;
+}
+
+static void jn_swap(struct journal *a, struct journal *b)
+{
+	struct journal t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Hands the turn's journal to the printer thread: in place of an empty
+ * pending one, else after what is pending. When the thread is behind by
+ * its limits, the loop waits: it then goes at the printing's pace, in
+ * bounded memory.
+ */
+static void release_to_printer(struct server *sv)
+{
+	struct printer *pr = &sv->pr;
+
+	pthread_mutex_lock(&pr->mu);
+	for (;;) {
+		if (pr->pending.nrec == 0) {
+			jn_swap(&pr->pending, &sv->jn);
+			break;
+		}
+		if (pr->pending.len < PRINTER_MAX_BYTES &&
+		    pr->pending.nrec < PRINTER_MAX_RECS &&
+		    jn_append(&pr->pending, &sv->jn)) {
+			sv->jn.nrec = 0;
+			sv->jn.len = 0;
+			break;
+		}
+		pthread_cond_wait(&pr->room, &pr->mu);
+	}
+	pthread_cond_signal(&pr->more);
+	pthread_mutex_unlock(&pr->mu);
+}
+
+static void *printer_main(void *arg)
+{
+	struct server *sv = arg;
+	struct printer *pr = &sv->pr;
+
+	/* Linux gives each thread its own nice value. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), PRINTER_NICE);
+
+	pthread_mutex_lock(&pr->mu);
+	for (;;) {
+		while (pr->pending.nrec == 0 && !pr->stop)
+			pthread_cond_wait(&pr->more, &pr->mu);
+		if (pr->pending.nrec == 0)
+			break;
+		jn_swap(&pr->taken, &pr->pending);
+		pr->busy = true;
+		pthread_cond_broadcast(&pr->room);
+		pthread_mutex_unlock(&pr->mu);
+		jn_replay(sv, &pr->taken);
+		fflush(stdout);
+		pthread_mutex_lock(&pr->mu);
+		pr->busy = false;
+		pthread_cond_broadcast(&pr->room);
+	}
+	pthread_mutex_unlock(&pr->mu);
+	return NULL;
+}
+
+void trace_start(struct server *sv)
+{
+	struct printer *pr = &sv->pr;
+	sigset_t all, old;
+
+	if (pr->on || sv->quiet || sv->step)
+		return;
+	pthread_mutex_init(&pr->mu, NULL);
+	pthread_cond_init(&pr->more, NULL);
+	pthread_cond_init(&pr->room, NULL);
+	pr->stop = pr->busy = false;
+	/* Signals are the loop's: the thread is created with them blocked,
+	 * so that SIGINT wakes poll() and not the printer. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pr->on = pthread_create(&pr->thread, NULL, printer_main, sv) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!pr->on) {
+		/* Printing from the loop, as before, is slower but right. */
+		pthread_cond_destroy(&pr->room);
+		pthread_cond_destroy(&pr->more);
+		pthread_mutex_destroy(&pr->mu);
+	}
+}
+
+void trace_stop(struct server *sv)
+{
+	struct printer *pr = &sv->pr;
+
+	if (!pr->on)
+		return;
+	pthread_mutex_lock(&pr->mu);
+	pr->stop = true;
+	pthread_cond_signal(&pr->more);
+	pthread_mutex_unlock(&pr->mu);
+	pthread_join(pr->thread, NULL);
+	pthread_cond_destroy(&pr->room);
+	pthread_cond_destroy(&pr->more);
+	pthread_mutex_destroy(&pr->mu);
+	pr->on = false;
+}
+
+bool trace_threaded(const struct server *sv)
+{
+	return sv->pr.on;
 }
 
 void trace_hold(struct server *sv)
@@ -183,16 +352,27 @@ void trace_hold(struct server *sv)
 
 void trace_release(struct server *sv)
 {
-	jn_replay(sv);
+	if (sv->pr.on)
+		release_to_printer(sv);
+	else
+		jn_replay(sv, &sv->jn);
 	sv->jn.on = false;
+}
+
+static void jn_free(struct journal *j)
+{
+	free(j->rec);
+	free(j->buf);
+	memset(j, 0, sizeof *j);
 }
 
 void trace_free(struct server *sv)
 {
+	trace_stop(sv);
 	show_free(&sv->sh);
-	free(sv->jn.rec);
-	free(sv->jn.buf);
-	memset(&sv->jn, 0, sizeof sv->jn);
+	jn_free(&sv->jn);
+	jn_free(&sv->pr.pending);
+	jn_free(&sv->pr.taken);
 }
 
 /* Keeps a segment's bytes to print later; false when it cannot. */
@@ -232,7 +412,7 @@ void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
 	if (sv->jn.on && jn_packet(sv, &r, ip))
 		return;
 	/* Not held back (or no memory to): what was held goes first. */
-	jn_replay(sv);
+	jn_direct(sv);
 	print_packet(sv, &r, ip);
 }
 
@@ -257,7 +437,7 @@ void trace_forget(struct server *sv, const struct entry *e)
 		r->rport = e->rport;
 		return;
 	}
-	jn_replay(sv);
+	jn_direct(sv);
 	annot_forget(&sv->sh.an, e->raddr, e->rport, sv->addr, sv->port);
 }
 
@@ -286,7 +466,7 @@ static void jn_vprintf(struct server *sv, const char *fmt, va_list ap)
 				return;
 			}
 		}
-		jn_replay(sv);
+		jn_direct(sv);
 	}
 	vprintf(fmt, ap);
 }
@@ -305,7 +485,8 @@ static void jn_printf(struct server *sv, const char *fmt, ...)
 
 void trace_connections(struct server *sv)
 {
-	jn_replay(sv);
+	trace_stop(sv);
+	jn_replay(sv, &sv->jn);
 	annot_finish(&sv->sh.an);
 	fflush(stdout);
 }
@@ -327,6 +508,19 @@ static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
 	return show_text(&sv->sh, line, (size_t)n, buf, cap);
 }
 
+/* Keeps a line for standard error, in its place among the others. */
+static bool jn_stderr(struct journal *j, const char *text, size_t n)
+{
+	struct jrec *r;
+
+	if (!jn_reserve(j, n) || (r = jn_add(j, JREC_STDERR)) == NULL)
+		return false;
+	memcpy(j->buf + j->len, text, n);
+	r->len = n;
+	j->len += n;
+	return true;
+}
+
 void trace_notice(struct server *sv, const char *fmt, ...)
 {
 	char buf[4096];
@@ -342,8 +536,10 @@ void trace_notice(struct server *sv, const char *fmt, ...)
 		jn_printf(sv, "%s", buf);
 		return;
 	}
+	if (sv->jn.on && jn_stderr(&sv->jn, buf, (size_t)n))
+		return;
 	/* Standard output's lines so far come before this one. */
-	jn_replay(sv);
+	jn_direct(sv);
 	fflush(stdout);
 	fputs(buf, stderr);
 }
@@ -462,7 +658,7 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s,
 	if (n <= 0)
 		return true;
 	/* What happened before this segment is shown before it. */
-	jn_replay(sv);
+	jn_direct(sv);
 	memset(&pk, 0, sizeof pk);
 	pk.ip = buf;
 	pk.caplen = (size_t)n;
@@ -528,6 +724,12 @@ void trace_summary(struct server *sv, FILE *f)
 			              (unsigned long long)st->drops[i],
 			              drop_names[i]);
 	summary_line(sv, f, "dropped:%s", n > 0 ? drops : " none");
+	summary_line(sv, f,
+	             "timed out: %llu idle, %llu request heads (408), "
+	             "%llu closes",
+	             (unsigned long long)st->idle_timeouts,
+	             (unsigned long long)st->head_timeouts,
+	             (unsigned long long)st->fin_timeouts);
 	summary_line(sv, f,
 	             "%llu frames captured, %u dropped by the kernel, %llu "
 	             "with offloaded checksums",

@@ -4,7 +4,8 @@
  * The article's request must draw the article's 267-byte response byte for
  * byte; requests split at every byte, pipelined, malformed, oversized,
  * HTTP/1.0, HEAD and with bodies must each get the answer RFC 9112 and the
- * article's Spring Boot give. No root, no I/O.
+ * article's Spring Boot give; the keep-alive timeout announced is the
+ * caller's, and a head that takes too long gets a 408. No root, no I/O.
  */
 #include <string.h>
 
@@ -361,6 +362,58 @@ START_TEST(test_absolute_form_target)
 }
 END_TEST
 
+START_TEST(test_keepalive_timeout_announced)
+{
+	h.keepalive_s = 7;
+	feed_str("GET /truedei/test?name=a HTTP/1.1\r\nHost: x\r\n\r\n");
+	ck_assert_int_gt(next(), 0);
+	ck_assert(!info.close);
+	ck_assert(strstr(out, "\r\nKeep-Alive: timeout=7\r\n"
+	                      "Connection: keep-alive\r\n\r\n") != NULL);
+}
+END_TEST
+
+START_TEST(test_partial_head_408_closes)
+{
+	int n;
+
+	ck_assert(!httpd_partial(&h));
+	/* Empty lines before a request are not a head (RFC 9112 2.2). */
+	feed_str("\r\n");
+	ck_assert_int_eq(next(), 0);
+	ck_assert(!httpd_partial(&h));
+	feed_str("GET /truedei/test?name=slow HTTP/1.1\r\nHost:");
+	ck_assert_int_eq(next(), 0);
+	ck_assert(httpd_partial(&h));
+	n = httpd_timeout(&h, ARTICLE_DATE, out, sizeof out, &info);
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(info.status, 408);
+	ck_assert(info.close);
+	ck_assert(!info.visitor);
+	ck_assert_ptr_nonnull(info.reason);
+	out[n] = '\0';
+	ck_assert(strncmp(out, "HTTP/1.1 408 \r\n", 15) == 0);
+	ck_assert(strstr(out, "Connection: close\r\n") != NULL);
+	ck_assert_str_eq(body_of(n), "Request Timeout");
+	/* The rest of the stream is not read. */
+	ck_assert(!httpd_partial(&h));
+	feed_str(" x\r\n\r\n");
+	ck_assert_int_eq(next(), 0);
+}
+END_TEST
+
+START_TEST(test_complete_head_not_partial)
+{
+	feed_str("GET /truedei/test?name=a HTTP/1.1\r\nHost: x\r\n\r\nGE");
+	ck_assert_int_gt(next(), 0);
+	/* What is left is the start of the next head. */
+	ck_assert(httpd_partial(&h));
+	feed_str("T /truedei/test?name=b HTTP/1.1\r\nHost: x\r\n\r\n");
+	ck_assert_int_gt(next(), 0);
+	ck_assert(!httpd_partial(&h));
+}
+END_TEST
+
 static Suite *httpd_suite(void)
 {
 	Suite *s = suite_create("httpd");
@@ -385,6 +438,9 @@ static Suite *httpd_suite(void)
 	TESTLIB_ADD(tc, test_lf_only_and_leading_crlf);
 	TESTLIB_ADD(tc, test_small_buffer_consumes_nothing);
 	TESTLIB_ADD(tc, test_absolute_form_target);
+	TESTLIB_ADD(tc, test_keepalive_timeout_announced);
+	TESTLIB_ADD(tc, test_partial_head_408_closes);
+	TESTLIB_ADD(tc, test_complete_head_not_partial);
 	suite_add_tcase(s, tc);
 	return s;
 }

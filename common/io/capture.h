@@ -25,14 +25,25 @@ struct capture_frame {
 	uint32_t usec;
 };
 
+/* The frames capture_open()'s ring holds (64 KiB of kernel memory each). */
+#define CAPTURE_RING_DEFAULT 64
+
 /*
- * Opens ifname for capture (snaplen 65535, immediate mode, inbound only)
- * and applies filter. Returns NULL and fills err on failure; a missing
- * privilege says so ("needs CAP_NET_RAW: run as root or grant it with
- * setcap").
+ * Opens ifname for capture (frames kept whole up to 65,466 bytes,
+ * immediate mode, inbound only) and applies filter. Returns NULL and
+ * fills err on failure; a missing privilege says so ("needs CAP_NET_RAW:
+ * run as root or grant it with setcap").
  */
 struct capture *capture_open(const char *ifname, const char *filter,
 			     char *err, size_t errlen);
+
+/*
+ * capture_open() with a ring of slots frames: what may arrive while the
+ * caller is busy. A frame that finds the ring full is dropped by the
+ * kernel and counted (capture_drops()).
+ */
+struct capture *capture_open_ring(const char *ifname, const char *filter,
+				  unsigned slots, char *err, size_t errlen);
 
 /* A descriptor to poll() for readability. */
 int capture_fd(const struct capture *c);
