@@ -1,0 +1,12 @@
+# Rules for tests/net/, included by the top Makefile.am (non-recursive:
+# paths are relative to the top). Add to check_PROGRAMS, TESTS and
+# EXTRA_DIST with +=.
+#
+# Lossy, reordering and narrow links between two namespaces: XDP programs
+# (drop.c, reorder.c) that tests/netlib.sh compiles with clang at run time,
+# with the loss or the share of late frames as defines, and cpumap, which
+# fills reorder.c's CPU map (no bpftool here).
+check_PROGRAMS += tests/net/cpumap
+tests_net_cpumap_SOURCES = tests/net/cpumap.c
+
+EXTRA_DIST += tests/netlib.sh tests/net/drop.c tests/net/reorder.c
