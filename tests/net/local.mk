@@ -5,8 +5,14 @@
 # Lossy, reordering and narrow links between two namespaces: XDP programs
 # (drop.c, reorder.c) that tests/netlib.sh compiles with clang at run time,
 # with the loss or the share of late frames as defines, and cpumap, which
-# fills reorder.c's CPU map (no bpftool here).
+# fills reorder.c's CPU map (no bpftool here); probe.py counts numbered
+# datagrams across a link.
 check_PROGRAMS += tests/net/cpumap
 tests_net_cpumap_SOURCES = tests/net/cpumap.c
 
-EXTRA_DIST += tests/netlib.sh tests/net/drop.c tests/net/reorder.c
+EXTRA_DIST += tests/netlib.sh tests/net/drop.c tests/net/reorder.c \
+	tests/net/probe.py
+
+# The links hold what they promise: loss, reordering, MTU (root).
+TESTS += tests/net.sh
+EXTRA_DIST += tests/net.sh
