@@ -141,14 +141,18 @@ fetch reorder
 uncapture
 # Data segments from the server whose sequence number is below the
 # highest seen before them, in the order the client's end received them
-# (relative numbers, which do not wrap).
+# (counted from the first, modulo 2^32, so that a wrap changes nothing);
+# a sequence number seen before is a retransmission, not counted.
 payload='ip[2:2] - ((ip[0] & 0xf) << 2) - ((tcp[12] & 0xf0) >> 2) != 0'
-late=$("$TCPDUMP" -n -r "$W/reorder.pcap" "src host $SA and $payload" \
+late=$("$TCPDUMP" -n -S -r "$W/reorder.pcap" "src host $SA and $payload" \
 	2>/dev/null | awk '{
 		for (i = 1; i < NF; i++) if ($i == "seq") {
-			split($(i + 1), r, ":"); s = r[1] + 0
-			if (n++ && s < top) late++
+			split($(i + 1), r, ":")
+			if (!n++) first = r[1]
+			s = (r[1] - first + 4294967296) % 4294967296
+			if (s < top && !(s in seen)) late++
 			if (s > top) top = s
+			seen[s] = 1
 		}
 	} END { print late + 0, n + 0 }')
 tl_say "  tcpdump at the client: ${late% *} of ${late#* } data segments late"
