@@ -95,6 +95,7 @@ net_clear "$NSS:$VS"
 tl_say "10% of the frames late at the server's end"
 net_reorder 10 "$NSS:$VS" || fail "net_reorder failed"
 probe "$NSC" "$NSS" "$SA" 1000 4000
+tl_say "  $GOT of 4000 datagrams received, $LATE late"
 expect_range "reordering, received" "$GOT" 4000 4000
 expect_range "reordering, late" "$LATE" 10 4000
 net_clear "$NSS:$VS"
