@@ -6,13 +6,15 @@ and reorders (tests/net.sh).
                                         come or none has for 2 s; print
                                         "received N late L"
   probe.py send ADDR PORT SIZE COUNT    send COUNT datagrams of SIZE bytes,
-                                        numbered from 0, as fast as it can
+                                        numbered from 0, as fast as it can,
+                                        from one CPU
 
 A datagram is late when its number is below one that came before it. The
 receiver's buffer is made large (SO_RCVBUFFORCE, root) so that it loses
 none of its own; the 2 s of silence only ends a receiver whose sender has
 finished or whose link lost the last datagrams.
 """
+import os
 import socket
 import sys
 
@@ -40,6 +42,9 @@ def receive(addr, port, count, ready):
 
 
 def send(addr, port, size, count):
+    # On one CPU, so that the sender's moving between CPUs cannot reorder
+    # datagrams queued on a veth (each CPU has its own backlog).
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     pad = b"x" * max(0, size - 8)
     for i in range(count):
