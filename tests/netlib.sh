@@ -27,8 +27,8 @@
 #   net_mtu MTU END...        the device's MTU (ip link set mtu)
 #   net_clear END...          remove the XDP program
 #
-# Needs root, ip, ethtool and clang (./bootstrap.sh installs them), and
-# tests/net/cpumap for net_reorder (built by make check, or by
+# Needs root, ip, ethtool, clang and python3 (./bootstrap.sh installs
+# them), and tests/net/cpumap for net_reorder (built by make check, or by
 # `make tests/net/cpumap`). NET_OBJDIR is where the compiled programs go
 # (default: a directory under $TMPDIR that net_cleanup removes).
 # NET_OBJDIR=DIR keeps them elsewhere, e.g. in a test's work directory.
@@ -43,10 +43,10 @@ net_say() {
 	printf 'netlib: %s\n' "$*" >&2
 }
 
-# Says which of the commands net needs are missing; returns 1 if any is.
+# Says which of the commands netlib needs are missing; returns 1 if any is.
 net_missing() {
 	local c missing=
-	for c in ip ethtool clang; do
+	for c in ip ethtool clang python3; do
 		command -v "$c" >/dev/null 2>&1 || missing+="$c "
 	done
 	[ -z "$missing" ] && return 0
