@@ -16,14 +16,16 @@ action=${1:-build}
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 
-# Build, test and lab dependencies, as Debian names them.
+# Build, test and lab dependencies, as Debian names them. clang compiles
+# the XDP programs of the lossy links (tests/netlib.sh); ethtool turns the
+# veth offloads off there, so that a lost frame is one segment.
 DEB_PKGS="gcc make autoconf automake pkg-config libpcap-dev libnet1-dev check
  tcpdump iproute2 wget curl python3 wireshark-common procps busybox nginx-light
- apache2-utils iptables tmux time"
+ apache2-utils iptables tmux time clang ethtool"
 # The same for the RPM family.
 RPM_PKGS="gcc make autoconf automake pkgconf-pkg-config libpcap-devel
  libnet-devel check-devel tcpdump iproute wget curl python3 wireshark-cli
- procps-ng busybox nginx httpd-tools tmux time"
+ procps-ng busybox nginx httpd-tools tmux time clang ethtool"
 
 missing_deb() {
 	for p in $DEB_PKGS; do
