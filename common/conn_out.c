@@ -1,0 +1,347 @@
+/*
+ * conn_out.c: the segments a conn sends, and when it sends them.
+ *
+ * emit() builds every segment: addresses, the ACK of RCV.NXT, our window,
+ * the options the handshake chose in Linux's order. conn_output() sends
+ * what the peer's window admits of the queued data, then a queued FIN; the
+ * persist timer probes a zero window.
+ *
+ * This file must never do I/O, print, read a clock or keep global state.
+ */
+#include <string.h>
+
+#include "common/conn.h"
+#include "common/conn_int.h"
+#include "common/seq.h"
+
+/* A fresh segment in out with this conn's addresses, or NULL when full. */
+static struct seg *seg_new(struct conn *c, struct conn_out *out)
+{
+	struct seg *s;
+
+	if (out->nseg >= CONN_OUT_SEGS) {
+		out->seg_lost++;
+		return NULL;
+	}
+	s = &out->seg[out->nseg++];
+	seg_init(s);
+	if (c->cfg.ttl != 0)
+		s->ip_ttl = c->cfg.ttl;
+	s->saddr = c->laddr;
+	s->daddr = c->raddr;
+	s->sport = c->lport;
+	s->dport = c->rport;
+	s->ip_id = c->ip_id++;
+	return s;
+}
+
+uint32_t conn_rcv_window(const struct conn *c)
+{
+	uint32_t field;
+
+	/* Until the handshake is over, the SYN's unscaled window holds. */
+	if (c->state == TCP_SYN_RECEIVED || c->state == TCP_SYN_SENT)
+		return c->cfg.syn_win;
+	field = c->rcv_wnd >> c->rcv_wscale;
+	if (field > CONN_WIN_FIELD_MAX)
+		field = CONN_WIN_FIELD_MAX;
+	return field << c->rcv_wscale;
+}
+
+/*
+ * Options of our SYN or SYN-ACK, in the order Linux writes them
+ * (tcp_options_write): mss, then sackOK and TS together, or NOPs in their
+ * place, then nop and wscale. A SYN-ACK offers only what the SYN offered.
+ */
+static void syn_options(struct conn *c, struct seg *s, uint32_t ts_val)
+{
+	bool synack = s->flags & TH_ACK;
+	bool ts = synack ? c->ts_ok : c->cfg.use_ts;
+	bool sack = synack ? c->sack_ok : c->cfg.use_sack;
+	bool ws = synack ? c->wscale_ok : c->cfg.use_wscale;
+	uint32_t ecr = synack ? c->ts_recent : 0;
+
+	if (ts && sack && ws) {
+		seg_opt_linux_syn(s, c->cfg.mss, ts_val, ecr, c->cfg.wscale);
+		return;
+	}
+	seg_opt_mss(s, c->cfg.mss);
+	if (ts && sack) {
+		seg_opt_sackok(s);
+		seg_opt_ts(s, ts_val, ecr);
+	} else if (ts) {
+		seg_opt_linux_ts(s, ts_val, ecr);
+	} else if (sack) {
+		seg_opt_nop(s);
+		seg_opt_nop(s);
+		seg_opt_sackok(s);
+	}
+	if (ws) {
+		seg_opt_nop(s);
+		seg_opt_wscale(s, c->cfg.wscale);
+	}
+}
+
+/*
+ * Sends one segment of this connection: seq and flags as given, ACK of
+ * rcv_nxt when TH_ACK is set, our window, and the options the handshake
+ * chose. Any ACK we send acknowledges everything, so a delayed ACK is no
+ * longer due.
+ */
+struct seg *conn_emit(struct conn *c, uint16_t flags, uint32_t seq,
+                      const uint8_t *p, size_t len, uint64_t now,
+                      struct conn_out *out)
+{
+	struct seg *s = seg_new(c, out);
+	uint32_t ts_val = conn_ts_now(c, now);
+
+	if (s == NULL)
+		return NULL;
+	s->flags = flags;
+	s->seq = seq;
+	s->payload = p;
+	s->payload_len = len;
+	if (flags & TH_ACK) {
+		s->ack = c->rcv_nxt;
+		c->last_ack_sent = c->rcv_nxt;
+		c->ack_at = 0;
+		c->ack_now = false;
+	}
+	if (flags & TH_SYN) {
+		/* RFC 7323 2.2: the window of a SYN is never scaled. */
+		s->win = c->cfg.syn_win;
+		syn_options(c, s, ts_val);
+	} else {
+		s->win = (uint16_t)(conn_rcv_window(c) >> c->rcv_wscale);
+		if (c->ts_ok && !(flags & TH_RST))
+			seg_opt_linux_ts(s, ts_val, c->ts_recent);
+	}
+	/* Linux sends a SYN-ACK with IP id 0 and leaves its counter alone. */
+	if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+		s->ip_id = 0;
+		c->ip_id--;
+	}
+	return s;
+}
+
+void conn_send_ack(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	conn_emit(c, TH_ACK, c->snd_nxt, NULL, 0, now, out);
+}
+
+/* The SYN (active) or SYN-ACK (passive, or simultaneous open) at iss. */
+void conn_send_syn(struct conn *c, uint16_t flags, uint64_t now,
+                   struct conn_out *out)
+{
+	conn_emit(c, flags, c->iss, NULL, 0, now, out);
+}
+
+/*
+ * RFC 9293 3.10.7.1: "If the incoming segment has an ACK field, the reset
+ * takes its sequence number from the ACK field of the segment, otherwise
+ * the reset has sequence number zero and the ACK field is set to the sum
+ * of the sequence number and segment length of the incoming segment."
+ * The reset goes back to where the segment came from.
+ */
+void conn_send_rst_reply(struct conn *c, const struct seg *in,
+                         struct conn_out *out)
+{
+	struct seg *s = seg_new(c, out);
+
+	if (s == NULL)
+		return;
+	s->saddr = in->daddr;
+	s->daddr = in->saddr;
+	s->sport = in->dport;
+	s->dport = in->sport;
+	if (in->flags & TH_ACK) {
+		s->flags = TH_RST;
+		s->seq = in->ack;
+	} else {
+		s->flags = TH_RST | TH_ACK;
+		s->seq = 0;
+		s->ack = in->seq + seg_seq_len(in);
+	}
+}
+
+/* ---- What may be sent. ---- */
+
+bool conn_can_send_data(const struct conn *c)
+{
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_LAST_ACK:
+		return !c->fin_sent;
+	default:
+		return false;
+	}
+}
+
+size_t conn_unsent_len(const struct conn *c)
+{
+	size_t sent;
+
+	/* Our FIN goes after the last byte: nothing is left behind it. */
+	if (c->fin_sent)
+		return 0;
+	/* The buffer starts at snd_buf_seq; up to snd_nxt it has been sent. */
+	sent = (size_t)seq_diff(c->snd_nxt, c->snd_buf_seq);
+	return c->snd_buf_len - sent;
+}
+
+uint32_t conn_usable_window(const struct conn *c)
+{
+	/* The peer takes sequence numbers below snd_una + snd_wnd. */
+	int32_t room = seq_diff(seq_add(c->snd_una, c->snd_wnd), c->snd_nxt);
+
+	return room > 0 ? (uint32_t)room : 0;
+}
+
+uint32_t conn_data_end(const struct conn *c)
+{
+	return c->fin_sent ? c->fin_seq : c->snd_nxt;
+}
+
+/* ---- Sending. ---- */
+
+/* Bookkeeping after a new segment that occupies sequence space. */
+static void sent_new(struct conn *c, const struct seg *s, uint64_t now)
+{
+	uint32_t end = seq_add(s->seq, seg_seq_len(s));
+
+	if (s->flags & TH_FIN) {
+		c->fin_sent = true;
+		/* The FIN follows the segment's last data byte. */
+		c->fin_seq = seq_add(s->seq, (uint32_t)s->payload_len);
+	}
+	if (!c->rtt_timing) {
+		c->rtt_timing = true;
+		c->rtt_seq = end;
+		c->rtt_start = now;
+	}
+	c->snd_nxt = end;
+	conn_rtx_arm(c, now);
+}
+
+/* New data from snd_nxt: len bytes, pushed when they end what was
+ * written, with a queued FIN riding on the last of them (as Linux). */
+static bool send_new(struct conn *c, uint32_t len, uint64_t now,
+                     struct conn_out *out)
+{
+	size_t unsent = conn_unsent_len(c);
+	uint16_t flags = TH_ACK;
+	struct seg *s;
+
+	if (len == unsent)
+		flags |= TH_PSH | (c->fin_queued ? TH_FIN : 0);
+	s = conn_emit(c, flags, c->snd_nxt,
+	              c->snd_buf + (c->snd_buf_len - unsent), len, now, out);
+	if (s == NULL)
+		return false;
+	sent_new(c, s, now);
+	return true;
+}
+
+uint32_t conn_resend(struct conn *c, uint32_t seq, uint32_t lim, uint32_t max,
+                     uint64_t now, struct conn_out *out, const char *reason)
+{
+	uint32_t end = conn_data_end(c), n = 0;
+	uint16_t flags = TH_ACK;
+	size_t off = (size_t)seq_diff(seq, c->snd_buf_seq);
+
+	if (seq_lt(lim, end))
+		end = lim;
+	if (seq_lt(seq, end))
+		n = (uint32_t)seq_diff(end, seq);
+	if (n > max)
+		n = max;
+	if (n > 0 && seq_add(seq, n) == conn_data_end(c))
+		flags |= TH_PSH;
+	/* Our FIN goes with the data before it, unless it was acknowledged
+	 * or SACKed (lim stops short of it then). */
+	if (c->fin_sent && seq_add(seq, n) == c->fin_seq &&
+	    seq_gt(lim, c->fin_seq) && seq_gt(c->snd_nxt, c->fin_seq))
+		flags |= TH_FIN;
+	if (n == 0 && !(flags & TH_FIN))
+		return 0;
+	if (conn_emit(c, flags, seq, n > 0 ? c->snd_buf + off : NULL, n, now,
+	              out) == NULL)
+		return 0;
+	conn_ev(out, CONN_EV_RETRANSMIT, seq, reason);
+	conn_rtt_karn(c);
+	conn_rtx_arm(c, now);
+	return n + ((flags & TH_FIN) ? 1 : 0);
+}
+
+/* The next segment of new data: what is unsent, up to the MSS and to
+ * what the peer's window admits. */
+static uint32_t next_len(const struct conn *c)
+{
+	size_t n = conn_unsent_len(c);
+
+	if (n > c->snd_mss)
+		n = c->snd_mss;
+	if (n > conn_usable_window(c))
+		n = conn_usable_window(c);
+	return (uint32_t)n;
+}
+
+/*
+ * RFC 9293 3.8.6.1: a sender facing a zero window must probe it. The
+ * persist timer runs while data waits, the window is zero and nothing is
+ * in flight (otherwise the retransmission timer draws the peer's ACK).
+ */
+static void persist_check(struct conn *c, uint64_t now)
+{
+	bool stuck = conn_can_send_data(c) && conn_unsent_len(c) > 0 &&
+	             c->snd_wnd == 0 && c->snd_una == c->snd_nxt;
+
+	if (!stuck) {
+		c->persist_at = 0;
+		c->persist_us = 0;
+		return;
+	}
+	if (c->persist_at == 0) {
+		if (c->persist_us == 0)
+			c->persist_us = c->rto_us;
+		c->persist_at = now + c->persist_us;
+	}
+}
+
+void conn_output(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	struct seg *s;
+	uint32_t n;
+
+	if (!conn_can_send_data(c))
+		return;
+	while ((n = next_len(c)) > 0) {
+		/* A full out is no loss: conn_next_timer() says "now". */
+		if (out->nseg >= CONN_OUT_SEGS)
+			return;
+		if (!send_new(c, n, now, out))
+			break;
+	}
+	if (c->fin_queued && !c->fin_sent && conn_unsent_len(c) == 0) {
+		s = conn_emit(c, TH_FIN | TH_ACK, c->snd_nxt, NULL, 0, now,
+		              out);
+		if (s != NULL)
+			sent_new(c, s, now);
+	}
+	persist_check(c, now);
+}
+
+/* A zero-window probe: like Linux, an ACK one below snd_una, which the
+ * peer finds old and answers with an ACK that carries its window. */
+void conn_persist_fire(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	c->persist_at = 0;
+	conn_emit(c, TH_ACK, c->snd_una - 1, NULL, 0, now, out);
+	conn_ev(out, CONN_EV_PROBE, c->snd_una - 1, "zero window: probe sent");
+	c->persist_us *= 2;
+	if (c->persist_us > c->cfg.rto_max_us)
+		c->persist_us = c->cfg.rto_max_us;
+	c->persist_at = now + c->persist_us;
+}

@@ -1,0 +1,199 @@
+/*
+ * conn_rtx.c: round-trip time, the retransmission timeout, and what the
+ * retransmission timer does when it fires.
+ *
+ * RTT samples follow RFC 6298 and RFC 7323 section 4: from the echoed
+ * timestamp of an ACK that advances SND.UNA, or without timestamps from
+ * the one segment being timed, which Karn's rule forgets as soon as
+ * anything is sent again. The RTO stays within Linux's bounds (cfg.rto_min_us,
+ * cfg.rto_max_us: 200 ms, 120 s) and doubles on every expiry (RFC 6298 5.5).
+ *
+ * This file must never do I/O, print, read a clock or keep global state.
+ */
+#include <string.h>
+
+#include "common/conn.h"
+#include "common/conn_int.h"
+#include "common/seq.h"
+
+void conn_rto_clamp(struct conn *c)
+{
+	if (c->rto_us < c->cfg.rto_min_us)
+		c->rto_us = c->cfg.rto_min_us;
+	if (c->rto_us > c->cfg.rto_max_us)
+		c->rto_us = c->cfg.rto_max_us;
+}
+
+/* One round-trip measurement r, in microseconds. */
+static void rtt_sample(struct conn *c, uint64_t r)
+{
+	uint64_t delta;
+
+	if (!c->rtt_valid) {
+		/* RFC 6298 2.2: SRTT <- R, RTTVAR <- R/2. */
+		c->srtt_us = r;
+		c->rttvar_us = r / 2;
+		c->rtt_valid = true;
+	} else {
+		/* RFC 6298 2.3: RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'|, then
+		 * SRTT <- 7/8 SRTT + 1/8 R'. */
+		delta = c->srtt_us > r ? c->srtt_us - r : r - c->srtt_us;
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + r) / 8;
+	}
+	/* RTO <- SRTT + max(G, K*RTTVAR) with K = 4. */
+	c->rto_us = c->srtt_us + (4 * c->rttvar_us > CONN_CLOCK_G_US
+	                                  ? 4 * c->rttvar_us
+	                                  : CONN_CLOCK_G_US);
+	conn_rto_clamp(c);
+}
+
+/*
+ * RFC 7323 4.1 measures with the echoed timestamp, and 4.2 says when:
+ * "TSecr value received in a segment MUST be used to update the averaged
+ * RTT measurement only if the segment advances the left edge of the send
+ * window, i.e., SND.UNA is increased" (the caller only calls us then).
+ * Without an echo, the segment being timed, which Karn's rule forgets on
+ * a retransmission.
+ */
+void conn_rtt_from_ack(struct conn *c, const struct seg *in, uint64_t now)
+{
+	uint32_t ticks;
+
+	if (c->ts_ok && (in->has & SEG_HAS_TS) && in->ts_ecr != 0) {
+		ticks = conn_ts_now(c, now) - in->ts_ecr;
+		if (ticks < 0x80000000u)
+			rtt_sample(c, (uint64_t)ticks * 1000);
+		c->rtt_timing = false;
+		return;
+	}
+	if (c->rtt_timing && seq_geq(in->ack, c->rtt_seq)) {
+		rtt_sample(c, now - c->rtt_start);
+		c->rtt_timing = false;
+	}
+}
+
+void conn_rtt_karn(struct conn *c)
+{
+	/* Karn: an ACK of a retransmitted segment measures nothing. */
+	c->rtt_timing = false;
+}
+
+/* RFC 6298 5.1: start the timer, if it is not running, when sending
+ * something that occupies sequence space. */
+void conn_rtx_arm(struct conn *c, uint64_t now)
+{
+	if (c->rtx_at == 0)
+		c->rtx_at = now + c->rto_us;
+}
+
+void conn_syn_sent_space(struct conn *c, uint64_t now)
+{
+	c->snd_una = c->iss;
+	/* SYN occupies one sequence number: data starts at iss + 1. */
+	c->snd_nxt = seq_add(c->iss, 1);
+	c->snd_buf_seq = c->snd_nxt;
+	c->rtt_timing = true;
+	c->rtt_seq = c->snd_nxt;
+	c->rtt_start = now;
+	conn_rtx_arm(c, now);
+}
+
+/* RFC 9293 3.10.7.4, fifth, ESTABLISHED: "If SND.UNA < SEG.ACK =< SND.NXT,
+ * then set SND.UNA <- SEG.ACK. Any segments on the retransmission queue
+ * that are thereby entirely acknowledged are removed." */
+size_t conn_ack_advance(struct conn *c, const struct seg *in, uint64_t now,
+                        struct conn_out *out)
+{
+	size_t n = 0;
+
+	conn_rtt_from_ack(c, in, now);
+	if (seq_gt(in->ack, c->snd_buf_seq)) {
+		/* The ACK covers the buffer's first bytes, and perhaps one
+		 * more for our FIN, which is not in the buffer. */
+		n = (size_t)seq_diff(in->ack, c->snd_buf_seq);
+		if (n > c->snd_buf_len)
+			n = c->snd_buf_len;
+		if (n > 0)
+			memmove(c->snd_buf, c->snd_buf + n, c->snd_buf_len - n);
+		c->snd_buf_len -= n;
+		c->snd_buf_seq = seq_add(c->snd_buf_seq, (uint32_t)n);
+	}
+	c->snd_una = in->ack;
+	c->retries = 0;
+	if (n > 0)
+		conn_ev(out, CONN_EV_ACKED, (uint32_t)n, NULL);
+	/* RFC 6298 5.2 and 5.3: stop the timer when all is acknowledged,
+	 * otherwise restart it. */
+	c->rtx_at = c->snd_una == c->snd_nxt ? 0 : now + c->rto_us;
+	return n;
+}
+
+/* ---- The retransmission timer. ---- */
+
+static unsigned retry_limit(const struct conn *c)
+{
+	if (c->state == TCP_SYN_SENT)
+		return c->cfg.syn_retries;
+	if (c->state == TCP_SYN_RECEIVED)
+		return c->cfg.synack_retries;
+	return c->cfg.data_retries;
+}
+
+static void give_up(struct conn *c, struct conn_out *out)
+{
+	switch (c->state) {
+	case TCP_SYN_SENT:
+		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
+		        "SYN retries exhausted");
+		break;
+	case TCP_SYN_RECEIVED:
+		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
+		        "SYN-ACK retries exhausted");
+		if (c->passive) {
+			conn_back_to_listen(c, out);
+			return;
+		}
+		break;
+	default:
+		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
+		        "retransmission retries exhausted");
+		break;
+	}
+	conn_enter_closed(c, out);
+}
+
+/* RFC 6298 5.4: "Retransmit the earliest segment that has not been
+ * acknowledged by the TCP receiver." Data, with our FIN if it fits. */
+static void resend_first(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	bool data = seq_lt(c->snd_una, conn_data_end(c));
+
+	conn_resend(c, c->snd_una, c->snd_nxt, c->snd_mss, now, out,
+	            data ? "data" : "FIN");
+}
+
+/* RFC 6298 5.4-5.6: on expiry, retransmit the earliest unacknowledged
+ * segment, double the RTO (up to the maximum) and restart the timer. */
+void conn_rtx_fire(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	c->rtx_at = 0;
+	if (c->retries >= retry_limit(c)) {
+		give_up(c, out);
+		return;
+	}
+	c->retries++;
+	conn_rtt_karn(c);
+	if (c->state == TCP_SYN_SENT) {
+		conn_send_syn(c, TH_SYN, now, out);
+		conn_ev(out, CONN_EV_RETRANSMIT, c->iss, "SYN");
+	} else if (c->state == TCP_SYN_RECEIVED) {
+		conn_send_syn(c, TH_SYN | TH_ACK, now, out);
+		conn_ev(out, CONN_EV_RETRANSMIT, c->iss, "SYN-ACK");
+	} else {
+		resend_first(c, now, out);
+	}
+	c->rto_us *= 2;
+	conn_rto_clamp(c);
+	c->rtx_at = now + c->rto_us;
+}
