@@ -95,6 +95,7 @@ void conn_cfg_linux(struct conn_cfg *cfg)
 	cfg->data_retries = 15;
 	cfg->time_wait_us = 60000000;
 	cfg->fin_ack_delay_us = 40000;
+	cfg->challenge_gap_us = 500000;
 }
 
 uint32_t conn_ts_now(const struct conn *c, uint64_t now_us)
@@ -158,6 +159,10 @@ void conn_set_state(struct conn *c, enum tcp_state to, struct conn_out *out)
 void conn_enter_closed(struct conn *c, struct conn_out *out)
 {
 	c->rtx_at = c->persist_at = c->ack_at = c->tw_at = 0;
+	/* Out-of-order data will never be delivered; the next call frees
+	 * its buffer (this one may have delivered from it). */
+	c->rq_n = 0;
+	c->rq_fin = false;
 	conn_set_state(c, TCP_CLOSED, out);
 }
 
@@ -282,6 +287,7 @@ void conn_release(struct conn *c)
 	free(c->snd_buf);
 	c->snd_buf = NULL;
 	c->snd_buf_cap = 0;
+	conn_reass_free(c);
 }
 
 /* ---- Every call's start and end. ---- */
@@ -289,6 +295,7 @@ void conn_release(struct conn *c)
 static void call_begin(struct conn *c, struct conn_out *out)
 {
 	out_reset(out);
+	conn_reass_tidy(c);
 }
 
 static void call_end(struct conn *c, struct conn_out *out)

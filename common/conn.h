@@ -64,6 +64,9 @@ bool tcp_transition_ok(enum tcp_state from, enum tcp_state to);
 /* Bytes of application data a conn holds until they are acknowledged
  * (the most its send buffer grows to). */
 #define CONN_SNDBUF_SIZE 16384
+/* Blocks of out-of-order data a conn keeps (a segment that would make
+ * one more is dropped). */
+#define CONN_REASS_BLOCKS 16
 /* Segments and events one call can report. */
 #define CONN_OUT_SEGS   16
 #define CONN_OUT_EVENTS 16
@@ -96,6 +99,10 @@ struct conn_cfg {
 	 * carry it (Linux's delayed ACK, 40 ms). 0, the default, ACKs at
 	 * once: the reference exchange's pure ACK before the response. */
 	uint64_t data_ack_delay_us;
+	/* RFC 5961 7: challenge ACKs, and ACKs of out-of-window segments
+	 * without data, go out at most once per this interval (Linux's
+	 * tcp_invalid_ratelimit, 500 ms); 0 answers every one. */
+	uint64_t challenge_gap_us;
 };
 
 /* What a trace may want to show about one call. */
@@ -109,6 +116,9 @@ enum conn_event_kind {
 	CONN_EV_TIMEOUT,    /* a retry limit was reached: connection closed */
 	CONN_EV_ACKED,      /* n bytes of our data were acknowledged */
 	CONN_EV_PROBE,      /* a zero-window probe was sent */
+	CONN_EV_QUEUED,     /* n bytes out of order kept for later (SACKed) */
+	CONN_EV_REOPEN,     /* a SYN reopens the 4-tuple held in TIME-WAIT:
+	                       the conn is CLOSED, give the SYN to a listener */
 };
 
 struct conn_event {
@@ -154,6 +164,30 @@ struct conn {
 	uint32_t irs;
 	uint32_t rcv_nxt;
 	uint32_t rcv_wnd; /* bytes we offer once established */
+
+	/* RFC 5961: the largest window the peer has offered (MAX.SND.WND,
+	 * section 5), and when the last challenge ACK or rate-limited ACK
+	 * went out (section 7), 0 before the first. */
+	uint32_t max_snd_wnd;
+	uint64_t challenge_at;
+
+	/* Reassembly (conn_reass.c): out-of-order data kept until the hole
+	 * before it fills. rq_buf holds rq_cap bytes from sequence number
+	 * rq_base on (allocated on the first out-of-order segment, freed
+	 * when the queue empties); rq[] are its blocks of data, disjoint,
+	 * in sequence order, each stamped with when it last grew so that
+	 * our SACK option reports the most recent first (RFC 2018 4). */
+	uint8_t *rq_buf;
+	size_t rq_cap;
+	uint32_t rq_base;
+	struct conn_rblock {
+		uint32_t start, end; /* [start, end) */
+		uint32_t stamp;
+	} rq[CONN_REASS_BLOCKS];
+	unsigned rq_n;
+	uint32_t rq_stamp;
+	bool rq_fin;         /* the peer's FIN arrived beyond a hole */
+	uint32_t rq_fin_seq; /* ... at this sequence number */
 
 	/* Negotiated options. */
 	uint16_t snd_mss;   /* largest payload we send (peer's MSS, less TS) */

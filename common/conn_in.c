@@ -39,17 +39,22 @@ static void accept_syn(struct conn *c, const struct seg *in)
 	}
 	/* RFC 7323 2.2: the window in a SYN is never scaled. */
 	c->snd_wnd = in->win;
+	c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = in->seq;
 	c->snd_wl2 = in->ack;
 }
 
 /* The largest segment we send: the peer's MSS (RFC 9293 3.7.1: 536
  * without the option), at most ours, less the 12 bytes of timestamps
- * every segment carries. */
+ * every segment carries. An MSS below 48 is taken as 48, as Linux does
+ * (tcp_min_snd_mss): an MSS of 0 or 1 would make a segment per byte, or
+ * none at all. */
 static void accept_mss(struct conn *c, const struct seg *in)
 {
 	uint32_t mss = (in->has & SEG_HAS_MSS) ? in->mss : CONN_DEFAULT_MSS;
 
+	if (mss < CONN_MIN_MSS)
+		mss = CONN_MIN_MSS;
 	if (mss > c->cfg.mss)
 		mss = c->cfg.mss;
 	/* Every segment carries 12 bytes of timestamps: less room for data. */
@@ -219,6 +224,28 @@ static const char *unacceptable_reason(const struct conn *c,
 	return "out of window: ACK sent";
 }
 
+/*
+ * RFC 5961 7: "An implementation SHOULD include an ACK throttling
+ * mechanism". As Linux (tcp_oow_rate_limited), one such ACK per
+ * cfg.challenge_gap_us for the challenge ACKs of sections 3 to 5, and
+ * for the ACKs that answer an out-of-window segment carrying no data:
+ * an attacker's flood then gets a few answers a second, not one each.
+ * Sends the ACK and drops the segment with the reason `sent`, or only
+ * drops it with the reason `held`.
+ */
+static void limited_ack(struct conn *c, uint64_t now, struct conn_out *out,
+                        const char *sent, const char *held)
+{
+	if (c->cfg.challenge_gap_us != 0 && c->challenge_at != 0 &&
+	    now - c->challenge_at < c->cfg.challenge_gap_us) {
+		conn_drop(out, held);
+		return;
+	}
+	c->challenge_at = now != 0 ? now : 1;
+	conn_send_ack(c, now, out);
+	conn_drop(out, sent);
+}
+
 /* First, check the sequence number (and RFC 7323 5.3, PAWS). */
 static bool check_seq(struct conn *c, const struct seg *in, uint64_t now,
                       struct conn_out *out)
@@ -227,9 +254,17 @@ static bool check_seq(struct conn *c, const struct seg *in, uint64_t now,
 	 * acceptable ... send an acknowledgment in reply" (RFC 7323 5.3). */
 	if (c->ts_ok && (in->has & SEG_HAS_TS) && !(in->flags & TH_RST) &&
 	    seq_lt(in->ts_val, c->ts_recent)) {
-		conn_send_ack(c, now, out);
-		conn_drop(out,
-		          "PAWS: timestamp older than TS.Recent, ACK sent");
+		static const char sent[] =
+		        "PAWS: timestamp older than TS.Recent, ACK sent";
+
+		if (in->payload_len > 0) {
+			conn_send_ack(c, now, out);
+			conn_drop(out, sent);
+		} else {
+			limited_ack(c, now, out, sent,
+			            "PAWS: timestamp older than TS.Recent, "
+			            "ACK held back");
+		}
 		return false;
 	}
 	if (acceptable(c, in))
@@ -244,6 +279,11 @@ static bool check_seq(struct conn *c, const struct seg *in, uint64_t now,
 	/* "TIME-WAIT STATE: ... Restart the 2 MSL time-wait timeout." */
 	if (c->state == TCP_TIME_WAIT && (in->flags & TH_FIN))
 		c->tw_at = now + c->cfg.time_wait_us;
+	if (seg_seq_len(in) == 0 && !(in->flags & TH_SYN)) {
+		limited_ack(c, now, out, "out of window: ACK sent",
+		            "out of window: ACK held back (RFC 5961 7)");
+		return false;
+	}
 	conn_send_ack(c, now, out);
 	conn_drop(out, unacceptable_reason(c, in));
 	return false;
@@ -270,8 +310,8 @@ static void check_rst(struct conn *c, const struct seg *in, uint64_t now,
 	const char *why;
 
 	if (in->seq != c->rcv_nxt) {
-		conn_send_ack(c, now, out);
-		conn_drop(out, "RST not at RCV.NXT: challenge ACK");
+		limited_ack(c, now, out, "RST not at RCV.NXT: challenge ACK",
+		            "RST not at RCV.NXT: dropped (ACK rate limit)");
 		return;
 	}
 	switch (c->state) {
@@ -312,8 +352,8 @@ static void check_syn(struct conn *c, uint64_t now, struct conn_out *out)
 		conn_back_to_listen(c, out);
 		return;
 	}
-	conn_send_ack(c, now, out);
-	conn_drop(out, "SYN in a synchronized state: challenge ACK");
+	limited_ack(c, now, out, "SYN in a synchronized state: challenge ACK",
+	            "SYN in a synchronized state: dropped (ACK rate limit)");
 }
 
 /* ---- Fifth, the ACK field. ---- */
@@ -333,6 +373,8 @@ static bool syn_rcvd_ack(struct conn *c, const struct seg *in,
 	established(c, out);
 	/* RFC 7323 2.3: from now on the peer's window field is scaled. */
 	c->snd_wnd = (uint32_t)in->win << c->snd_wscale;
+	if (c->snd_wnd > c->max_snd_wnd)
+		c->max_snd_wnd = c->snd_wnd;
 	c->snd_wl1 = in->seq;
 	c->snd_wl2 = in->ack;
 	return true;
@@ -346,6 +388,8 @@ static void window_update(struct conn *c, const struct seg *in)
 	if (seq_lt(c->snd_wl1, in->seq) ||
 	    (c->snd_wl1 == in->seq && seq_leq(c->snd_wl2, in->ack))) {
 		c->snd_wnd = (uint32_t)in->win << c->snd_wscale;
+		if (c->snd_wnd > c->max_snd_wnd)
+			c->max_snd_wnd = c->snd_wnd;
 		c->snd_wl1 = in->seq;
 		c->snd_wl2 = in->ack;
 	}
@@ -393,8 +437,19 @@ static bool check_ack(struct conn *c, const struct seg *in, uint64_t now,
 	/* "If the ACK acknowledges something not yet sent (SEG.ACK >
 	 * SND.NXT), then send an ACK, drop the segment, and return." */
 	if (seq_gt(in->ack, c->snd_nxt)) {
-		conn_send_ack(c, now, out);
-		conn_drop(out, "ACK of something not yet sent: ACK sent");
+		limited_ack(c, now, out, "ACK of something not yet sent: ACK sent",
+		            "ACK of something not yet sent: dropped");
+		return false;
+	}
+	/* RFC 5961 5.2: "The ACK value is considered acceptable only if it
+	 * is in the range of ((SND.UNA - MAX.SND.WND) =< SEG.ACK =<
+	 * SND.NXT). All incoming segments whose ACK value doesn't satisfy
+	 * the above condition MUST be discarded and an ACK sent back." A
+	 * blind attacker who guessed the sequence number rarely guesses an
+	 * ACK this close as well. */
+	if (seq_lt(in->ack, c->snd_una - c->max_snd_wnd)) {
+		limited_ack(c, now, out, "ACK too old: challenge ACK",
+		            "ACK too old: dropped (ACK rate limit)");
 		return false;
 	}
 	/* "If the ACK is a duplicate (SEG.ACK < SND.UNA), it can be
@@ -433,46 +488,85 @@ static void data_ack_later(struct conn *c, uint64_t now)
 	c->ack_at = now + c->cfg.data_ack_delay_us;
 }
 
+/* The states in which the peer may still send text (RFC 9293 3.10.7.4,
+ * seventh: "CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: This should not
+ * occur since a FIN has been received from the remote side. Ignore the
+ * segment text."). */
+static bool takes_text(const struct conn *c)
+{
+	return c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 ||
+	       c->state == TCP_FIN_WAIT_2;
+}
+
+/* Text and FIN beyond RCV.NXT: kept for later (conn_reass.c), and
+ * answered at once with a duplicate ACK that carries SACK blocks (RFC
+ * 5681 4.2: "an out-of-order segment ... SHOULD" be ACKed immediately). */
+static void text_ahead(struct conn *c, const struct seg *in,
+                       struct conn_out *out)
+{
+	uint32_t end = seq_add(in->seq, (uint32_t)in->payload_len);
+	size_t kept = in->payload_len;
+
+	c->ack_now = true;
+	if (in->payload_len > 0)
+		kept = conn_reass_add(c, in->seq, in->payload, in->payload_len,
+		                      out);
+	if ((in->flags & TH_FIN) && kept == in->payload_len &&
+	    seq_lt(end, seq_add(c->rcv_nxt, conn_rcv_window(c) + 1)))
+		conn_reass_fin(c, end);
+}
+
 /*
  * Seventh, process the segment text: deliver the in-order bytes we do not
- * have yet, up to our window, and owe an ACK for them. Out-of-order data
- * is not queued: a duplicate ACK tells the peer what we still need.
- * Returns true when everything before the segment's FIN has arrived.
+ * have yet, up to our window, with what the reassembly queue then holds
+ * in order after them, and owe an ACK for them. Returns true when the
+ * peer's FIN (this segment's, or one the queue held) is now in sequence.
  */
 static bool process_text(struct conn *c, const struct seg *in, uint64_t now,
                          struct conn_out *out)
 {
 	uint32_t end = seq_add(in->seq, (uint32_t)in->payload_len);
+	bool fin = (in->flags & TH_FIN) != 0;
+	bool queued = c->rq_n > 0;
 	int32_t have;
 	size_t n;
 
-	if (in->payload_len == 0)
-		return end == c->rcv_nxt;
-	/* "CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: This should not occur
-	 * since a FIN has been received from the remote side. Ignore the
-	 * segment text." */
-	if (c->state != TCP_ESTABLISHED && c->state != TCP_FIN_WAIT_1 &&
-	    c->state != TCP_FIN_WAIT_2)
-		return false;
+	if (!takes_text(c))
+		return in->payload_len == 0 && fin && end == c->rcv_nxt;
 	/* The first `have` bytes of the segment are below RCV.NXT. */
 	have = seq_diff(c->rcv_nxt, in->seq);
 	if (have < 0) {
-		c->ack_now = true;
-		conn_drop(out, "out of order: not queued, duplicate ACK sent");
+		text_ahead(c, in, out);
 		return false;
 	}
 	if ((size_t)have >= in->payload_len)
-		return end == c->rcv_nxt;
+		return fin && end == c->rcv_nxt;
 	n = in->payload_len - (size_t)have;
 	if (n > conn_rcv_window(c))
 		n = conn_rcv_window(c);
-	out->data = in->payload + have;
-	out->data_len = n;
-	/* The next byte we expect follows the n bytes just delivered. */
-	c->rcv_nxt = seq_add(c->rcv_nxt, (uint32_t)n);
+	if (queued) {
+		n = conn_reass_fill(c, in->payload + have, n, out);
+		if (n == 0) {
+			conn_drop(out, "in order, but no room: dropped");
+			c->ack_now = true;
+			return false;
+		}
+		/* RFC 5681 4.2: "an immediate ACK SHOULD be generated when
+		 * the incoming segment fills in all or part of a gap". */
+		c->ack_now = true;
+	} else {
+		out->data = in->payload + have;
+		out->data_len = n;
+		/* The next byte we expect follows the n bytes delivered. */
+		c->rcv_nxt = seq_add(c->rcv_nxt, (uint32_t)n);
+		data_ack_later(c, now);
+	}
 	conn_ev(out, CONN_EV_DATA, (uint32_t)n, NULL);
-	data_ack_later(c, now);
-	return end == c->rcv_nxt;
+	if (c->rq_fin && c->rq_fin_seq == c->rcv_nxt) {
+		c->rq_fin = false;
+		return true;
+	}
+	return fin && end == c->rcv_nxt;
 }
 
 /*
@@ -491,10 +585,11 @@ static void fin_ack_later(struct conn *c, uint64_t now)
 	c->ack_at = now + c->cfg.fin_ack_delay_us;
 }
 
-/* Eighth, check the FIN bit; the FIN, at fin_seq, is in sequence. */
-static void process_fin(struct conn *c, uint32_t fin_seq, uint64_t now,
-                        struct conn_out *out)
+/* Eighth, check the FIN bit; the FIN, at RCV.NXT, is in sequence. */
+static void process_fin(struct conn *c, uint64_t now, struct conn_out *out)
 {
+	uint32_t fin_seq = c->rcv_nxt;
+
 	/* FIN occupies one sequence number. */
 	c->rcv_nxt = seq_add(c->rcv_nxt, 1);
 	conn_ev(out, CONN_EV_PEER_FIN, fin_seq, NULL);
@@ -550,20 +645,49 @@ static const struct seg *syn_rcvd_syn_again(struct conn *c,
 static void input_text(struct conn *c, const struct seg *in, uint64_t now,
                        struct conn_out *out)
 {
-	uint32_t fin_seq = seq_add(in->seq, (uint32_t)in->payload_len);
-
 	ts_update(c, in);
-	if (process_text(c, in, now, out) && (in->flags & TH_FIN))
-		process_fin(c, fin_seq, now, out);
+	if (process_text(c, in, now, out))
+		process_fin(c, now, out);
 	conn_output(c, now, out);
 	if (c->ack_now)
 		conn_send_ack(c, now, out);
+}
+
+/*
+ * RFC 9293 3.10.7.4 lets TIME-WAIT accept a new SYN for the same 4-tuple
+ * (RFC 1122 4.2.2.13, RFC 6191): with timestamps when "the timestamp
+ * option is present in the incoming SYN and its value is larger than
+ * TS.Recent" (RFC 6191 2), without them when the SYN's sequence number is
+ * above RCV.NXT. The old connection ends, and the caller gives the SYN
+ * to a listener.
+ */
+static bool time_wait_reopen(struct conn *c, const struct seg *in,
+                             struct conn_out *out)
+{
+	bool newer;
+
+	if (c->state != TCP_TIME_WAIT ||
+	    (in->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
+		return false;
+	if (c->ts_ok && (in->has & SEG_HAS_TS))
+		newer = seq_gt(in->ts_val, c->ts_recent);
+	else
+		newer = seq_gt(in->seq, c->rcv_nxt);
+	if (!newer)
+		return false;
+	conn_ev(out, CONN_EV_REOPEN, in->seq,
+	        "new SYN in TIME-WAIT: the old connection ends");
+	conn_enter_closed(c, out);
+	return true;
 }
 
 void conn_in_sync(struct conn *c, const struct seg *in, uint64_t now,
                   struct conn_out *out)
 {
 	struct seg trimmed;
+
+	if (time_wait_reopen(c, in, out))
+		return;
 
 	if (c->state == TCP_SYN_RECEIVED && (in->flags & TH_SYN) &&
 	    !(in->flags & TH_RST) && in->seq == c->irs) {

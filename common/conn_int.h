@@ -6,6 +6,7 @@
  *   conn_in.c     the input path of RFC 9293 3.10.7
  *   conn_out.c    building segments, options, the send loop, zero-window
  *                 probes
+ *   conn_reass.c  out-of-order data kept for later, and our SACK blocks
  *   conn_rtx.c    RTT samples, the RTO (RFC 6298, RFC 7323 4) and what
  *                 the retransmission timer does
  *
@@ -18,6 +19,8 @@
 
 /* RFC 9293 3.7.1: without an MSS option the peer accepts 536 bytes. */
 #define CONN_DEFAULT_MSS 536
+/* Linux (tcp_min_snd_mss): a peer's MSS below 48 is taken as 48. */
+#define CONN_MIN_MSS 48
 /* RFC 7323 2.3: a shift above 14 is taken as 14. */
 #define CONN_WSCALE_MAX 14
 /* nop, nop, TS: the 12 bytes every segment carries with timestamps. */
@@ -74,6 +77,18 @@ void conn_output(struct conn *c, uint64_t now, struct conn_out *out);
 uint32_t conn_resend(struct conn *c, uint32_t seq, uint32_t lim, uint32_t max,
                      uint64_t now, struct conn_out *out, const char *reason);
 void conn_persist_fire(struct conn *c, uint64_t now, struct conn_out *out);
+
+/* ---- conn_reass.c: the reassembly queue and SACK blocks. ---- */
+
+size_t conn_reass_add(struct conn *c, uint32_t seq, const uint8_t *p,
+                      size_t len, struct conn_out *out);
+void conn_reass_fin(struct conn *c, uint32_t fin_seq);
+size_t conn_reass_fill(struct conn *c, const uint8_t *p, size_t n,
+                       struct conn_out *out);
+void conn_reass_sack(const struct conn *c, struct seg *s);
+/* Frees the buffer of an empty queue (at a call's start). */
+void conn_reass_tidy(struct conn *c);
+void conn_reass_free(struct conn *c);
 
 /* ---- conn_rtx.c: RTT, RTO, the retransmission timer. ---- */
 

@@ -115,6 +115,8 @@ struct seg *conn_emit(struct conn *c, uint16_t flags, uint32_t seq,
 		s->win = (uint16_t)(conn_rcv_window(c) >> c->rcv_wscale);
 		if (c->ts_ok && !(flags & TH_RST))
 			seg_opt_linux_ts(s, ts_val, c->ts_recent);
+		if ((flags & TH_ACK) && !(flags & TH_RST))
+			conn_reass_sack(c, s);
 	}
 	/* Linux sends a SYN-ACK with IP id 0 and leaves its counter alone. */
 	if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {

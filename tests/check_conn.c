@@ -253,6 +253,7 @@ static void conn_established_fixture(struct conn *c)
 	c->snd_una = L(1);
 	/* 229 << 7: the window after the handshake is scaled. */
 	c->snd_wnd = 229u << 7;
+	c->max_snd_wnd = 229u << 7;
 	c->snd_wl1 = R(1);
 	c->snd_wl2 = L(1);
 	c->ts_recent = PEER_TS + 1;
@@ -783,17 +784,121 @@ START_TEST(test_established_data_partly_old)
 }
 END_TEST
 
-START_TEST(test_established_data_out_of_order_dup_ack)
+/* The SACK option of segment i: n blocks, left and right edges. */
+static void expect_sack(const struct conn_out *o, unsigned i, unsigned n,
+                        const uint32_t *edges)
+{
+	unsigned k;
+
+	ck_assert_msg(o->nseg > i, "expected segment %u", i);
+	ck_assert_uint_eq(o->seg[i].sack_count, n);
+	ck_assert_uint_eq(!!(o->seg[i].has & SEG_HAS_SACK), n > 0);
+	for (k = 0; k < n; k++) {
+		ck_assert_uint_eq(o->seg[i].sack[k].left, edges[2 * k]);
+		ck_assert_uint_eq(o->seg[i].sack[k].right, edges[2 * k + 1]);
+	}
+}
+
+/* Out-of-order data is kept and SACKed; the segment that fills the hole
+ * delivers both in one piece, and the ACK that follows has no block. */
+START_TEST(test_established_data_out_of_order_queued)
 {
 	struct conn c;
 	struct conn_out o;
 	struct seg d = pseg_data(TH_ACK, R(11), L(1), request + 10, 8);
+	struct seg first = pseg_data(TH_ACK, R(1), L(1), request, 10);
+	const uint32_t blk[] = {R(11), R(19)};
 
 	conn_established_fixture(&c);
 	conn_input(&c, &d, T0 + 2 * MS, &o);
 	ck_assert_uint_eq(o.data_len, 0);
 	expect_just_ack(&o, L(1), R(1));
-	expect_ev(&o, CONN_EV_DROP, "out of order");
+	expect_sack(&o, 0, 1, blk);
+	ck_assert_ptr_nonnull(find_ev(&o, CONN_EV_QUEUED));
+	ck_assert_uint_eq(find_ev(&o, CONN_EV_QUEUED)->n, 8);
+	conn_input(&c, &first, T0 + 3 * MS, &o);
+	ck_assert_uint_eq(o.data_len, REQ_LEN);
+	ck_assert_mem_eq(o.data, request, REQ_LEN);
+	ck_assert_uint_eq(c.rcv_nxt, R(1 + REQ_LEN));
+	/* A hole filled: the ACK goes at once (RFC 5681 4.2). */
+	expect_just_ack(&o, L(1), R(1 + REQ_LEN));
+	expect_sack(&o, 0, 0, NULL);
+	conn_release(&c);
+}
+END_TEST
+
+/* RFC 2018 4: the block of the latest segment first, then the most
+ * recently reported, three at most beside timestamps. */
+START_TEST(test_established_sack_most_recent_first)
+{
+	static const char x[100] = {0};
+	struct conn c;
+	struct conn_out o;
+	struct seg d;
+	const uint32_t four[] = {R(81), R(91), R(61), R(71), R(41), R(51)};
+	const uint32_t grow[] = {R(21), R(36), R(81), R(91), R(61), R(71)};
+	uint32_t at[] = {21, 41, 61, 81};
+	unsigned i;
+
+	conn_established_fixture(&c);
+	for (i = 0; i < 4; i++) {
+		d = pseg_data(TH_ACK, R(at[i]), L(1), x, 10);
+		conn_input(&c, &d, T0 + (2 + i) * MS, &o);
+	}
+	expect_sack(&o, 0, 3, four);
+	d = pseg_data(TH_ACK, R(31), L(1), x, 5);
+	conn_input(&c, &d, T0 + 10 * MS, &o);
+	expect_sack(&o, 0, 3, grow);
+	ck_assert_uint_eq(c.rq_n, 4);
+	conn_release(&c);
+}
+END_TEST
+
+/* A FIN beyond a hole counts once the hole is filled. */
+START_TEST(test_established_fin_beyond_hole)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg d = pseg_data(TH_ACK | TH_FIN, R(11), L(1), request + 10, 8);
+	struct seg first = pseg_data(TH_ACK, R(1), L(1), request, 10);
+
+	conn_established_fixture(&c);
+	conn_input(&c, &d, T0 + 2 * MS, &o);
+	ck_assert_int_eq(c.state, TCP_ESTABLISHED);
+	ck_assert(find_ev(&o, CONN_EV_PEER_FIN) == NULL);
+	conn_input(&c, &first, T0 + 3 * MS, &o);
+	ck_assert_uint_eq(o.data_len, REQ_LEN);
+	ck_assert_ptr_nonnull(find_ev(&o, CONN_EV_PEER_FIN));
+	expect_state_change(&o, TCP_ESTABLISHED, TCP_CLOSE_WAIT);
+	ck_assert_uint_eq(c.rcv_nxt, R(2 + REQ_LEN));
+	conn_release(&c);
+}
+END_TEST
+
+/* The queue keeps CONN_REASS_BLOCKS blocks; a segment that would make one
+ * more is dropped, and still answered with the blocks we have. */
+START_TEST(test_established_reass_blocks_bounded)
+{
+	static const char x[4] = {0};
+	struct conn c;
+	struct conn_out o;
+	struct seg d;
+	unsigned i;
+
+	conn_established_fixture(&c);
+	for (i = 0; i <= CONN_REASS_BLOCKS; i++) {
+		d = pseg_data(TH_ACK, R(11 + 10 * i), L(1), x, 4);
+		conn_input(&c, &d, T0 + (2 + i) * MS, &o);
+	}
+	ck_assert_uint_eq(c.rq_n, CONN_REASS_BLOCKS);
+	expect_ev(&o, CONN_EV_DROP, "too many holes");
+	expect_just_ack(&o, L(1), R(1));
+	/* Filling the first hole joins nothing else: one block less. */
+	d = pseg_data(TH_ACK, R(1), L(1), request, 10);
+	conn_input(&c, &d, T0 + SEC, &o);
+	ck_assert_uint_eq(o.data_len, 14);
+	ck_assert_uint_eq(c.rq_n, CONN_REASS_BLOCKS - 1);
+	conn_release(&c);
 }
 END_TEST
 
@@ -808,10 +913,13 @@ START_TEST(test_established_out_of_window_ack)
 	conn_input(&c, &d, T0 + 2 * MS, &o);
 	expect_just_ack(&o, L(1), R(1));
 	expect_ev(&o, CONN_EV_DROP, "out of window");
-	/* One byte inside the window's end is acceptable (not in order). */
+	/* One byte inside the window's end is acceptable (not in order):
+	 * that byte is kept, the rest is beyond the window. */
 	d.seq = R(29312);
 	conn_input(&c, &d, T0 + 3 * MS, &o);
-	expect_ev(&o, CONN_EV_DROP, "out of order");
+	ck_assert_ptr_nonnull(find_ev(&o, CONN_EV_QUEUED));
+	ck_assert_uint_eq(find_ev(&o, CONN_EV_QUEUED)->n, 1);
+	conn_release(&c);
 }
 END_TEST
 
@@ -1794,6 +1902,131 @@ START_TEST(test_time_wait_syn_challenge_ack)
 }
 END_TEST
 
+/* RFC 6191: a SYN whose timestamp is newer than TS.Recent ends TIME-WAIT;
+ * the caller gives it to a listener. */
+START_TEST(test_time_wait_syn_newer_ts_reopens)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg syn = pseg(TH_SYN, R(2) - 1000, 0);
+
+	conn_time_wait_fixture(&c, 60 * SEC);
+	seg_opt_linux_syn(&syn, 1460, c.ts_recent + 5, 0, 7);
+	conn_input(&c, &syn, T0 + SEC, &o);
+	ck_assert_uint_eq(o.nseg, 0);
+	ck_assert_ptr_nonnull(find_ev(&o, CONN_EV_REOPEN));
+	expect_state_change(&o, TCP_TIME_WAIT, TCP_CLOSED);
+	ck_assert_uint_eq(conn_next_timer(&c), UINT64_MAX);
+}
+END_TEST
+
+/* An older timestamp does not: the SYN gets a challenge ACK. */
+START_TEST(test_time_wait_syn_older_ts_challenged)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg syn = pseg(TH_SYN, R(2) + 100000, 0);
+
+	conn_time_wait_fixture(&c, 60 * SEC);
+	seg_opt_linux_syn(&syn, 1460, c.ts_recent - 5, 0, 7);
+	conn_input(&c, &syn, T0 + SEC, &o);
+	ck_assert(find_ev(&o, CONN_EV_REOPEN) == NULL);
+	ck_assert_int_eq(c.state, TCP_TIME_WAIT);
+	ck_assert_uint_eq(o.nseg, 1);
+	ck_assert_uint_eq(o.seg[0].flags, TH_ACK);
+}
+END_TEST
+
+/* Without timestamps, a sequence number above RCV.NXT reopens. */
+START_TEST(test_time_wait_syn_higher_seq_reopens)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg syn = pseg(TH_SYN, R(2) + 64000, 0);
+
+	conn_time_wait_fixture(&c, 60 * SEC);
+	conn_input(&c, &syn, T0 + SEC, &o);
+	ck_assert_ptr_nonnull(find_ev(&o, CONN_EV_REOPEN));
+	ck_assert_int_eq(c.state, TCP_CLOSED);
+}
+END_TEST
+
+/* ---- RFC 5961 and the peer's MSS. ---- */
+
+/* Section 5: data and FIN with an ACK far behind SND.UNA (a blind
+ * attacker's) are not taken; a challenge ACK goes out instead. */
+START_TEST(test_established_old_ack_challenged)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg d = pseg_data(TH_ACK | TH_PSH, R(1), L(1) - (1u << 28),
+	                         request, REQ_LEN);
+	struct seg fin = pseg(TH_ACK | TH_FIN, R(1), L(1) - 0x7fffffffu);
+
+	conn_established_fixture(&c);
+	conn_input(&c, &d, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.data_len, 0);
+	expect_just_ack(&o, L(1), R(1));
+	expect_ev(&o, CONN_EV_DROP, "ACK too old");
+	conn_input(&c, &fin, T0 + 2 * SEC, &o);
+	ck_assert_int_eq(c.state, TCP_ESTABLISHED);
+	ck_assert_uint_eq(c.rcv_nxt, R(1));
+	/* Within MAX.SND.WND behind SND.UNA the ACK is a duplicate, and
+	 * the data is taken. */
+	d.ack = L(1) - 1000;
+	conn_input(&c, &d, T0 + 3 * SEC, &o);
+	ck_assert_uint_eq(o.data_len, REQ_LEN);
+}
+END_TEST
+
+/* Section 7: one challenge ACK per 500 ms, whatever the attacker sends. */
+START_TEST(test_established_challenge_ack_rate_limited)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg rst = pseg(TH_RST, R(100), 0);
+
+	conn_established_fixture(&c);
+	conn_input(&c, &rst, T0 + SEC, &o);
+	expect_just_ack(&o, L(1), R(1));
+	conn_input(&c, &rst, T0 + SEC + 100 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 0);
+	expect_ev(&o, CONN_EV_DROP, "rate limit");
+	conn_input(&c, &rst, T0 + SEC + 500 * MS, &o);
+	expect_just_ack(&o, L(1), R(1));
+	ck_assert_int_eq(c.state, TCP_ESTABLISHED);
+}
+END_TEST
+
+/* A SYN with this MSS gives the conn this largest segment (timestamps
+ * take 12 bytes of it): below 48 counts as 48, as on Linux. */
+static void check_peer_mss(int mss, uint16_t want)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg syn = pseg(TH_SYN, REMOTE_ISS, 0);
+
+	syn.win = 29200;
+	if (mss >= 0)
+		seg_opt_linux_syn(&syn, (uint16_t)mss, PEER_TS, 0, 7);
+	conn_listen_fixture(&c);
+	conn_input(&c, &syn, T0, &o);
+	ck_assert_int_eq(c.state, TCP_SYN_RECEIVED);
+	ck_assert_uint_eq(c.snd_mss, want);
+}
+
+START_TEST(test_listen_syn_mss_clamped)
+{
+	check_peer_mss(0, 36);
+	check_peer_mss(1, 36);
+	check_peer_mss(47, 36);
+	check_peer_mss(48, 36);
+	check_peer_mss(65535, 1448);
+	/* No option: 536, and no timestamps either. */
+	check_peer_mss(-1, 536);
+}
+END_TEST
+
 /* ---- More ESTABLISHED cases. ---- */
 
 START_TEST(test_established_synack_again_reack)
@@ -2102,7 +2335,16 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_established_data);
 	TESTLIB_ADD(est, test_established_data_retransmitted_reack);
 	TESTLIB_ADD(est, test_established_data_partly_old);
-	TESTLIB_ADD(est, test_established_data_out_of_order_dup_ack);
+	TESTLIB_ADD(est, test_established_data_out_of_order_queued);
+	TESTLIB_ADD(est, test_established_sack_most_recent_first);
+	TESTLIB_ADD(est, test_established_fin_beyond_hole);
+	TESTLIB_ADD(est, test_established_reass_blocks_bounded);
+	TESTLIB_ADD(est, test_established_old_ack_challenged);
+	TESTLIB_ADD(est, test_established_challenge_ack_rate_limited);
+	TESTLIB_ADD(est, test_listen_syn_mss_clamped);
+	TESTLIB_ADD(est, test_time_wait_syn_newer_ts_reopens);
+	TESTLIB_ADD(est, test_time_wait_syn_older_ts_challenged);
+	TESTLIB_ADD(est, test_time_wait_syn_higher_seq_reopens);
 	TESTLIB_ADD(est, test_established_out_of_window_ack);
 	TESTLIB_ADD(est, test_established_zero_window_acceptance);
 	TESTLIB_ADD(est, test_established_rst_exact_reset);
