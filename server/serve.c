@@ -578,26 +578,25 @@ static bool acceptable(struct server *sv, const struct seg *s,
 	return true;
 }
 
-/* The segment, decoded and checked, to its connection. */
-static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
+/* Did conn end TIME-WAIT for a newer SYN (CONN_EV_REOPEN)? */
+static bool reopens(const struct conn_out *out)
 {
-	uint64_t now = server_now();
-	struct entry *e = table_find(&sv->tab, s->saddr, s->sport);
+	unsigned i;
 
-	sv->st.seg_in++;
-	if (e == NULL) {
-		if ((s->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN) {
-			no_conn(sv, s, mac, now);
-			return;
-		}
-		e = new_conn(sv, s, now);
-		if (e == NULL) {
-			count_drop(sv, NULL, DROP_FULL);
-			return;
-		}
-	}
+	for (i = 0; i < out->nev; i++)
+		if (out->ev[i].kind == CONN_EV_REOPEN)
+			return true;
+	return false;
+}
+
+/* A segment to its entry's conn, and what follows. True when conn ended
+ * TIME-WAIT for a newer SYN: the entry is gone, the SYN is for a new one. */
+static bool deliver(struct server *sv, struct entry *e, const struct seg *s,
+                    const uint8_t *mac, uint64_t now)
+{
 	struct annot_path p;
 	enum tcp_state before = e->c.state;
+	bool reopen;
 
 	memcpy(e->peer_mac, mac, 6);
 	ts_script(sv, e, now);
@@ -605,8 +604,37 @@ static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 	conn_input(&e->c, s, now, &sv->out);
 	annot_path_from_events(&p, before, &sv->out);
 	trace_own_path(sv, &p);
+	reopen = reopens(&sv->out);
+	if (reopen)
+		trace_line(sv, e, "a newer SYN ends TIME-WAIT: the 4-tuple "
+		                  "opens again");
 	after_input(sv, e, now);
 	finish(sv, e, now);
+	return reopen;
+}
+
+/* The segment, decoded and checked, to its connection; a SYN of no
+ * connection, or one that ends TIME-WAIT (RFC 6191), to a new one. */
+static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
+{
+	uint64_t now = server_now();
+	struct entry *e = table_find(&sv->tab, s->saddr, s->sport);
+
+	sv->st.seg_in++;
+	if (e != NULL) {
+		if (!deliver(sv, e, s, mac, now))
+			return;
+		sv->st.reopened++;
+	} else if ((s->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN) {
+		no_conn(sv, s, mac, now);
+		return;
+	}
+	e = new_conn(sv, s, now);
+	if (e == NULL) {
+		count_drop(sv, NULL, DROP_FULL);
+		return;
+	}
+	deliver(sv, e, s, mac, now);
 }
 
 void serve_frame(struct server *sv, const struct capture_frame *f)

@@ -123,6 +123,7 @@ enum drop_reason {
 struct stats {
 	uint64_t frames, seg_in, seg_out;
 	uint64_t conns, closed, resets, evicted, visitors;
+	uint64_t reopened; /* TIME-WAIT ended by a newer SYN (RFC 6191) */
 	/* Closed for time: idle (--keepalive-timeout), a request head not
 	 * complete (--header-timeout, a 408), a close that did not finish
 	 * (--keepalive-timeout after our FIN: aborted). */

@@ -717,6 +717,11 @@ void trace_summary(struct server *sv, FILE *f)
 	        sv->tab.count, (unsigned long long)st->seg_in,
 	        (unsigned long long)st->seg_out,
 	        (unsigned long long)st->visitors);
+	if (st->reopened != 0)
+		summary_line(sv, f,
+		             "%llu reopened from TIME-WAIT by a newer SYN "
+		             "(RFC 6191)",
+		             (unsigned long long)st->reopened);
 	for (i = 0; i < DROP_MAX && (size_t)n < sizeof drops; i++)
 		if (st->drops[i] != 0)
 			n += snprintf(drops + n, sizeof drops - (size_t)n,

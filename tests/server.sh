@@ -205,6 +205,55 @@ check "the kernel dropped no frame" \
 	"$work/load.out"
 rm -f "$work/load.out"
 
+# The server closes first (HTTP/1.0), so it holds the 4-tuple in
+# TIME-WAIT; the kernel's next SYN from the same port has a newer
+# timestamp and must open a new connection at once (RFC 6191), not get
+# an ACK that the kernel answers with a RST. The client is Linux's TCP
+# behind python, which reads until the server's FIN before it closes
+# (curl may close first when Content-Length says the body is complete,
+# and then the client, not the server, holds TIME-WAIT).
+fetch_from_20123() {
+	in_cli python3 - "$SADDR" <<'PY'
+import socket, sys
+s = socket.socket()
+s.bind(("", 20123))
+s.connect((sys.argv[1], 8080))
+s.sendall(b"GET /truedei/test?name=zhenghui HTTP/1.0\r\n\r\n")
+data = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    data += d
+s.close()
+print(data.split(b"\r\n\r\n", 1)[-1].decode())
+PY
+}
+tl_say "a new SYN on a 4-tuple the server holds in TIME-WAIT"
+start_server reuse || fail "tcplab-server did not start"
+start_dump "$work/reuse.pcap"
+for i in 1 2 3; do
+	# The client's socket is in LAST-ACK until the server's ACK of its
+	# FIN: the port is free once that has come. (20123 is below the
+	# kernel's ephemeral ports: ab's sockets in TIME-WAIT are not on it.)
+	tl_wait_for sh -c "! ip netns exec $CLI ss -tan | grep -q ':20123 '"
+	body=$(fetch_from_20123)
+	check "python read '$body' from port 20123 (time $i)" \
+		[ "$body" = "This is zhenghui" ]
+done
+stop_dump
+stop_server reuse
+nrst=$("$TCPDUMP" -nr "$work/reuse.pcap" 'tcp[tcpflags] & tcp-rst != 0' \
+	2>/dev/null | wc -l)
+nsyn=$("$TCPDUMP" -nr "$work/reuse.pcap" \
+	'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn' 2>/dev/null | wc -l)
+check "no RST on the reused port ($nrst), one SYN each ($nsyn)" \
+	[ "$nrst" -eq 0 -a "$nsyn" -eq 3 ]
+check "the server says a newer SYN ended TIME-WAIT" \
+	grep -q 'a newer SYN ends TIME-WAIT' "$work/reuse.out"
+check "the summary counts two reopened" \
+	grep -q '^tcplab-server: 2 reopened from TIME-WAIT' "$work/reuse.out"
+
 tl_say "--keepalive-timeout 1 and --header-timeout 1"
 start_server timeouts --keepalive-timeout 1 --header-timeout 1 ||
 	fail "tcplab-server did not start"
