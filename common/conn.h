@@ -103,6 +103,16 @@ struct conn_cfg {
 	 * without data, go out at most once per this interval (Linux's
 	 * tcp_invalid_ratelimit, 500 ms); 0 answers every one. */
 	uint64_t challenge_gap_us;
+	/* The receive window doubles each time a window's worth of data has
+	 * been delivered, up to this many bytes, as Linux's receive buffer
+	 * autotuning lets a fast reader's window grow; 0 keeps rcv_wnd. */
+	uint32_t rcv_wnd_max;
+	/* Linux ACKs the first segments of data at once (quick ACKs), then
+	 * every second segment, or after this delay (its 40 ms delayed ACK,
+	 * RFC 1122 4.2.3.2): a bulk transfer costs half the ACKs. 0, the
+	 * default, ACKs every segment at once. */
+	uint64_t bulk_ack_delay_us;
+	unsigned quickack_segs; /* ... after this many segments of data */
 };
 
 /* What a trace may want to show about one call. */
@@ -170,6 +180,9 @@ struct conn {
 	 * went out (section 7), 0 before the first. */
 	uint32_t max_snd_wnd;
 	uint64_t challenge_at;
+	/* Bytes delivered since the receive window last grew. */
+	uint32_t rcv_delivered;
+	unsigned data_segs; /* segments of data taken, up to quickack_segs */
 
 	/* Reassembly (conn_reass.c): out-of-order data kept until the hole
 	 * before it fills. rq_buf holds rq_cap bytes from sequence number

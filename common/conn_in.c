@@ -481,11 +481,20 @@ static void ts_update(struct conn *c, const struct seg *in)
  */
 static void data_ack_later(struct conn *c, uint64_t now)
 {
-	if (c->cfg.data_ack_delay_us == 0 || c->ack_at != 0) {
+	uint64_t delay = c->cfg.data_ack_delay_us;
+
+	/* Past the quick ACKs, bulk data waits for a second segment. */
+	if (delay == 0 && c->cfg.bulk_ack_delay_us != 0) {
+		if (c->data_segs >= c->cfg.quickack_segs)
+			delay = c->cfg.bulk_ack_delay_us;
+		else
+			c->data_segs++;
+	}
+	if (delay == 0 || c->ack_at != 0) {
 		c->ack_now = true;
 		return;
 	}
-	c->ack_at = now + c->cfg.data_ack_delay_us;
+	c->ack_at = now + delay;
 }
 
 /* The states in which the peer may still send text (RFC 9293 3.10.7.4,
@@ -514,6 +523,22 @@ static void text_ahead(struct conn *c, const struct seg *in,
 	if ((in->flags & TH_FIN) && kept == in->payload_len &&
 	    seq_lt(end, seq_add(c->rcv_nxt, conn_rcv_window(c) + 1)))
 		conn_reass_fin(c, end);
+}
+
+/* The caller reads all it is given at once: once a window's worth has
+ * been delivered, the window may double, up to cfg.rcv_wnd_max (Linux
+ * grows its receive buffer for a reader that keeps up, tcp_rcv_space_
+ * adjust; without it a fast link waits on a 64 KB window). */
+static void grow_window(struct conn *c, size_t n)
+{
+	if (c->cfg.rcv_wnd_max <= c->rcv_wnd)
+		return;
+	c->rcv_delivered += (uint32_t)n;
+	if (c->rcv_delivered < c->rcv_wnd)
+		return;
+	c->rcv_delivered = 0;
+	c->rcv_wnd = c->rcv_wnd > c->cfg.rcv_wnd_max / 2 ? c->cfg.rcv_wnd_max
+	                                                  : c->rcv_wnd * 2;
 }
 
 /*
@@ -562,6 +587,7 @@ static bool process_text(struct conn *c, const struct seg *in, uint64_t now,
 		data_ack_later(c, now);
 	}
 	conn_ev(out, CONN_EV_DATA, (uint32_t)n, NULL);
+	grow_window(c, n);
 	if (c->rq_fin && c->rq_fin_seq == c->rcv_nxt) {
 		c->rq_fin = false;
 		return true;

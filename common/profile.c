@@ -68,6 +68,11 @@ static void live_side(struct profile_side *s, bool client)
 	s->cfg.wscale = 10;
 	s->cfg.syn_win = client ? 64240 : 65160;
 	s->cfg.rcv_wnd = client ? 63u << 10 : 64u << 10;
+	/* Linux's tcp_rmem[2] is 6 MB, half of it window. */
+	s->cfg.rcv_wnd_max = 3u << 20;
+	/* Linux: quick ACKs at first (up to 16 segments), then delayed. */
+	s->cfg.bulk_ack_delay_us = 40000;
+	s->cfg.quickack_segs = 16;
 	s->port = client ? 0 : 8080;
 }
 

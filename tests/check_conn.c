@@ -2027,6 +2027,64 @@ START_TEST(test_listen_syn_mss_clamped)
 }
 END_TEST
 
+/* A reader that keeps up gets a window that doubles once a window's
+ * worth has been delivered, up to cfg.rcv_wnd_max. */
+START_TEST(test_established_window_grows)
+{
+	static const char x[1448] = {0};
+	struct conn c;
+	struct conn_out o;
+	struct seg d;
+	uint32_t got = 0;
+
+	conn_established_fixture(&c);
+	c.cfg.rcv_wnd_max = 4 * (229u << 7);
+	while (got < (229u << 7)) {
+		d = pseg_data(TH_ACK, R(1 + got), L(1), x, sizeof x);
+		ck_assert_uint_eq(c.rcv_wnd, 229u << 7);
+		conn_input(&c, &d, T0 + 2 * MS, &o);
+		got += sizeof x;
+	}
+	ck_assert_uint_eq(c.rcv_wnd, 2 * (229u << 7));
+	ck_assert_uint_eq(o.seg[o.nseg - 1].win, 458);
+	while (got < 8 * (229u << 7)) {
+		d = pseg_data(TH_ACK, R(1 + got), L(1), x, sizeof x);
+		conn_input(&c, &d, T0 + 3 * MS, &o);
+		got += sizeof x;
+	}
+	ck_assert_uint_eq(c.rcv_wnd, 4 * (229u << 7));
+}
+END_TEST
+
+/* Quick ACKs first, then one ACK for every second segment, or when the
+ * delayed ACK's time is up. */
+START_TEST(test_established_bulk_ack_every_second)
+{
+	static const char x[100] = {0};
+	struct conn c;
+	struct conn_out o;
+	struct seg d;
+	unsigned i, acks[5];
+
+	conn_established_fixture(&c);
+	c.cfg.bulk_ack_delay_us = 40 * MS;
+	c.cfg.quickack_segs = 2;
+	for (i = 0; i < 5; i++) {
+		d = pseg_data(TH_ACK, R(1 + 100 * i), L(1), x, sizeof x);
+		conn_input(&c, &d, T0 + (2 + i) * MS, &o);
+		acks[i] = o.nseg;
+	}
+	ck_assert_uint_eq(acks[0], 1);
+	ck_assert_uint_eq(acks[1], 1);
+	ck_assert_uint_eq(acks[2], 0);
+	ck_assert_uint_eq(acks[3], 1);
+	ck_assert_uint_eq(acks[4], 0);
+	ck_assert_uint_eq(conn_next_timer(&c), T0 + 6 * MS + 40 * MS);
+	conn_timer(&c, T0 + 46 * MS, &o);
+	expect_just_ack(&o, L(1), R(501));
+}
+END_TEST
+
 /* ---- More ESTABLISHED cases. ---- */
 
 START_TEST(test_established_synack_again_reack)
@@ -2345,6 +2403,8 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_time_wait_syn_newer_ts_reopens);
 	TESTLIB_ADD(est, test_time_wait_syn_older_ts_challenged);
 	TESTLIB_ADD(est, test_time_wait_syn_higher_seq_reopens);
+	TESTLIB_ADD(est, test_established_window_grows);
+	TESTLIB_ADD(est, test_established_bulk_ack_every_second);
 	TESTLIB_ADD(est, test_established_out_of_window_ack);
 	TESTLIB_ADD(est, test_established_zero_window_acceptance);
 	TESTLIB_ADD(est, test_established_rst_exact_reset);
