@@ -65,8 +65,11 @@ static void put(struct client *cl, const uint8_t *p, size_t n, uint64_t first)
 		return;
 	if (traced)
 		say_piece(cl, first, n);
+	/* Standard output is flushed at once, between the trace's lines; an
+	 * -O file fills its 64 KiB buffer first and is flushed whenever the
+	 * client waits (client_flush_body), so it grows as the body comes. */
 	errno = 0;
-	if (fwrite(p, 1, n, f) != n || fflush(f) != 0) {
+	if (fwrite(p, 1, n, f) != n || (f == stdout && fflush(f) != 0)) {
 		write_failed(cl, errno ? errno : EIO);
 		return;
 	}
@@ -178,4 +181,10 @@ void body_break(struct client *cl)
 		return;
 	cl->body_midline = false;
 	fputc('\n', stdout);
+}
+
+void body_flush(struct client *cl)
+{
+	if (cl->out != NULL && !cl->write_failed && fflush(cl->out) != 0)
+		write_failed(cl, errno ? errno : EIO);
 }

@@ -152,6 +152,8 @@ int client_run(struct client *cl);
 
 /* body.c. Takes n bytes the server's TCP delivered in order. */
 void body_take(struct client *cl, const uint8_t *p, size_t n);
+/* Writes out what the -O file holds in its buffer. */
+void body_flush(struct client *cl);
 
 /* The server's FIN: the end of a body delimited by the close, or a
  * response cut short. */

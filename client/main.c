@@ -465,6 +465,8 @@ static void open_system(struct client *cl)
 	}
 	if (cl->o.outfile != NULL) {
 		cl->out = fopen(cl->o.outfile, "w");
+		if (cl->out != NULL)
+			setvbuf(cl->out, NULL, _IOFBF, 65536);
 		if (cl->out == NULL)
 			die(EXIT_ENV, "-O %s: %m", cl->o.outfile);
 	}

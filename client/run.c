@@ -137,6 +137,10 @@ static void show(struct client *cl, const uint8_t *ip, size_t len,
 	shown_time(cl, &sec, &usec);
 	if (cl->dump != NULL)
 		capture_dump_write(cl->dump, ip, len, sec, usec);
+	/* --quiet shows nothing of the segments: no need to explain them
+	 * (a large body would spend most of its time here). */
+	if (cl->o.quiet)
+		return;
 	memset(&pk, 0, sizeof pk);
 	pk.ip = ip;
 	pk.caplen = len;
@@ -597,8 +601,15 @@ static void read_frames(struct client *cl)
 	int rc;
 
 	while ((rc = capture_next(cl->cap, &f, err, sizeof err)) == 1 &&
-	       cl->c.state != TCP_CLOSED)
+	       cl->c.state != TCP_CLOSED) {
 		handle_frame(cl, &f);
+		/* A burst of data wants its ACKs as it comes, not after the
+		 * whole ring has been read (and the queue would overflow).
+		 * Stepping, the queue goes out at the student's pace and
+		 * send_one() reads what came meanwhile. */
+		if (!cl->o.step && !cl->o.predict)
+			flush_queue(cl);
+	}
 	if (rc < 0)
 		client_fail(cl, "%s", err);
 }
@@ -698,6 +709,10 @@ static void wait_input(struct client *cl)
 		ms = 1000;
 	if (labclock_paused(cl->clock))
 		ms = CLIENT_PAUSED_POLL_MS;
+	/* Before the client sleeps, the -O file gets what it has buffered. */
+	if (ms > 0 && poll(&pfd, 1, 0) > 0)
+		return;
+	body_flush(cl);
 	poll(&pfd, 1, ms);
 }
 
@@ -837,6 +852,7 @@ int client_run(struct client *cl)
 			abort_conn(cl, "the body cannot be written");
 	}
 	flush_queue(cl);
+	body_flush(cl);
 	annot_finish(&cl->sh.an);
 	body_break(cl);
 	fflush(stdout);
