@@ -1165,6 +1165,8 @@ START_TEST(test_established_send_more_than_out_holds)
 
 	conn_established_fixture(&c);
 	c.snd_mss = 100;
+	/* A congestion window grown past IW's ten segments (check_cc.c). */
+	c.cwnd = 20 * 100;
 	conn_send(&c, big, sizeof big, T0 + 2 * MS, &o);
 	/* 20 segments of 100 bytes; out holds 16. The rest is due now. */
 	ck_assert_uint_eq(o.nseg, CONN_OUT_SEGS);
