@@ -382,8 +382,7 @@ uint64_t conn_next_timer(const struct conn *c)
 	uint64_t t;
 
 	/* Sendable data left over (out was full) is due at once. */
-	if (conn_can_send_data(c) && conn_unsent_len(c) > 0 &&
-	    conn_usable_window(c) > 0)
+	if (conn_output_due(c))
 		return 0;
 	t = earliest(earliest(c->rtx_at, c->persist_at),
 	             earliest(c->ack_at, c->tw_at));

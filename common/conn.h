@@ -14,10 +14,17 @@
  * simultaneous close), the segment acceptance test, RST and SYN handling
  * with RFC 5961 challenge ACKs, MSS, SACK-permitted, timestamps (RFC 7323)
  * and window scaling negotiated as Linux does and written in Linux's option
- * order, retransmission per RFC 6298 with Karn's rule, zero-window probes,
- * TIME-WAIT. Not implemented: reassembly of out-of-order data (it is
- * dropped and a duplicate ACK sent), SACK blocks, congestion control
- * (the peer's window is the only limit), urgent data.
+ * order, retransmission per RFC 6298 with Karn's rule and RFC 7323's
+ * timestamps (an echo older than our last retransmission measures
+ * nothing), zero-window probes, TIME-WAIT. On the sending side: slow start
+ * and congestion avoidance (RFC 5681, IW of RFC 6928, byte counting of RFC
+ * 3465), fast retransmit and fast recovery with NewReno (RFC 6582), or
+ * SACK-based loss recovery (RFC 6675) when the peer permits SACK, go-back-N
+ * in slow start after a timeout, and the sender's silly window syndrome
+ * avoidance (RFC 9293 3.8.6.2.1, Nagle off). Not implemented: reassembly
+ * of out-of-order data (it is dropped and a duplicate ACK sent), SACK
+ * blocks in our ACKs, limited transmit (RFC 3042), restart after idle
+ * (RFC 5681 4.1), urgent data.
  *
  * This module must never do I/O, print, read a clock or keep global state:
  * everything it knows is in struct conn. It allocates one thing, the send
@@ -129,6 +136,9 @@ enum conn_event_kind {
 	CONN_EV_QUEUED,     /* n bytes out of order kept for later (SACKed) */
 	CONN_EV_REOPEN,     /* a SYN reopens the 4-tuple held in TIME-WAIT:
 	                       the conn is CLOSED, give the SYN to a listener */
+	CONN_EV_CC,         /* cwnd or ssthresh changed (n: cwnd), or loss
+	                       recovery ended; reason says why, at most one
+	                       such event per call (the last reason) */
 };
 
 struct conn_event {
@@ -154,6 +164,35 @@ struct conn_out {
 	size_t data_len;
 };
 
+/* SACKed ranges the sender remembers (RFC 6675's scoreboard). */
+#define CONN_SB_MAX 8
+
+/* Where the sender's congestion control is. */
+enum conn_cc_phase {
+	CONN_CC_OPEN,     /* slow start or congestion avoidance */
+	CONN_CC_RECOVERY, /* fast recovery: NewReno, or SACK-based */
+	CONN_CC_LOSS,     /* after a timeout, until RecoveryPoint is acked */
+};
+
+/* The sender's numbers, as conn_cc_info() reports them. */
+struct conn_cc_info {
+	uint32_t cwnd;        /* congestion window, bytes */
+	uint32_t ssthresh;    /* slow start threshold, bytes */
+	uint32_t flight;      /* FlightSize: SND.NXT - SND.UNA */
+	uint32_t pipe;        /* RFC 6675 pipe in loss recovery, else flight */
+	uint32_t snd_wnd;     /* the peer's window, bytes */
+	uint32_t max_snd_wnd; /* the largest window the peer offered */
+	uint32_t smss;        /* the largest segment we send */
+	uint32_t recover;     /* RFC 6582 recover, RFC 6675 RecoveryPoint */
+	uint32_t sacked;      /* bytes SACKed above SND.UNA */
+	unsigned sacked_ranges;
+	unsigned dupacks;
+	enum conn_cc_phase phase;
+	bool slow_start;                     /* cwnd < ssthresh */
+	uint64_t srtt_us, rttvar_us, rto_us; /* 0 for srtt and rttvar: no
+	                                        measurement yet */
+};
+
 struct conn {
 	struct conn_cfg cfg;
 	enum tcp_state state;
@@ -175,8 +214,8 @@ struct conn {
 	uint32_t rcv_nxt;
 	uint32_t rcv_wnd; /* bytes we offer once established */
 
-	/* RFC 5961: the largest window the peer has offered (MAX.SND.WND,
-	 * section 5), and when the last challenge ACK or rate-limited ACK
+	/* The largest window the peer has offered: RFC 5961's MAX.SND.WND
+	 * (section 5) and the sender's SWS avoidance use it; and when the last challenge ACK or rate-limited ACK
 	 * went out (section 7), 0 before the first. */
 	uint32_t max_snd_wnd;
 	uint64_t challenge_at;
@@ -237,6 +276,27 @@ struct conn {
 	uint64_t tw_at;      /* end of TIME-WAIT */
 	uint64_t persist_us; /* current zero-window probe interval */
 	bool ack_now;        /* this call owes the peer an ACK */
+
+	/* Congestion control and loss recovery (conn_cc.c). */
+	uint32_t cwnd;        /* RFC 5681, bytes; 0 until data flows (IW) */
+	uint32_t ssthresh;    /* RFC 5681, bytes */
+	uint32_t bytes_acked; /* RFC 3465 byte count in congestion avoidance */
+	uint32_t recover;     /* RFC 6582 recover = RFC 6675 RecoveryPoint:
+	                         HighData (SND.NXT - 1) when recovery began */
+	uint32_t high_rxt;    /* RFC 6675 HighRxt, as the number after it */
+	uint32_t rtx_ts_val;  /* TS val of our last retransmission, which */
+	uint32_t rtx_ts_end;  /* ... ends before this: an older echo is no
+	                         RTT sample until SND.UNA passes it */
+	uint8_t cc_phase;     /* enum conn_cc_phase */
+	uint8_t dupacks;      /* RFC 5681 and RFC 6675 DupAcks */
+	uint8_t sb_n;         /* ranges in sb[] */
+	bool rec_sack;        /* this recovery is RFC 6675's, not NewReno */
+	bool rtx_ts_set;      /* rtx_ts_val and rtx_ts_end hold */
+	bool syn_tx;          /* our SYN (or SYN-ACK) went out once ... */
+	bool syn_rtx;         /* ... and again: IW is 1 SMSS (RFC 5681 3.1) */
+	bool out_more;        /* conn_output() stopped with out full */
+	struct seg_sack sb[CONN_SB_MAX]; /* SACKed ranges above SND.UNA,
+	                                    sorted, disjoint (scoreboard) */
 };
 
 /* Fills cfg with Linux's defaults (ISS 0: set cfg->iss before listening). */
@@ -300,6 +360,10 @@ void conn_release(struct conn *c);
 
 /* Sets the receive window offered from now on, in bytes. */
 void conn_set_rcv_wnd(struct conn *c, uint32_t bytes);
+
+/* The sender's congestion control numbers, exact and cheap (no
+ * allocation, a few comparisons per SACKed range). */
+void conn_cc_info(const struct conn *c, struct conn_cc_info *i);
 
 /* The TS val the conn sends at now_us. */
 uint32_t conn_ts_now(const struct conn *c, uint64_t now_us);

@@ -453,9 +453,10 @@ static bool check_ack(struct conn *c, const struct seg *in, uint64_t now,
 		return false;
 	}
 	/* "If the ACK is a duplicate (SEG.ACK < SND.UNA), it can be
-	 * ignored." */
-	if (seq_lt(c->snd_una, in->ack))
-		conn_ack_advance(c, in, now, out);
+	 * ignored." An ACK of new data, or a duplicate in RFC 5681's sense
+	 * (SEG.ACK = SND.UNA), goes to congestion control (conn_cc.c). */
+	if (seq_leq(c->snd_una, in->ack))
+		conn_cc_ack(c, in, now, out);
 	if (seq_leq(c->snd_una, in->ack))
 		window_update(c, in);
 	return ack_closing(c, now, out);

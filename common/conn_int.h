@@ -4,11 +4,15 @@
  *   conn.c        the interface: opening, closing, the calls' entry and
  *                 exit, events and states, the send buffer
  *   conn_in.c     the input path of RFC 9293 3.10.7
- *   conn_out.c    building segments, options, the send loop, zero-window
- *                 probes
+ *   conn_out.c    building segments, options, the send loop with the
+ *                 sender's SWS avoidance, zero-window probes and the
+ *                 override timeout
  *   conn_reass.c  out-of-order data kept for later, and our SACK blocks
  *   conn_rtx.c    RTT samples, the RTO (RFC 6298, RFC 7323 4) and what
  *                 the retransmission timer does
+ *   conn_cc.c     congestion control (RFC 5681), fast recovery (NewReno,
+ *                 RFC 6582), the SACK scoreboard and SACK-based loss
+ *                 recovery (RFC 6675), and what a timeout does to them
  *
  * Pure, like conn.h: no I/O, no clock reads, no globals.
  */
@@ -28,6 +32,8 @@
 /* RFC 6298 2.x: G, the clock granularity; our TS clock ticks in ms. */
 #define CONN_CLOCK_G_US    1000
 #define CONN_WIN_FIELD_MAX 65535u
+/* RFC 6298 5.7 and Linux's TCP_TIMEOUT_FALLBACK: 3 s. */
+#define CONN_RTO_FALLBACK_US 3000000u
 
 /* ---- conn.c: events and states. ---- */
 
@@ -70,8 +76,16 @@ size_t conn_unsent_len(const struct conn *c);
 uint32_t conn_usable_window(const struct conn *c);
 /* The sequence number after our last data byte sent (our FIN's). */
 uint32_t conn_data_end(const struct conn *c);
-/* Sends what the window admits of the queued data, then a queued FIN. */
+/* Sends what the windows admit of the queued data, then a queued FIN. */
 void conn_output(struct conn *c, uint64_t now, struct conn_out *out);
+/* Sends one segment of new data (or the queued FIN) that the peer's
+ * window, SWS avoidance and room bytes of congestion window admit. */
+bool conn_send_new_seg(struct conn *c, uint32_t room, uint64_t now,
+                       struct conn_out *out);
+/* conn_output() stopped with out full: conn_timer() is due at once. */
+bool conn_output_due(const struct conn *c);
+/* The largest segment we send, never 0. */
+uint32_t conn_smss(const struct conn *c);
 /* Resends up to max bytes of sent data from seq, within [seq, lim), with
  * our FIN if it fits. Returns the sequence space sent (0: nothing). */
 uint32_t conn_resend(struct conn *c, uint32_t seq, uint32_t lim, uint32_t max,
@@ -105,5 +119,26 @@ void conn_syn_sent_space(struct conn *c, uint64_t now);
  * acknowledged (our FIN and SYN are not data). */
 size_t conn_ack_advance(struct conn *c, const struct seg *in, uint64_t now,
                         struct conn_out *out);
+
+/* ---- conn_cc.c: congestion control and loss recovery. ---- */
+
+/* cwnd and ssthresh take their first values (RFC 5681 3.1, RFC 6928). */
+void conn_cc_start(struct conn *c);
+/* Fifth step, an acceptable ACK (SND.UNA =< SEG.ACK =< SND.NXT): SND.UNA
+ * moves, or the ACK is a duplicate; the scoreboard takes its SACK blocks. */
+void conn_cc_ack(struct conn *c, const struct seg *in, uint64_t now,
+                 struct conn_out *out);
+/* The retransmission timer fired on data (RFC 5681 eq. 4, RFC 6675 5.1). */
+void conn_cc_rto(struct conn *c, struct conn_out *out);
+/* Sends what loss recovery sends (RFC 6675 (C), NextSeg). Returns false
+ * when the conn is not in SACK or timeout recovery, and conn_output()
+ * sends by the congestion window instead. */
+bool conn_cc_output(struct conn *c, uint64_t now, struct conn_out *out);
+/* Bytes of congestion window left for new data outside that recovery. */
+uint32_t conn_cc_room(const struct conn *c);
+/* SND.UNA moved: drop what the scoreboard holds below it. */
+void conn_sb_trim(struct conn *c);
+/* The end of the first unSACKed stretch from seq (at most lim). */
+uint32_t conn_sb_hole_end(const struct conn *c, uint32_t seq, uint32_t lim);
 
 #endif

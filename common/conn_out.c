@@ -3,8 +3,10 @@
  *
  * emit() builds every segment: addresses, the ACK of RCV.NXT, our window,
  * the options the handshake chose in Linux's order. conn_output() sends
- * what the peer's window admits of the queued data, then a queued FIN; the
- * persist timer probes a zero window.
+ * what the peer's window and the congestion window (conn_cc.c) admit of
+ * the queued data, then a queued FIN, avoiding the silly window syndrome
+ * (RFC 9293 3.8.6.2.1); the persist timer probes a zero window, or sends
+ * what SWS avoidance held back when its override timeout runs out.
  *
  * This file must never do I/O, print, read a clock or keep global state.
  */
@@ -131,11 +133,29 @@ void conn_send_ack(struct conn *c, uint64_t now, struct conn_out *out)
 	conn_emit(c, TH_ACK, c->snd_nxt, NULL, 0, now, out);
 }
 
-/* The SYN (active) or SYN-ACK (passive, or simultaneous open) at iss. */
+/* Our TS val at now goes with a retransmission of data before end: an
+ * ACK of it that echoes an older TS val measures nothing (conn_rtx.c). */
+static void note_rtx(struct conn *c, uint32_t end, uint64_t now)
+{
+	if (!c->rtx_ts_set || seq_gt(end, c->rtx_ts_end))
+		c->rtx_ts_end = end;
+	c->rtx_ts_val = conn_ts_now(c, now);
+	c->rtx_ts_set = true;
+}
+
+/* The SYN (active) or SYN-ACK (passive, or simultaneous open) at iss.
+ * Any but the first is a retransmission of our SYN: Karn's rule and the
+ * timestamp rule apply to it, and RFC 5681's one-segment IW. */
 void conn_send_syn(struct conn *c, uint16_t flags, uint64_t now,
                    struct conn_out *out)
 {
 	conn_emit(c, flags, c->iss, NULL, 0, now, out);
+	if (c->syn_tx) {
+		c->syn_rtx = true;
+		conn_rtt_karn(c);
+		note_rtx(c, seq_add(c->iss, 1), now);
+	}
+	c->syn_tx = true;
 }
 
 /*
@@ -273,32 +293,61 @@ uint32_t conn_resend(struct conn *c, uint32_t seq, uint32_t lim, uint32_t max,
 		return 0;
 	conn_ev(out, CONN_EV_RETRANSMIT, seq, reason);
 	conn_rtt_karn(c);
+	note_rtx(c, seq_add(seq, n + ((flags & TH_FIN) ? 1 : 0)), now);
 	conn_rtx_arm(c, now);
 	return n + ((flags & TH_FIN) ? 1 : 0);
 }
 
-/* The next segment of new data: what is unsent, up to the MSS and to
- * what the peer's window admits. */
-static uint32_t next_len(const struct conn *c)
+uint32_t conn_smss(const struct conn *c)
 {
-	size_t n = conn_unsent_len(c);
-
-	if (n > c->snd_mss)
-		n = c->snd_mss;
-	if (n > conn_usable_window(c))
-		n = conn_usable_window(c);
-	return (uint32_t)n;
+	/* A peer's MSS of 0 must not stop the sender for good. */
+	return c->snd_mss > 0 ? c->snd_mss : 1;
 }
 
 /*
- * RFC 9293 3.8.6.1: a sender facing a zero window must probe it. The
- * persist timer runs while data waits, the window is zero and nothing is
- * in flight (otherwise the retransmission timer draws the peer's ACK).
+ * The next segment of new data, RFC 9293 3.8.6.2.1: with D the data
+ * queued and U the usable window (the peer's, within room bytes of
+ * congestion window), "the sender should send data when: (1) if a
+ * maximum-sized segment can be sent, i.e., if: min(D,U) >= Eff.snd.MSS;
+ * (2) or if the data is pushed and all queued data can be sent now, i.e.,
+ * if: [SND.NXT = SND.UNA and] PUSHed and D <= U (the bracketed condition
+ * is imposed by the Nagle algorithm); (3) or if at least a fraction Fs of
+ * the maximum window can be sent, i.e., if: [SND.NXT = SND.UNA and]
+ * min(D,U) >= Fs * Max(SND.WND); (4) or if the override timeout occurs."
+ * Every write is pushed; Nagle's bracketed condition is left out, as with
+ * Linux's TCP_NODELAY. Fs = 1/2. The override is conn_persist_fire().
+ */
+static uint32_t next_len(const struct conn *c, uint32_t room)
+{
+	uint32_t d = (uint32_t)conn_unsent_len(c);
+	uint32_t u = conn_usable_window(c), m;
+
+	if (u > room)
+		u = room;
+	m = d < u ? d : u;
+	if (m == 0)
+		return 0;
+	if (m >= conn_smss(c))
+		return conn_smss(c);
+	if (d <= u)
+		return d;
+	if (2 * (uint64_t)m >= c->max_snd_wnd)
+		return m;
+	return 0;
+}
+
+/*
+ * RFC 9293 3.8.6.1: a sender facing a zero window must probe it; 3.8.6.2.1:
+ * data that SWS avoidance holds back goes when the override timeout runs
+ * out. One timer does both: it runs while data waits, nothing is in
+ * flight (otherwise the retransmission timer draws the peer's ACK) and
+ * nothing could be sent.
  */
 static void persist_check(struct conn *c, uint64_t now)
 {
 	bool stuck = conn_can_send_data(c) && conn_unsent_len(c) > 0 &&
-	             c->snd_wnd == 0 && c->snd_una == c->snd_nxt;
+	             c->snd_una == c->snd_nxt &&
+	             next_len(c, conn_cc_room(c)) == 0;
 
 	if (!stuck) {
 		c->persist_at = 0;
@@ -312,34 +361,86 @@ static void persist_check(struct conn *c, uint64_t now)
 	}
 }
 
-void conn_output(struct conn *c, uint64_t now, struct conn_out *out)
+bool conn_send_new_seg(struct conn *c, uint32_t room, uint64_t now,
+                       struct conn_out *out)
 {
 	struct seg *s;
-	uint32_t n;
+	uint32_t n = next_len(c, room);
 
-	if (!conn_can_send_data(c))
-		return;
-	while ((n = next_len(c)) > 0) {
-		/* A full out is no loss: conn_next_timer() says "now". */
-		if (out->nseg >= CONN_OUT_SEGS)
-			return;
-		if (!send_new(c, n, now, out))
-			break;
-	}
+	if (n > 0)
+		return send_new(c, n, now, out);
 	if (c->fin_queued && !c->fin_sent && conn_unsent_len(c) == 0) {
 		s = conn_emit(c, TH_FIN | TH_ACK, c->snd_nxt, NULL, 0, now,
 		              out);
 		if (s != NULL)
 			sent_new(c, s, now);
+		return s != NULL;
+	}
+	return false;
+}
+
+void conn_output(struct conn *c, uint64_t now, struct conn_out *out)
+{
+	c->out_more = false;
+	/* SWS avoidance needs the largest window the peer ever offered;
+	 * every window update is followed by a call here. */
+	if (c->snd_wnd > c->max_snd_wnd)
+		c->max_snd_wnd = c->snd_wnd;
+	if (c->state < TCP_ESTABLISHED)
+		return;
+	conn_cc_start(c);
+	/* In SACK-based or timeout recovery, pipe governs what goes. */
+	if (!conn_cc_output(c, now, out) && conn_can_send_data(c)) {
+		/* RFC 5681 3.1: "The minimum of cwnd and rwnd governs data
+		 * transmission." */
+		while (next_len(c, conn_cc_room(c)) > 0 ||
+		       (c->fin_queued && !c->fin_sent &&
+		        conn_unsent_len(c) == 0)) {
+			/* A full out is no loss: conn_next_timer() says
+			 * "now". */
+			if (out->nseg >= CONN_OUT_SEGS) {
+				c->out_more = true;
+				return;
+			}
+			if (!conn_send_new_seg(c, conn_cc_room(c), now, out))
+				break;
+		}
+	}
+	/* A FIN behind all the data takes no room in either window: it
+	 * goes even while loss recovery holds new data back. */
+	if (conn_can_send_data(c) && c->fin_queued && !c->fin_sent &&
+	    conn_unsent_len(c) == 0) {
+		if (out->nseg >= CONN_OUT_SEGS)
+			c->out_more = true;
+		else
+			conn_send_new_seg(c, 0, now, out);
 	}
 	persist_check(c, now);
+}
+
+bool conn_output_due(const struct conn *c)
+{
+	return c->out_more;
 }
 
 /* A zero-window probe: like Linux, an ACK one below snd_una, which the
  * peer finds old and answers with an ACK that carries its window. */
 void conn_persist_fire(struct conn *c, uint64_t now, struct conn_out *out)
 {
+	uint32_t n = (uint32_t)conn_unsent_len(c);
+
 	c->persist_at = 0;
+	/* The override timeout: what the window takes goes, small or not
+	 * (never nothing: with no window, a probe). */
+	if (n > conn_usable_window(c))
+		n = conn_usable_window(c);
+	if (n > conn_smss(c))
+		n = conn_smss(c);
+	if (n > 0 && conn_can_send_data(c)) {
+		send_new(c, n, now, out);
+		persist_check(c, now);
+		return;
+	}
 	conn_emit(c, TH_ACK, c->snd_una - 1, NULL, 0, now, out);
 	conn_ev(out, CONN_EV_PROBE, c->snd_una - 1, "zero window: probe sent");
 	c->persist_us *= 2;

@@ -3,10 +3,12 @@
  * retransmission timer does when it fires.
  *
  * RTT samples follow RFC 6298 and RFC 7323 section 4: from the echoed
- * timestamp of an ACK that advances SND.UNA, or without timestamps from
- * the one segment being timed, which Karn's rule forgets as soon as
- * anything is sent again. The RTO stays within Linux's bounds (cfg.rto_min_us,
- * cfg.rto_max_us: 200 ms, 120 s) and doubles on every expiry (RFC 6298 5.5).
+ * timestamp of an ACK that advances SND.UNA, unless the echo is older than
+ * our last retransmission of what it acknowledges, or without timestamps
+ * from the one segment being timed, which Karn's rule forgets as soon as
+ * anything is sent again. A timeout on data also goes to conn_cc.c. The RTO
+ * stays within Linux's bounds (cfg.rto_min_us, cfg.rto_max_us: 200 ms, 120 s)
+ * and doubles on every expiry (RFC 6298 5.5).
  *
  * This file must never do I/O, print, read a clock or keep global state.
  */
@@ -62,7 +64,13 @@ void conn_rtt_from_ack(struct conn *c, const struct seg *in, uint64_t now)
 
 	if (c->ts_ok && (in->has & SEG_HAS_TS) && in->ts_ecr != 0) {
 		ticks = conn_ts_now(c, now) - in->ts_ecr;
-		if (ticks < 0x80000000u)
+		/* Karn's rule, timestamp edition: an echo older than our last
+		 * retransmission of the data this ACK covers is the echo of
+		 * an earlier copy (the peer keeps TS.Recent from the first
+		 * one it took, RFC 7323 4.3), and the time since that copy
+		 * includes our timeouts. It measures nothing. */
+		if (ticks < 0x80000000u &&
+		    !(c->rtx_ts_set && seq_lt(in->ts_ecr, c->rtx_ts_val)))
 			rtt_sample(c, (uint64_t)ticks * 1000);
 		c->rtt_timing = false;
 		return;
@@ -106,6 +114,8 @@ size_t conn_ack_advance(struct conn *c, const struct seg *in, uint64_t now,
                         struct conn_out *out)
 {
 	size_t n = 0;
+	/* This ACK is the first to cover our SYN. */
+	bool syn_acked = c->snd_una == c->iss;
 
 	conn_rtt_from_ack(c, in, now);
 	if (seq_gt(in->ack, c->snd_buf_seq)) {
@@ -121,6 +131,16 @@ size_t conn_ack_advance(struct conn *c, const struct seg *in, uint64_t now,
 	}
 	c->snd_una = in->ack;
 	c->retries = 0;
+	if (c->rtx_ts_set && seq_geq(c->snd_una, c->rtx_ts_end))
+		c->rtx_ts_set = false;
+	/* RFC 6298 5.7: "If the timer expires awaiting the ACK of a SYN
+	 * segment and the TCP implementation is using an RTO less than 3
+	 * seconds, the RTO MUST be re-initialized to 3 seconds when data
+	 * transmission begins". Like Linux (TCP_TIMEOUT_FALLBACK), any RTO
+	 * without a sample after our SYN went again is 3 s, not the backed
+	 * off value of the handshake. */
+	if (syn_acked && c->syn_rtx && !c->rtt_valid)
+		c->rto_us = CONN_RTO_FALLBACK_US;
 	if (n > 0)
 		conn_ev(out, CONN_EV_ACKED, (uint32_t)n, NULL);
 	/* RFC 6298 5.2 and 5.3: stop the timer when all is acknowledged,
@@ -164,13 +184,17 @@ static void give_up(struct conn *c, struct conn_out *out)
 }
 
 /* RFC 6298 5.4: "Retransmit the earliest segment that has not been
- * acknowledged by the TCP receiver." Data, with our FIN if it fits. */
+ * acknowledged by the TCP receiver." Data, with our FIN if it fits, up to
+ * what the peer SACKed. Loss recovery resends the rest (conn_cc.c). */
 static void resend_first(struct conn *c, uint64_t now, struct conn_out *out)
 {
 	bool data = seq_lt(c->snd_una, conn_data_end(c));
+	uint32_t n;
 
-	conn_resend(c, c->snd_una, c->snd_nxt, c->snd_mss, now, out,
-	            data ? "data" : "FIN");
+	n = conn_resend(c, c->snd_una,
+	                conn_sb_hole_end(c, c->snd_una, c->snd_nxt),
+	                conn_smss(c), now, out, data ? "data" : "FIN");
+	c->high_rxt = seq_add(c->snd_una, n);
 }
 
 /* RFC 6298 5.4-5.6: on expiry, retransmit the earliest unacknowledged
@@ -191,6 +215,7 @@ void conn_rtx_fire(struct conn *c, uint64_t now, struct conn_out *out)
 		conn_send_syn(c, TH_SYN | TH_ACK, now, out);
 		conn_ev(out, CONN_EV_RETRANSMIT, c->iss, "SYN-ACK");
 	} else {
+		conn_cc_rto(c, out);
 		resend_first(c, now, out);
 	}
 	c->rto_us *= 2;

@@ -1170,6 +1170,9 @@ START_TEST(test_established_send_respects_window)
 	struct seg a = pseg(TH_ACK, R(1), L(1));
 
 	conn_established_fixture(&c);
+	/* A peer that never offered more than 128 bytes (after a larger
+	 * window, SWS avoidance would hold the 110 bytes back). */
+	c.max_snd_wnd = 0;
 	/* A window field of 1 is 1 << 7 = 128 bytes. */
 	a.win = 1;
 	conn_input(&c, &a, T0 + 2 * MS, &o);
@@ -1273,6 +1276,8 @@ START_TEST(test_established_send_more_than_out_holds)
 
 	conn_established_fixture(&c);
 	c.snd_mss = 100;
+	/* A congestion window grown past IW's ten segments (check_cc.c). */
+	c.cwnd = 20 * 100;
 	conn_send(&c, big, sizeof big, T0 + 2 * MS, &o);
 	/* 20 segments of 100 bytes; out holds 16. The rest is due now. */
 	ck_assert_uint_eq(o.nseg, CONN_OUT_SEGS);
