@@ -73,7 +73,7 @@ bool tcp_transition_ok(enum tcp_state from, enum tcp_state to);
 #define CONN_SNDBUF_SIZE 16384
 /* Blocks of out-of-order data a conn keeps (a segment that would make
  * one more is dropped). */
-#define CONN_REASS_BLOCKS 16
+#define CONN_REASS_BLOCKS 64
 /* Segments and events one call can report. */
 #define CONN_OUT_SEGS   16
 #define CONN_OUT_EVENTS 16
