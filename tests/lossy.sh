@@ -20,8 +20,7 @@
 #
 # Every run is stopped after LOSSY_BOUND seconds (120): a bound on a
 # stall, not a benchmark (bench/transfer.sh times them). Needs root,
-# clang and ethtool. make check runs the server part
-# (tests/lossy-server.sh).
+# clang and ethtool.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 . "$top_srcdir/tests/netlib.sh"

@@ -17,11 +17,8 @@ EXTRA_DIST += tests/netlib.sh tests/net/drop.c tests/net/reorder.c \
 TESTS += tests/net.sh
 EXTRA_DIST += tests/net.sh
 
-# tcplab-server against curl, wget and ab at 1%, 5% and 20% loss (root).
-# tests/lossy.sh's client part (tcplab-client fetching from nginx over
-# lossy, reordering and narrow links) is run by hand for now: on today's
-# code it stalls at 5% loss on 8 MB, at 20% and with an MTU of 576 (see
-# bench/README.md, "Transfer benchmark"); then it joins TESTS as
-# tests/lossy.sh in place of tests/lossy-server.sh.
-TESTS += tests/lossy-server.sh
-EXTRA_DIST += tests/lossy.sh tests/lossy-server.sh
+# tcplab-server against curl, wget and ab, and tcplab-client fetching
+# from nginx, at 1%, 5% and 20% loss, over a reordering link and with an
+# MTU of 576 (root).
+TESTS += tests/lossy.sh
+EXTRA_DIST += tests/lossy.sh
