@@ -11,27 +11,31 @@
  * to call conn_timer() next.
  *
  * Implemented: both opens (and simultaneous open), every close (and
- * simultaneous close), the segment acceptance test, RST and SYN handling
- * with RFC 5961 challenge ACKs, MSS, SACK-permitted, timestamps (RFC 7323)
- * and window scaling negotiated as Linux does and written in Linux's option
- * order, retransmission per RFC 6298 with Karn's rule and RFC 7323's
- * timestamps (an echo older than our last retransmission measures
- * nothing), zero-window probes, TIME-WAIT. On the sending side: slow start
- * and congestion avoidance (RFC 5681, IW of RFC 6928, byte counting of RFC
- * 3465), fast retransmit and fast recovery with NewReno (RFC 6582), or
- * SACK-based loss recovery (RFC 6675) when the peer permits SACK, go-back-N
- * in slow start after a timeout, and the sender's silly window syndrome
- * avoidance (RFC 9293 3.8.6.2.1, Nagle off). Not implemented: reassembly
- * of out-of-order data (it is dropped and a duplicate ACK sent), SACK
- * blocks in our ACKs, limited transmit (RFC 3042), restart after idle
- * (RFC 5681 4.1), urgent data.
+ * simultaneous close), the segment acceptance test, RST, SYN and ACK
+ * checks with RFC 5961's challenge ACKs, rate-limited (section 7), MSS
+ * (a peer's below 48 taken as 48, as Linux does), SACK-permitted,
+ * timestamps (RFC 7323) and window scaling negotiated as Linux does and
+ * written in Linux's option order, retransmission per RFC 6298 with
+ * Karn's rule and RFC 7323's timestamps (an echo older than our last
+ * retransmission measures nothing), zero-window probes, TIME-WAIT, and a
+ * newer SYN ending it (RFC 6191). On the receiving side: out-of-order
+ * data kept in a bounded queue and reported in SACK blocks (RFC 2018),
+ * quick then delayed ACKs and a window that grows for a fast reader (both
+ * optional, as on Linux). On the sending side: slow start and congestion
+ * avoidance (RFC 5681, IW of RFC 6928, byte counting of RFC 3465), fast
+ * retransmit and fast recovery with NewReno (RFC 6582), or SACK-based
+ * loss recovery (RFC 6675) when the peer permits SACK, go-back-N in slow
+ * start after a timeout, and the sender's silly window syndrome avoidance
+ * (RFC 9293 3.8.6.2.1, Nagle off). Not implemented: D-SACK, limited
+ * transmit (RFC 3042), restart after idle (RFC 5681 4.1), urgent data.
  *
  * This module must never do I/O, print, read a clock or keep global state:
- * everything it knows is in struct conn. It allocates one thing, the send
- * buffer, when the application first queues data, and frees it when all
- * of it is acknowledged, so that a connection that sends nothing costs
- * the size of struct conn; conn_release() frees it before a conn is
- * forgotten.
+ * everything it knows is in struct conn. It allocates two things: the
+ * send buffer, when the application first queues data, freed when all of
+ * it is acknowledged, and the reassembly buffer, on the first segment out
+ * of order, freed once the hole is filled; a connection that sends
+ * nothing and receives in order costs the size of struct conn.
+ * conn_release() frees both before a conn is forgotten.
  */
 #ifndef TCPLAB_CONN_H
 #define TCPLAB_CONN_H
