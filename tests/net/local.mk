@@ -25,3 +25,9 @@ EXTRA_DIST += tests/net.sh
 # tests/lossy.sh in place of tests/lossy-server.sh.
 TESTS += tests/lossy-server.sh
 EXTRA_DIST += tests/lossy.sh tests/lossy-server.sh
+
+# Hostile peers (issue 10): MSS 0, 1 and 65535, a window of 1, and RFC
+# 5961's blind attacks against both programs, from frames crafted by
+# tests/net/hostile.py on AF_PACKET sockets; both stay idle (root).
+TESTS += tests/hostile.sh
+EXTRA_DIST += tests/hostile.sh tests/net/hostile.py
