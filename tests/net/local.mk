@@ -22,3 +22,9 @@ EXTRA_DIST += tests/net.sh
 # MTU of 576 (root).
 TESTS += tests/lossy.sh
 EXTRA_DIST += tests/lossy.sh
+
+# Hostile peers (issue 10): MSS 0, 1 and 65535, a window of 1, and RFC
+# 5961's blind attacks against both programs, from frames crafted by
+# tests/net/hostile.py on AF_PACKET sockets; both stay idle (root).
+TESTS += tests/hostile.sh
+EXTRA_DIST += tests/hostile.sh tests/net/hostile.py
