@@ -316,6 +316,10 @@ uint32_t conn_smss(const struct conn *c)
  * min(D,U) >= Fs * Max(SND.WND); (4) or if the override timeout occurs."
  * Every write is pushed; Nagle's bracketed condition is left out, as with
  * Linux's TCP_NODELAY. Fs = 1/2. The override is conn_persist_fire().
+ * And, as Linux does (its Nagle test holds a small segment only while
+ * others are unacknowledged), a smaller segment goes when nothing is in
+ * flight: a peer that shrinks its window to a byte after offering a
+ * large one gets a byte per round trip, not one per override timeout.
  */
 static uint32_t next_len(const struct conn *c, uint32_t room)
 {
@@ -332,6 +336,8 @@ static uint32_t next_len(const struct conn *c, uint32_t room)
 	if (d <= u)
 		return d;
 	if (2 * (uint64_t)m >= c->max_snd_wnd)
+		return m;
+	if (c->snd_una == c->snd_nxt)
 		return m;
 	return 0;
 }
