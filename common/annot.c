@@ -28,6 +28,7 @@
 static const char *const event_names[ANNOT_EV_COUNT] = {
         "retransmission", "duplicate-ack", "out-of-order", "missing-before",
         "zero-window",    "window-update", "keep-alive",   "reset",
+        "challenged",
 };
 
 const char *annot_event_name(unsigned bit)
@@ -394,7 +395,9 @@ static struct annot_conn *conn_find(struct annot_ctx *ctx,
 static void set_relative(struct annot_side_mem *snd, struct annot_side_mem *rcv,
                          const struct seg *s, struct annot_result *r)
 {
-	if (s->flags & TH_SYN) {
+	/* A challenged SYN (a forged one, or a peer's confusion) does not
+	 * move the ISN of the connection it does not change. */
+	if ((s->flags & TH_SYN) && !(r->events & ANNOT_EV_CHALLENGED)) {
 		snd->isn = s->seq;
 		snd->isn_known = true;
 		snd->isn_assumed = false;
@@ -619,13 +622,13 @@ static void window_bytes(const struct annot_conn *c,
 /* The close: which side's FIN came first, whether the other FIN carried
  * the ACK of the first one, and when both FINs have been acknowledged. */
 static void track_close(struct annot_conn *c, enum annot_side f,
-                        const struct seg *s)
+                        const struct seg *s, bool challenged)
 {
 	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
 	bool covers = (s->flags & TH_ACK) && rcv->fin_seen &&
 	              seq_gt(s->ack, rcv->fin_seq);
 
-	if ((s->flags & TH_RST) && !c->closed && !c->reset) {
+	if ((s->flags & TH_RST) && !challenged && !c->closed && !c->reset) {
 		c->reset = true;
 		c->reset_by = f;
 	}
@@ -745,6 +748,24 @@ enum annot_close annot_close_kind(const struct annot_conn *c)
 	return c->merged ? ANNOT_CLOSE_THREE : ANNOT_CLOSE_FOUR;
 }
 
+/*
+ * RFC 5961, as conn applies it: a RST that is not exactly at the
+ * receiver's RCV.NXT (3.2), or a SYN with another ISN while the receiver
+ * is synchronized (4.2), is not taken: it draws a challenge ACK, or is
+ * dropped, and changes nothing. What the capture shows of RCV.NXT decides.
+ */
+static bool challenged(const struct annot_side_mem *snd,
+                       const struct annot_side_mem *rcv, const struct seg *s)
+{
+	if (s->flags & TH_RST)
+		return rcv->st >= TCP_SYN_RECEIVED && rcv->rcv_valid &&
+		       s->seq != rcv->rcv_nxt;
+	if ((s->flags & TH_SYN) && snd->isn_known)
+		return rcv->st >= TCP_ESTABLISHED && rcv->st < TCP_TIME_WAIT &&
+		       s->seq != snd->isn;
+	return false;
+}
+
 /* Whether the connection is over (both FINs acknowledged, or a RST). */
 static bool conn_over(const struct annot_conn *c)
 {
@@ -764,16 +785,24 @@ static void process(struct annot_conn *c, const struct annot_in *in,
 	if (c->first_n == 0)
 		c->first_n = r->n;
 	c->last_n = r->n;
+	if (challenged(snd, rcv, s))
+		r->events |= ANNOT_EV_CHALLENGED;
 	set_relative(snd, rcv, s, r);
 	equations(c, f, s, r);
 	if (r->ack_new && (s->flags & TH_ACK))
 		r->acks_seg = acked_segment(rcv, s->ack);
-	r->events = seq_events(snd, s, r->seq_end);
+	/* A challenged segment's numbers are not the sender's: they do not
+	 * move what the sender is known to have sent. */
+	if (!(r->events & ANNOT_EV_CHALLENGED))
+		r->events |= seq_events(snd, s, r->seq_end);
 	r->events |= ack_events(snd, rcv, s, r->seq_end - s->seq);
+	if (r->events & ANNOT_EV_CHALLENGED)
+		r->events &= ~(unsigned)ANNOT_EV_RESET;
 	annot_state_segment(c, f, s, in, r);
-	remember(c, snd, s, r->n, r->events);
+	if (!(r->events & ANNOT_EV_CHALLENGED))
+		remember(c, snd, s, r->n, r->events);
 	window_bytes(c, snd, rcv, s, r);
-	track_close(c, f, s);
+	track_close(c, f, s, (r->events & ANNOT_EV_CHALLENGED) != 0);
 	if (c->sd[0].syn_seen && c->sd[1].syn_seen &&
 	    c->sd[0].st >= TCP_ESTABLISHED && c->sd[1].st >= TCP_ESTABLISHED &&
 	    !c->handshake && !c->midstream) {

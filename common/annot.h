@@ -92,7 +92,10 @@ enum annot_cksum {
 #define ANNOT_EV_WINDOW_UPDATE 0x0020 /* only the window changed */
 #define ANNOT_EV_KEEP_ALIVE    0x0040 /* one byte (or none) before snd.nxt */
 #define ANNOT_EV_RESET         0x0080 /* RST */
-#define ANNOT_EV_COUNT         8
+/* A RST not at the receiver's RCV.NXT, or a SYN in an open connection:
+ * the receiver does not take it (RFC 5961), it changes no state. */
+#define ANNOT_EV_CHALLENGED 0x0100
+#define ANNOT_EV_COUNT      9
 
 /* The JSON name of one event bit ("retransmission", ...), or NULL. */
 const char *annot_event_name(unsigned bit);

@@ -258,6 +258,19 @@ static void note_events(struct annot_result *r)
 		        "keep-alive: one number below what the %s has sent, to "
 		        "check that the %s is still there",
 		        me, them);
+	if ((ev & ANNOT_EV_CHALLENGED) && (r->flags & TH_RST))
+		annot_note(r, ANNOT_N_EVENT,
+		           "not taken: the %s expects another sequence number "
+		           "next, and a RST anywhere else changes nothing; in "
+		           "its window it draws a challenge ACK (RFC 5961). The "
+		           "%s's own RST would carry that number: this one may "
+		           "be forged",
+		           them, me);
+	else if (ev & ANNOT_EV_CHALLENGED)
+		annot_note(r, ANNOT_N_EVENT,
+		           "not taken: a SYN in an open connection draws a "
+		           "challenge ACK and changes nothing (RFC 5961), so a "
+		           "forged SYN cannot reset it");
 	if (ev & ANNOT_EV_RESET)
 		annot_note(
 		        r, ANNOT_N_EVENT,

@@ -450,14 +450,22 @@ void annot_state_segment(struct annot_conn *c, enum annot_side x,
 
 	c->why[0][0] = c->why[1][0] = '\0';
 	p[0].n = p[1].n = 0;
-	/* What the sender's segment refutes, proves, and does. */
-	sender_refutes(c, x, s);
-	path_add(&p[x], state_of(&c->sd[x].f));
-	sender_proves(c, x, s, &p[x]);
-	sender_acts(c, x, s, &p[x]);
-	path_add(&p[!x], state_of(&c->sd[!x].f));
-	if (!(own && in->own_ignored && own_side(in) == (enum annot_side) !x))
-		receiver_takes(c, (enum annot_side) !x, s, &p[!x]);
+	/* A challenged RST or SYN (RFC 5961) changes neither side: the
+	 * receiver refuses it, and it may not be the sender's at all. */
+	if (r->events & ANNOT_EV_CHALLENGED) {
+		path_add(&p[x], state_of(&c->sd[x].f));
+		path_add(&p[!x], state_of(&c->sd[!x].f));
+	} else {
+		/* What the sender's segment refutes, proves, and does. */
+		sender_refutes(c, x, s);
+		path_add(&p[x], state_of(&c->sd[x].f));
+		sender_proves(c, x, s, &p[x]);
+		sender_acts(c, x, s, &p[x]);
+		path_add(&p[!x], state_of(&c->sd[!x].f));
+		if (!(own && in->own_ignored &&
+		      own_side(in) == (enum annot_side) !x))
+			receiver_takes(c, (enum annot_side) !x, s, &p[!x]);
+	}
 	if (own)
 		told_path(&c->sd[own_side(in)], in, &p[own_side(in)]);
 	r->ignored = own && in->own_ignored;

@@ -437,6 +437,45 @@ START_TEST(test_established_rst_reset)
 }
 END_TEST
 
+/* A RST away from RCV.NXT and a SYN with another ISN, as a blind
+ * attacker sends them: the receiver refuses both (RFC 5961), so the
+ * connection, its states and its relative numbers stay as they were. */
+START_TEST(test_established_forged_rst_and_syn_challenged)
+{
+	struct feed f;
+	struct annot_summary sm;
+	const struct annot_result *r;
+
+	handshake(&f);
+	put(&f, 1, TH_PSH | TH_ACK, C_ISN + 1, S_ISN + 1, 10, 502);
+	put(&f, 0, TH_ACK, S_ISN + 1, C_ISN + 11, 0, 509);
+	r = put(&f, 1, TH_RST, C_ISN + 500, 0, 0, 0);
+	ck_assert(r->events & ANNOT_EV_CHALLENGED);
+	ck_assert(!(r->events & ANNOT_EV_RESET));
+	ck_assert_int_eq(r->after[ANNOT_CLIENT], TCP_ESTABLISHED);
+	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_ESTABLISHED);
+	EXPECT_NOTE(r, "not taken: the server expects another sequence");
+	r = put(&f, 1, TH_SYN, C_ISN + 90000, 0, 0, 64240);
+	ck_assert_uint_eq(r->conn, 1);
+	ck_assert(r->events & ANNOT_EV_CHALLENGED);
+	EXPECT_NOTE(r, "a SYN in an open connection");
+	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_ESTABLISHED);
+	/* The real client goes on, numbered from its real ISN. */
+	r = put(&f, 1, TH_PSH | TH_ACK, C_ISN + 11, S_ISN + 1, 10, 502);
+	ck_assert_uint_eq(r->conn, 1);
+	ck_assert_uint_eq(r->rel_seq, 11);
+	ck_assert(!r->revised[ANNOT_CLIENT]);
+	/* A RST at RCV.NXT is taken. */
+	r = put(&f, 1, TH_RST, C_ISN + 21, 0, 0, 0);
+	ck_assert(r->events & ANNOT_EV_RESET);
+	ck_assert_int_eq(r->after[ANNOT_SERVER], TCP_CLOSED);
+	annot_summary(&f.ctx, 1, &sm);
+	ck_assert_int_eq(sm.close, ANNOT_CLOSE_RESET);
+	ck_assert_uint_eq(annot_conn_count(&f.ctx), 1);
+	annot_free(&f.ctx);
+}
+END_TEST
+
 START_TEST(test_established_retransmission_and_dup_acks)
 {
 	struct feed f;
@@ -534,6 +573,7 @@ static Suite *annot_suite(void)
 	TESTLIB_ADD(tx, test_established_server_fin_first);
 	TESTLIB_ADD(tx, test_established_simultaneous_close);
 	TESTLIB_ADD(tx, test_established_rst_reset);
+	TESTLIB_ADD(tx, test_established_forged_rst_and_syn_challenged);
 	TESTLIB_ADD(tx, test_established_retransmission_and_dup_acks);
 	TESTLIB_ADD(tx, test_established_windows_and_keepalive);
 	TESTLIB_ADD(tx, test_midstream_roles_from_ports);
