@@ -543,8 +543,8 @@ int main(int argc, char **argv)
 	if (n < 0)
 		die(EXIT_USAGE, n == TCPLAB_ENOSPC
 		                        ? "the request is too long"
-		                        : "-H: a header is \"Name: value\" "
-		                          "on one line");
+		                        : "-H or --user-agent: want \"Name: "
+		                          "value\", no control characters");
 	cl.req_len = (size_t)n;
 	cl.names = names_open();
 	if (cl.names == NULL)

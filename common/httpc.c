@@ -156,14 +156,37 @@ struct hdr {
 	const char *value;
 };
 
+/* RFC 9110 5.6.2: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
+ * "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. */
+static bool tchar(char ch)
+{
+	unsigned char c = (unsigned char)ch;
+
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* A field value may hold no control character but tab (RFC 9110 5.5). */
+static bool value_ok(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+			return false;
+	return true;
+}
+
 static int hdr_set(struct hdr *h, unsigned *n, unsigned max, const char *line)
 {
-	const char *colon = strchr(line, ':');
+	const char *colon = strchr(line, ':'), *q;
 	size_t nl;
 	unsigned i;
 
-	if (colon == NULL || colon == line || strpbrk(line, "\r\n") != NULL)
+	if (colon == NULL || colon == line || !value_ok(line))
 		return TCPLAB_EINVAL;
+	for (q = line; q < colon; q++)
+		if (!tchar(*q))
+			return TCPLAB_EINVAL;
 	nl = (size_t)(colon - line);
 	colon++;
 	while (*colon == ' ' || *colon == '\t')
@@ -213,6 +236,8 @@ int httpc_request(const struct httpc_url *u, const struct httpc_req_opts *o,
 		return TCPLAB_EINVAL;
 	if (o != NULL && o->user_agent != NULL)
 		ua = o->user_agent;
+	if (!value_ok(ua))
+		return TCPLAB_EINVAL;
 	/* wget's Host names the port only when it is not the default. */
 	if (u->port != 80)
 		snprintf(hostval, sizeof hostval, "%s:%u", u->host,
@@ -311,15 +336,25 @@ static int header_line(struct httpc_resp *r, char *l)
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
 	if (strcasecmp(l, "Transfer-Encoding") == 0) {
-		if (ends_in_token(v, "chunked"))
+		/* RFC 9112 6.3: Transfer-Encoding overrides Content-Length;
+		 * "If a Transfer-Encoding header field is present in a
+		 * response and the chunked transfer coding is not the final
+		 * encoding, the message body length is determined by reading
+		 * the connection until it is closed by the server." */
+		r->te_seen = true;
+		if (ends_in_token(v, "chunked")) {
 			r->body = HTTPC_BODY_CHUNKED;
+		} else {
+			r->body = HTTPC_BODY_CLOSE;
+			r->keep_alive = false;
+		}
 	} else if (strcasecmp(l, "Content-Length") == 0) {
 		size_t n = strlen(v);
 		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 			v[--n] = '\0';
 		if (parse_u64(v, &len) != 0)
 			return TCPLAB_EINVAL;
-		if (r->body != HTTPC_BODY_CHUNKED) {
+		if (!r->te_seen) {
 			r->body = HTTPC_BODY_LENGTH;
 			r->content_length = len;
 		}
@@ -339,6 +374,7 @@ static void headers_end(struct httpc_resp *r)
 	if (r->status < 200) {
 		r->phase = HTTPC_P_STATUS;
 		r->body = HTTPC_BODY_CLOSE;
+		r->te_seen = false;
 		return;
 	}
 	if (r->status == 204 || r->status == 304)

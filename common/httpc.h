@@ -73,7 +73,10 @@ struct httpc_req_opts {
  * Writes the GET request for u into buf (no NUL is counted). The Host
  * header carries ":PORT" only when the port is not 80, as wget's does.
  * Returns the length, TCPLAB_ENOSPC when cap is too small, or
- * TCPLAB_EINVAL for a -H header without a colon or with a CR or LF.
+ * TCPLAB_EINVAL for a -H header without a colon, with a name that is not
+ * a token (RFC 9110 5.1) or a control character other than tab in it,
+ * or for a user agent with such a character (no header can be smuggled
+ * in through either).
  */
 int httpc_request(const struct httpc_url *u, const struct httpc_req_opts *o,
                   char *buf, size_t cap);
@@ -108,6 +111,7 @@ struct httpc_resp {
 	enum httpc_body body;
 	uint64_t content_length; /* when body is HTTPC_BODY_LENGTH */
 	bool keep_alive;         /* the server means to keep the connection */
+	bool te_seen;            /* a Transfer-Encoding header came */
 	uint64_t left;           /* bytes left in the body or the chunk */
 	uint64_t header_bytes;   /* status line and headers, CRLFs included */
 	uint64_t body_bytes;     /* body bytes delivered so far */

@@ -251,8 +251,20 @@ START_TEST(test_request_bad_header)
 	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
 	o.headers[0] = ": empty name";
 	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
+	/* A name must be a token (RFC 9110 5.1), a value free of controls. */
+	o.headers[0] = "Bad Name: x";
+	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
+	o.headers[0] = "X-Ok: a\x01b";
+	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
+	o.headers[0] = "X-Ok: a\tb";
+	ck_assert_int_gt(httpc_request(&u, &o, buf, sizeof buf), 0);
+	/* Nor can a header be smuggled in through the user agent. */
+	o.nheaders = 0;
+	o.user_agent = "tcplab\r\nInjected: 1";
+	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
 }
 END_TEST
+
 
 /* Feeds text in pieces of size piece (0: all at once); collects the body. */
 static int feed(struct httpc_resp *r, const char *text, size_t len,
@@ -373,6 +385,28 @@ START_TEST(test_resp_chunked_bad_size)
 END_TEST
 
 /* python's http.server: HTTP/1.0, no length, the body ends at the close. */
+/* RFC 9112 6.3: a Transfer-Encoding whose last coding is not chunked
+ * overrides Content-Length, and the body runs to the server's close. */
+START_TEST(test_resp_te_not_chunked_to_close)
+{
+	static const char t[] = "HTTP/1.1 200 OK\r\n"
+	                        "Content-Length: 3\r\n"
+	                        "Transfer-Encoding: gzip\r\n"
+	                        "Connection: keep-alive\r\n"
+	                        "\r\n"
+	                        "abcdef";
+	struct httpc_resp r;
+	char body[64];
+	size_t blen;
+
+	ck_assert_int_eq(feed(&r, t, sizeof t - 1, 2, body, &blen), 0);
+	ck_assert_int_eq(r.body, HTTPC_BODY_CLOSE);
+	ck_assert(!r.keep_alive);
+	ck_assert(!httpc_resp_done(&r));
+	ck_assert_str_eq(body, "abcdef");
+}
+END_TEST
+
 START_TEST(test_resp_close_delimited)
 {
 	static const char t[] = "HTTP/1.0 200 OK\r\n"
@@ -476,6 +510,7 @@ static Suite *httpc_suite(void)
 	TESTLIB_ADD(resp, test_resp_chunked_split);
 	TESTLIB_ADD(resp, test_resp_chunked_bad_size);
 	TESTLIB_ADD(resp, test_resp_close_delimited);
+	TESTLIB_ADD(resp, test_resp_te_not_chunked_to_close);
 	TESTLIB_ADD(resp, test_resp_no_body_statuses);
 	TESTLIB_ADD(resp, test_resp_bad);
 	TESTLIB_ADD(resp, test_resp_line_too_long);
