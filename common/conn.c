@@ -455,7 +455,10 @@ int conn_close(struct conn *c, uint64_t now_us, struct conn_out *out)
 
 void conn_unsent(struct conn *c, const struct seg *s)
 {
-	if (c != NULL && s != NULL && seq_lt(s->seq, c->snd_nxt))
+	/* A zero-window probe carries SND.UNA - 1: it takes no sequence
+	 * space, and SND.NXT never goes below SND.UNA. */
+	if (c != NULL && s != NULL && seq_lt(s->seq, c->snd_nxt) &&
+	    seq_geq(s->seq, c->snd_una))
 		c->snd_nxt = s->seq;
 }
 

@@ -1223,6 +1223,30 @@ START_TEST(test_established_zero_window_probe)
 }
 END_TEST
 
+/* A student quits at a zero-window probe: it took no sequence space, so
+ * the RST that follows still carries SND.NXT = SND.UNA (found by
+ * fuzz_conn). */
+START_TEST(test_established_probe_unsent_then_abort)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg a = pseg(TH_ACK, R(1), L(1)), probe;
+
+	conn_established_fixture(&c);
+	a.win = 0;
+	conn_input(&c, &a, T0 + 2 * MS, &o);
+	conn_send(&c, (const uint8_t *)request, REQ_LEN, T0 + 3 * MS, &o);
+	conn_timer(&c, conn_next_timer(&c), &o);
+	expect_just_ack(&o, L(0), R(1));
+	probe = o.seg[0];
+	conn_unsent(&c, &probe);
+	ck_assert_uint_eq(c.snd_nxt, L(1));
+	conn_abort(&c, T0 + SEC, &o);
+	expect_seg(&o, 0, TH_RST | TH_ACK, L(1), R(1));
+	conn_release(&c);
+}
+END_TEST
+
 START_TEST(test_established_send_timeout_retransmitted)
 {
 	struct conn c;
@@ -2426,6 +2450,7 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_established_send_buffer_lazy);
 	TESTLIB_ADD(est, test_established_send_respects_window);
 	TESTLIB_ADD(est, test_established_zero_window_probe);
+	TESTLIB_ADD(est, test_established_probe_unsent_then_abort);
 	TESTLIB_ADD(est, test_established_send_timeout_retransmitted);
 	TESTLIB_ADD(est, test_established_send_retries_exhausted);
 	TESTLIB_ADD(est, test_established_send_buffer_bounded);
