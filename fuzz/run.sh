@@ -6,10 +6,13 @@
 # SECONDS (default 60) is each target's -max_total_time; TARGETs default to
 # every fuzz/fuzz_*.c. Each target is compiled with clang, libFuzzer, ASan
 # and UBSan straight from its sources (no configure needed) into
-# fuzz/build/. The seed corpus fuzz/corpus/ is copied into a work corpus,
-# fuzz/build/corpus-TARGET/, which keeps what the fuzzer learns between
-# runs; crashes land in fuzz/build/artifacts-TARGET/. Exits 0 only when
-# every target built and ran without a finding.
+# fuzz/build/. The seed corpus, fuzz/corpus/TARGET/ when the target has
+# one (fuzz/mkcorpus.py writes them) and otherwise the files directly in
+# fuzz/corpus/, is copied into a work corpus, fuzz/build/corpus-TARGET/,
+# which keeps what the fuzzer learns between runs; crashes land in
+# fuzz/build/artifacts-TARGET/. Exits 0 only when every target built and
+# ran without a finding. FUZZ_CONN_SKIP and FUZZ_HTTPC_SKIP, passed on to
+# the targets, turn off checks named in the targets' reports.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
@@ -47,6 +50,9 @@ fi
 sources_for() {
 	case $1 in
 	fuzz_seg) echo common/seg.c common/err.c ;;
+	fuzz_conn) echo common/conn.c common/seg.c common/err.c ;;
+	fuzz_httpd) echo common/httpd.c ;;
+	fuzz_httpc) echo common/httpc.c ;;
 	*) echo common/*.c ;;
 	esac
 }
@@ -81,7 +87,9 @@ $t: BUILD FAILED"
 	art="$build/artifacts-$t"
 	log="$build/$t.log"
 	mkdir -p "$work" "$art"
-	cp fuzz/corpus/* "$work"/ 2>/dev/null
+	seeds=fuzz/corpus
+	[ -d "fuzz/corpus/$t" ] && seeds=fuzz/corpus/$t
+	find "$seeds" -maxdepth 1 -type f -exec cp {} "$work"/ \;
 	echo "== $t: fuzzing for $secs s (log: $log)"
 	"$build/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$art/" "$work" >"$log" 2>&1
