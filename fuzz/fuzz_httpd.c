@@ -22,6 +22,12 @@
  * response nothing more is answered and every byte is taken. Finally the
  * answers do not depend on the split: the same stream fed in one piece
  * gets the same responses.
+ *
+ * Two rules of RFC 9112 are checked on the head each answer is for, which
+ * the target finds in its own copy of the parser: a request with more than
+ * one Host, or with Content-Length values that differ, gets 400. Their
+ * names, one-host and one-length, can be listed in FUZZ_HTTPD_SKIP to look
+ * past them.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +39,7 @@
 #include "common/err.h"
 #include "common/httpd.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(cond)                                                            \
@@ -40,6 +47,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		if (!(cond)) {                                                 \
 			fprintf(stderr, "fuzz_httpd: %s:%d: %s\n", __FILE__,   \
 			        __LINE__, #cond);                              \
+			abort();                                               \
+		}                                                              \
+	} while (0)
+
+static char skip_list[256];
+
+/* An RFC rule FUZZ_HTTPD_SKIP can turn off by name. */
+#define RULE(name, cond)                                                       \
+	do {                                                                   \
+		if (!(cond) && strstr(skip_list, name) == NULL) {              \
+			fprintf(stderr,                                        \
+			        "fuzz_httpd: rule %s broken (%s:%d: %s)\n",    \
+			        name, __FILE__, __LINE__, #cond);              \
 			abort();                                               \
 		}                                                              \
 	} while (0)
@@ -184,6 +204,69 @@ static void check_response(const char *r, size_t n,
 		      strcmp(info->path, HTTPD_PATH) == 0);
 }
 
+/* What the next head in c's buffer says, as httpd_next() will find it:
+ * after the body still to skip and the empty lines before a request. */
+struct head_facts {
+	unsigned hosts;
+	bool lengths_differ;
+};
+
+static void head_facts(const struct httpd *c, struct head_facts *f)
+{
+	const char *p = (const char *)c->buf, *end = p + c->len, *l, *e;
+	const char *len1 = NULL;
+	size_t len1_n = 0;
+
+	memset(f, 0, sizeof *f);
+	if (c->skip >= c->len)
+		return;
+	for (p += c->skip; p < end && (*p == '\r' || *p == '\n'); p++)
+		;
+	/* Every line but the request line, up to the blank one. */
+	for (l = memchr(p, '\n', (size_t)(end - p)); l != NULL; l = e) {
+		const char *v, *ve;
+
+		l++;
+		e = memchr(l, '\n', (size_t)(end - l));
+		if (e == NULL || e == l || (e == l + 1 && *l == '\r'))
+			return;
+		if (e - l >= 5 && strncasecmp(l, "host:", 5) == 0)
+			f->hosts++;
+		if (e - l < 15 || strncasecmp(l, "content-length:", 15) != 0)
+			continue;
+		for (v = l + 15; v < e && (*v == ' ' || *v == '\t'); v++)
+			;
+		for (ve = e; ve > v && (ve[-1] == '\r' || ve[-1] == ' ' ||
+		                        ve[-1] == '\t');
+		     ve--)
+			;
+		if (len1 == NULL) {
+			len1 = v;
+			len1_n = (size_t)(ve - v);
+		} else if ((size_t)(ve - v) != len1_n ||
+		           memcmp(v, len1, len1_n) != 0) {
+			f->lengths_differ = true;
+		}
+	}
+}
+
+/* RFC 9112 3.2: "A server MUST respond with a 400 (Bad Request) status
+ * code to any HTTP/1.1 request message that lacks a Host header field
+ * and to any request message that contains more than one Host header
+ * field line". RFC 9112 6.3: Content-Length values that differ make the
+ * framing invalid, and the server "MUST respond with a 400 (Bad Request)
+ * status code and then close the connection". */
+static void check_head_rules(const struct head_facts *f,
+                             const struct httpd_info *info)
+{
+	if (info->status == 431)
+		return;
+	if (f->hosts > 1)
+		RULE("one-host", info->status == 400);
+	if (f->lengths_differ)
+		RULE("one-length", info->status == 400 && info->close);
+}
+
 /*
  * Takes every answer waiting. The first try of each may use a buffer too
  * small: it must then fail with TCPLAB_ENOSPC and change nothing a retry
@@ -196,6 +279,7 @@ static unsigned drain(struct httpd *h, struct answers *a, uint32_t *x,
 	static struct httpd copy;
 	static char full[HTTPD_RESP_MAX], again[HTTPD_RESP_MAX];
 	struct httpd_info info, info2;
+	struct head_facts facts;
 	unsigned got = 0;
 	int n, n2;
 
@@ -205,6 +289,7 @@ static unsigned drain(struct httpd *h, struct answers *a, uint32_t *x,
 
 		CHECK(small != NULL);
 		copy = *h;
+		head_facts(&copy, &facts);
 		n = httpd_next(h, DATE, small, cap, &info);
 		if (n > 0)
 			memcpy(full, small, (size_t)n);
@@ -223,6 +308,7 @@ static unsigned drain(struct httpd *h, struct answers *a, uint32_t *x,
 		if (n == 0)
 			return got;
 		check_response(full, (size_t)n, &info, close_each);
+		check_head_rules(&facts, &info);
 		got++;
 		a->n++;
 		hash_in(a, full, (size_t)n);
@@ -316,6 +402,17 @@ static void check_helpers(const uint8_t *d, size_t n)
 	CHECK(r == TCPLAB_EINVAL || r == TCPLAB_ENOSPC ||
 	      (r >= 0 && (size_t)r < cap && dst[r] == '\0'));
 	free(dst);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *s = getenv("FUZZ_HTTPD_SKIP");
+
+	(void)argc;
+	(void)argv;
+	if (s != NULL)
+		snprintf(skip_list, sizeof skip_list, "%s", s);
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
