@@ -1,5 +1,5 @@
 /*
- * fuzz_conn.c: libFuzzer target for the TCP state machine (common/conn.c).
+ * fuzz_conn.c: libFuzzer target for the TCP state machine (common/conn*.c).
  *
  * The input is a small program. Its first eight bytes configure two conns,
  * a client that connects and a server that listens, on the article's

@@ -46,11 +46,12 @@ if [ $# -eq 0 ]; then
 	done
 fi
 
-# The pure core sources each target needs besides its own file.
+# The pure core sources each target needs besides its own file. conn is
+# every common/conn*.c, so that a file the conn work adds is built too.
 sources_for() {
 	case $1 in
 	fuzz_seg) echo common/seg.c common/err.c ;;
-	fuzz_conn) echo common/conn.c common/seg.c common/err.c ;;
+	fuzz_conn) echo common/conn*.c common/seg.c common/err.c ;;
 	fuzz_httpd) echo common/httpd.c ;;
 	fuzz_httpc) echo common/httpc.c ;;
 	*) echo common/*.c ;;
