@@ -33,11 +33,13 @@ if [ -z "${CC:-}" ]; then
 	elif command -v clang-14 >/dev/null 2>&1; then
 		CC=clang-14
 	else
-		echo "fuzz/run.sh: clang not found: install the Debian packages clang and libclang-rt-14-dev" >&2
+		echo "fuzz/run.sh: clang not found: install the Debian" \
+			"packages clang and libclang-rt-14-dev" >&2
 		exit 2
 	fi
 fi
-CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE"
+CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined"
+CFLAGS="$CFLAGS -fno-sanitize-recover=undefined -I. -D_GNU_SOURCE"
 
 if [ $# -eq 0 ]; then
 	for f in fuzz/fuzz_*.c; do
@@ -95,14 +97,18 @@ $t: BUILD FAILED"
 	"$build/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$art/" "$work" >"$log" 2>&1
 	rc=$?
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+		tail -n 1)
 	files=$(find "$work" -type f | wc -l)
 	if [ $rc -eq 0 ]; then
-		line="$t: ok, ${execs:-?} executions in $secs s, corpus $files files"
+		line="$t: ok, ${execs:-?} executions in $secs s,"
+		line="$line corpus $files files"
 	else
 		status=1
-		line="$t: FAILED (exit $rc) after ${execs:-?} executions; see $log and $art/"
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_|.*runtime error)' "$log" | head -n 5
+		line="$t: FAILED (exit $rc) after ${execs:-?} executions;"
+		line="$line see $log and $art/"
+		grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz_|.*runtime error)' \
+			"$log" | head -n 5
 	fi
 	echo "$line"
 	summary="$summary
