@@ -20,12 +20,18 @@
  * a short name; a violation prints the name and aborts, which libFuzzer
  * reports as a crash. FUZZ_CONN_SKIP, a comma-separated list of names,
  * turns invariants off so that a campaign can look past a fault that has
- * been reported already. With FUZZ_CONN_TRACE set, every call and the
- * segments it sent are printed, to read a crash's story.
+ * been reported already: a violation of one of them is not reported, and
+ * the input ends there, because a conn that broke an invariant may do
+ * anything next (a SND.UNA out of the send space made conn read 2 GiB
+ * outside its buffer), and that is the same fault again. FUZZ_CONN_GO_ON
+ * runs the input on after them, to see what a known fault leads to. With
+ * FUZZ_CONN_TRACE set, every call and the segments it sent are printed,
+ * to read a crash's story.
  *
  * Test code: it reads the environment and prints on failure. It must never
  * keep a pointer from a conn_out past the next call on that conn.
  */
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,6 +168,11 @@ static uint32_t u32(struct rd *r)
 
 static char skip_list[512];
 static bool tracing; /* FUZZ_CONN_TRACE is set: print every call */
+static bool go_on;   /* FUZZ_CONN_GO_ON is set: run on past skipped ones */
+/* Where a skipped invariant ends the input, and the copy of a conn that
+ * check_no_spin() may hold then. */
+static jmp_buf input_end;
+static struct conn *spin_copy;
 
 static bool skipped(const char *name)
 {
@@ -193,11 +204,29 @@ static void fail(const char *name, const char *cond, int line,
 	abort();
 }
 
+/* A skipped invariant broke: the rest of the input is not run, unless
+ * FUZZ_CONN_GO_ON says to. */
+static void end_input(const char *name)
+{
+	if (go_on)
+		return;
+	if (tracing)
+		fprintf(stderr,
+		        "fuzz_conn: invariant %s broken, skipped: "
+		        "the input ends\n",
+		        name);
+	longjmp(input_end, 1);
+}
+
 /* An invariant: name is what FUZZ_CONN_SKIP lists to turn it off. */
 #define INV(name, cond)                                                        \
 	do {                                                                   \
-		if (!(cond) && !skipped(name))                                 \
-			fail(name, #cond, __LINE__, e);                        \
+		if (!(cond)) {                                                 \
+			if (skipped(name))                                     \
+				end_input(name);                               \
+			else                                                   \
+				fail(name, #cond, __LINE__, e);                \
+		}                                                              \
 	} while (0)
 
 /* ---- Facts about states and streams. ---- */
@@ -795,7 +824,7 @@ static void check_no_spin(const struct ep *e0)
 
 	if (conn_next_timer(&e->c) > W.now)
 		return;
-	k = conn_clone(&e->c);
+	k = spin_copy = conn_clone(&e->c);
 	for (r = 0; r < SPIN_ROUNDS && conn_next_timer(k) <= W.now; r++) {
 		conn_timer(k, W.now, &W.out);
 		INV("no-spin",
@@ -803,6 +832,7 @@ static void check_no_spin(const struct ep *e0)
 		INV("timer-then-future",
 		    conn_next_timer(k) > W.now || W.out.nseg == CONN_OUT_SEGS);
 	}
+	spin_copy = NULL;
 	conn_unclone(k);
 }
 
@@ -1540,6 +1570,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (s != NULL)
 		snprintf(skip_list, sizeof skip_list, "%s", s);
 	tracing = getenv("FUZZ_CONN_TRACE") != NULL;
+	go_on = getenv("FUZZ_CONN_GO_ON") != NULL;
 	return 0;
 }
 
@@ -1549,9 +1580,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned ops = 0;
 	int i;
 
-	setup(&r);
-	while (r.n > 0 && ops++ < MAX_OPS)
-		run_op(&r);
+	if (setjmp(input_end) == 0) {
+		setup(&r);
+		while (r.n > 0 && ops++ < MAX_OPS)
+			run_op(&r);
+	} else if (spin_copy != NULL) {
+		conn_unclone(spin_copy);
+		spin_copy = NULL;
+	}
 	for (i = 0; i < NEP; i++)
 		conn_release(&W.ep[i].c);
 	return 0;
