@@ -11,8 +11,15 @@
 # fuzz/corpus/, is copied into a work corpus, fuzz/build/corpus-TARGET/,
 # which keeps what the fuzzer learns between runs; crashes land in
 # fuzz/build/artifacts-TARGET/. Exits 0 only when every target built and
-# ran without a finding. FUZZ_CONN_SKIP and FUZZ_HTTPC_SKIP, passed on to
-# the targets, turn off checks named in the targets' reports.
+# ran without a finding. FUZZ_CONN_SKIP, FUZZ_HTTPD_SKIP and
+# FUZZ_HTTPC_SKIP, passed on to the targets, turn off checks named in the
+# targets' reports.
+#
+# fuzz/conn-known lists the invariants of fuzz_conn that conn breaks
+# today, faults reported and not yet fixed: one name a line, '#' starts a
+# comment. They are added to FUZZ_CONN_SKIP, so that a run fails only on
+# a new fault. FUZZ_CONN_KNOWN names another list; set it empty to check
+# every invariant.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
@@ -60,6 +67,19 @@ sources_for() {
 	esac
 }
 
+# The names in the list of known conn faults, joined by commas.
+known_conn() {
+	[ -n "$1" ] && [ -f "$1" ] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]//g' "$1" | grep -v '^$' |
+		paste -s -d, -
+}
+
+known=$(known_conn "${FUZZ_CONN_KNOWN-fuzz/conn-known}")
+if [ -n "$known" ]; then
+	FUZZ_CONN_SKIP="${FUZZ_CONN_SKIP:+$FUZZ_CONN_SKIP,}$known"
+	export FUZZ_CONN_SKIP
+fi
+
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
@@ -94,6 +114,12 @@ $t: BUILD FAILED"
 	[ -d "fuzz/corpus/$t" ] && seeds=fuzz/corpus/$t
 	find "$seeds" -maxdepth 1 -type f -exec cp {} "$work"/ \;
 	echo "== $t: fuzzing for $secs s (log: $log)"
+	skip=""
+	if [ "$t" = fuzz_conn ] && [ -n "${FUZZ_CONN_SKIP:-}" ]; then
+		echo "== $t: not checked: $FUZZ_CONN_SKIP"
+		n=$(echo "$FUZZ_CONN_SKIP" | tr , '\n' | grep -c .)
+		skip=" ($n invariants not checked)"
+	fi
 	"$build/$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$art/" "$work" >"$log" 2>&1
 	rc=$?
@@ -102,7 +128,7 @@ $t: BUILD FAILED"
 	files=$(find "$work" -type f | wc -l)
 	if [ $rc -eq 0 ]; then
 		line="$t: ok, ${execs:-?} executions in $secs s,"
-		line="$line corpus $files files"
+		line="$line corpus $files files$skip"
 	else
 		status=1
 		line="$t: FAILED (exit $rc) after ${execs:-?} executions;"
