@@ -3,8 +3,8 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
-# SECONDS (default 60) is each target's -max_total_time; TARGETs default to
-# every fuzz/fuzz_*.c. Each target is compiled with clang, libFuzzer, ASan
+# SECONDS (default 60) is each target's -max_total_time, and 0 builds the
+# targets without running them; TARGETs default to every fuzz/fuzz_*.c. Each target is compiled with clang, libFuzzer, ASan
 # and UBSan straight from its sources (no configure needed) into
 # fuzz/build/. The seed corpus, fuzz/corpus/TARGET/ when the target has
 # one (fuzz/mkcorpus.py writes them) and otherwise the files directly in
@@ -104,6 +104,12 @@ $t: NO SUCH TARGET"
 		status=1
 		summary="$summary
 $t: BUILD FAILED"
+		continue
+	fi
+	# libFuzzer would take 0 s as no limit at all.
+	if [ "$secs" -eq 0 ]; then
+		summary="$summary
+$t: built $build/$t"
 		continue
 	fi
 	work="$build/corpus-$t"
