@@ -29,6 +29,7 @@ struct head {
 	bool conn_close, conn_keep_alive;
 	bool chunked;
 	bool bad_length;
+	bool has_length;
 	size_t content_length;
 	const char *reason; /* why the head is malformed, or NULL */
 };
@@ -190,6 +191,10 @@ static void parse_length(const char *v, size_t n, struct head *hd)
 		}
 		len = len * 10 + (size_t)(v[i] - '0');
 	}
+	/* RFC 9112 6.3: differing values make the request invalid. */
+	if (hd->has_length && hd->content_length != len)
+		hd->bad_length = true;
+	hd->has_length = true;
 	hd->content_length = len;
 }
 
@@ -217,9 +222,15 @@ static void parse_field(const char *s, size_t n, struct head *hd)
 		;
 	for (ve = n; ve > vb && (s[ve - 1] == ' ' || s[ve - 1] == '\t'); ve--)
 		;
-	if (span_is(s, nlen, "host"))
+	if (span_is(s, nlen, "host")) {
+		/* RFC 9112 3.2: "A server MUST respond with a 400 (Bad
+		 * Request) status code to any HTTP/1.1 request message that
+		 * lacks a Host header field and to any request message that
+		 * contains more than one Host header field line". */
+		if (hd->has_host)
+			hd->reason = "more than one Host";
 		hd->has_host = true;
-	else if (span_is(s, nlen, "connection")) {
+	} else if (span_is(s, nlen, "connection")) {
 		hd->conn_close |= list_has(s + vb, ve - vb, "close");
 		hd->conn_keep_alive |= list_has(s + vb, ve - vb, "keep-alive");
 	} else if (span_is(s, nlen, "content-length"))

@@ -202,6 +202,10 @@ START_TEST(test_malformed_400_close)
 	        "GET  HTTP/1.1\r\nHost: x\r\n\r\n",
 	        "GET truedei HTTP/1.1\r\nHost: x\r\n\r\n",
 	        "G\x01T / HTTP/1.1\r\nHost: x\r\n\r\n",
+	        /* RFC 9112 3.2 and 6.3 (found by fuzz_httpd). */
+	        "GET /truedei/test HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+	        "GET /truedei/test HTTP/1.1\r\nHost: x\r\nContent-Length: "
+	        "0\r\nContent-Length: 1\r\n\r\nX",
 	};
 	size_t i;
 	int n;
