@@ -159,6 +159,8 @@ void conn_set_state(struct conn *c, enum tcp_state to, struct conn_out *out)
 void conn_enter_closed(struct conn *c, struct conn_out *out)
 {
 	c->rtx_at = c->persist_at = c->ack_at = c->tw_at = 0;
+	/* Nor is anything left over from a full out to send. */
+	c->out_more = false;
 	/* Out-of-order data will never be delivered; the next call frees
 	 * its buffer (this one may have delivered from it). */
 	c->rq_n = 0;

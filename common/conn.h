@@ -78,6 +78,8 @@ bool tcp_transition_ok(enum tcp_state from, enum tcp_state to);
 /* Blocks of out-of-order data a conn keeps (a segment that would make
  * one more is dropped). */
 #define CONN_REASS_BLOCKS 64
+/* ... and at most this many bytes of it (the window, up to 4 MiB). */
+#define CONN_REASS_MAX_BYTES (4u << 20)
 /* Segments and events one call can report. */
 #define CONN_OUT_SEGS   16
 #define CONN_OUT_EVENTS 16

@@ -570,6 +570,8 @@ static bool process_text(struct conn *c, const struct seg *in, uint64_t now,
 	n = in->payload_len - (size_t)have;
 	if (n > conn_rcv_window(c))
 		n = conn_rcv_window(c);
+	if (n == 0)
+		return false;
 	if (queued) {
 		n = conn_reass_fill(c, in->payload + have, n, out);
 		if (n == 0) {

@@ -194,7 +194,10 @@ bool conn_can_send_data(const struct conn *c)
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
 	case TCP_FIN_WAIT_1:
+	case TCP_CLOSING:
 	case TCP_LAST_ACK:
+		/* CLOSING with our FIN unsent: the application closed while
+		 * data waited (a zero window), then the peer's FIN came. */
 		return !c->fin_sent;
 	default:
 		return false;

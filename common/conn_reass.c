@@ -54,6 +54,9 @@ static bool room(struct conn *c, uint32_t want)
 
 		if (cap < conn_rcv_window(c))
 			cap = conn_rcv_window(c);
+		/* A window scaled up to 1 GiB keeps no more than this. */
+		if (cap > CONN_REASS_MAX_BYTES)
+			cap = CONN_REASS_MAX_BYTES;
 		if (cap == 0 || (c->rq_buf = malloc(cap)) == NULL)
 			return false;
 		c->rq_cap = cap;
