@@ -302,6 +302,19 @@ static unsigned count_ev(const struct conn_out *o, enum conn_event_kind k)
 	return n;
 }
 
+/* A drop event whose reason says RFC 5961 7's limit held the ACK back. */
+static bool ack_held(const struct conn_out *o)
+{
+	unsigned i;
+
+	for (i = 0; i < o->nev; i++)
+		if (o->ev[i].kind == CONN_EV_DROP && o->ev[i].reason != NULL &&
+		    (strstr(o->ev[i].reason, "rate limit") != NULL ||
+		     strstr(o->ev[i].reason, "held back") != NULL))
+			return true;
+	return false;
+}
+
 static bool seg_for(const struct conn *c, const struct seg *in)
 {
 	if (in->dport != c->lport || (c->laddr != 0 && in->daddr != c->laddr))
@@ -324,6 +337,19 @@ static struct conn *conn_clone(const struct conn *c)
 		if (k->snd_buf == NULL)
 			abort();
 		memcpy(k->snd_buf, c->snd_buf, c->snd_buf_cap);
+	}
+	/* And the reassembly queue's buffer (conn_reass.c). */
+	if (c->rq_buf != NULL) {
+		size_t used = c->rq_n == 0
+		                      ? 0
+		                      : (size_t)seq_diff(c->rq[c->rq_n - 1].end,
+		                                         c->rq_base);
+
+		k->rq_buf = malloc(c->rq_cap);
+		if (k->rq_buf == NULL)
+			abort();
+		/* Only the bytes the blocks cover are ever read. */
+		memcpy(k->rq_buf, c->rq_buf, used);
 	}
 	return k;
 }
@@ -474,9 +500,12 @@ static void check_recv(const struct ep *e, const struct conn *b,
 		INV("recv-only-input", o->data_len == 0 && fins == 0);
 		return;
 	}
+	/* The peer's FIN is this segment's, or one that came beyond a hole
+	 * and counts now that the hole is filled (b->rq_fin). */
 	INV("data-event", count_ev(o, CONN_EV_DATA) == (o->data_len > 0) &&
 	                          fins <= 1 &&
-	                          (fins == 0 || (in->flags & TH_FIN)));
+	                          (fins == 0 || (in->flags & TH_FIN) ||
+	                           b->rq_fin));
 	if (has_rcv(b->state) && c->state != TCP_LISTEN && c->irs == b->irs)
 		INV("rcv-nxt-accounting", seq_diff(c->rcv_nxt, b->rcv_nxt) ==
 		                                  (int64_t)o->data_len + fins);
@@ -490,10 +519,22 @@ static void check_recv(const struct ep *e, const struct conn *b,
 		return;
 	first = seq_add(in->seq, (in->flags & TH_SYN) ? 1 : 0);
 	skip = (uint32_t)seq_diff(b->rcv_nxt, first);
-	INV("data-from-rcv-nxt",
-	    has_rcv(b->state) && o->data == in->payload + skip &&
-	            (size_t)skip + o->data_len <= in->payload_len);
-	INV("data-in-window", o->data_len <= offered_window(c));
+	/* With data out of order queued before (conn_reass.c), what is
+	 * delivered comes from the queue's buffer: the segment's bytes from
+	 * RCV.NXT, and what the queue held after them. */
+	if (b->rq_n == 0)
+		INV("data-from-rcv-nxt",
+		    has_rcv(b->state) && o->data == in->payload + skip &&
+		            (size_t)skip + o->data_len <= in->payload_len);
+	else
+		INV("data-from-queue",
+		    has_rcv(b->state) && c->rq_buf != NULL &&
+		            o->data >= c->rq_buf &&
+		            o->data + o->data_len <= c->rq_buf + c->rq_cap);
+	/* Data the queue held was in the window offered when it came (the
+	 * application may have shrunk it since). */
+	INV("data-in-window", o->data_len <= offered_window(c) ||
+	                              (b->rq_n > 0 && o->data_len <= c->rq_cap));
 	INV("data-state",
 	    b->state == TCP_SYN_RECEIVED || b->state == TCP_ESTABLISHED ||
 	            b->state == TCP_FIN_WAIT_1 || b->state == TCP_FIN_WAIT_2);
@@ -537,11 +578,15 @@ static void check_input_effect(const struct ep *e, const struct conn *b,
 		INV("no-rst-for-rst", rsts == 0);
 	if (synchronized(st0))
 		INV("no-rst-when-synced", rsts == 0);
+	/* RFC 6191: a newer SYN ends TIME-WAIT (CONN_EV_REOPEN). */
 	if (synchronized(st0) && st1 == TCP_CLOSED)
 		INV("close-on-input",
 		    ((in->flags & TH_RST) && in->seq == b->rcv_nxt) ||
 		            (st0 == TCP_LAST_ACK && (in->flags & TH_ACK) &&
-		             seq_gt(in->ack, b->fin_seq)));
+		             seq_gt(in->ack, b->fin_seq)) ||
+		            (st0 == TCP_TIME_WAIT &&
+		             (in->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
+		             count_ev(o, CONN_EV_REOPEN) == 1));
 	if (st0 == TCP_SYN_SENT && st1 == TCP_CLOSED)
 		INV("syn-sent-rst",
 		    (in->flags & (TH_RST | TH_ACK)) == (TH_RST | TH_ACK) &&
@@ -560,8 +605,11 @@ static void check_input_effect(const struct ep *e, const struct conn *b,
 	if (st0 == TCP_LISTEN && st1 == TCP_SYN_RECEIVED)
 		INV("listen-syn",
 		    (in->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN);
-	if (synchronized(st0) && (in->flags & (TH_SYN | TH_RST)) == TH_SYN)
-		INV("syn-challenge-ack", acks >= 1 && st1 == st0);
+	/* The challenge ACK may be held back by RFC 5961 7's limit. */
+	if (synchronized(st0) && (in->flags & (TH_SYN | TH_RST)) == TH_SYN &&
+	    count_ev(o, CONN_EV_REOPEN) == 0)
+		INV("syn-challenge-ack",
+		    (acks >= 1 || ack_held(o)) && st1 == st0);
 }
 
 /*
@@ -648,7 +696,9 @@ static void check_data(const struct ep *e, const struct conn *b,
 	uint32_t off = (uint32_t)seq_diff(s->seq, start);
 	uint32_t end = seq_add(s->seq, (uint32_t)s->payload_len);
 	uint32_t opts = c->ts_ok ? 12 : 0;
-	uint32_t eff = e->peer_mss < c->cfg.mss ? e->peer_mss : c->cfg.mss;
+	/* A peer's MSS below 48 counts as 48, as on Linux (conn_in.c). */
+	uint32_t pm = e->peer_mss < 48 ? 48 : e->peer_mss;
+	uint32_t eff = pm < c->cfg.mss ? pm : c->cfg.mss;
 	size_t i;
 
 	INV("data-mss", s->payload_len <= c->snd_mss &&
@@ -812,7 +862,7 @@ static void check_timers(const struct ep *e, const struct conn *b,
  * caller runs conn_timer() at now, and again while it keeps saying so.
  * Each such call must get something done (send a segment or change
  * state), and may leave the next timer due at once only when its out was
- * full; otherwise a caller loops forever with the clock standing still
+ * full (of segments, or of events); otherwise a caller loops forever with the clock standing still
  * (a peer's MSS of 0 did this). Run on a copy, so that the program goes on
  * with the conn as it was.
  */
@@ -829,8 +879,12 @@ static void check_no_spin(const struct ep *e0)
 		conn_timer(k, W.now, &W.out);
 		INV("no-spin",
 		    W.out.nseg > 0 || count_ev(&W.out, CONN_EV_STATE) > 0);
+		/* Full: out's segments, or its events (loss recovery keeps
+		 * room for a segment's event and its CC event). */
 		INV("timer-then-future",
-		    conn_next_timer(k) > W.now || W.out.nseg == CONN_OUT_SEGS);
+		    conn_next_timer(k) > W.now ||
+		            W.out.nseg == CONN_OUT_SEGS ||
+		            W.out.nev + 2 >= CONN_OUT_EVENTS);
 	}
 	spin_copy = NULL;
 	conn_unclone(k);
