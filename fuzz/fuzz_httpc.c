@@ -659,14 +659,33 @@ static void check_url(const char *url, const struct httpc_url *u)
 }
 
 /* Whether httpc_request() must refuse these -H headers. */
-static bool headers_bad(const char *const *h, unsigned n)
+/* A control character other than tab (RFC 9110 5.5). */
+static bool has_ctl(const char *v)
 {
+	for (; *v != '\0'; v++)
+		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+			return true;
+	return false;
+}
+
+/* What httpc.h says httpc_request() refuses: a -H header without a colon,
+ * with a name that is not a token, or with a control character, and a
+ * user agent with a control character. */
+static bool headers_bad(const struct httpc_req_opts *o)
+{
+	const char *q;
 	unsigned i;
 
-	for (i = 0; i < n; i++) {
-		const char *c = strchr(h[i], ':');
-		if (c == NULL || c == h[i] || strpbrk(h[i], "\r\n") != NULL)
+	if (o->user_agent != NULL && has_ctl(o->user_agent))
+		return true;
+	for (i = 0; i < o->nheaders; i++) {
+		const char *h = o->headers[i], *c = strchr(h, ':');
+
+		if (c == NULL || c == h || has_ctl(h))
 			return true;
+		for (q = h; q < c; q++)
+			if (!tchar(*q))
+				return true;
 	}
 	return false;
 }
@@ -748,7 +767,7 @@ static void run_request(const uint8_t *d, size_t n, uint8_t flags)
 	if (k > 0 && httpc_parse_url(lines[0], &u) == 0) {
 		check_url(lines[0], &u);
 		len = request_into(&u, &o, 65536, &req);
-		CHECK("req-result", headers_bad(o.headers, o.nheaders)
+		CHECK("req-result", headers_bad(&o)
 		                            ? len == TCPLAB_EINVAL
 		                            : len > 0);
 		if (len > 0) {
