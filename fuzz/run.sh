@@ -4,22 +4,25 @@
 #   fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS (default 60) is each target's -max_total_time, and 0 builds the
-# targets without running them; TARGETs default to every fuzz/fuzz_*.c. Each target is compiled with clang, libFuzzer, ASan
-# and UBSan straight from its sources (no configure needed) into
-# fuzz/build/. The seed corpus, fuzz/corpus/TARGET/ when the target has
-# one (fuzz/mkcorpus.py writes them) and otherwise the files directly in
-# fuzz/corpus/, is copied into a work corpus, fuzz/build/corpus-TARGET/,
-# which keeps what the fuzzer learns between runs; crashes land in
-# fuzz/build/artifacts-TARGET/. Exits 0 only when every target built and
-# ran without a finding. FUZZ_CONN_SKIP, FUZZ_HTTPD_SKIP and
-# FUZZ_HTTPC_SKIP, passed on to the targets, turn off checks named in the
-# targets' reports.
+# targets without running them; TARGETs default to every fuzz/fuzz_*.c.
+# Each target is compiled with clang, libFuzzer, ASan and UBSan straight
+# from its sources (no configure needed) into fuzz/build/. First it runs
+# the inputs of the faults it found and that were fixed, fuzz/repro/
+# NAME-* (conn-* for fuzz_conn): each must pass. Then the seed corpus,
+# fuzz/corpus/TARGET/ when the target has one (fuzz/mkcorpus.py writes
+# them) and otherwise the files directly in fuzz/corpus/, is copied into
+# a work corpus, fuzz/build/corpus-TARGET/, which keeps what the fuzzer
+# learns between runs; crashes land in fuzz/build/artifacts-TARGET/.
+# Exits 0 only when every target built, passed its repro inputs and ran
+# without a finding. FUZZ_CONN_SKIP, FUZZ_HTTPD_SKIP and FUZZ_HTTPC_SKIP,
+# passed on to the targets, turn off checks named in the targets'
+# reports.
 #
 # fuzz/conn-known lists the invariants of fuzz_conn that conn breaks
 # today, faults reported and not yet fixed: one name a line, '#' starts a
-# comment. They are added to FUZZ_CONN_SKIP, so that a run fails only on
-# a new fault. FUZZ_CONN_KNOWN names another list; set it empty to check
-# every invariant.
+# comment (empty now). They are added to FUZZ_CONN_SKIP, so that a run
+# fails only on a new fault. FUZZ_CONN_KNOWN names another list; set it
+# empty to check every invariant.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
@@ -116,6 +119,20 @@ $t: built $build/$t"
 	art="$build/artifacts-$t"
 	log="$build/$t.log"
 	mkdir -p "$work" "$art"
+	# The inputs of faults found and fixed (fuzz/repro/conn-* for
+	# fuzz_conn...) must stay fixed: each runs once before fuzzing.
+	bad=""
+	for r in fuzz/repro/"${t#fuzz_}"-*; do
+		[ -f "$r" ] || continue
+		"$build/$t" "$r" >"$log" 2>&1 || bad="$bad ${r#fuzz/repro/}"
+	done
+	if [ -n "$bad" ]; then
+		status=1
+		echo "== $t: a fixed fault is back:$bad (log: $log)"
+		summary="$summary
+$t: FAILED on fuzz/repro:$bad"
+		continue
+	fi
 	seeds=fuzz/corpus
 	[ -d "fuzz/corpus/$t" ] && seeds=fuzz/corpus/$t
 	find "$seeds" -maxdepth 1 -type f -exec cp {} "$work"/ \;
