@@ -411,9 +411,13 @@ static bool ack_closing(struct conn *c, uint64_t now, struct conn_out *out)
 		return true;
 	case TCP_CLOSING:
 		/* "if the ACK acknowledges our FIN, then enter the TIME-WAIT
-		 * state; otherwise, ignore the segment." */
+		 * state; otherwise, ignore the segment." Its ACK and window
+		 * still count for data and a FIN not yet sent (the peer's FIN
+		 * came while they waited on its window). */
 		if (fin_acked)
 			enter_time_wait(c, now, out);
+		else
+			conn_output(c, now, out);
 		return false;
 	case TCP_LAST_ACK:
 		/* "If our FIN is now acknowledged, delete the TCB, enter the
