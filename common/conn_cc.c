@@ -607,8 +607,20 @@ void conn_cc_ack(struct conn *c, const struct seg *in, uint64_t now,
 	 * information, the scoreboard MUST be updated via the Update ()
 	 * routine." */
 	if (sack)
-		for (i = 0; i < in->sack_count && i < SEG_SACK_MAX; i++)
-			fresh += sb_add(c, in->sack[i].left, in->sack[i].right);
+		for (i = 0; i < in->sack_count && i < SEG_SACK_MAX; i++) {
+			const struct seg_sack *k = &in->sack[i];
+
+			/* A block that starts at or below the ACK (a D-SACK,
+			 * RFC 2883, or a bogus one) or ends past SND.NXT
+			 * marks nothing, as Linux's tcp_is_sackblock_valid
+			 * decides: the peer cannot hold what it has not
+			 * acknowledged in order, nor what was never sent. */
+			if (!seq_gt(k->left, in->ack) ||
+			    !seq_gt(k->left, c->snd_una) ||
+			    seq_gt(k->right, c->snd_nxt))
+				continue;
+			fresh += sb_add(c, k->left, k->right);
+		}
 	if (seq_lt(c->snd_una, in->ack)) {
 		n = (uint32_t)conn_ack_advance(c, in, now, out);
 		conn_sb_trim(c);

@@ -189,11 +189,14 @@ static void give_up(struct conn *c, struct conn_out *out)
 static void resend_first(struct conn *c, uint64_t now, struct conn_out *out)
 {
 	bool data = seq_lt(c->snd_una, conn_data_end(c));
-	uint32_t n;
+	uint32_t lim = conn_sb_hole_end(c, c->snd_una, c->snd_nxt), n;
 
-	n = conn_resend(c, c->snd_una,
-	                conn_sb_hole_end(c, c->snd_una, c->snd_nxt),
-	                conn_smss(c), now, out, data ? "data" : "FIN");
+	/* RFC 6298 5.4: "Retransmit the earliest segment that has not been
+	 * acknowledged by the TCP receiver", whatever a SACK block said. */
+	if (lim == c->snd_una)
+		lim = c->snd_nxt;
+	n = conn_resend(c, c->snd_una, lim, conn_smss(c), now, out,
+	                data ? "data" : "FIN");
 	c->high_rxt = seq_add(c->snd_una, n);
 }
 

@@ -609,6 +609,28 @@ START_TEST(test_established_sack_reneged_cleared)
 }
 END_TEST
 
+/* A block that starts at the ACK, or ends past SND.NXT, marks nothing;
+ * and the timer resends SND.UNA's segment whatever a block said (found
+ * by fuzz_conn: a FIN "SACKed" by a bogus block was never resent). */
+START_TEST(test_established_bogus_sack_ignored)
+{
+	struct conn c;
+	struct conn_out o;
+	struct seg_sack at_ack = segs(0, 2), past = segs(8, 12);
+
+	iw_sent(&c, true, &o);
+	peer_ack(&c, D(0), &at_ack, 1, T0 + 11 * MS, &o);
+	ck_assert_uint_eq(c.sb_n, 0);
+	peer_ack(&c, D(0), &past, 1, T0 + 12 * MS, &o);
+	ck_assert_uint_eq(c.sb_n, 0);
+	conn_timer(&c, conn_next_timer(&c), &o);
+	ck_assert_uint_ge(o.nseg, 1);
+	ck_assert_uint_eq(o.seg[0].seq, D(0));
+	ck_assert_uint_gt(o.seg[0].payload_len, 0);
+	conn_release(&c);
+}
+END_TEST
+
 START_TEST(test_established_rto_clamped_after_backoff)
 {
 	struct conn c;
@@ -940,6 +962,7 @@ static Suite *cc_suite(void)
 	TESTLIB_ADD(fr, test_established_sack_is_lost_enters_recovery);
 	TESTLIB_ADD(fr, test_established_sack_scoreboard_bounded);
 	TESTLIB_ADD(fr, test_established_sack_reneged_cleared);
+	TESTLIB_ADD(fr, test_established_bogus_sack_ignored);
 	suite_add_tcase(s, fr);
 	TESTLIB_ADD(rto, test_established_rto_resets_cwnd);
 	TESTLIB_ADD(rto, test_established_rto_keeps_sacked);
