@@ -854,7 +854,8 @@ static void check_timers(const struct ep *e, const struct conn *b,
 	    c->rto_us >= c->cfg.rto_min_us && c->rto_us <= c->cfg.rto_max_us);
 	if (k->kind == K_TIMER)
 		INV("timer-then-future",
-		    next > now || o->nseg == CONN_OUT_SEGS);
+		    next > now || o->nseg == CONN_OUT_SEGS ||
+		            o->nev + 2 >= CONN_OUT_EVENTS);
 }
 
 /*
