@@ -862,7 +862,7 @@ static void check_timers(const struct ep *e, const struct conn *b,
  * No spin: when conn_next_timer() says a timer is due now or earlier, a
  * caller runs conn_timer() at now, and again while it keeps saying so.
  * Each such call must get something done (send a segment or change
- * state), and may leave the next timer due at once only when its out was
+ * state) or leave no timer due, and may leave the next timer due at once only when its out was
  * full (of segments, or of events); otherwise a caller loops forever with the clock standing still
  * (a peer's MSS of 0 did this). Run on a copy, so that the program goes on
  * with the conn as it was.
@@ -878,8 +878,12 @@ static void check_no_spin(const struct ep *e0)
 	k = spin_copy = conn_clone(&e->c);
 	for (r = 0; r < SPIN_ROUNDS && conn_next_timer(k) <= W.now; r++) {
 		conn_timer(k, W.now, &W.out);
+		/* A call that did nothing (output left over from a full
+		 * out, which the window or cwnd no longer admits) must at
+		 * least leave no timer due: the caller then sleeps. */
 		INV("no-spin",
-		    W.out.nseg > 0 || count_ev(&W.out, CONN_EV_STATE) > 0);
+		    W.out.nseg > 0 || count_ev(&W.out, CONN_EV_STATE) > 0 ||
+		            conn_next_timer(k) > W.now);
 		/* Full: out's segments, or its events (loss recovery keeps
 		 * room for a segment's event and its CC event). */
 		INV("timer-then-future",
