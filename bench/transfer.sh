@@ -3,8 +3,9 @@
 # over a lossy, reordering or narrow link.
 #
 # Usage: bench/transfer.sh [CASE...]     (default: every case)
-#   cases: clean-1m clean-10m loss1-1m loss1-10m loss5-1m loss5-10m
-#          loss20-1m loss20-10m reorder-10m mtu576-1m
+#   cases: clean-0 clean-1m clean-10m loss1-1m loss1-10m loss5-1m
+#          loss5-10m loss20-1m loss20-10m reorder-10m mtu576-1m
+#          (clean-0, an empty file, is what starting and ending costs)
 #   RUNS=3       runs of each program in each case; the median is printed
 #   TIMEOUT=300  seconds a run may take before it is stopped ("timeout")
 #   REORDER=2    the percentage of frames made late in the reorder case
@@ -48,7 +49,7 @@ REORDER=${REORDER:-2}
 KEEP=${KEEP:-0}
 CLIENT_BIN=${CLIENT:-$top_builddir/client/tcplab-client}
 NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
-ALL_CASES=(clean-1m clean-10m loss1-1m loss1-10m loss5-1m loss5-10m
+ALL_CASES=(clean-0 clean-1m clean-10m loss1-1m loss1-10m loss5-1m loss5-10m
 	loss20-1m loss20-10m reorder-10m mtu576-1m)
 
 die() {
@@ -287,7 +288,7 @@ CLIENT=$work/tcplab-client
 cp "$CLIENT_BIN" "$CLIENT" || die "cannot copy $CLIENT_BIN"
 mkdir -p "$work/www"
 declare -A SUM
-for f in 1m 10m; do
+for f in 0 1m 10m; do
 	head -c $(( ${f%m} * 1048576 )) /dev/urandom >"$work/www/$f" || die "cannot write $f"
 	SUM[$f]=$(sha256sum <"$work/www/$f" | cut -d' ' -f1)
 done
