@@ -391,10 +391,6 @@ bool conn_send_new_seg(struct conn *c, uint32_t room, uint64_t now,
 void conn_output(struct conn *c, uint64_t now, struct conn_out *out)
 {
 	c->out_more = false;
-	/* SWS avoidance needs the largest window the peer ever offered;
-	 * every window update is followed by a call here. */
-	if (c->snd_wnd > c->max_snd_wnd)
-		c->max_snd_wnd = c->snd_wnd;
 	if (c->state < TCP_ESTABLISHED)
 		return;
 	conn_cc_start(c);
