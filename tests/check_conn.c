@@ -18,54 +18,12 @@
 #include "common/seg.h"
 #include "common/seq.h"
 #include "tests/article.h"
+#include "tests/connlib.h"
 #include "tests/testlib.h"
-
-#define LOCAL_ADDR  0xc0a86505u /* 192.168.101.5, the conn under test */
-#define REMOTE_ADDR 0xc0a86519u /* 192.168.101.25, the peer */
-#define LOCAL_PORT  8080
-#define REMOTE_PORT 57290
-#define LOCAL_ISS   ISN_NEAR_WRAP      /* 0xfffffffe */
-#define REMOTE_ISS  ISN_NEAR_WRAP_PEER /* 0xfffffff0 */
-/* Sequence numbers relative to each side's ISN, wrapping at 2^32. */
-#define L(n) ((uint32_t)(LOCAL_ISS + (uint32_t)(n)))
-#define R(n) ((uint32_t)(REMOTE_ISS + (uint32_t)(n)))
-
-#define MS      1000ull
-#define SEC     1000000ull
-#define T0      (10 * SEC) /* the fake clock at the start of every test */
-#define TS0     10000u     /* our TS val at T0: 1 tick per ms from 0 */
-#define PEER_TS 777000u
-#define IP_ID0  100
 
 /* 18 bytes: from the peer's first data byte R(1) they cross 2^32. */
 static const char request[] = "GET / HTTP/1.1\r\n\r\n";
 #define REQ_LEN (sizeof request - 1)
-
-static void test_cfg(struct conn_cfg *cfg)
-{
-	conn_cfg_linux(cfg);
-	cfg->iss = LOCAL_ISS;
-	cfg->ip_id = IP_ID0;
-	cfg->ts_offset = 0;
-	cfg->fin_ack_delay_us = 0;
-}
-
-/* A segment from the peer: flags, seq, ack, the window field 229. */
-static struct seg pseg(uint16_t flags, uint32_t seq, uint32_t ack)
-{
-	struct seg s;
-
-	seg_init(&s);
-	s.saddr = REMOTE_ADDR;
-	s.daddr = LOCAL_ADDR;
-	s.sport = REMOTE_PORT;
-	s.dport = LOCAL_PORT;
-	s.flags = flags;
-	s.seq = seq;
-	s.ack = ack;
-	s.win = 229;
-	return s;
-}
 
 static struct seg pseg_data(uint16_t flags, uint32_t seq, uint32_t ack,
                             const char *data, size_t len)
