@@ -74,8 +74,17 @@ void annot_note(struct annot_result *r, enum annot_note_kind kind,
 		return;
 	r->note_kind[r->nnotes] = kind;
 	va_start(ap, fmt);
-	vsnprintf(r->notes[r->nnotes++], ANNOT_NOTE_LEN, fmt, ap);
+	vsnprintf(r->notes[r->nnotes++], ANNOT_NOTE_LEN, TR(r->tr, fmt), ap);
 	va_end(ap);
+}
+
+void annot_note_text(struct annot_result *r, enum annot_note_kind kind,
+                     const char *text)
+{
+	if (r->nnotes >= ANNOT_NOTES_MAX)
+		return;
+	r->note_kind[r->nnotes] = kind;
+	snprintf(r->notes[r->nnotes++], ANNOT_NOTE_LEN, "%s", text);
 }
 
 /* tcpdump's flag letters, in its fixed order F S R P . U E W. */
@@ -702,11 +711,12 @@ static void expectations(struct annot_conn *c, enum annot_side f,
 }
 
 static void fill_basics(const struct annot_in *in, unsigned n,
-                        struct annot_result *r)
+                        const struct tr *tr, struct annot_result *r)
 {
 	const struct seg *s = in->s;
 
 	memset(r, 0, sizeof(*r));
+	r->tr = tr;
 	r->n = n;
 	r->sec = in->sec;
 	r->usec = in->usec;
@@ -779,6 +789,7 @@ static void process(struct annot_conn *c, const struct annot_in *in,
 	const struct seg *s = in->s;
 	struct annot_side_mem *snd = &c->sd[f], *rcv = &c->sd[!f];
 
+	c->tr = r->tr;
 	r->conn = c->id;
 	r->from = f;
 	r->from_inferred = c->roles_inferred;
@@ -824,7 +835,7 @@ int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
 	enum annot_side f;
 	bool is_new;
 
-	fill_basics(in, ++ctx->nseg, r);
+	fill_basics(in, ++ctx->nseg, ctx->tr, r);
 	expire(ctx, now);
 	c = conn_find(ctx, in, &f, &is_new);
 	if (c == NULL)
@@ -865,7 +876,7 @@ int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
 	tmp = malloc(sizeof(*tmp));
 	if (tmp == NULL)
 		return TCPLAB_ENOMEM;
-	fill_basics(in, ctx->nseg + 1, r);
+	fill_basics(in, ctx->nseg + 1, ctx->tr, r);
 	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, &f);
 	if (c != NULL &&
 	    !((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over)) {

@@ -57,6 +57,7 @@
 
 #include "common/conn.h"
 #include "common/seg.h"
+#include "common/tr.h"
 
 /* The two ends of a connection; also indexes of the per-side arrays. */
 enum annot_side {
@@ -113,6 +114,10 @@ enum annot_close {
 /* "three-segment", "four-segment", "server-first", ... as in the JSON. */
 const char *annot_close_name(enum annot_close c);
 
+/* "client" or "server" in tr's language, for a sentence (the JSON
+ * words are always English). */
+const char *annot_side_word(const struct tr *tr, enum annot_side s);
+
 /*
  * One line of arithmetic: value = base + bytes [+ 1 (SYN)] [+ 1 (FIN)].
  * Relative values count from the ISN of the side whose numbers they are.
@@ -127,7 +132,7 @@ struct annot_eq {
 };
 
 #define ANNOT_NOTES_MAX 16
-#define ANNOT_NOTE_LEN  240
+#define ANNOT_NOTE_LEN  512 /* bytes: a translation is longer in UTF-8 */
 
 /* What a note is about (annot_result.note_kind). */
 enum annot_note_kind {
@@ -210,7 +215,8 @@ struct annot_result {
 	 * segment has no connection. */
 	void **user;
 
-	/* Sentences for a person, in order. */
+	/* Sentences for a person, in order, in the language of tr. */
+	const struct tr *tr;
 	char notes[ANNOT_NOTES_MAX][ANNOT_NOTE_LEN];
 	unsigned char note_kind[ANNOT_NOTES_MAX]; /* enum annot_note_kind */
 	unsigned nnotes;
@@ -256,6 +262,9 @@ struct annot_ctx {
 	 * NULL to let it go silently. */
 	void (*done)(void *arg, const struct annot_summary *sm);
 	void *done_arg;
+	/* The reader's language for every sentence (common/tr.h); NULL,
+	 * as annot_init() leaves it, for English. */
+	const struct tr *tr;
 };
 
 /* Per-segment input for annot_input(). */
@@ -359,7 +368,8 @@ int annot_format_json(const struct annot_result *r, const char *own_state,
 
 /* The summary as a few sentences wrapped to cols (0: no wrapping), or as
  * one JSON line. Return the length written, or TCPLAB_ENOSPC. */
-int annot_format_summary_text(const struct annot_summary *sm, unsigned cols,
+int annot_format_summary_text(const struct annot_summary *sm,
+                              const struct tr *tr, unsigned cols,
                               char *buf, size_t cap);
 int annot_format_summary_json(const struct annot_summary *sm, char *buf,
                               size_t cap);

@@ -167,29 +167,31 @@ int annot_format_json(const struct annot_result *r, const char *own_state,
 	return tb_end(&t);
 }
 
-int annot_format_summary_text(const struct annot_summary *sm, unsigned cols,
-                              char *buf, size_t cap)
+int annot_format_summary_text(const struct annot_summary *sm,
+                              const struct tr *tr, unsigned cols, char *buf,
+                              size_t cap)
 {
 	struct tb t = {buf, cap, 0, cap == 0};
-	char head[512], body[768];
+	char head[1024], body[1536], end[256] = "";
 
-	snprintf(
-	        head, sizeof(head),
-	        "connection %u (client port %u, server port %u%s): %s; %s%s%s.",
-	        sm->conn, sm->cport, sm->sport,
-	        sm->roles_inferred ? ", roles guessed from the ports" : "",
-	        sm->handshake ? "three-way handshake seen"
-	                      : "no complete handshake in the capture",
-	        annot_close_sentence(sm->close),
-	        sm->close == ANNOT_CLOSE_RESET ? " sent by the " : "",
-	        sm->close == ANNOT_CLOSE_RESET ? annot_side_name(sm->reset_by)
-	                                       : "");
+	if (sm->close == ANNOT_CLOSE_RESET)
+		snprintf(end, sizeof end, TR(tr, " sent by the %s"),
+		         annot_side_word(tr, sm->reset_by));
+	snprintf(head, sizeof(head),
+	         TR(tr, "connection %u (client port %u, server port %u%s): "
+	                "%s; %s%s."),
+	         sm->conn, sm->cport, sm->sport,
+	         sm->roles_inferred ? TR(tr, ", roles guessed from the ports")
+	                            : "",
+	         sm->handshake ? TR(tr, "three-way handshake seen")
+	                       : TR(tr, "no complete handshake in the capture"),
+	         annot_close_sentence(tr, sm->close), end);
 	snprintf(body, sizeof(body),
-	         "segments #%u to #%u: %u segments, %llu bytes from the "
+	         TR(tr, "segments #%u to #%u: %u segments, %llu bytes from the "
 	         "client, %llu from the server, %u retransmissions, %u "
 	         "duplicate ACKs, %u out of order, %u with segments missing "
 	         "before them, %u zero windows, %u window updates, %u "
-	         "keep-alives; last states: client %s, server %s",
+	         "keep-alives; last states: client %s, server %s"),
 	         sm->first_n, sm->last_n, sm->segments,
 	         (unsigned long long)sm->bytes[0],
 	         (unsigned long long)sm->bytes[1], sm->retransmissions,

@@ -122,6 +122,10 @@ struct annot_conn {
 	/* Why a side's state was revised by the segment being explained
 	 * (annot_state.c writes it, annot_note.c says it); "" for none. */
 	char why[2][ANNOT_NOTE_LEN];
+	/* The states already named in this connection's notes: the first
+	 * mention carries the state's name in the reader's language. */
+	uint16_t named_states;
+	const struct tr *tr; /* the reader's language (annot_ctx.tr) */
 	void *user; /* the caller's (annot_result.user) */
 	/* The table: a hash chain, the live list in the order begun, and
 	 * the time of the last segment (capture time, microseconds). */
@@ -137,12 +141,17 @@ const char *annot_side_name(enum annot_side s);
 /* How the connection ended, from its close-tracking flags. */
 enum annot_close annot_close_kind(const struct annot_conn *c);
 
-/* The sentence for a way of closing (annot_note.c). */
-const char *annot_close_sentence(enum annot_close k);
+/* The sentence for a way of closing (annot_note.c), in tr's language. */
+const char *annot_close_sentence(const struct tr *tr, enum annot_close k);
 
-/* Appends one sentence to r's notes; a note that does not fit is cut. */
+/* Appends one sentence to r's notes; a note that does not fit is cut.
+ * fmt is a message: it is translated by r->tr before it is filled in. */
 void annot_note(struct annot_result *r, enum annot_note_kind kind,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Appends a sentence written already (in the reader's language). */
+void annot_note_text(struct annot_result *r, enum annot_note_kind kind,
+                     const char *text);
 
 /*
  * annot_state.c: a new connection's sides start from their first segment;

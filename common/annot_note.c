@@ -4,6 +4,12 @@
  * arithmetic of seq and ack, the options, the window, the events, the
  * checksum, both sides' states and what each expects next.
  *
+ * Every sentence is a message in the reader's language: annot_note()
+ * translates its format through r->tr, and the words put into it
+ * (a side, a state, a flag's meaning) are translated where they are
+ * chosen. A state's RFC name stays; the first time a connection's notes
+ * name a state, the reader's own name for it goes beside it.
+ *
  * Every sentence is written from struct annot_result and the
  * connection's memory alone; nothing here changes what annot knows. This
  * module must never do I/O, print, read a clock or keep global state.
@@ -22,7 +28,7 @@ static void note_flags(struct annot_result *r)
 	} tab[] = {{TH_SYN, "SYN"}, {TH_FIN, "FIN"}, {TH_RST, "RST"},
 	           {TH_PSH, "PSH"}, {TH_ACK, "ACK"}, {TH_URG, "URG"},
 	           {TH_ECE, "ECE"}, {TH_CWR, "CWR"}};
-	char words[64] = "", what[48];
+	char words[64] = "", what[160];
 	uint16_t fl = r->flags;
 	size_t i;
 
@@ -33,24 +39,30 @@ static void note_flags(struct annot_result *r)
 			strcat(words, tab[i].name);
 		}
 	if (fl & TH_RST)
-		strcpy(what, "aborts the connection");
+		snprintf(what, sizeof what, "%s",
+		         TR(r->tr, "aborts the connection"));
 	else if ((fl & (TH_SYN | TH_ACK)) == TH_SYN)
-		strcpy(what, "asks to open a connection");
+		snprintf(what, sizeof what, "%s",
+		         TR(r->tr, "asks to open a connection"));
 	else if (fl & TH_SYN)
-		strcpy(what, "accepts and acknowledges the SYN");
+		snprintf(what, sizeof what, "%s",
+		         TR(r->tr, "accepts and acknowledges the SYN"));
 	else if (fl & TH_FIN)
-		strcpy(what, "has no more data to send");
+		snprintf(what, sizeof what, "%s",
+		         TR(r->tr, "has no more data to send"));
 	else if (r->len > 0)
-		strcpy(what, "data");
+		snprintf(what, sizeof what, "%s", TR(r->tr, "data"));
 	else
-		strcpy(what, "acknowledgment only");
+		snprintf(what, sizeof what, "%s",
+		         TR(r->tr, "acknowledgment only"));
 	if (r->len > 0 && (fl & (TH_SYN | TH_FIN | TH_RST)))
-		strcat(what, ", with data");
+		snprintf(what + strlen(what), sizeof what - strlen(what), "%s",
+		         TR(r->tr, ", with data"));
 	annot_note(r, ANNOT_N_HEAD,
 	           "#%u conn %u: %s -> %s, [%s] %s: %s, %u bytes of data", r->n,
-	           r->conn, annot_side_name(r->from), annot_side_name(!r->from),
-	           r->flag_letters, words[0] ? words : "no flags", what,
-	           r->len);
+	           r->conn, annot_side_word(r->tr, r->from),
+	           annot_side_word(r->tr, !r->from), r->flag_letters,
+	           words[0] ? words : TR(r->tr, "no flags"), what, r->len);
 	if (r->conn_new && r->from_inferred)
 		annot_note(
 		        r, ANNOT_N_HEAD,
@@ -59,26 +71,31 @@ static void note_flags(struct annot_result *r)
 		        r->from == ANNOT_SERVER ? r->sport : r->dport);
 }
 
-/* " + 1 (its SYN) + 142 bytes + 1 (its FIN)", for an equation. */
-static void eq_parts(const struct annot_eq *eq, const char *whose, char *buf,
-                     size_t cap)
+/* " + 1 (its SYN) + 142 bytes + 1 (its FIN)", for an equation: the
+ * sender's own numbers (theirs false) or the other side's (true). */
+static void eq_parts(const struct tr *tr, const struct annot_eq *eq,
+                     bool theirs, char *buf, size_t cap)
 {
 	int n = 0;
 
 	buf[0] = '\0';
 	if (eq->syn)
-		n += snprintf(buf + n, cap - (size_t)n, " + 1 (%s SYN)", whose);
-	if (eq->bytes > 0 || (!eq->syn && !eq->fin))
-		n += snprintf(buf + n, cap - (size_t)n, " + %u bytes",
+		n += snprintf(buf + n, cap - (size_t)n, "%s",
+		              theirs ? TR(tr, " + 1 (their SYN)")
+		                     : TR(tr, " + 1 (its SYN)"));
+	if ((eq->bytes > 0 || (!eq->syn && !eq->fin)) && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n, TR(tr, " + %u bytes"),
 		              eq->bytes);
 	if (eq->fin && (size_t)n < cap)
-		snprintf(buf + n, cap - (size_t)n, " + 1 (%s FIN)", whose);
+		snprintf(buf + n, cap - (size_t)n, "%s",
+		         theirs ? TR(tr, " + 1 (their FIN)")
+		                : TR(tr, " + 1 (its FIN)"));
 }
 
 static void note_seq(const struct annot_conn *c, struct annot_result *r)
 {
 	const struct annot_side_mem *snd = &c->sd[r->from];
-	char parts[96];
+	char parts[192];
 
 	if (r->flags & TH_SYN) {
 		annot_note(
@@ -86,11 +103,11 @@ static void note_seq(const struct annot_conn *c, struct annot_result *r)
 		        "seq %u is the %s's initial sequence number (ISN); the "
 		        "SYN takes one number, so its data starts at %u "
 		        "(relative 1)",
-		        r->seq, annot_side_name(r->from), r->seq + 1);
+		        r->seq, annot_side_word(r->tr, r->from), r->seq + 1);
 		return;
 	}
 	if (r->eq_seq.valid) {
-		eq_parts(&r->eq_seq, "its", parts, sizeof(parts));
+		eq_parts(r->tr, &r->eq_seq, false, parts, sizeof(parts));
 		annot_note(r, ANNOT_N_SEQ,
 		           "seq %u = 0%s (absolute %u = ISN %u%s)", r->rel_seq,
 		           parts, r->seq, snd->isn, parts);
@@ -112,14 +129,15 @@ static void note_seq(const struct annot_conn *c, struct annot_result *r)
 
 static void note_ack(struct annot_result *r)
 {
-	const char *them = annot_side_name(!r->from);
-	char parts[96], tail[48] = "";
+	const char *them = annot_side_word(r->tr, !r->from);
+	char parts[192], tail[96] = "";
 	const struct annot_eq *eq = &r->eq_ack;
 
 	if (!(r->flags & TH_ACK))
 		return;
 	if (r->acks_seg != 0)
-		snprintf(tail, sizeof(tail), "; acknowledges #%u", r->acks_seg);
+		snprintf(tail, sizeof(tail), TR(r->tr, "; acknowledges #%u"),
+		         r->acks_seg);
 	if (!r->ack_new) {
 		annot_note(r, ANNOT_N_ACK,
 		           "ack %u (relative %u) repeats the last ACK: nothing "
@@ -131,7 +149,7 @@ static void note_ack(struct annot_result *r)
 		           "ack %u = %u + 1 (their SYN takes one number)%s",
 		           eq->value, eq->base, tail);
 	} else if (eq->valid) {
-		eq_parts(eq, "their", parts, sizeof(parts));
+		eq_parts(r->tr, eq, true, parts, sizeof(parts));
 		annot_note(r, ANNOT_N_ACK,
 		           "ack %u = %u%s (absolute %u = %u%s)%s",
 		           eq->rel_value, eq->rel_base, parts, eq->value,
@@ -155,20 +173,20 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 
 	if (s->has & SEG_HAS_MSS)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", MSS %u (the largest payload it accepts)",
+		              TR(r->tr, ", MSS %u (the largest payload it accepts)"),
 		              s->mss);
 	if ((s->has & SEG_HAS_SACKOK) && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", SACK permitted");
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s",
+		              TR(r->tr, ", SACK permitted"));
 	if ((s->has & SEG_HAS_WSCALE) && (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              ", window scale %u (later windows x %u)",
+		              TR(r->tr, ", window scale %u (later windows x %u)"),
 		              s->wscale,
 		              1u << (s->wscale > 14 ? 14 : s->wscale));
 	if ((s->has & SEG_HAS_SACK) && (size_t)n < sizeof(buf))
 		for (i = 0; i < s->sack_count && (size_t)n < sizeof(buf); i++)
 			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-			              ", SACK: it holds %u:%u",
+			              TR(r->tr, ", SACK: it holds %u:%u"),
 			              s->sack[i].left - o->isn,
 			              s->sack[i].right - o->isn);
 	if (n > 0)
@@ -184,16 +202,16 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 		           "timestamp %u (the %s's clock); echo 0: nothing to "
 		           "echo "
 		           "yet",
-		           s->ts_val, annot_side_name(r->from));
+		           s->ts_val, annot_side_word(r->tr, r->from));
 	else if (echo != 0)
 		annot_note(r, ANNOT_N_OPTIONS,
 		           "timestamp %u (the %s's clock), echoing %u from #%u",
-		           s->ts_val, annot_side_name(r->from), s->ts_ecr,
+		           s->ts_val, annot_side_word(r->tr, r->from), s->ts_ecr,
 		           echo);
 	else
 		annot_note(r, ANNOT_N_OPTIONS,
 		           "timestamp %u (the %s's clock), echoing %u",
-		           s->ts_val, annot_side_name(r->from), s->ts_ecr);
+		           s->ts_val, annot_side_word(r->tr, r->from), s->ts_ecr);
 }
 
 static void note_window(struct annot_result *r)
@@ -219,8 +237,8 @@ static void note_window(struct annot_result *r)
 
 static void note_events(struct annot_result *r)
 {
-	const char *me = annot_side_name(r->from),
-	           *them = annot_side_name(!r->from);
+	const char *me = annot_side_word(r->tr, r->from),
+	           *them = annot_side_word(r->tr, !r->from);
 	unsigned ev = r->events;
 
 	if (ev & ANNOT_EV_RETRANSMISSION)
@@ -301,54 +319,90 @@ static void note_cksum(struct annot_conn *c, struct annot_result *r)
 	        r->cksum_good);
 }
 
-const char *annot_close_sentence(enum annot_close k)
+/* The sentence for a way of closing, in English (a message). */
+static const char *annot_close_msgid(enum annot_close k)
 {
 	switch (k) {
 	case ANNOT_CLOSE_THREE:
-		return "closed in three segments: the client's FIN, the "
+		return N_("closed in three segments: the client's FIN, the "
 		       "server's FIN carrying the ACK of it (FIN+ACK merged), "
-		       "the client's last ACK";
+		       "the client's last ACK");
 	case ANNOT_CLOSE_FOUR:
-		return "closed in four segments: the client's FIN, its ACK, "
+		return N_("closed in four segments: the client's FIN, its ACK, "
 		       "the "
-		       "server's FIN, its ACK";
+		       "server's FIN, its ACK");
 	case ANNOT_CLOSE_SERVER_FIRST:
-		return "closed by the server first: the server sent the first "
-		       "FIN";
+		return N_("closed by the server first: the server sent the first "
+		       "FIN");
 	case ANNOT_CLOSE_SIMULTANEOUS:
-		return "closed simultaneously: each side sent its FIN before "
-		       "the other's arrived";
+		return N_("closed simultaneously: each side sent its FIN before "
+		       "the other's arrived");
 	case ANNOT_CLOSE_RESET:
-		return "ended by a reset";
+		return N_("ended by a reset");
 	case ANNOT_CLOSE_INCOMPLETE:
 		break;
 	}
-	return "not closed";
+	return N_("not closed");
+}
+
+const char *annot_close_sentence(const struct tr *tr, enum annot_close k)
+{
+	return TR(tr, annot_close_msgid(k));
+}
+
+const char *annot_side_word(const struct tr *tr, enum annot_side s)
+{
+	return s == ANNOT_CLIENT ? TR(tr, "client") : TR(tr, "server");
+}
+
+/*
+ * A state's RFC name, and the first time this connection's notes name it,
+ * the reader's own name beside it: "TIME-WAIT（时间等待）". In English
+ * the name stands alone.
+ */
+static const char *state_word(struct annot_conn *c, enum tcp_state st,
+                              char *buf, size_t cap)
+{
+	const char *rfc = tcp_state_name(st);
+	const char *own = TRC(c->tr, "state", rfc);
+	uint16_t bit = (uint16_t)(1u << ((unsigned)st & 15));
+
+	if (own == rfc || strcmp(own, rfc) == 0 || (c->named_states & bit))
+		return rfc;
+	c->named_states |= bit;
+	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
+	 * name in your language, at the first mention in a connection. */
+	snprintf(buf, cap, TR(c->tr, "%s (%s)"), rfc, own);
+	return buf;
 }
 
 /* One side's states across the segment: "client: A -> B (inferred)". */
-static void note_side(const struct annot_result *r, int i, char *buf,
-                      size_t cap)
+static void note_side(struct annot_conn *c, const struct annot_result *r,
+                      int i, char *buf, size_t cap)
 {
 	const struct annot_path *p = &r->path[i];
+	char w[96];
 	unsigned k;
 	int n;
 
-	n = snprintf(buf, cap, "%s: %s", annot_side_name(i),
-	             tcp_state_name(p->n > 0 ? p->st[0] : r->after[i]));
+	n = snprintf(buf, cap, TR(r->tr, "%s: %s"),
+	             annot_side_word(r->tr, (enum annot_side)i),
+	             state_word(c, p->n > 0 ? p->st[0] : r->after[i], w,
+	                        sizeof w));
 	for (k = 1; k < p->n && n > 0 && (size_t)n < cap; k++)
 		n += snprintf(buf + n, cap - (size_t)n, " -> %s",
-		              tcp_state_name(p->st[k]));
+		              state_word(c, p->st[k], w, sizeof w));
 	if (n > 0 && (size_t)n < cap && (r->inferred[i] || r->revised[i]))
-		snprintf(buf + n, cap - (size_t)n, " (%s%s%s)",
-		         r->inferred[i] ? "inferred" : "",
-		         r->inferred[i] && r->revised[i] ? ", " : "",
-		         r->revised[i] ? "revised" : "");
+		snprintf(buf + n, cap - (size_t)n, " (%s)",
+		         r->inferred[i] && r->revised[i]
+		                 ? TR(r->tr, "inferred, revised")
+		         : r->inferred[i] ? TR(r->tr, "inferred")
+		                          : TR(r->tr, "revised"));
 }
 
-static void note_states(const struct annot_conn *c, struct annot_result *r)
+static void note_states(struct annot_conn *c, struct annot_result *r)
 {
-	char line[ANNOT_NOTE_LEN];
+	char line[ANNOT_NOTE_LEN], w[96];
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -356,10 +410,11 @@ static void note_states(const struct annot_conn *c, struct annot_result *r)
 			annot_note(r, ANNOT_N_STATE,
 			           "revised: the %s was %s before this "
 			           "segment: %s",
-			           annot_side_name(i),
-			           tcp_state_name(r->before[i]), c->why[i]);
-		note_side(r, i, line, sizeof(line));
-		annot_note(r, ANNOT_N_STATE, "%s", line);
+			           annot_side_word(r->tr, (enum annot_side)i),
+			           state_word(c, r->before[i], w, sizeof w),
+			           c->why[i]);
+		note_side(c, r, i, line, sizeof(line));
+		annot_note_text(r, ANNOT_N_STATE, line);
 	}
 	if (r->expect_valid[ANNOT_CLIENT] && r->expect_valid[ANNOT_SERVER])
 		annot_note(r, ANNOT_N_EXPECT,
@@ -373,8 +428,8 @@ static void note_states(const struct annot_conn *c, struct annot_result *r)
 	else if (r->expect_valid[!r->from])
 		annot_note(r, ANNOT_N_EXPECT,
 		           "next expected: the %s waits for %s seq %u",
-		           annot_side_name(!r->from), annot_side_name(r->from),
-		           r->expect[!r->from]);
+		           annot_side_word(r->tr, !r->from),
+		           annot_side_word(r->tr, r->from), r->expect[!r->from]);
 }
 
 void annot_write_notes(struct annot_conn *c, struct annot_result *r,
@@ -394,5 +449,5 @@ void annot_write_notes(struct annot_conn *c, struct annot_result *r,
 		           "ESTABLISHED");
 	if (c->closed_n == r->n)
 		annot_note(r, ANNOT_N_MILESTONE, "connection %u %s", c->id,
-		           annot_close_sentence(annot_close_kind(c)));
+		           annot_close_sentence(c->tr, annot_close_kind(c)));
 }

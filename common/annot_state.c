@@ -147,7 +147,8 @@ static void path_add(struct annot_path *p, enum tcp_state st)
 static void why(struct annot_conn *c, enum annot_side i, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
-/* Says why side i's state was revised (the first reason is kept). */
+/* Says why side i's state was revised (the first reason is kept), in
+ * the reader's language: fmt is a message (po/Makevars knows why()). */
 static void why(struct annot_conn *c, enum annot_side i, const char *fmt, ...)
 {
 	va_list ap;
@@ -155,7 +156,7 @@ static void why(struct annot_conn *c, enum annot_side i, const char *fmt, ...)
 	if (c->why[i][0] != '\0')
 		return;
 	va_start(ap, fmt);
-	vsnprintf(c->why[i], sizeof(c->why[i]), fmt, ap);
+	vsnprintf(c->why[i], sizeof(c->why[i]), TR(c->tr, fmt), ap);
 	va_end(ap);
 }
 
@@ -174,7 +175,7 @@ static void sender_refutes(struct annot_conn *c, enum annot_side x,
 {
 	struct annot_side_mem *me = &c->sd[x], *peer = &c->sd[!x];
 	struct annot_facts *f = &me->f;
-	const char *them = annot_side_name(!x);
+	const char *them = annot_side_word(c->tr, !x);
 	bool syn = (s->flags & TH_SYN) != 0;
 
 	/* A RST without ACK acknowledges nothing (RFC 9293 3.10.7.1): it

@@ -165,9 +165,9 @@ static int explain_pkt(struct show *sh, const struct show_pkt *pk, char *buf,
 	if (seg_decode(&s, pk->ip, pk->caplen) < 0) {
 		if (sh->mode != SHOW_EXPLAIN)
 			return n;
-		m = snprintf(buf + n, cap - (size_t)n,
-		             "  | not explained: the segment is damaged or cut "
-		             "short\n");
+		m = snprintf(buf + n, cap - (size_t)n, "  | %s\n",
+		             TR(sh->an.tr, "not explained: the segment is "
+		                           "damaged or cut short"));
 		return m < 0 || (size_t)m >= cap - (size_t)n ? TCPLAB_ENOSPC
 		                                             : n + m;
 	}
@@ -231,10 +231,12 @@ static void preview_head(const struct annot_result *r, char *buf, size_t cap)
 {
 	int n;
 
-	n = snprintf(buf, cap, "next: #%u %s -> %s, Flags [%s], seq %u", r->n,
-	             r->from == ANNOT_CLIENT ? "client" : "server",
-	             r->from == ANNOT_CLIENT ? "server" : "client",
-	             r->flag_letters, r->rel_seq);
+	n = snprintf(buf, cap, TR(r->tr, "next: #%u %s -> %s, "), r->n,
+	             annot_side_word(r->tr, r->from),
+	             annot_side_word(r->tr, !r->from));
+	if (n > 0 && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n, "Flags [%s], seq %u",
+		              r->flag_letters, r->rel_seq);
 	if (r->len > 0 && n > 0 && (size_t)n < cap)
 		n += snprintf(buf + n, cap - (size_t)n, ":%u",
 		              r->rel_seq + r->len);
@@ -248,7 +250,7 @@ int show_preview_text(const struct show *sh, const struct annot_result *r,
                       bool why_only, char *buf, size_t cap)
 {
 	unsigned kinds = 1u << ANNOT_N_SEQ | 1u << ANNOT_N_ACK;
-	char head[160];
+	char head[320];
 	int n = 0, m;
 
 	if (!why_only) {
@@ -307,5 +309,5 @@ int show_summary(const struct show *sh, const struct annot_summary *sm,
 		return annot_format_summary_json(sm, buf, cap);
 	if (sh->mode == SHOW_PLAIN)
 		return 0;
-	return annot_format_summary_text(sm, sh->cols, buf, cap);
+	return annot_format_summary_text(sm, sh->an.tr, sh->cols, buf, cap);
 }

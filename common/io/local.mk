@@ -12,7 +12,8 @@ common_io_libtcplabio_a_SOURCES += \
 	common/io/privdrop.c common/io/privdrop.h \
 	common/io/ioerr.c common/io/ioerr.h \
 	common/io/term.c common/io/term.h \
-	common/io/clock.c common/io/clock.h
+	common/io/clock.c common/io/clock.h \
+	common/io/i18n.c common/io/i18n.h
 # libnet.h compiles without libnet-config's -D_BSD_SOURCE, which glibc
 # deprecates with a warning, so LIBNET_CFLAGS is left out.
 common_io_libtcplabio_a_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
