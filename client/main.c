@@ -21,6 +21,7 @@
 #include "common/io/capture.h"
 #include "common/io/clock.h"
 #include "common/io/guard.h"
+#include "common/io/i18n.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/io/privdrop.h"
@@ -168,7 +169,7 @@ static int64_t number(const char *opt, const char *s, int64_t lo, int64_t hi)
 	int64_t v;
 
 	if (opt_number(s, lo, hi, &v) != 0) {
-		opt_number_msg(msg, sizeof msg, opt, s, lo, hi);
+		opt_number_msg(&i18n_tr, msg, sizeof msg, opt, s, lo, hi);
 		die(EXIT_USAGE, "%s", msg);
 	}
 	return v;
@@ -180,7 +181,7 @@ static void bad_option(int c, char **argv)
 	struct opt_getopt g = {c, optopt, optind > 0 ? argv[optind - 1] : NULL};
 	char msg[512];
 
-	opt_getopt_msg(msg, sizeof msg, "tcplab-client", longopts, &g);
+	opt_getopt_msg(&i18n_tr, msg, sizeof msg, "tcplab-client", longopts, &g);
 	die(EXIT_USAGE, "%s", msg);
 }
 

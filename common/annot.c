@@ -24,11 +24,12 @@
 #include "common/annot_int.h"
 #include "common/err.h"
 #include "common/seq.h"
+#include "common/tr.h"
 
 static const char *const event_names[ANNOT_EV_COUNT] = {
-        "retransmission", "duplicate-ack", "out-of-order", "missing-before",
-        "zero-window",    "window-update", "keep-alive",   "reset",
-        "challenged",
+        N_("retransmission"), N_("duplicate-ack"), N_("out-of-order"), N_("missing-before"),
+        N_("zero-window"),    N_("window-update"), N_("keep-alive"),   N_("reset"),
+        N_("challenged"),
 };
 
 const char *annot_event_name(unsigned bit)

@@ -333,7 +333,7 @@ int conn_input(struct conn *c, const struct seg *in, uint64_t now_us,
 	call_begin(c, out);
 	c->ack_now = false;
 	if (c->state != TCP_CLOSED && !seg_for_us(c, in)) {
-		conn_drop(out, "not for this connection");
+		conn_drop(out, N_("not for this connection"));
 		return 0;
 	}
 	switch (c->state) {
@@ -489,10 +489,11 @@ int conn_abort(struct conn *c, uint64_t now_us, struct conn_out *out)
 	case TCP_FIN_WAIT_2:
 	case TCP_CLOSE_WAIT:
 		conn_emit(c, TH_RST | TH_ACK, c->snd_nxt, NULL, 0, now_us, out);
-		conn_ev(out, CONN_EV_RESET, c->snd_nxt, "aborted: RST sent");
+		conn_ev(out, CONN_EV_RESET, c->snd_nxt,
+		        N_("aborted: RST sent"));
 		break;
 	default:
-		conn_ev(out, CONN_EV_RESET, 0, "aborted");
+		conn_ev(out, CONN_EV_RESET, 0, N_("aborted"));
 		break;
 	}
 	conn_enter_closed(c, out);

@@ -16,6 +16,7 @@
 
 #include "common/conn.h"
 #include "common/conn_int.h"
+#include "common/tr.h"
 #include "common/seq.h"
 
 /* RFC 6675 2: "DupThresh: The number of duplicate acknowledgments
@@ -387,7 +388,7 @@ bool conn_cc_output(struct conn *c, uint64_t now, struct conn_out *out)
 	if (c->cc_phase == CONN_CC_OPEN ||
 	    (c->cc_phase == CONN_CC_RECOVERY && !c->rec_sack))
 		return false;
-	why = c->cc_phase == CONN_CC_LOSS ? "data" : "SACK hole";
+	why = c->cc_phase == CONN_CC_LOSS ? N_("data") : N_("SACK hole");
 	for (;;) {
 		pipe = sb_pipe(c);
 		if (pipe >= c->cwnd || c->cwnd - pipe < smss)
@@ -451,7 +452,7 @@ static void grow(struct conn *c, uint32_t n, uint32_t flight,
 		 * bytes for each ACK received that cumulatively acknowledges
 		 * new data"; RFC 3465 allows L = 2 SMSS. */
 		cc_set(c, cwnd + min32(n, ABC_L * smss), c->ssthresh, out,
-		       "slow start");
+		       N_("slow start"));
 		return;
 	}
 	/* Congestion avoidance, byte counting (RFC 5681 3.1, RFC 3465
@@ -461,7 +462,7 @@ static void grow(struct conn *c, uint32_t n, uint32_t flight,
 	if (c->bytes_acked >= cwnd) {
 		c->bytes_acked -= cwnd;
 		cc_set(c, cwnd + smss, c->ssthresh, out,
-		       "congestion avoidance");
+		       N_("congestion avoidance"));
 	}
 }
 
@@ -469,7 +470,7 @@ static void recovery_ends(struct conn *c, struct conn_out *out)
 {
 	c->cc_phase = CONN_CC_OPEN;
 	c->dupacks = 0;
-	cc_event(c, out, "recovery ends");
+	cc_event(c, out, N_("recovery ends"));
 }
 
 /* RFC 5681 3.2, steps 2 and 3, and RFC 6675 5, step (4): fast
@@ -491,7 +492,7 @@ static void enter_recovery(struct conn *c, uint64_t now, struct conn_out *out,
 	 * 5681), "the segment starting with sequence number HighACK + 1"
 	 * (RFC 6675 (4.3)): up to the first SACKed range. */
 	resend_hole(c, c->snd_una, conn_sb_hole_end(c, c->snd_una, c->snd_nxt),
-	            now, out, "fast retransmit");
+	            now, out, N_("fast retransmit"));
 	if (c->rec_sack)
 		/* RFC 6675 (4.2): "ssthresh = cwnd = (FlightSize / 2)". */
 		cc_set(c, ssthresh, ssthresh, out, why);
@@ -528,7 +529,7 @@ static void new_ack(struct conn *c, uint32_t ack, uint32_t n, uint32_t flight,
 			cc_set(c,
 			       min32(c->ssthresh,
 			             max32(flight_size(c), smss) + smss),
-			       c->ssthresh, out, "recovery ends");
+			       c->ssthresh, out, N_("recovery ends"));
 		if (c->cc_phase == CONN_CC_LOSS)
 			grow(c, n, flight, out);
 		recovery_ends(c, out);
@@ -546,11 +547,12 @@ static void new_ack(struct conn *c, uint32_t ack, uint32_t n, uint32_t flight,
 	 * amount of new data acknowledged by the Cumulative Acknowledgment
 	 * field. If the partial ACK acknowledges at least one SMSS of new
 	 * data, then add back SMSS bytes to the congestion window." */
-	conn_resend(c, c->snd_una, c->snd_nxt, smss, now, out, "partial ACK");
+	conn_resend(c, c->snd_una, c->snd_nxt, smss, now, out,
+	            N_("partial ACK"));
 	cwnd = c->cwnd > n ? c->cwnd - n : 0;
 	if (n >= smss)
 		cwnd += smss;
-	cc_set(c, cwnd, c->ssthresh, out, "partial ACK");
+	cc_set(c, cwnd, c->ssthresh, out, N_("partial ACK"));
 }
 
 /*
@@ -582,7 +584,7 @@ static void dup_ack(struct conn *c, uint64_t now, struct conn_out *out)
 		 * SMSS." NewReno only: RFC 6675 counts pipe instead. */
 		if (!c->rec_sack)
 			cc_set(c, c->cwnd + conn_smss(c), c->ssthresh, out,
-			       "duplicate ACK inflates cwnd");
+			       N_("duplicate ACK inflates cwnd"));
 		return;
 	}
 	/* RFC 6582 3.2, 2): "When the third duplicate ACK is received, the
@@ -591,7 +593,7 @@ static void dup_ack(struct conn *c, uint64_t now, struct conn_out *out)
 	 * ... The TCP then enters fast retransmit ... If not, the TCP does
 	 * not enter fast retransmit and does not reset ssthresh." */
 	if (c->dupacks == DUP_THRESH && seq_gt(c->snd_una, c->recover))
-		enter_recovery(c, now, out, "three duplicate ACKs");
+		enter_recovery(c, now, out, N_("three duplicate ACKs"));
 }
 
 void conn_cc_ack(struct conn *c, const struct seg *in, uint64_t now,
@@ -638,7 +640,7 @@ void conn_cc_ack(struct conn *c, const struct seg *in, uint64_t now,
 	 * is taken to indicate loss -- go to step (4)." */
 	if (c->sack_ok && c->cc_phase == CONN_CC_OPEN && c->sb_n > 0 &&
 	    seq_gt(c->snd_una, c->recover) && is_lost(c, c->snd_una))
-		enter_recovery(c, now, out, "SACKs show a loss");
+		enter_recovery(c, now, out, N_("SACKs show a loss"));
 }
 
 /* ---- The retransmission timer. ---- */
@@ -677,7 +679,7 @@ void conn_cc_rto(struct conn *c, struct conn_out *out)
 	c->dupacks = 0;
 	c->recover = c->snd_nxt - 1;
 	c->high_rxt = c->snd_una;
-	cc_set(c, conn_smss(c), ssthresh, out, "retransmission timeout");
+	cc_set(c, conn_smss(c), ssthresh, out, N_("retransmission timeout"));
 }
 
 /* ---- What a trace prints. ---- */

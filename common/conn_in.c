@@ -12,6 +12,7 @@
 
 #include "common/conn.h"
 #include "common/conn_int.h"
+#include "common/tr.h"
 #include "common/seq.h"
 
 /*
@@ -70,11 +71,11 @@ static void accept_mss(struct conn *c, const struct seg *in)
 void conn_in_closed(struct conn *c, const struct seg *in, struct conn_out *out)
 {
 	if (in->flags & TH_RST) {
-		conn_drop(out, "RST in CLOSED: ignored");
+		conn_drop(out, N_("RST in CLOSED: ignored"));
 		return;
 	}
 	conn_send_rst_reply(c, in, out);
-	conn_drop(out, "no connection: RST sent");
+	conn_drop(out, N_("no connection: RST sent"));
 }
 
 void conn_in_listen(struct conn *c, const struct seg *in, uint64_t now,
@@ -82,7 +83,7 @@ void conn_in_listen(struct conn *c, const struct seg *in, uint64_t now,
 {
 	/* "First, check for a RST: An incoming RST should be ignored." */
 	if (in->flags & TH_RST) {
-		conn_drop(out, "RST in LISTEN: ignored");
+		conn_drop(out, N_("RST in LISTEN: ignored"));
 		return;
 	}
 	/* "Second, check for an ACK: Any acknowledgment is bad if it arrives
@@ -90,11 +91,11 @@ void conn_in_listen(struct conn *c, const struct seg *in, uint64_t now,
 	 * segment should be formed ...: <SEQ=SEG.ACK><CTL=RST>" */
 	if (in->flags & TH_ACK) {
 		conn_send_rst_reply(c, in, out);
-		conn_drop(out, "ACK in LISTEN: RST sent");
+		conn_drop(out, N_("ACK in LISTEN: RST sent"));
 		return;
 	}
 	if (!(in->flags & TH_SYN)) {
-		conn_drop(out, "no SYN in LISTEN");
+		conn_drop(out, N_("no SYN in LISTEN"));
 		return;
 	}
 	/* "Third, check for a SYN: ... Set RCV.NXT to SEG.SEQ+1, IRS is set
@@ -112,7 +113,7 @@ void conn_in_listen(struct conn *c, const struct seg *in, uint64_t now,
 	conn_send_syn(c, TH_SYN | TH_ACK, now, out);
 	conn_syn_sent_space(c, now);
 	if (in->payload_len > 0 || (in->flags & TH_FIN))
-		conn_drop(out, "data or FIN on a SYN: not queued");
+		conn_drop(out, N_("data or FIN on a SYN: not queued"));
 }
 
 /* Enters ESTABLISHED, or FIN-WAIT-1 at once if the application has
@@ -143,7 +144,7 @@ static void syn_sent_syn(struct conn *c, const struct seg *in, uint64_t now,
 	established(c, out);
 	conn_send_ack(c, now, out);
 	if (in->payload_len > 0 || (in->flags & TH_FIN))
-		conn_drop(out, "data or FIN on a SYN-ACK: not queued");
+		conn_drop(out, N_("data or FIN on a SYN-ACK: not queued"));
 	conn_output(c, now, out);
 }
 
@@ -158,11 +159,11 @@ void conn_in_syn_sent(struct conn *c, const struct seg *in, uint64_t now,
 	if (ack && (seq_leq(in->ack, c->iss) || seq_gt(in->ack, c->snd_nxt))) {
 		if (in->flags & TH_RST) {
 			conn_drop(out,
-			          "RST with an ACK that is not of our SYN");
+			          N_("RST with an ACK that is not of our SYN"));
 			return;
 		}
 		conn_send_rst_reply(c, in, out);
-		conn_drop(out, "ACK is not of our SYN: RST sent");
+		conn_drop(out, N_("ACK is not of our SYN: RST sent"));
 		return;
 	}
 	/* "If the ACK was acceptable, then signal to the user 'error:
@@ -170,15 +171,15 @@ void conn_in_syn_sent(struct conn *c, const struct seg *in, uint64_t now,
 	 * Otherwise (no ACK), drop the segment and return." */
 	if (in->flags & TH_RST) {
 		if (!ack) {
-			conn_drop(out, "RST without ACK in SYN-SENT");
+			conn_drop(out, N_("RST without ACK in SYN-SENT"));
 			return;
 		}
-		conn_ev(out, CONN_EV_RESET, in->seq, "connection refused");
+		conn_ev(out, CONN_EV_RESET, in->seq, N_("connection refused"));
 		conn_enter_closed(c, out);
 		return;
 	}
 	if (!(in->flags & TH_SYN)) {
-		conn_drop(out, "neither SYN nor RST in SYN-SENT");
+		conn_drop(out, N_("neither SYN nor RST in SYN-SENT"));
 		return;
 	}
 	syn_sent_syn(c, in, now, out);
@@ -217,11 +218,11 @@ static const char *unacceptable_reason(const struct conn *c,
 	uint32_t len = seg_seq_len(in);
 
 	if (c->state == TCP_TIME_WAIT && (in->flags & TH_FIN))
-		return "FIN again in TIME-WAIT: ACK sent, 2MSL restarted";
+		return N_("FIN again in TIME-WAIT: ACK sent, 2MSL restarted");
 	/* Everything in it lies below RCV.NXT: the peer sent it again. */
 	if (len > 0 && seq_leq(seq_add(in->seq, len), c->rcv_nxt))
-		return "retransmission of what we have: ACK sent";
-	return "out of window: ACK sent";
+		return N_("retransmission of what we have: ACK sent");
+	return N_("out of window: ACK sent");
 }
 
 /*
@@ -255,15 +256,15 @@ static bool check_seq(struct conn *c, const struct seg *in, uint64_t now,
 	if (c->ts_ok && (in->has & SEG_HAS_TS) && !(in->flags & TH_RST) &&
 	    seq_lt(in->ts_val, c->ts_recent)) {
 		static const char sent[] =
-		        "PAWS: timestamp older than TS.Recent, ACK sent";
+		        N_("PAWS: timestamp older than TS.Recent, ACK sent");
 
 		if (in->payload_len > 0) {
 			conn_send_ack(c, now, out);
 			conn_drop(out, sent);
 		} else {
 			limited_ack(c, now, out, sent,
-			            "PAWS: timestamp older than TS.Recent, "
-			            "ACK held back");
+			            N_("PAWS: timestamp older than TS.Recent, "
+			            "ACK held back"));
 		}
 		return false;
 	}
@@ -273,15 +274,15 @@ static bool check_seq(struct conn *c, const struct seg *in, uint64_t now,
 	 * should be sent in reply (unless the RST bit is set, if so drop the
 	 * segment and return)" */
 	if (in->flags & TH_RST) {
-		conn_drop(out, "RST out of window: dropped");
+		conn_drop(out, N_("RST out of window: dropped"));
 		return false;
 	}
 	/* "TIME-WAIT STATE: ... Restart the 2 MSL time-wait timeout." */
 	if (c->state == TCP_TIME_WAIT && (in->flags & TH_FIN))
 		c->tw_at = now + c->cfg.time_wait_us;
 	if (seg_seq_len(in) == 0 && !(in->flags & TH_SYN)) {
-		limited_ack(c, now, out, "out of window: ACK sent",
-		            "out of window: ACK held back (RFC 5961 7)");
+		limited_ack(c, now, out, N_("out of window: ACK sent"),
+		            N_("out of window: ACK held back (RFC 5961 7)"));
 		return false;
 	}
 	conn_send_ack(c, now, out);
@@ -310,28 +311,29 @@ static void check_rst(struct conn *c, const struct seg *in, uint64_t now,
 	const char *why;
 
 	if (in->seq != c->rcv_nxt) {
-		limited_ack(c, now, out, "RST not at RCV.NXT: challenge ACK",
-		            "RST not at RCV.NXT: dropped (ACK rate limit)");
+		limited_ack(c, now, out,
+		            N_("RST not at RCV.NXT: challenge ACK"),
+		            N_("RST not at RCV.NXT: dropped (ACK rate limit)"));
 		return;
 	}
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
 		if (c->passive) {
 			conn_ev(out, CONN_EV_RESET, in->seq,
-			        "reset by peer: back to LISTEN");
+			        N_("reset by peer: back to LISTEN"));
 			conn_back_to_listen(c, out);
 			return;
 		}
-		why = "connection refused";
+		why = N_("connection refused");
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
 	case TCP_CLOSE_WAIT:
-		why = "connection reset by peer";
+		why = N_("connection reset by peer");
 		break;
 	default:
-		why = "reset by peer while closing";
+		why = N_("reset by peer while closing");
 		break;
 	}
 	conn_ev(out, CONN_EV_RESET, in->seq, why);
@@ -348,12 +350,14 @@ static void check_rst(struct conn *c, const struct seg *in, uint64_t now,
 static void check_syn(struct conn *c, uint64_t now, struct conn_out *out)
 {
 	if (c->state == TCP_SYN_RECEIVED && c->passive) {
-		conn_drop(out, "new SYN in SYN-RECEIVED: back to LISTEN");
+		conn_drop(out, N_("new SYN in SYN-RECEIVED: back to LISTEN"));
 		conn_back_to_listen(c, out);
 		return;
 	}
-	limited_ack(c, now, out, "SYN in a synchronized state: challenge ACK",
-	            "SYN in a synchronized state: dropped (ACK rate limit)");
+	limited_ack(c, now, out,
+	            N_("SYN in a synchronized state: challenge ACK"),
+	            N_("SYN in a synchronized state: dropped "
+	               "(ACK rate limit)"));
 }
 
 /* ---- Fifth, the ACK field. ---- */
@@ -367,7 +371,7 @@ static bool syn_rcvd_ack(struct conn *c, const struct seg *in,
 {
 	if (!seq_lt(c->snd_una, in->ack) || seq_gt(in->ack, c->snd_nxt)) {
 		conn_send_rst_reply(c, in, out);
-		conn_drop(out, "bad ACK in SYN-RECEIVED: RST sent");
+		conn_drop(out, N_("bad ACK in SYN-RECEIVED: RST sent"));
 		return false;
 	}
 	established(c, out);
@@ -441,8 +445,9 @@ static bool check_ack(struct conn *c, const struct seg *in, uint64_t now,
 	/* "If the ACK acknowledges something not yet sent (SEG.ACK >
 	 * SND.NXT), then send an ACK, drop the segment, and return." */
 	if (seq_gt(in->ack, c->snd_nxt)) {
-		limited_ack(c, now, out, "ACK of something not yet sent: ACK sent",
-		            "ACK of something not yet sent: dropped");
+		limited_ack(c, now, out,
+		            N_("ACK of something not yet sent: ACK sent"),
+		            N_("ACK of something not yet sent: dropped"));
 		return false;
 	}
 	/* RFC 5961 5.2: "The ACK value is considered acceptable only if it
@@ -452,8 +457,8 @@ static bool check_ack(struct conn *c, const struct seg *in, uint64_t now,
 	 * blind attacker who guessed the sequence number rarely guesses an
 	 * ACK this close as well. */
 	if (seq_lt(in->ack, c->snd_una - c->max_snd_wnd)) {
-		limited_ack(c, now, out, "ACK too old: challenge ACK",
-		            "ACK too old: dropped (ACK rate limit)");
+		limited_ack(c, now, out, N_("ACK too old: challenge ACK"),
+		            N_("ACK too old: dropped (ACK rate limit)"));
 		return false;
 	}
 	/* "If the ACK is a duplicate (SEG.ACK < SND.UNA), it can be
@@ -579,7 +584,7 @@ static bool process_text(struct conn *c, const struct seg *in, uint64_t now,
 	if (queued) {
 		n = conn_reass_fill(c, in->payload + have, n, out);
 		if (n == 0) {
-			conn_drop(out, "in order, but no room: dropped");
+			conn_drop(out, N_("in order, but no room: dropped"));
 			c->ack_now = true;
 			return false;
 		}
@@ -661,7 +666,7 @@ static const struct seg *syn_rcvd_syn_again(struct conn *c,
 	if (!(in->flags & TH_ACK)) {
 		conn_send_syn(c, TH_SYN | TH_ACK, now, out);
 		conn_ev(out, CONN_EV_RETRANSMIT, c->iss,
-		        "SYN-ACK (duplicate SYN)");
+		        N_("SYN-ACK (duplicate SYN)"));
 		return NULL;
 	}
 	*trimmed = *in;
@@ -709,7 +714,7 @@ static bool time_wait_reopen(struct conn *c, const struct seg *in,
 	if (!newer)
 		return false;
 	conn_ev(out, CONN_EV_REOPEN, in->seq,
-	        "new SYN in TIME-WAIT: the old connection ends");
+	        N_("new SYN in TIME-WAIT: the old connection ends"));
 	conn_enter_closed(c, out);
 	return true;
 }
@@ -739,7 +744,7 @@ void conn_in_sync(struct conn *c, const struct seg *in, uint64_t now,
 		return;
 	}
 	if (!(in->flags & TH_ACK)) {
-		conn_drop(out, "no ACK bit: dropped");
+		conn_drop(out, N_("no ACK bit: dropped"));
 		return;
 	}
 	if (!check_ack(c, in, now, out))

@@ -14,6 +14,7 @@
 
 #include "common/conn.h"
 #include "common/conn_int.h"
+#include "common/tr.h"
 #include "common/seq.h"
 
 /* A fresh segment in out with this conn's addresses, or NULL when full. */
@@ -447,7 +448,8 @@ void conn_persist_fire(struct conn *c, uint64_t now, struct conn_out *out)
 		return;
 	}
 	conn_emit(c, TH_ACK, c->snd_una - 1, NULL, 0, now, out);
-	conn_ev(out, CONN_EV_PROBE, c->snd_una - 1, "zero window: probe sent");
+	conn_ev(out, CONN_EV_PROBE, c->snd_una - 1,
+	        N_("zero window: probe sent"));
 	c->persist_us *= 2;
 	if (c->persist_us > c->cfg.rto_max_us)
 		c->persist_us = c->cfg.rto_max_us;

@@ -21,6 +21,7 @@
 
 #include "common/conn.h"
 #include "common/conn_int.h"
+#include "common/tr.h"
 #include "common/seq.h"
 
 /* Frees an empty queue's buffer at the start of the next call, when the
@@ -133,11 +134,11 @@ size_t conn_reass_add(struct conn *c, uint32_t seq, const uint8_t *p,
 		len = (size_t)seq_diff(lim, seq);
 	end = seq_add(seq, (uint32_t)len);
 	if (len == 0 || !room(c, (uint32_t)seq_diff(end, c->rcv_nxt))) {
-		conn_drop(out, "out of order: no room, dropped");
+		conn_drop(out, N_("out of order: no room, dropped"));
 		return 0;
 	}
 	if (add_block(c, seq, end) < 0) {
-		conn_drop(out, "out of order: too many holes, dropped");
+		conn_drop(out, N_("out of order: too many holes, dropped"));
 		return 0;
 	}
 	off = (uint32_t)seq_diff(seq, c->rq_base);

@@ -16,6 +16,7 @@
 
 #include "common/conn.h"
 #include "common/conn_int.h"
+#include "common/tr.h"
 #include "common/seq.h"
 
 void conn_rto_clamp(struct conn *c)
@@ -165,11 +166,11 @@ static void give_up(struct conn *c, struct conn_out *out)
 	switch (c->state) {
 	case TCP_SYN_SENT:
 		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
-		        "SYN retries exhausted");
+		        N_("SYN retries exhausted"));
 		break;
 	case TCP_SYN_RECEIVED:
 		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
-		        "SYN-ACK retries exhausted");
+		        N_("SYN-ACK retries exhausted"));
 		if (c->passive) {
 			conn_back_to_listen(c, out);
 			return;
@@ -177,7 +178,7 @@ static void give_up(struct conn *c, struct conn_out *out)
 		break;
 	default:
 		conn_ev(out, CONN_EV_TIMEOUT, c->retries,
-		        "retransmission retries exhausted");
+		        N_("retransmission retries exhausted"));
 		break;
 	}
 	conn_enter_closed(c, out);
@@ -196,7 +197,7 @@ static void resend_first(struct conn *c, uint64_t now, struct conn_out *out)
 	if (lim == c->snd_una)
 		lim = c->snd_nxt;
 	n = conn_resend(c, c->snd_una, lim, conn_smss(c), now, out,
-	                data ? "data" : "FIN");
+	                data ? N_("data") : "FIN");
 	c->high_rxt = seq_add(c->snd_una, n);
 }
 

@@ -1,37 +1,38 @@
 /*
  * err.c: names for the pure core's error codes. Nothing here prints.
  */
-#include "err.h"
+#include "common/err.h"
+#include "common/tr.h"
 
 const char *tcplab_strerror(int err)
 {
 	switch (err) {
 	case TCPLAB_OK:
-		return "success";
+		return N_("success");
 	case TCPLAB_ETRUNC:
-		return "packet truncated";
+		return N_("packet truncated");
 	case TCPLAB_EVERSION:
-		return "not an IPv4 packet";
+		return N_("not an IPv4 packet");
 	case TCPLAB_EIHL:
-		return "bad IPv4 header length";
+		return N_("bad IPv4 header length");
 	case TCPLAB_EIPLEN:
-		return "IPv4 total length shorter than its header";
+		return N_("IPv4 total length shorter than its header");
 	case TCPLAB_EPROTO:
-		return "not a TCP segment";
+		return N_("not a TCP segment");
 	case TCPLAB_EFRAG:
-		return "IPv4 fragment";
+		return N_("IPv4 fragment");
 	case TCPLAB_EHDRLEN:
-		return "bad TCP data offset";
+		return N_("bad TCP data offset");
 	case TCPLAB_EOPT:
-		return "malformed TCP option";
+		return N_("malformed TCP option");
 	case TCPLAB_ENOSPC:
-		return "buffer too small";
+		return N_("buffer too small");
 	case TCPLAB_EINVAL:
-		return "invalid argument";
+		return N_("invalid argument");
 	case TCPLAB_ENOMEM:
-		return "out of memory";
+		return N_("out of memory");
 	case TCPLAB_ERANGE:
-		return "value out of range";
+		return N_("value out of range");
 	}
-	return "unknown error";
+	return N_("unknown error");
 }

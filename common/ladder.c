@@ -15,6 +15,8 @@
 
 #include "common/err.h"
 #include "common/ladder.h"
+#include "common/tr.h"
+#include "common/wrap.h"
 
 #define SIDE_COLS 14 /* room for "SYN-RECEIVED*" and a space */
 
@@ -58,11 +60,12 @@ static void lw_put(struct lw *w, const char *s)
 	}
 	memcpy(w->p + w->len, s, n + 1);
 	w->len += n;
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w->col++;
-	if (n > 0 && s[n - 1] == '\n')
+	/* A wide character (a translated label) takes two columns. */
+	for (i = n; i > 0 && s[i - 1] != '\n'; i--)
+		;
+	if (i > 0)
 		w->col = 0;
+	w->col += (unsigned)wrap_cols(s + i, n - i);
 }
 
 static void lw_printf(struct lw *w, const char *fmt, ...)
@@ -112,8 +115,26 @@ static int lw_end(struct lw *w)
 	return (int)w->len;
 }
 
+/* Cuts s after the characters that fit in room columns. */
+static void cut_cols(char *s, size_t room)
+{
+	size_t k = 0, cols = 0, len = strlen(s);
+
+	while (k < len) {
+		unsigned c;
+		size_t step = wrap_next(s + k, len - k, &c);
+
+		if (step == 0 || cols + c > room)
+			break;
+		cols += c;
+		k += step;
+	}
+	s[k] = '\0';
+}
+
 /* The arrow's label: "#4 P. seq 1:143 ack 1 len 142 retransmission". */
-static void row_label(const struct ladder_row *r, char *buf, size_t cap)
+static void row_label(const struct tr *tr, const struct ladder_row *r,
+                      char *buf, size_t cap)
 {
 	int n;
 	unsigned i;
@@ -129,7 +150,7 @@ static void row_label(const struct ladder_row *r, char *buf, size_t cap)
 	for (i = 0; i < ANNOT_EV_COUNT && (size_t)n < cap; i++)
 		if ((r->events & (1u << i)) && (1u << i) != ANNOT_EV_RESET)
 			n += snprintf(buf + n, cap - (size_t)n, " %s",
-			              annot_event_name(1u << i));
+			              TR(tr, annot_event_name(1u << i)));
 }
 
 /* "ESTABLISHED", with '*' when the capture cannot prove it. */
@@ -141,9 +162,9 @@ static void state_text(enum tcp_state st, bool inferred, char *buf, size_t cap)
 static void text_header(struct lw *w, const struct ladder_opts *o,
                         const struct ladder_row *first, unsigned width)
 {
-	const char *l = o->label[0] ? o->label[0] : "client";
-	const char *r = o->label[1] ? o->label[1] : "server";
-	size_t rl = strlen(r);
+	const char *l = o->label[0] ? o->label[0] : TR(o->tr, "client");
+	const char *r = o->label[1] ? o->label[1] : TR(o->tr, "server");
+	size_t rl = wrap_cols(r, strlen(r));
 	char st[2][32];
 	int i;
 
@@ -177,8 +198,9 @@ static void side_cell(struct lw *w, const struct ladder_row *r, int side,
 	}
 }
 
-static void text_row(struct lw *w, const struct ladder_row *r, bool first,
-                     unsigned width, bool ascii)
+static void text_row(struct lw *w, const struct tr *o_tr,
+                     const struct ladder_row *r, bool first, unsigned width,
+                     bool ascii)
 {
 	const char *dash = ascii ? "-" : "\u2500";
 	const char *bar = ascii ? "|" : "\u2502";
@@ -186,9 +208,8 @@ static void text_row(struct lw *w, const struct ladder_row *r, bool first,
 	char label[128];
 	size_t room = end - start - 6;
 
-	row_label(r, label, sizeof(label));
-	if (strlen(label) > room)
-		label[room] = '\0';
+	row_label(o_tr, r, label, sizeof(label));
+	cut_cols(label, room);
 	side_cell(w, r, 0, bar, first);
 	lw_fill(w, " ", start);
 	if (r->from == ANNOT_CLIENT) {
@@ -210,19 +231,22 @@ static void text_row(struct lw *w, const struct ladder_row *r, bool first,
 
 /* The line that stands for the segments left out (ladder_opts.gap): its
  * text where the arrows' labels go, between the two columns' bars. */
-static void text_gap(struct lw *w, unsigned gap, unsigned width, bool ascii)
+static void text_gap(struct lw *w, const struct tr *tr, unsigned gap,
+                     unsigned width, bool ascii)
 {
 	const char *bar = ascii ? "|" : "\u2502";
 	unsigned start = SIDE_COLS, end = width - SIDE_COLS;
 	size_t room = end - start - 6;
-	char label[64];
+	char label[192];
 
-	snprintf(label, sizeof(label), "... %u segment%s not drawn ...", gap,
-	         gap == 1 ? "" : "s");
-	if (strlen(label) > room)
-		snprintf(label, sizeof(label), "... %u not drawn ...", gap);
-	if (strlen(label) > room)
-		label[room] = '\0';
+	snprintf(label, sizeof(label),
+	         gap == 1 ? TR(tr, "... %u segment not drawn ...")
+	                  : TR(tr, "... %u segments not drawn ..."),
+	         gap);
+	if (wrap_cols(label, strlen(label)) > room)
+		snprintf(label, sizeof(label), TR(tr, "... %u not drawn ..."),
+		         gap);
+	cut_cols(label, room);
 	lw_put(w, "  ");
 	lw_put(w, bar);
 	lw_fill(w, " ", start + 3);
@@ -252,17 +276,16 @@ int ladder_format_text(const struct ladder_row *rows, size_t nrows,
 		if (first)
 			text_header(&w, o, &rows[i], width);
 		if (gap && i >= o->gap_at && !first) {
-			text_gap(&w, o->gap, width, o->ascii);
+			text_gap(&w, o->tr, o->gap, width, o->ascii);
 			gap = false;
 		}
-		text_row(&w, &rows[i], first, width, o->ascii);
+		text_row(&w, o->tr, &rows[i], first, width, o->ascii);
 		first = false;
 	}
 	if (!first)
-		lw_put(&w, o->ascii ? "(* inferred: the capture cannot prove "
-		                      "this state)\n"
-		                    : "(* inferred: the capture cannot prove "
-		                      "this state)\n");
+		lw_printf(&w, "%s\n",
+		          TR(o->tr, "(* inferred: the capture cannot prove "
+		                    "this state)"));
 	return lw_end(&w);
 }
 
@@ -311,12 +334,12 @@ static void svg_head(struct lw *w, const struct ladder_opts *o, unsigned nrows,
 	          "<text x=\"%u\" y=\"20\" text-anchor=\"middle\" "
 	          "font-weight=\"bold\">",
 	          SVG_LX);
-	svg_text(w, o->label[0] ? o->label[0] : "client");
+	svg_text(w, o->label[0] ? o->label[0] : TR(o->tr, "client"));
 	lw_printf(w,
 	          "</text>\n<text x=\"%u\" y=\"20\" text-anchor=\"middle\" "
 	          "font-weight=\"bold\">",
 	          SVG_RX);
-	svg_text(w, o->label[1] ? o->label[1] : "server");
+	svg_text(w, o->label[1] ? o->label[1] : TR(o->tr, "server"));
 	lw_printf(w, "</text>\n");
 	lw_printf(w,
 	          "<line x1=\"%u\" y1=\"50\" x2=\"%u\" y2=\"%u\" "
@@ -333,8 +356,8 @@ static void svg_head(struct lw *w, const struct ladder_opts *o, unsigned nrows,
 	          SVG_RX + 8, tcp_state_name(first->before[1]));
 }
 
-static void svg_row(struct lw *w, const struct ladder_row *r, unsigned k,
-                    bool first)
+static void svg_row(struct lw *w, const struct tr *o_tr,
+                    const struct ladder_row *r, unsigned k, bool first)
 {
 	unsigned y = SVG_TOP + k * SVG_ROW;
 	unsigned x1 = r->from == ANNOT_CLIENT ? SVG_LX : SVG_RX;
@@ -343,7 +366,7 @@ static void svg_row(struct lw *w, const struct ladder_row *r, unsigned k,
 	char label[128];
 	int i;
 
-	row_label(r, label, sizeof(label));
+	row_label(o_tr, r, label, sizeof(label));
 	lw_printf(w,
 	          "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" "
 	          "stroke=\"%s\" stroke-width=\"1.5\" "
@@ -369,13 +392,21 @@ static void svg_row(struct lw *w, const struct ladder_row *r, unsigned k,
 }
 
 /* The row that stands for the segments left out (ladder_opts.gap). */
-static void svg_gap(struct lw *w, unsigned gap, unsigned k)
+static void svg_gap(struct lw *w, const struct tr *tr, unsigned gap,
+                    unsigned k)
 {
+	char label[192];
+
+	snprintf(label, sizeof(label),
+	         gap == 1 ? TR(tr, "... %u segment not drawn ...")
+	                  : TR(tr, "... %u segments not drawn ..."),
+	         gap);
 	lw_printf(w,
 	          "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\" "
-	          "fill=\"#666\">... %u segment%s not drawn ...</text>\n",
-	          (SVG_LX + SVG_RX) / 2, SVG_TOP + k * SVG_ROW + 8, gap,
-	          gap == 1 ? "" : "s");
+	          "fill=\"#666\">",
+	          (SVG_LX + SVG_RX) / 2, SVG_TOP + k * SVG_ROW + 8);
+	svg_text(w, label);
+	lw_put(w, "</text>\n");
 }
 
 int ladder_format_svg(const struct ladder_row *rows, size_t nrows,
@@ -402,17 +433,18 @@ int ladder_format_svg(const struct ladder_row *rows, size_t nrows,
 		if (k == 0)
 			svg_head(&w, o, total, &rows[i]);
 		if (gap && i >= o->gap_at && k > 0) {
-			svg_gap(&w, o->gap, k++);
+			svg_gap(&w, o->tr, o->gap, k++);
 			gap = false;
 		}
-		svg_row(&w, &rows[i], k, k == 0);
+		svg_row(&w, o->tr, &rows[i], k, k == 0);
 		k++;
 	}
-	if (k > 0)
-		lw_printf(&w,
-		          "<text x=\"10\" y=\"%u\" fill=\"#666\">* inferred: "
-		          "the capture cannot prove this state</text>\n"
-		          "</svg>\n",
+	if (k > 0) {
+		lw_printf(&w, "<text x=\"10\" y=\"%u\" fill=\"#666\">",
 		          SVG_TOP + k * SVG_ROW + 30);
+		svg_text(&w, TR(o->tr, "* inferred: the capture cannot prove "
+		                       "this state"));
+		lw_put(&w, "</text>\n</svg>\n");
+	}
 	return lw_end(&w);
 }

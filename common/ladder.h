@@ -44,6 +44,8 @@ struct ladder_opts {
 	 * so. 0: none. */
 	unsigned gap;
 	size_t gap_at;
+	const struct tr *tr; /* the labels' language (common/tr.h); NULL:
+	                        English */
 };
 
 /* Copies what the diagram needs from an annotation. */

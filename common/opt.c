@@ -9,6 +9,7 @@
 
 #include "common/err.h"
 #include "common/opt.h"
+#include "common/tr.h"
 
 /* tcpdump counts -v and -n without end; these are the counts past which
  * nothing prints differently for TCP. */
@@ -63,8 +64,8 @@ int opt_tcpdump_flag(struct opt_tcpdump *o, int c)
 const char *opt_tcpdump_error(int err)
 {
 	if (err == TCPLAB_ERANGE)
-		return "only -t, -tt, -ttt, -tttt and -ttttt are supported";
-	return "not one of tcpdump's printing flags -n, -S, -v and -t";
+		return N_("only -t, -tt, -ttt, -tttt and -ttttt are supported");
+	return N_("not one of tcpdump's printing flags -n, -S, -v and -t");
 }
 
 int opt_number(const char *arg, int64_t lo, int64_t hi, int64_t *out)
@@ -104,12 +105,12 @@ static int written(int n, size_t cap)
 	return n;
 }
 
-int opt_number_msg(char *buf, size_t cap, const char *name, const char *arg,
-                   int64_t lo, int64_t hi)
+int opt_number_msg(const struct tr *tr, char *buf, size_t cap,
+                   const char *name, const char *arg, int64_t lo, int64_t hi)
 {
 	return written(snprintf(buf, cap,
-	                        "bad value '%s' for %s: give a number from "
-	                        "%lld to %lld",
+	                        TR(tr, "bad value '%s' for %s: give a number "
+	                               "from %lld to %lld"),
 	                        arg, name, (long long)lo, (long long)hi),
 	               cap);
 }
@@ -155,14 +156,16 @@ static bool all_same(const struct option **hits, size_t n)
 }
 
 /* "--drop or --drop-in", "--a, --b or --c": the candidates. */
-static void list_hits(char *buf, size_t cap, const struct option **hits,
-                      size_t n)
+static void list_hits(const struct tr *tr, char *buf, size_t cap,
+                      const struct option **hits, size_t n)
 {
 	size_t i, len = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < n && len < cap; i++) {
-		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		const char *sep = i == 0       ? ""
+		                  : i + 1 == n ? TR(tr, " or ")
+		                               : TR(tr, ", ");
 		int k = snprintf(buf + len, cap - len, "%s--%s", sep,
 		                 hits[i]->name);
 		if (k < 0)
@@ -192,7 +195,8 @@ static bool long_word(const struct option *lo, const struct opt_getopt *g)
 }
 
 /* The message about a long option word (the '=' part left out). */
-static int long_msg(char *buf, size_t cap, const char *prog,
+static int long_msg(const struct tr *tr, char *buf, size_t cap,
+                    const char *prog,
                     const struct option *lo, const struct opt_getopt *g)
 {
 	const struct option *hits[8];
@@ -203,42 +207,43 @@ static int long_msg(char *buf, size_t cap, const char *prog,
 
 	if (n == 0)
 		return written(snprintf(buf, cap,
-		                        "unknown option --%.*s: see %s --help",
+		                        TR(tr, "unknown option --%.*s: see %s --help"),
 		                        (int)len, name, prog),
 		               cap);
 	if (!all_same(hits, n)) {
-		list_hits(alts, sizeof alts, hits, n);
+		list_hits(tr, alts, sizeof alts, hits, n);
 		return written(snprintf(buf, cap,
-		                        "ambiguous option --%.*s: %s?",
+		                        TR(tr, "ambiguous option --%.*s: %s?"),
 		                        (int)len, name, alts),
 		               cap);
 	}
 	if (g->c == ':')
 		return written(snprintf(buf, cap,
-		                        "option --%s needs an argument",
+		                        TR(tr, "option --%s needs an argument"),
 		                        hits[0]->name),
 		               cap);
-	return written(snprintf(buf, cap, "option --%s takes no argument",
+	return written(snprintf(buf, cap, TR(tr, "option --%s takes no argument"),
 	                        hits[0]->name),
 	               cap);
 }
 
-int opt_getopt_msg(char *buf, size_t cap, const char *prog,
-                   const struct option *longopts, const struct opt_getopt *g)
+int opt_getopt_msg(const struct tr *tr, char *buf, size_t cap,
+                   const char *prog, const struct option *longopts,
+                   const struct opt_getopt *g)
 {
 	if (long_word(longopts, g))
-		return long_msg(buf, cap, prog, longopts, g);
+		return long_msg(tr, buf, cap, prog, longopts, g);
 	if (g->c == ':')
 		return written(snprintf(buf, cap,
-		                        "option -%c needs an argument",
+		                        TR(tr, "option -%c needs an argument"),
 		                        g->optopt),
 		               cap);
 	if (g->optopt > ' ' && g->optopt < 127)
 		return written(snprintf(buf, cap,
-		                        "unknown option -%c: see %s --help",
+		                        TR(tr, "unknown option -%c: see %s --help"),
 		                        g->optopt, prog),
 		               cap);
-	return written(snprintf(buf, cap, "unknown option %s: see %s --help",
+	return written(snprintf(buf, cap, TR(tr, "unknown option %s: see %s --help"),
 	                        g->word ? g->word : "?", prog),
 	               cap);
 }

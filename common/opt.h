@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common/tcpdump.h"
+#include "common/tr.h"
 
 /* The letters of tcpdump's printing flags, for getopt's option string. */
 #define OPT_TCPDUMP_LETTERS "nSvt"
@@ -46,7 +47,7 @@ void opt_tcpdump_init(struct opt_tcpdump *o,
 int opt_tcpdump_flag(struct opt_tcpdump *o, int c);
 
 /* The one-line message for an error of opt_tcpdump_flag(), tcpdump's own
- * for the sixth -t. */
+ * for the sixth -t: a message (N_), for the caller to translate. */
 const char *opt_tcpdump_error(int err);
 
 /*
@@ -61,10 +62,11 @@ int opt_number(const char *arg, int64_t lo, int64_t hi, int64_t *out);
  * The message for a bad number given to option name, e.g. "bad value 'x'
  * for --time-wait: give a number from 0 to 3600". Writes at most cap
  * bytes, always NUL-terminated; returns the length, or TCPLAB_ENOSPC when
- * it was cut short.
+ * it was cut short. The message is in tr's language (common/tr.h; NULL
+ * for English).
  */
-int opt_number_msg(char *buf, size_t cap, const char *name, const char *arg,
-                   int64_t lo, int64_t hi);
+int opt_number_msg(const struct tr *tr, char *buf, size_t cap,
+                   const char *name, const char *arg, int64_t lo, int64_t hi);
 
 /* What getopt_long left when it returned '?' or ':'. */
 struct opt_getopt {
@@ -86,7 +88,8 @@ struct opt_getopt {
  * prog names the program for "see PROG --help". Returns as
  * opt_number_msg().
  */
-int opt_getopt_msg(char *buf, size_t cap, const char *prog,
-                   const struct option *longopts, const struct opt_getopt *g);
+int opt_getopt_msg(const struct tr *tr, char *buf, size_t cap,
+                   const char *prog, const struct option *longopts,
+                   const struct opt_getopt *g);
 
 #endif

@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/seq.h"
 #include "common/tdtext.h"
+#include "common/tr.h"
 
 /* A cursor over one line. */
 struct cur {
@@ -523,19 +524,19 @@ static int tcp_part(struct tdtext_ctx *ctx, struct cur *c,
 	skip_sp(c);
 	if (!endpoints(ctx, c, pk))
 		return msg(m, ctx->line, TDTEXT_BAD,
-		           "no 'SRC.PORT > DST.PORT: ' where a packet should "
-		           "start");
+		           N_("no 'SRC.PORT > DST.PORT: ' where a packet should "
+		           "start"));
 	if (lit(c, "tcp ") || (c->p < c->e && *c->p == ' '))
 		return msg(m, ctx->line, TDTEXT_SKIP,
-		           "TCP header tcpdump could not print: skipped");
+		           N_("TCP header tcpdump could not print: skipped"));
 	if (!flags(c, &pk->seg.flags))
 		return msg(m, ctx->line, TDTEXT_SKIP,
-		           "not a TCP segment: skipped");
+		           N_("not a TCP segment: skipped"));
 	http = tcp_fields(c, pk);
 	if (http < 0)
 		return msg(m, ctx->line, TDTEXT_SKIP,
-		           "TCP line without a readable length (damaged or cut "
-		           "short): skipped");
+		           N_("TCP line without a readable length (damaged or cut "
+		           "short): skipped"));
 	ctx->in_http = http == 1;
 	return 0;
 }
@@ -688,11 +689,11 @@ static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
 		ip = ip_header(c, &t.seg);
 		if (ip < 0)
 			return rc | msg(m, ctx->line, TDTEXT_BAD,
-			                "unreadable IP header in parentheses");
+			                N_("unreadable IP header in parentheses"));
 		if (ip == 0) {
 			ctx->skipping = true;
 			return rc | msg(m, ctx->line, TDTEXT_SKIP,
-			                "IPv4 but not TCP: skipped");
+			                N_("IPv4 but not TCP: skipped"));
 		}
 		start_pkt(ctx, &t);
 		skip_sp(c);
@@ -768,7 +769,7 @@ int tdtext_line(struct tdtext_ctx *ctx, const char *line, size_t len,
 	                     c.e[-1] == '\n' || c.e[-1] == '\t'))
 		c.e--;
 	if (memchr(line, '\0', len) != NULL)
-		return msg(m, ctx->line, TDTEXT_BAD, "a NUL byte in the line");
+		return msg(m, ctx->line, TDTEXT_BAD, N_("a NUL byte in the line"));
 	rc = packet_line(ctx, &c, out, m);
 	if (rc >= 0)
 		return rc;
@@ -799,7 +800,7 @@ int tdtext_line(struct tdtext_ctx *ctx, const char *line, size_t len,
 	if (c.p == c.e || (ctx->skipping && c.p > line))
 		return 0;
 	ctx->skipping = false;
-	return msg(m, ctx->line, TDTEXT_BAD, "not a tcpdump line: skipped");
+	return msg(m, ctx->line, TDTEXT_BAD, N_("not a tcpdump line: skipped"));
 }
 
 int tdtext_end(struct tdtext_ctx *ctx, struct tdtext_pkt *out)

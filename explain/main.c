@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "common/io/term.h"
+#include "common/io/i18n.h"
 #include "common/opt.h"
 
 #include "explain/explain.h"
@@ -101,7 +102,7 @@ static int number(const char *arg, const char *name, int64_t lo, int64_t hi,
 
 	if (opt_number(arg, lo, hi, out) == 0)
 		return 0;
-	opt_number_msg(msg, sizeof(msg), name, arg, lo, hi);
+	opt_number_msg(&i18n_tr, msg, sizeof(msg), name, arg, lo, hi);
 	fprintf(stderr, PROG ": %s\n", msg);
 	return -1;
 }
@@ -202,7 +203,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			g.c = c;
 			g.optopt = optopt;
 			g.word = optind > 0 ? argv[optind - 1] : NULL;
-			opt_getopt_msg(msg, sizeof(msg), PROG, longopts, &g);
+			opt_getopt_msg(&i18n_tr, msg, sizeof(msg), PROG, longopts, &g);
 			fprintf(stderr, PROG ": %s\n", msg);
 			return EXIT_USAGE;
 		}

@@ -25,6 +25,7 @@
 #include "common/io/capture.h"
 #include "common/io/clock.h"
 #include "common/io/guard.h"
+#include "common/io/i18n.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/io/privdrop.h"
@@ -188,7 +189,7 @@ static long number(const char *s, long lo, long hi, const char *name)
 	int64_t v;
 
 	if (opt_number(s, lo, hi, &v) != 0) {
-		opt_number_msg(msg, sizeof msg, name, s, lo, hi);
+		opt_number_msg(&i18n_tr, msg, sizeof msg, name, s, lo, hi);
 		usage_line_error(msg);
 	}
 	return (long)v;
@@ -200,7 +201,7 @@ static void bad_option(int c, char **argv)
 	struct opt_getopt g = {c, optopt, optind > 0 ? argv[optind - 1] : NULL};
 	char msg[512];
 
-	opt_getopt_msg(msg, sizeof msg, PROG, long_opts, &g);
+	opt_getopt_msg(&i18n_tr, msg, sizeof msg, PROG, long_opts, &g);
 	usage_line_error(msg);
 }
 

@@ -151,15 +151,15 @@ START_TEST(test_number_msg)
 	char buf[128];
 	int n;
 
-	n = opt_number_msg(buf, sizeof buf, "--time-wait", "x", 0, 3600);
+	n = opt_number_msg(NULL, buf, sizeof buf, "--time-wait", "x", 0, 3600);
 	ck_assert_str_eq(buf, "bad value 'x' for --time-wait: give a number "
 	                      "from 0 to 3600");
 	ck_assert_int_eq(n, (int)strlen(buf));
-	opt_number_msg(buf, sizeof buf, "--isn", "-1", 0, UINT32_MAX);
+	opt_number_msg(NULL, buf, sizeof buf, "--isn", "-1", 0, UINT32_MAX);
 	ck_assert_str_eq(buf, "bad value '-1' for --isn: give a number from 0 "
 	                      "to 4294967295");
 	/* Cut short, but still a string. */
-	ck_assert_int_eq(opt_number_msg(buf, 10, "--port", "0", 1, 65535),
+	ck_assert_int_eq(opt_number_msg(NULL, buf, 10, "--port", "0", 1, 65535),
 	                 TCPLAB_ENOSPC);
 	ck_assert_str_eq(buf, "bad value");
 }
@@ -203,7 +203,7 @@ static const char *complaint(const char *const *args)
 	g.optopt = optopt;
 	g.word = optind > 0 ? argv[optind - 1] : NULL;
 	ck_assert_int_gt(
-	        opt_getopt_msg(buf, sizeof buf, "tcplab-client", longopts, &g),
+	        opt_getopt_msg(NULL, buf, sizeof buf, "tcplab-client", longopts, &g),
 	        0);
 	return buf;
 }
@@ -259,7 +259,7 @@ START_TEST(test_getopt_msg_cut)
 	char buf[12];
 
 	ck_assert_int_eq(
-	        opt_getopt_msg(buf, sizeof buf, "tcplab-client", longopts, &g),
+	        opt_getopt_msg(NULL, buf, sizeof buf, "tcplab-client", longopts, &g),
 	        TCPLAB_ENOSPC);
 	ck_assert_str_eq(buf, "unknown opt");
 }
