@@ -162,6 +162,29 @@ static void note_ack(struct annot_result *r)
 	}
 }
 
+/* Appends one option in words to the list in buf (ANNOT_NOTE_LEN bytes,
+ * n of them used), after the reader's separator; fmt takes up to two
+ * numbers. Returns the new length. */
+static int opt_item(const struct tr *tr, char *buf, int n, const char *fmt,
+                    unsigned a, unsigned b)
+{
+	const size_t cap = ANNOT_NOTE_LEN;
+	int k;
+
+	if (n < 0 || (size_t)n >= cap)
+		return n;
+	if (n > 0) {
+		k = snprintf(buf + n, cap - (size_t)n, "%s", TR(tr, ", "));
+		if (k < 0 || (size_t)k >= cap - (size_t)n)
+			return (int)cap;
+		n += k;
+	}
+	k = snprintf(buf + n, cap - (size_t)n, fmt, a, b);
+	if (k < 0 || (size_t)k >= cap - (size_t)n)
+		return (int)cap;
+	return n + k;
+}
+
 /* The options, in words; timestamps get a sentence of their own. */
 static void note_options(const struct annot_conn *c, struct annot_result *r,
                          const struct seg *s)
@@ -172,25 +195,23 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 	unsigned i, echo = 0;
 
 	if (s->has & SEG_HAS_MSS)
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              TR(r->tr, ", MSS %u (the largest payload it accepts)"),
-		              s->mss);
-	if ((s->has & SEG_HAS_SACKOK) && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s",
-		              TR(r->tr, ", SACK permitted"));
-	if ((s->has & SEG_HAS_WSCALE) && (size_t)n < sizeof(buf))
-		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              TR(r->tr, ", window scale %u (later windows x %u)"),
-		              s->wscale,
-		              1u << (s->wscale > 14 ? 14 : s->wscale));
-	if ((s->has & SEG_HAS_SACK) && (size_t)n < sizeof(buf))
-		for (i = 0; i < s->sack_count && (size_t)n < sizeof(buf); i++)
-			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-			              TR(r->tr, ", SACK: it holds %u:%u"),
-			              s->sack[i].left - o->isn,
-			              s->sack[i].right - o->isn);
+		n = opt_item(r->tr, buf, n,
+		             TR(r->tr, "MSS %u (the largest payload it accepts)"),
+		             s->mss, 0);
+	if (s->has & SEG_HAS_SACKOK)
+		n = opt_item(r->tr, buf, n, TR(r->tr, "SACK permitted"), 0, 0);
+	if (s->has & SEG_HAS_WSCALE)
+		n = opt_item(r->tr, buf, n,
+		             TR(r->tr, "window scale %u (later windows x %u)"),
+		             s->wscale, 1u << (s->wscale > 14 ? 14 : s->wscale));
+	if (s->has & SEG_HAS_SACK)
+		for (i = 0; i < s->sack_count; i++)
+			n = opt_item(r->tr, buf, n,
+			             TR(r->tr, "SACK: it holds %u:%u"),
+			             s->sack[i].left - o->isn,
+			             s->sack[i].right - o->isn);
 	if (n > 0)
-		annot_note(r, ANNOT_N_OPTIONS, "options: %s", buf + 2);
+		annot_note(r, ANNOT_N_OPTIONS, "options: %s", buf);
 	if (!(s->has & SEG_HAS_TS))
 		return;
 	for (i = 0; i < ANNOT_TSH; i++)
@@ -393,11 +414,11 @@ static void note_side(struct annot_conn *c, const struct annot_result *r,
 		n += snprintf(buf + n, cap - (size_t)n, " -> %s",
 		              state_word(c, p->st[k], w, sizeof w));
 	if (n > 0 && (size_t)n < cap && (r->inferred[i] || r->revised[i]))
-		snprintf(buf + n, cap - (size_t)n, " (%s)",
+		snprintf(buf + n, cap - (size_t)n, "%s",
 		         r->inferred[i] && r->revised[i]
-		                 ? TR(r->tr, "inferred, revised")
-		         : r->inferred[i] ? TR(r->tr, "inferred")
-		                          : TR(r->tr, "revised"));
+		                 ? TR(r->tr, " (inferred, revised)")
+		         : r->inferred[i] ? TR(r->tr, " (inferred)")
+		                          : TR(r->tr, " (revised)"));
 }
 
 static void note_states(struct annot_conn *c, struct annot_result *r)

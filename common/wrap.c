@@ -79,6 +79,16 @@ static const struct range closing[] = {
         {0xFF3D, 0xFF3D}, {0xFF5D, 0xFF5D}, {0xFF60, 0xFF60},
 };
 
+/* Opening punctuation of CJK text: no line ends after it. 〈 《 「 『 【
+ * 〔 〖 〘 〚 （ ［ ｛ ｟ and the curly quotes ‘ “. */
+static const struct range opening[] = {
+        {0x2018, 0x2018}, {0x201C, 0x201C}, {0x3008, 0x3008},
+        {0x300A, 0x300A}, {0x300C, 0x300C}, {0x300E, 0x300E},
+        {0x3010, 0x3010}, {0x3014, 0x3014}, {0x3016, 0x3016},
+        {0x3018, 0x3018}, {0x301A, 0x301A}, {0xFF08, 0xFF08},
+        {0xFF3B, 0xFF3B}, {0xFF5B, 0xFF5B}, {0xFF5F, 0xFF5F},
+};
+
 #define NRANGES(t) (sizeof(t) / sizeof((t)[0]))
 
 static bool in_table(uint32_t cp, const struct range *t, size_t n)
@@ -199,6 +209,7 @@ struct wch {
 	bool space;    /* a place to break, dropped at the break */
 	bool wide;     /* two columns: a break may fall between two */
 	bool closing;  /* closing punctuation: no break before it */
+	bool opening;  /* opening punctuation: no break after it */
 };
 
 /* ASCII's closing punctuation: no break before it. */
@@ -236,6 +247,7 @@ static void wch_at(const char *s, size_t len, struct wch *w)
 		w->cols = w->space ? 1 : c >= 0x20 && c < 0x7f ? 1 : 0;
 		w->wide = false;
 		w->closing = ascii_closing(c);
+		w->opening = c == '(' || c == '[' || c == '{';
 		return;
 	}
 	n = utf8_decode((const unsigned char *)s, len, &cp);
@@ -245,6 +257,7 @@ static void wch_at(const char *s, size_t len, struct wch *w)
 	w->cols = w->space ? 1 : n ? cp_cols(cp) : 1;
 	w->wide = w->cols == 2;
 	w->closing = n && in_table(cp, closing, NRANGES(closing));
+	w->opening = n && in_table(cp, opening, NRANGES(opening));
 }
 
 static size_t skip_spaces(const char *s, size_t len, size_t i)
@@ -270,7 +283,7 @@ static size_t para_line_end(const char *text, size_t len, size_t pos,
                             size_t avail)
 {
 	size_t i = pos, width = 0, brk = pos;
-	bool prev_wide = false;
+	bool prev_wide = false, prev_opening = false;
 	struct wch w;
 
 	while (i < len) {
@@ -280,11 +293,14 @@ static size_t para_line_end(const char *text, size_t len, size_t pos,
 			width += w.cols;
 			i += w.len;
 			prev_wide = false;
+			prev_opening = false;
 			continue;
 		}
 		/* Chinese has no spaces: a line may end before or after any
-		 * wide character, unless what follows closes a clause. */
-		if (i > pos && (prev_wide || w.wide) && !w.closing)
+		 * wide character, unless what follows closes a clause or
+		 * what precedes opens one. */
+		if (i > pos && (prev_wide || w.wide) && !w.closing &&
+		    !prev_opening)
 			brk = i;
 		if (width + w.cols > avail) {
 			if (brk > pos)
@@ -293,6 +309,7 @@ static size_t para_line_end(const char *text, size_t len, size_t pos,
 		}
 		width += w.cols;
 		prev_wide = w.wide;
+		prev_opening = w.opening;
 		i += w.len;
 	}
 	return len;

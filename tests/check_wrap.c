@@ -165,6 +165,11 @@ START_TEST(test_para_chinese_breaks_between_characters)
 	ck_assert_str_eq(out, "进入SYN\n状态。\n");
 	wrap_para("握手.TCP", 10, "", "", 4, out, sizeof out);
 	ck_assert_str_eq(out, "握\n手.T\nCP\n");
+	/* Opening punctuation stays with the character after it. */
+	wrap_para("状态（推断）", 18, "", "", 6, out, sizeof out);
+	ck_assert_str_eq(out, "状态\n（推\n断）\n");
+	wrap_para("状态(推断)", 14, "", "", 6, out, sizeof out);
+	ck_assert_str_eq(out, "状态\n(推断)\n");
 }
 END_TEST
 
