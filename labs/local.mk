@@ -17,6 +17,14 @@ dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	tests/data/article-trace.vv.txt
 dist_labs_SCRIPTS = labs/compare-article
 
+# The lab texts in other languages, where the runner looks for them
+# (labs/LANG/ beside the English ones). Each records the English text it
+# translates; tests/i18n-docs.sh fails when the English one has changed.
+labszhdir = $(labsdir)/zh_CN
+dist_labszh_DATA = labs/zh_CN/01-handshake.txt labs/zh_CN/02-request.txt \
+	labs/zh_CN/03-closing.txt labs/zh_CN/04-rst.txt labs/zh_CN/05-loss.txt \
+	labs/zh_CN/06-real.txt labs/zh_CN/07-article.txt
+
 dist_man_MANS += man/tcplab.1
 
 # Every lab with --auto between two namespaces (root).
