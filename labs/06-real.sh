@@ -1,8 +1,12 @@
 # shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
-# title: the real thing: wget against tcplab-server, tcplab-client against python's server
 # Lab 6, sourced by tcplab: a real client (wget, the host's own TCP)
 # against tcplab-server, then tcplab-client against a real server (python3
 # -m http.server, the host's own TCP), each beside a real tcpdump.
+
+# The lab's title, for tcplab list and the lab's heading.
+lab_title() {
+	t "the real thing: wget against tcplab-server, tcplab-client against python's server"
+}
 
 # fin_from FILE PORT FROM-PORT: a FIN left FROM-PORT on the connection.
 fin_from() {
@@ -16,23 +20,23 @@ first_fin_from() {
 
 lab_main() {
 	local body port pattern
-	heading "1. wget (Linux's TCP) -> tcplab-server (tcpdump in the server's host)"
+	heading "1. $(t "wget (Linux's TCP) -> tcplab-server (tcpdump in the server's host)")"
 	tcpdump_start dump-wget "$SNS"
 	server_start server
 	body=$(in_client wget -q -O - -T 5 -t 1 "$(url)" 2>&1)
-	say "  wget printed: $body"
+	say "  $(t 'wget printed: %s' "$body")"
 	tcpdump_stop
 	server_stop
-	expect "wget read the article's body" [ "$body" = "This is zhenghui" ]
+	expect "$(t "wget read the article's body")" [ "$body" = "This is zhenghui" ]
 	port=$(sed -n 's/^[0-9:.]* IP .*//; s/^    [0-9.]*\.\([0-9]*\) > [0-9.]*\.8080: Flags \[S\],.*/\1/p' \
 		"$W/dump-wget.out" | head -1)
 	expect_same tcplab-server "$W/server.out" "$W/dump-wget.out" "$port"
-	expect_flags "wget's connection has the article's pattern" \
+	expect_flags "$(t "wget's connection has the article's pattern")" \
 		"S S. . P. . P. . F. F. ." "$W/dump-wget.out" "$port"
 	expect_no_rst "$W/dump-wget.out"
-	pause "next: tcplab-client against python's http.server"
+	pause "$(t 'next: %s' "$(t "tcplab-client against python's http.server")")"
 
-	heading "2. tcplab-client -> python3 -m http.server (Linux's TCP; tcpdump in the client's host)"
+	heading "2. $(t "tcplab-client -> python3 -m http.server (Linux's TCP; tcpdump in the client's host)")"
 	mkdir -p "$W/www"
 	printf 'hello from a real server\n' >"$W/www/hello.txt"
 	(cd "$W/www" && exec timeout 120 ip netns exec "$SNS" python3 -m http.server \
@@ -40,7 +44,7 @@ lab_main() {
 	PIDS+=("$!")
 	PY_PID=$!
 	wait_for sh -c "ip netns exec '$SNS' ss -ltn | grep -q '$SADDR:$PORT '" ||
-		bad "python's http.server did not start"
+		bad "$(t '%s did not start: %s' 'python3 -m http.server' "$(head -2 "$W/python.out")")"
 	tcpdump_start dump-py "$CNS"
 	# No --step here: python's TCP is Linux's, whose timers do not wait
 	# for a student, so a pause would show its retransmissions instead
@@ -49,18 +53,18 @@ lab_main() {
 	tcpdump_stop
 	stop "$PY_PID"
 	port=$(client_port "$W/client.out")
-	expect "tcplab-client completed the exchange (exit status $RC)" [ "$RC" -eq 0 ]
-	expect "it read the file's text" \
+	expect "$(t 'tcplab-client completed the exchange (exit status %d)' "$RC")" [ "$RC" -eq 0 ]
+	expect "$(t "it read the file's text")" \
 		has "$W/client.out" -x 'hello from a real server'
 	expect_same tcplab-client "$W/client.out" "$W/dump-py.out" "$port"
 	lab_stopped && return
 	pattern=$(flags "$W/dump-py.out" "$port")
-	say "  tcpdump saw: $pattern"
-	expect "it opens with the three-way handshake" [ "${pattern%% P*}" = "S S. ." ]
-	expect "the server sent a FIN" fin_from "$W/dump-py.out" "$port" "$PORT"
-	expect "the client sent a FIN" fin_from "$W/dump-py.out" "$port" "$port"
-	expect "python's server closed first: HTTP/1.0, and the client waited for its FIN" \
+	say "  $(t 'tcpdump saw: %s' "$pattern")"
+	expect "$(t 'it opens with the three-way handshake')" [ "${pattern%% P*}" = "S S. ." ]
+	expect "$(t 'the server sent a FIN')" fin_from "$W/dump-py.out" "$port" "$PORT"
+	expect "$(t 'the client sent a FIN')" fin_from "$W/dump-py.out" "$port" "$port"
+	expect "$(t "python's server closed first: HTTP/1.0, and the client waited for its FIN")" \
 		first_fin_from "$W/dump-py.out" "$port" "$PORT"
-	expect "the last segment is a bare ACK" [ "${pattern##* }" = . ]
+	expect "$(t 'the last segment is a bare ACK')" [ "${pattern##* }" = . ]
 	expect_no_rst "$W/dump-py.out"
 }

@@ -40,3 +40,8 @@ labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a
 # tcplab-text without root: widths, wrapping, folding, the comparison.
 TESTS += tests/text.sh
 EXTRA_DIST += tests/text.sh
+
+# The runner's messages in every catalog that translates them, and the
+# runner in Chinese (no root).
+TESTS += tests/runner-i18n.sh
+EXTRA_DIST += tests/runner-i18n.sh
