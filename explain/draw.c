@@ -13,6 +13,8 @@
  * for a diagram that will be drawn. This file never reads the input; it
  * writes only through the output buffer and to the SVG file.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,8 @@
  * without I/O. The rest of this file is I/O: libpcap, the filter, the
  * messages tcpdump writes to standard error, and handing the text on.
  */
+#include "config.h"
+
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>

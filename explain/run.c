@@ -7,6 +7,8 @@
  * a capture can hold millions of packets. This file never reads the input
  * and never exits.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -11,6 +11,8 @@
  * Names in the text are read back through the same files the printer
  * names from (common/io/names): hosts and services, never the network.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -19,6 +19,8 @@
  * shown as that side printed it). Then the counts. It only reads stdin
  * and prints.
  */
+#include "config.h"
+
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>

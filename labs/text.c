@@ -15,6 +15,8 @@
  * common/wrap.c; this file only reads, splits into paragraphs and prints.
  * It never changes the terminal and never writes a file.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
