@@ -148,6 +148,8 @@ struct capture *capture_open_ring(const char *ifname, const char *filter,
 	struct capture *c;
 
 	if (ifname == NULL || if_nametoindex(ifname) == 0) {
+		/* TRANSLATORS: "(none)" stands for the name of an interface
+		   that was not given. */
 		io_seterr(err, errlen, _("capture on %s: no such interface"),
 		          ifname != NULL ? ifname : _("(none)"));
 		return NULL;
@@ -200,6 +202,8 @@ int capture_next(struct capture *c, struct capture_frame *f, char *err,
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
+		/* TRANSLATORS: "capture: interrupted": a signal stopped the
+		   wait for a frame. */
 		io_seterr(err, errlen, _("capture: %s"),
 		          rc == PCAP_ERROR_BREAK ? _("interrupted")
 		                                 : pcap_geterr(c->p));
