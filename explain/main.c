@@ -221,8 +221,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			g.c = c;
 			g.optopt = optopt;
 			g.word = optind > 0 ? argv[optind - 1] : NULL;
-			opt_getopt_msg(&i18n_tr, msg, sizeof(msg), PROG, longopts,
-			               &g);
+			opt_getopt_msg(&i18n_tr, msg, sizeof(msg), PROG,
+			               longopts, &g);
 			explain_warn("%s", msg);
 			return EXIT_USAGE;
 		}

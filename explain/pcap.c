@@ -365,10 +365,11 @@ int pcap_run(pcap_t *p, const struct options *o)
 {
 	print_reading(p, o->file);
 	if (!link_supported(pcap_datalink(p))) {
-		explain_warn(_("cannot print %s: link-type %d is not supported "
-		               "(use Ethernet, raw IP, loopback or Linux cooked "
-		               "captures)"),
-		             o->file, pcap_datalink(p));
+		explain_warn(
+		        _("cannot print %s: link-type %d is not supported "
+		          "(use Ethernet, raw IP, loopback or Linux cooked "
+		          "captures)"),
+		        o->file, pcap_datalink(p));
 		return EXIT_INPUT;
 	}
 	if (o->filter != NULL && set_filter(p, o->filter) < 0)

@@ -161,8 +161,7 @@ int explain_close(struct explain *e, int rc)
 	if (e == NULL)
 		return rc;
 	if (e->o != NULL && (fflush(stdout) != 0 || e->write_failed)) {
-		explain_warn(_("cannot write the output: %s"),
-		             strerror(errno));
+		explain_warn(_("cannot write the output: %s"), strerror(errno));
 		rc = EXIT_INPUT;
 	}
 	/* What is kept of the connections left is freed with them. */

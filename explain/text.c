@@ -286,8 +286,7 @@ int text_run(FILE *f, const struct options *o)
 	if (t->npk < (unsigned)o->count || o->count == 0)
 		text_step(t, NULL, 0);
 	if (ferror(f)) {
-		explain_warn(_("cannot read %s: %s"), o->file,
-		             strerror(errno));
+		explain_warn(_("cannot read %s: %s"), o->file, strerror(errno));
 		rc = EXIT_INPUT;
 	}
 	if (explain_finish(t->e) < 0)

@@ -159,8 +159,8 @@ static void put_window(const char *label, int lw, const char *s, size_t len,
 
 /* Points at the first difference between tcpdump's line t and the
  * program's line p, its IP line when ip is set, else its TCP line. */
-static void put_difference(struct view *v, bool ip, const char *t,
-                           size_t tlen, const char *p, size_t plen)
+static void put_difference(struct view *v, bool ip, const char *t, size_t tlen,
+                           const char *p, size_t plen)
 {
 	size_t off = first_diff(t, tlen, p, plen);
 	size_t ww = wrap_cols(v->who, strlen(v->who));
@@ -262,10 +262,11 @@ static void put_only_tcpdump(struct view *v, const char *td)
 		v->unread++;
 		/* TRANSLATORS: a note in brackets: the student stopped the
 		   program, which never read this segment. */
-		snprintf(msg, sizeof msg,
-		         _("(only tcpdump saw it: %s was stopped before it read "
-		           "it)"),
-		         v->who);
+		snprintf(
+		        msg, sizeof msg,
+		        _("(only tcpdump saw it: %s was stopped before it read "
+		          "it)"),
+		        v->who);
 		put_note(v, "", msg);
 		return;
 	}
@@ -308,22 +309,22 @@ static void put_record(struct view *v, char *rec)
 	}
 }
 
-static const char beside_help[] = N_(
-        "usage: tcplab-text beside --who NAME [--brief] [-w COLS]\n"
-        "Shows, for each segment, tcpdump's line folded to the width and\n"
-        "whether NAME printed the same line; where it did not, the column\n"
-        "of the first difference, both lines around it and a caret. Reads\n"
-        "records from stdin, one a line, fields separated by tabs, keys\n"
-        "\"IP line | TCP line\":\n"
-        "  S  NAME-KEY  TCPDUMP-KEY   the same line\n"
-        "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
-        "                             empty)\n"
-        "  D  NAME-KEY                dropped before the wire\n"
-        "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
-        "--brief leaves out the segments printed alike. With --stopped\n"
-        "(the student stopped NAME), what only tcpdump saw is what NAME\n"
-        "never read, no disagreement. The exit status is the number of\n"
-        "disagreements, at most 100.\n");
+static const char beside_help[] =
+        N_("usage: tcplab-text beside --who NAME [--brief] [-w COLS]\n"
+           "Shows, for each segment, tcpdump's line folded to the width and\n"
+           "whether NAME printed the same line; where it did not, the column\n"
+           "of the first difference, both lines around it and a caret. Reads\n"
+           "records from stdin, one a line, fields separated by tabs, keys\n"
+           "\"IP line | TCP line\":\n"
+           "  S  NAME-KEY  TCPDUMP-KEY   the same line\n"
+           "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
+           "                             empty)\n"
+           "  D  NAME-KEY                dropped before the wire\n"
+           "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
+           "--brief leaves out the segments printed alike. With --stopped\n"
+           "(the student stopped NAME), what only tcpdump saw is what NAME\n"
+           "never read, no disagreement. The exit status is the number of\n"
+           "disagreements, at most 100.\n");
 
 int text_beside(int argc, char **argv)
 {
@@ -336,8 +337,8 @@ int text_beside(int argc, char **argv)
 	        {NULL, 0, NULL, 0},
 	};
 	/* TRANSLATORS: who printed the lines compared, when no --who. */
-	struct view v = {_("the program"), text_cols(), false, false,
-	                 0, 0, 0, 0};
+	struct view v = {
+	        _("the program"), text_cols(), false, false, 0, 0, 0, 0};
 	char msg[512], *in, *line;
 	size_t len;
 	int c;

@@ -461,14 +461,14 @@ static void fold_one(const char *line, size_t n, void *arg)
 	text_put_folded(a->prefix, a->prefix, line, n, a->cols);
 }
 
-static const char fold_help[] = N_(
-        "usage: tcplab-text fold [--prefix S] [-w COLS]\n"
-        "Folds each line of tcpdump output on stdin at its field "
-        "boundaries\n"
-        "(after \", \", else at a space) to the terminal's width; each\n"
-        "continuation line starts with 8 spaces, which unfold joins back.\n"
-        "Lines folded before are unfolded first. --prefix S starts every\n"
-        "line written, and the lines fold that much narrower.\n");
+static const char fold_help[] =
+        N_("usage: tcplab-text fold [--prefix S] [-w COLS]\n"
+           "Folds each line of tcpdump output on stdin at its field "
+           "boundaries\n"
+           "(after \", \", else at a space) to the terminal's width; each\n"
+           "continuation line starts with 8 spaces, which unfold joins back.\n"
+           "Lines folded before are unfolded first. --prefix S starts every\n"
+           "line written, and the lines fold that much narrower.\n");
 
 static int cmd_fold(int argc, char **argv)
 {
@@ -483,12 +483,12 @@ static int cmd_fold(int argc, char **argv)
 	return 0;
 }
 
-static const char unfold_help[] = N_(
-        "usage: tcplab-text unfold\n"
-        "Joins each line on stdin that starts with 8 spaces to the line\n"
-        "before it, with one space: the lines that tcplab's programs fold\n"
-        "come back as tcpdump printed them. tcpdump's own lines never\n"
-        "start with 8 spaces, so its output passes unchanged.\n");
+static const char unfold_help[] =
+        N_("usage: tcplab-text unfold\n"
+           "Joins each line on stdin that starts with 8 spaces to the line\n"
+           "before it, with one space: the lines that tcplab's programs fold\n"
+           "come back as tcpdump printed them. tcpdump's own lines never\n"
+           "start with 8 spaces, so its output passes unchanged.\n");
 
 static int cmd_unfold(int argc, char **argv)
 {
@@ -544,13 +544,13 @@ static void width_one(const char *line, size_t n, void *arg)
 	}
 }
 
-static const char width_help[] = N_(
-        "usage: tcplab-text width [--over N]\n"
-        "Prints the display width of each line on stdin (a wide character\n"
-        "takes 2 columns, a tab up to the next multiple of 8, a terminal\n"
-        "escape sequence none). With --over N, prints only the lines wider\n"
-        "than N columns, each after its width, and exits 1 if there is\n"
-        "one.\n");
+static const char width_help[] =
+        N_("usage: tcplab-text width [--over N]\n"
+           "Prints the display width of each line on stdin (a wide character\n"
+           "takes 2 columns, a tab up to the next multiple of 8, a terminal\n"
+           "escape sequence none). With --over N, prints only the lines wider\n"
+           "than N columns, each after its width, and exits 1 if there is\n"
+           "one.\n");
 
 static int cmd_width(int argc, char **argv)
 {
@@ -602,12 +602,12 @@ static void show_one(const char *line, size_t n, void *arg)
 		text_put_folded("", "", line, n, sh->cols);
 }
 
-static const char show_help[] = N_(
-        "usage: tcplab-text show [-w COLS]\n"
-        "Fits the output of tcplab-client, tcplab-server or tcplab-explain\n"
-        "to the terminal's width: unfolds it, then folds each tcpdump line\n"
-        "at its fields and wraps each note (\"  | \") under its bar, its\n"
-        "continuation lines (\"  |   \") joined to it first.\n");
+static const char show_help[] =
+        N_("usage: tcplab-text show [-w COLS]\n"
+           "Fits the output of tcplab-client, tcplab-server or tcplab-explain\n"
+           "to the terminal's width: unfolds it, then folds each tcpdump line\n"
+           "at its fields and wraps each note (\"  | \") under its bar, its\n"
+           "continuation lines (\"  |   \") joined to it first.\n");
 
 static int cmd_show(int argc, char **argv)
 {
@@ -624,20 +624,20 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
-static const char usage[] = N_(
-        "usage: tcplab-text COMMAND [OPTIONS] < TEXT\n"
-        "The lab runner's helper for text that fits the terminal.\n"
-        "\n"
-        "  cols, rows       the terminal's width and height\n"
-        "  wrap             wrap paragraphs, with hanging indents\n"
-        "  fold             fold tcpdump lines at their fields\n"
-        "  unfold           join folded lines back\n"
-        "  width            the display width of each line\n"
-        "  show             fit a tcplab program's output\n"
-        "  beside           the comparison of a program with tcpdump\n"
-        "\n"
-        "Each command has --help; -w COLS sets the width (0: no\n"
-        "wrapping), else TCPLAB_COLS, else the terminal's.\n");
+static const char usage[] =
+        N_("usage: tcplab-text COMMAND [OPTIONS] < TEXT\n"
+           "The lab runner's helper for text that fits the terminal.\n"
+           "\n"
+           "  cols, rows       the terminal's width and height\n"
+           "  wrap             wrap paragraphs, with hanging indents\n"
+           "  fold             fold tcpdump lines at their fields\n"
+           "  unfold           join folded lines back\n"
+           "  width            the display width of each line\n"
+           "  show             fit a tcplab program's output\n"
+           "  beside           the comparison of a program with tcpdump\n"
+           "\n"
+           "Each command has --help; -w COLS sets the width (0: no\n"
+           "wrapping), else TCPLAB_COLS, else the terminal's.\n");
 
 int main(int argc, char **argv)
 {

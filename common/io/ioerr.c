@@ -41,6 +41,7 @@ void io_seterr(char *err, size_t errlen, const char *fmt, ...)
 	start = len;
 	while (start > 0 && ((unsigned char)err[start - 1] & 0xC0) == 0x80)
 		start--;
-	if (start > 0 && start - 1 + seq_len((unsigned char)err[start - 1]) > len)
+	if (start > 0 &&
+	    start - 1 + seq_len((unsigned char)err[start - 1]) > len)
 		err[start - 1] = '\0';
 }
