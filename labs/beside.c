@@ -336,8 +336,9 @@ int text_beside(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	/* TRANSLATORS: who printed the lines compared, when no --who. */
 	struct view v = {
+	        /* TRANSLATORS: who printed the lines compared, when no
+	           --who. */
 	        _("the program"), text_cols(), false, false, 0, 0, 0, 0};
 	char msg[512], *in, *line;
 	size_t len;
