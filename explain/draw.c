@@ -13,11 +13,14 @@
  * for a diagram that will be drawn. This file never reads the input; it
  * writes only through the output buffer and to the SVG file.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/io/i18n.h"
 #include "explain/explain.h"
 
 /* Whether the ladder of connection conn will be drawn. */
@@ -113,22 +116,47 @@ void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
 	         (a >> 8) & 0xff, a & 0xff, port);
 }
 
-/* The diagram's options: width, ASCII, the two columns' titles. */
+/* The room for a column's title: an address and port after a word,
+ * three bytes to a character in a translation. */
+#define LABEL_CAP 128
+
+/* Copies s into buf[0..cap), cut at a character boundary if it must be. */
+static void copy_whole_chars(char *buf, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* The diagram's options: width, ASCII, the two columns' titles, the
+ * reader's language. */
 static void ladder_opts_for(const struct explain *e,
                             const struct annot_summary *sm,
-                            struct ladder_opts *lo, char lab[2][64])
+                            struct ladder_opts *lo, char lab[2][LABEL_CAP])
 {
-	char cl[48], sl[48];
+	char cl[48], sl[48], t[2 * LABEL_CAP];
 
 	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
 	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
-	snprintf(lab[0], 64, "client %s", cl);
-	snprintf(lab[1], 64, "server %s", sl);
+	/* TRANSLATORS: the title of the ladder's left column, over the
+	   client's line: its address and port, "192.0.2.1:40000". */
+	snprintf(t, sizeof(t), _("client %s"), cl);
+	copy_whole_chars(lab[0], LABEL_CAP, t);
+	/* TRANSLATORS: the title of the ladder's right column. */
+	snprintf(t, sizeof(t), _("server %s"), sl);
+	copy_whole_chars(lab[1], LABEL_CAP, t);
 	memset(lo, 0, sizeof(*lo));
 	lo->width = e->o->width;
 	lo->ascii = e->o->ascii != 0;
 	lo->label[0] = lab[0];
 	lo->label[1] = lab[1];
+	lo->tr = &i18n_tr;
 }
 
 static void reverse(struct ladder_row *a, size_t n)
@@ -175,7 +203,7 @@ static size_t ladder_text_max(const struct explain *e, size_t n)
 static void print_ladder(struct explain *e, struct conn_keep *k)
 {
 	struct ladder_opts lo;
-	char lab[2][64], *buf;
+	char lab[2][LABEL_CAP], *buf;
 	size_t cap = ladder_text_max(e, k->nrows + 1);
 	int n;
 
@@ -203,7 +231,7 @@ static void print_ladder(struct explain *e, struct conn_keep *k)
 static int write_svg(struct explain *e, struct conn_keep *k)
 {
 	struct ladder_opts lo;
-	char lab[2][64], *buf;
+	char lab[2][LABEL_CAP], *buf;
 	size_t cap = 1024 * (k->nrows + 1) + 8192;
 	FILE *f;
 	int n;
@@ -213,8 +241,8 @@ static int write_svg(struct explain *e, struct conn_keep *k)
 	buf = malloc(cap);
 	f = buf != NULL ? fopen(e->o->svg, "w") : NULL;
 	if (f == NULL) {
-		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
-		        strerror(errno));
+		explain_warn(_("cannot write %s: %s"), e->o->svg,
+		             strerror(errno));
 		free(buf);
 		return -1;
 	}
@@ -223,8 +251,8 @@ static int write_svg(struct explain *e, struct conn_keep *k)
 		n = -1;
 	free(buf);
 	if (fclose(f) != 0 || n < 0) {
-		fprintf(stderr, PROG ": cannot write %s: %s\n", e->o->svg,
-		        strerror(errno));
+		explain_warn(_("cannot write %s: %s"), e->o->svg,
+		             strerror(errno));
 		return -1;
 	}
 	e->svg_done = 1;
@@ -234,7 +262,7 @@ static int write_svg(struct explain *e, struct conn_keep *k)
 /* A connection's summary: one JSON line, or its title and sentences. */
 static void print_summary(struct explain *e, const struct annot_summary *sm)
 {
-	char cl[48], sl[48], line[160];
+	char cl[48], sl[48], line[512];
 	int n;
 
 	explain_room(e, 8192);
@@ -247,9 +275,13 @@ static void print_summary(struct explain *e, const struct annot_summary *sm)
 	}
 	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
 	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
-	snprintf(line, sizeof(line),
-	         "\n== connection %u: client %s, server %s\n", sm->conn, cl,
-	         sl);
+	/* The title over the summary, after a blank line. */
+	strcpy(line, "\n== ");
+	/* TRANSLATORS: the title over a connection's summary: its number,
+	   the client's address and port, the server's. */
+	snprintf(line + 4, sizeof(line) - 5,
+	         _("connection %u: client %s, server %s"), sm->conn, cl, sl);
+	strcat(line, "\n");
 	n = show_text(&e->sh, line, strlen(line), e->out + e->used,
 	              OUT_CAP - e->used);
 	if (n > 0)

@@ -99,6 +99,11 @@ struct explain {
 
 /* run.c */
 
+/* Prints "tcplab-explain: ", the message and a newline on standard error:
+ * a message for a person, in the reader's language (the caller passes
+ * _("...")). */
+void explain_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A new run, or NULL (with a message) when out of memory. */
 struct explain *explain_new(const struct options *o);
 

@@ -23,54 +23,73 @@
 #include "common/io/term.h"
 #include "common/io/i18n.h"
 #include "common/opt.h"
+#include "common/wrap.h"
 
 #include "explain/explain.h"
 
 /* The help: one entry a line, fitted to the terminal by term_print(). */
 static void usage(FILE *f)
 {
-	term_print_hang(f,
-	                "usage: " PROG " [-nStv] [-c count] "
-	                "[--plain|--json|--ladder] -r file [expression]\n"
-	                "       " PROG " [options] file.txt|-\n",
-	                7);
-	term_print(
-	        f,
-	        "Prints a capture (pcap, or tcpdump's text) as tcpdump does "
-	        "and "
-	        "explains every segment: arithmetic, states, events, a ladder "
-	        "diagram.\n"
-	        "\n"
-	        "  -r FILE        read packets from FILE (- for standard "
-	        "input)\n"
-	        "  -n             do not convert addresses to names (-nn: "
-	        "ports "
-	        "too)\n"
-	        "  -v             verbose: the IP header and checksums (-vv, "
-	        "-vvv: more)\n"
-	        "  -S             print absolute TCP sequence numbers\n"
-	        "  -t             no timestamp (-tt seconds, -ttt delta, -tttt "
-	        "date, -ttttt delta from the first packet)\n"
-	        "  -c COUNT       stop after COUNT packets\n"
-	        "  --plain        print only tcpdump's lines, whole, no "
-	        "explanations\n"
-	        "  --json         one JSON object per segment and per "
-	        "connection\n"
-	        "  --ladder       only the ladder diagram of each connection\n"
-	        "  --ascii        draw with ASCII instead of box drawing\n"
-	        "  --width COLS   the width to fit (default: the terminal's, "
-	        "else COLUMNS, else 80)\n"
-	        "  --svg FILE     write the diagram of one connection as SVG\n"
-	        "  --conn N       the connection --svg draws (default 1)\n"
-	        "  -h, --help     print this help and exit\n"
-	        "  --version      print the version and exit\n"
-	        "\n"
-	        "An expression after the options selects packets, as in "
-	        "pcap-filter(7). tcpdump's lines are folded at their field "
-	        "boundaries to the width (continuations start with eight "
-	        "spaces); --plain keeps them whole.\n"
-	        "Exit status: 0 success, 1 the capture could not be read, 2 "
-	        "usage.\n");
+	/* TRANSLATORS: the synopsis; only "usage:" is a word to translate:
+	   the options, "count", "file", "expression", "options" and
+	   "file.txt" stay as they are. The second line lines up with the
+	   program's name on the first (its continuations do too). */
+	const char *syn = _("usage: %s [-nStv] [-c count] "
+	                    "[--plain|--json|--ladder] -r file [expression]\n"
+	                    "       %s [options] file.txt|-\n");
+	char buf[512];
+	const char *at;
+	size_t hang = 7;
+
+	snprintf(buf, sizeof(buf), syn, PROG, PROG);
+	at = strstr(buf, PROG);
+	if (at != NULL)
+		hang = wrap_cols(buf, (size_t)(at - buf));
+	term_print_hang(f, buf, (unsigned)hang);
+	/* TRANSLATORS: the help, one entry a line: the program wraps each
+	   line to the terminal, its continuations under the description.
+	   Keep the option names and the metavariables (FILE, COUNT, COLS,
+	   N) as they are, and two spaces or more before each
+	   description. */
+	term_print(f, _("Prints a capture (pcap, or tcpdump's text) as "
+	                "tcpdump does and explains every segment: "
+	                "arithmetic, states, events, a ladder diagram.\n"
+	                "\n"
+	                "  -r FILE        read packets from FILE (- for "
+	                "standard input)\n"
+	                "  -n             do not convert addresses to names "
+	                "(-nn: ports too)\n"
+	                "  -v             verbose: the IP header and "
+	                "checksums (-vv, -vvv: more)\n"
+	                "  -S             print absolute TCP sequence "
+	                "numbers\n"
+	                "  -t             no timestamp (-tt seconds, -ttt "
+	                "delta, -tttt date, -ttttt delta from the first "
+	                "packet)\n"
+	                "  -c COUNT       stop after COUNT packets\n"
+	                "  --plain        print only tcpdump's lines, whole, "
+	                "no explanations\n"
+	                "  --json         one JSON object per segment and per "
+	                "connection\n"
+	                "  --ladder       only the ladder diagram of each "
+	                "connection\n"
+	                "  --ascii        draw with ASCII instead of box "
+	                "drawing\n"
+	                "  --width COLS   the width to fit (default: the "
+	                "terminal's, else COLUMNS, else 80)\n"
+	                "  --svg FILE     write the diagram of one connection "
+	                "as SVG\n"
+	                "  --conn N       the connection --svg draws (default "
+	                "1)\n"
+	                "  -h, --help     print this help and exit\n"
+	                "  --version      print the version and exit\n"
+	                "\n"
+	                "An expression after the options selects packets, as "
+	                "in pcap-filter(7). tcpdump's lines are folded at "
+	                "their field boundaries to the width (continuations "
+	                "start with eight spaces); --plain keeps them whole.\n"
+	                "Exit status: 0 success, 1 the capture could not be "
+	                "read, 2 usage.\n"));
 }
 
 /* Joins argv[0..argc) with spaces, as tcpdump does with its expression. */
@@ -103,7 +122,7 @@ static int number(const char *arg, const char *name, int64_t lo, int64_t hi,
 	if (opt_number(arg, lo, hi, out) == 0)
 		return 0;
 	opt_number_msg(&i18n_tr, msg, sizeof(msg), name, arg, lo, hi);
-	fprintf(stderr, PROG ": %s\n", msg);
+	explain_warn("%s", msg);
 	return -1;
 }
 
@@ -162,8 +181,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'v':
 			rc = opt_tcpdump_flag(&td, c);
 			if (rc != 0) {
-				fprintf(stderr, PROG ": %s\n",
-				        opt_tcpdump_error(rc));
+				explain_warn("%s", _(opt_tcpdump_error(rc)));
 				return EXIT_USAGE;
 			}
 			o->flags = td.f;
@@ -203,22 +221,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 			g.c = c;
 			g.optopt = optopt;
 			g.word = optind > 0 ? argv[optind - 1] : NULL;
-			opt_getopt_msg(&i18n_tr, msg, sizeof(msg), PROG, longopts, &g);
-			fprintf(stderr, PROG ": %s\n", msg);
+			opt_getopt_msg(&i18n_tr, msg, sizeof(msg), PROG,
+			               longopts, &g);
+			explain_warn("%s", msg);
 			return EXIT_USAGE;
 		}
 	}
 	if (o->file == NULL && optind < argc)
 		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {
-		fprintf(stderr, PROG ": no capture file given: use -r FILE "
-		                     "or FILE (- for standard input)\n");
+		explain_warn(_("no capture file given: use -r FILE or FILE "
+		               "(- for standard input)"));
 		return EXIT_USAGE;
 	}
 	if (optind < argc) {
 		o->filter = join_args(argc - optind, argv + optind);
 		if (o->filter == NULL) {
-			fprintf(stderr, PROG ": out of memory\n");
+			explain_warn(_("out of memory"));
 			return EXIT_INPUT;
 		}
 	}
@@ -342,7 +361,7 @@ static FILE *open_input(const char *file, int *binary)
 	FILE *f;
 
 	if (pk == NULL) {
-		fprintf(stderr, PROG ": out of memory\n");
+		explain_warn(_("out of memory"));
 		return NULL;
 	}
 	pk->pos = 0;
@@ -359,7 +378,7 @@ static FILE *open_input(const char *file, int *binary)
 		goto fail;
 	return f;
 fail:
-	fprintf(stderr, PROG ": cannot read %s: %s\n", file, strerror(errno));
+	explain_warn(_("cannot read %s: %s"), file, strerror(errno));
 	if (pk->fd >= 0)
 		close(pk->fd);
 	free(pk);
@@ -377,7 +396,7 @@ static int read_pcap(FILE *f, const struct options *o)
 	p = pcap_fopen_offline_with_tstamp_precision(
 	        f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (p == NULL) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file, errbuf);
+		explain_warn(_("cannot read %s: %s"), o->file, errbuf);
 		fclose(f);
 		return EXIT_INPUT;
 	}
@@ -392,6 +411,7 @@ int main(int argc, char **argv)
 	int rc, binary;
 	FILE *f;
 
+	i18n_init();
 	memset(&o, 0, sizeof(o));
 	rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
@@ -403,8 +423,8 @@ int main(int argc, char **argv)
 		rc = read_pcap(f, &o);
 	} else {
 		if (o.filter != NULL)
-			fprintf(stderr, PROG ": the filter expression is "
-			                     "ignored for text input\n");
+			explain_warn(_("the filter expression is ignored for "
+			               "text input"));
 		rc = text_run(f, &o);
 		fclose(f);
 	}

@@ -9,6 +9,8 @@
  * without I/O. The rest of this file is I/O: libpcap, the filter, the
  * messages tcpdump writes to standard error, and handing the text on.
  */
+#include "config.h"
+
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/io/i18n.h"
 #include "common/link.h"
 #include "common/seg.h"
 #include "explain/explain.h"
@@ -52,26 +55,39 @@ static const char *ifname_lookup(void *arg, uint32_t ifindex)
 	return c->state[ifindex] == 1 ? c->name[ifindex] : NULL;
 }
 
+/*
+ * A note's words in the reader's language; with --plain, whose output is
+ * tcpdump's lines and what stands in for them, in English.
+ */
+static const char *say(const struct explain *e, const char *msgid)
+{
+	return e->o->plain ? msgid : _(msgid);
+}
+
 static const char *proto_word(const struct link_frame *lf)
 {
 	switch (lf->proto) {
 	case LINK_P_IPV4:
-		return "IPv4 packet";
+		/* TRANSLATORS: "skipped %s (%u bytes)": what was skipped. */
+		return N_("IPv4 packet");
 	case LINK_P_IPV6:
-		return "IPv6 packet";
+		return N_("IPv6 packet");
 	case LINK_P_ARP:
-		return "ARP packet";
+		return N_("ARP packet");
 	case LINK_P_OTHER:
 		break;
 	}
-	return "non-IP frame";
+	return N_("non-IP frame");
 }
 
 /* What an IPv4 packet that is printed as a note holds. */
 static const char *ipv4_what(const uint8_t *ip)
 {
 	if ((ip[6] & 0x3f) != 0 || ip[7] != 0)
-		return "a fragment";
+		/* TRANSLATORS: "skipped IPv4 packet, %s (%u bytes)": what
+		   the packet holds (a fragment, ICMP, TCP, UDP or another
+		   protocol). */
+		return N_("a fragment");
 	switch (ip[9]) {
 	case 1:
 		return "ICMP";
@@ -80,7 +96,32 @@ static const char *ipv4_what(const uint8_t *ip)
 	case 17:
 		return "UDP";
 	}
-	return "another protocol";
+	return N_("another protocol");
+}
+
+/* The note for a packet that is neither printed nor explained. */
+static int skipped_note(const struct explain *e, const struct pcap_pkthdr *h,
+                        const struct link_frame *lf, const uint8_t *net,
+                        size_t ncap, char *p, size_t room)
+{
+	int k = snprintf(p, room, "%s: ", PROG), m;
+
+	if (k < 0 || (size_t)k >= room)
+		return -1;
+	if (lf->proto == LINK_P_OTHER && lf->ethertype != 0)
+		m = snprintf(p + k, room - (size_t)k,
+		             say(e, N_("skipped non-IP frame, ethertype "
+		                       "0x%04x (%u bytes)\n")),
+		             lf->ethertype, h->len);
+	else if (lf->proto == LINK_P_IPV4 && ncap >= 20)
+		m = snprintf(p + k, room - (size_t)k,
+		             say(e, N_("skipped IPv4 packet, %s (%u bytes)\n")),
+		             say(e, ipv4_what(net)), h->len);
+	else
+		m = snprintf(p + k, room - (size_t)k,
+		             say(e, N_("skipped %s (%u bytes)\n")),
+		             say(e, proto_word(lf)), h->len);
+	return m < 0 ? m : k + m;
 }
 
 /*
@@ -122,19 +163,8 @@ static int format_other_raw(struct explain *e, const struct pcap_pkthdr *h,
 		/* tcpdump's marker for a header cut short: " [|ether]". */
 		m = snprintf(p + n, room - (size_t)n, "%s [|%s]\n", lf->prefix,
 		             lrc == TCPLAB_ETRUNC ? lf->trunc : "ip");
-	else if (lf->proto == LINK_P_OTHER && lf->ethertype != 0)
-		m = snprintf(p + n, room - (size_t)n,
-		             PROG ": skipped non-IP frame, ethertype 0x%04x "
-		                  "(%u bytes)\n",
-		             lf->ethertype, h->len);
-	else if (lf->proto == LINK_P_IPV4 && ncap >= 20)
-		m = snprintf(p + n, room - (size_t)n,
-		             PROG ": skipped IPv4 packet, %s (%u bytes)\n",
-		             ipv4_what(net), h->len);
 	else
-		m = snprintf(p + n, room - (size_t)n,
-		             PROG ": skipped %s (%u bytes)\n", proto_word(lf),
-		             h->len);
+		m = skipped_note(e, h, lf, net, ncap, p + n, room - (size_t)n);
 	if (m < 0 || (size_t)m >= room - (size_t)n)
 		return TCPLAB_ENOSPC;
 	return n + m;
@@ -250,9 +280,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	if (n >= 0)
 		explain_commit(e, (size_t)n, notice);
 	else
-		fprintf(stderr, PROG ": a packet at %lld.%06u: %s: not shown\n",
-		        (long long)h->ts.tv_sec, (unsigned)h->ts.tv_usec,
-		        tcplab_strerror(n));
+		explain_warn(_("a packet at %lld.%06u: %s: not shown"),
+		             (long long)h->ts.tv_sec, (unsigned)h->ts.tv_usec,
+		             _(tcplab_strerror(n)));
 }
 
 /* pcap's messages often start with the file name; leave it out. */
@@ -294,13 +324,11 @@ static int set_filter(pcap_t *p, const char *expr)
 	struct bpf_program prog;
 
 	if (pcap_compile(p, &prog, expr, 1, 0) < 0) {
-		fprintf(stderr, PROG ": bad filter expression: %s\n",
-		        pcap_geterr(p));
+		explain_warn(_("bad filter expression: %s"), pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_setfilter(p, &prog) < 0) {
-		fprintf(stderr, PROG ": cannot apply the filter: %s\n",
-		        pcap_geterr(p));
+		explain_warn(_("cannot apply the filter: %s"), pcap_geterr(p));
 		pcap_freecode(&prog);
 		return -1;
 	}
@@ -324,8 +352,8 @@ static int read_all(pcap_t *p, const struct options *o)
 	if (explain_finish(pr->e) < 0)
 		rc = EXIT_INPUT;
 	if (lrc == PCAP_ERROR) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
-		        strip_name(pcap_geterr(p), o->file));
+		explain_warn(_("cannot read %s: %s"), o->file,
+		             strip_name(pcap_geterr(p), o->file));
 		rc = EXIT_INPUT;
 	}
 	rc = explain_close(pr->e, rc);
@@ -337,10 +365,10 @@ int pcap_run(pcap_t *p, const struct options *o)
 {
 	print_reading(p, o->file);
 	if (!link_supported(pcap_datalink(p))) {
-		fprintf(stderr,
-		        PROG ": cannot print %s: link-type %d is not supported "
-		             "(use Ethernet, raw IP, loopback or Linux cooked "
-		             "captures)\n",
+		explain_warn(
+		        _("cannot print %s: link-type %d is not supported "
+		          "(use Ethernet, raw IP, loopback or Linux cooked "
+		          "captures)"),
 		        o->file, pcap_datalink(p));
 		return EXIT_INPUT;
 	}

@@ -7,14 +7,29 @@
  * a capture can hold millions of packets. This file never reads the input
  * and never exits.
  */
+#include "config.h"
+
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/err.h"
+#include "common/io/i18n.h"
 #include "common/io/names.h"
 #include "explain/explain.h"
+
+void explain_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 static const char *udp_port_lookup(void *arg, uint16_t port)
 {
@@ -46,6 +61,10 @@ static int setup(struct explain *e, const struct options *o)
 	e->onames.arg = e->names;
 	show_init(&e->sh, show_mode(o), o->width, &o->flags, &res,
 	          ANNOT_ROLE_UNKNOWN);
+	/* The notes in the reader's language; --json's stay English, the
+	 * words of a format that programs read. */
+	if (!o->json)
+		e->sh.an.tr = &i18n_tr;
 	e->sh.an.done = draw_conn_done;
 	e->sh.an.done_arg = e;
 	e->o = o;
@@ -57,7 +76,7 @@ struct explain *explain_new(const struct options *o)
 	struct explain *e = calloc(1, sizeof(*e));
 
 	if (e == NULL || setup(e, o) < 0) {
-		fprintf(stderr, PROG ": out of memory\n");
+		explain_warn(_("out of memory"));
 		explain_close(e, EXIT_INPUT);
 		return NULL;
 	}
@@ -125,16 +144,13 @@ int explain_finish(struct explain *e)
 	if (e->o->plain)
 		return 0;
 	if (e->lost > 0)
-		fprintf(stderr,
-		        PROG ": out of memory: %d connections not summarised\n",
-		        e->lost);
+		explain_warn(_("out of memory: %d connections not summarised"),
+		             e->lost);
 	if (e->svg_failed)
 		return -1;
 	if (e->o->svg != NULL && !e->svg_done) {
-		fprintf(stderr,
-		        PROG ": no connection %u in the capture for "
-		             "--svg\n",
-		        e->o->conn);
+		explain_warn(_("no connection %u in the capture for --svg"),
+		             e->o->conn);
 		return -1;
 	}
 	return 0;
@@ -145,8 +161,7 @@ int explain_close(struct explain *e, int rc)
 	if (e == NULL)
 		return rc;
 	if (e->o != NULL && (fflush(stdout) != 0 || e->write_failed)) {
-		fprintf(stderr, PROG ": cannot write the output: %s\n",
-		        strerror(errno));
+		explain_warn(_("cannot write the output: %s"), strerror(errno));
 		rc = EXIT_INPUT;
 	}
 	/* What is kept of the connections left is freed with them. */

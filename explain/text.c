@@ -11,12 +11,15 @@
  * Names in the text are read back through the same files the printer
  * names from (common/io/names): hosts and services, never the network.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/io/i18n.h"
 #include "common/io/names.h"
 #include "common/err.h"
 #include "explain/explain.h"
@@ -251,7 +254,9 @@ static bool text_step(struct trun *t, const char *line, size_t len)
 			return false;
 	}
 	if (r & (TDTEXT_BAD | TDTEXT_SKIP))
-		fprintf(stderr, PROG ": line %u: %s\n", msg.line, msg.text);
+		/* TRANSLATORS: a line of the text that is not read as a
+		   segment: its number, and what is wrong with it. */
+		explain_warn(_("line %u: %s"), msg.line, _(msg.text));
 	if (line == NULL)
 		return false;
 	/* Only the lines of the packet being read are kept. */
@@ -281,14 +286,13 @@ int text_run(FILE *f, const struct options *o)
 	if (t->npk < (unsigned)o->count || o->count == 0)
 		text_step(t, NULL, 0);
 	if (ferror(f)) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", o->file,
-		        strerror(errno));
+		explain_warn(_("cannot read %s: %s"), o->file, strerror(errno));
 		rc = EXIT_INPUT;
 	}
 	if (explain_finish(t->e) < 0)
 		rc = EXIT_INPUT;
 	if (t->npk == 0) {
-		fprintf(stderr, PROG ": no TCP segment found in %s\n", o->file);
+		explain_warn(_("no TCP segment found in %s"), o->file);
 		rc = EXIT_INPUT;
 	}
 	rc = explain_close(t->e, rc);

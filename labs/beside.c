@@ -19,12 +19,15 @@
  * shown as that side printed it). Then the counts. It only reads stdin
  * and prints.
  */
+#include "config.h"
+
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/io/i18n.h"
 #include "common/wrap.h"
 #include "labs/text.h"
 
@@ -61,6 +64,36 @@ static void put_para(struct view *v, const char *first, const char *hang,
                      const char *text)
 {
 	text_put_para(text, strlen(text), first, hang, v->cols);
+}
+
+/*
+ * A note under a segment: after three spaces and its mark ("= ", "** ",
+ * or none), its other lines under its first word; a note without a mark
+ * is in brackets, its lines under the text inside them.
+ */
+static void put_note(struct view *v, const char *mark, const char *text)
+{
+	char first[16], hang[16];
+	unsigned lead = 0;
+	size_t w;
+
+	if (*mark == '\0')
+		wrap_next(text, strlen(text), &lead);
+	snprintf(first, sizeof first, "   %s", mark);
+	w = wrap_cols(first, strlen(first)) + lead;
+	if (w >= sizeof hang)
+		w = sizeof hang - 1;
+	memset(hang, ' ', w);
+	hang[w] = '\0';
+	put_para(v, first, hang, text);
+}
+
+/* The label before a line of the difference, padded to lw columns. */
+static void put_label(const char *label, int lw)
+{
+	size_t w = wrap_cols(label, strlen(label));
+
+	printf("      %s%*s", label, w < (size_t)lw ? lw - (int)w : 0, "");
 }
 
 /* A segment's TCP line, folded, after its number (or "--"). */
@@ -119,26 +152,34 @@ static void put_window(const char *label, int lw, const char *s, size_t len,
 		w += c;
 		i += n;
 	}
-	printf("      %-*s %s%.*s%s\n", lw, label, lead ? "..." : "",
-	       (int)(i - start), s + start, cut ? "..." : "");
+	put_label(label, lw);
+	printf(" %s%.*s%s\n", lead ? "..." : "", (int)(i - start), s + start,
+	       cut ? "..." : "");
 }
 
 /* Points at the first difference between tcpdump's line t and the
- * program's line p; what names the line ("line" or "IP line"). */
-static void put_difference(struct view *v, const char *what, const char *t,
-                           size_t tlen, const char *p, size_t plen)
+ * program's line p, its IP line when ip is set, else its TCP line. */
+static void put_difference(struct view *v, bool ip, const char *t, size_t tlen,
+                           const char *p, size_t plen)
 {
 	size_t off = first_diff(t, tlen, p, plen);
-	int lw = (int)(strlen(v->who) > 7 ? strlen(v->who) : 7);
+	size_t ww = wrap_cols(v->who, strlen(v->who));
+	int lw = (int)(ww > 7 ? ww : 7);
 	size_t room = v->cols > (size_t)lw + 8 ? v->cols - (size_t)lw - 7 : 0;
 	size_t start, caret;
-	char msg[256];
+	char msg[512];
 
+	/* TRANSLATORS: the program's name, and the column of tcpdump's
+	   line where the program's line first differs from it. Two lines
+	   follow, tcpdump's and the program's, and a caret under that
+	   column. */
 	snprintf(msg, sizeof msg,
-	         "** %s printed a different %s; the first difference is at "
-	         "column %zu:",
-	         v->who, what, wrap_cols(t, off) + 1);
-	put_para(v, "   ", "      ", msg);
+	         ip ? _("%s printed a different IP line; the first difference "
+	                "is at column %zu:")
+	            : _("%s printed a different line; the first difference is "
+	                "at column %zu:"),
+	         v->who, wrap_cols(t, off) + 1);
+	put_note(v, "** ", msg);
 	if (v->cols == 0)
 		room = (size_t)-1 / 2;
 	start = window_start(t, off, room);
@@ -153,16 +194,18 @@ static void put_difference(struct view *v, const char *what, const char *t,
 static void put_same(struct view *v, const char *num, const char *td)
 {
 	struct key k = split_key(td);
-	char msg[160];
+	char msg[512];
 
 	v->same++;
 	if (v->brief)
 		return;
 	put_segment(v, num, &k);
+	/* TRANSLATORS: under tcpdump's line for a segment: the program
+	   (tcplab-client, tcplab-server) printed the same two lines. */
 	snprintf(msg, sizeof msg,
-	         "= %s printed exactly this line, and the IP line before it",
+	         _("%s printed exactly this line, and the IP line before it"),
 	         v->who);
-	put_para(v, "   ", "     ", msg);
+	put_note(v, "= ", msg);
 }
 
 /* X: the program's line is not tcpdump's (td may be empty). */
@@ -170,39 +213,41 @@ static void put_different(struct view *v, const char *num, const char *prog,
                           const char *td)
 {
 	struct key p = split_key(prog), t = split_key(td);
-	char msg[160];
+	char msg[512];
 
 	v->bad++;
 	if (*td == '\0') {
 		put_segment(v, num, &p);
 		snprintf(msg, sizeof msg,
-		         "** only %s printed this line: tcpdump saw no segment "
-		         "with exactly this line",
+		         _("only %s printed this line: tcpdump saw no segment "
+		           "with exactly this line"),
 		         v->who);
-		put_para(v, "   ", "      ", msg);
+		put_note(v, "** ", msg);
 		return;
 	}
 	put_segment(v, num, &t);
 	if (t.iplen != p.iplen || memcmp(t.ip, p.ip, t.iplen) != 0)
-		put_difference(v, "IP line", t.ip, t.iplen, p.ip, p.iplen);
+		put_difference(v, true, t.ip, t.iplen, p.ip, p.iplen);
 	if (t.tcplen != p.tcplen || memcmp(t.tcp, p.tcp, t.tcplen) != 0)
-		put_difference(v, "line", t.tcp, t.tcplen, p.tcp, p.tcplen);
+		put_difference(v, false, t.tcp, t.tcplen, p.tcp, p.tcplen);
 }
 
 /* D: dropped before the wire, as asked (--drop). */
 static void put_dropped(struct view *v, const char *num, const char *prog)
 {
 	struct key p = split_key(prog);
-	char msg[160];
+	char msg[512];
 
 	if (v->brief)
 		return;
 	put_segment(v, num, &p);
+	/* TRANSLATORS: a note in brackets: the program was told to drop
+	   this segment (--drop), so tcpdump never saw it. */
 	snprintf(msg, sizeof msg,
-	         "(nothing on the wire: %s dropped it before the wire, as "
-	         "asked)",
+	         _("(nothing on the wire: %s dropped it before the wire, as "
+	           "asked)"),
 	         v->who);
-	put_para(v, "   ", "    ", msg);
+	put_note(v, "", msg);
 }
 
 /* T: a segment that only tcpdump saw; once the program was stopped, one
@@ -210,20 +255,23 @@ static void put_dropped(struct view *v, const char *num, const char *prog)
 static void put_only_tcpdump(struct view *v, const char *td)
 {
 	struct key t = split_key(td);
-	char msg[160];
+	char msg[512];
 
 	put_segment(v, "--", &t);
 	if (v->stopped) {
 		v->unread++;
-		snprintf(msg, sizeof msg,
-		         "(only tcpdump saw it: %s was stopped before it read "
-		         "it)",
-		         v->who);
-		put_para(v, "   ", "    ", msg);
+		/* TRANSLATORS: a note in brackets: the student stopped the
+		   program, which never read this segment. */
+		snprintf(
+		        msg, sizeof msg,
+		        _("(only tcpdump saw it: %s was stopped before it read "
+		          "it)"),
+		        v->who);
+		put_note(v, "", msg);
 		return;
 	}
 	v->bad++;
-	put_para(v, "   ", "      ", "** only tcpdump saw this one");
+	put_note(v, "** ", _("only tcpdump saw this one"));
 }
 
 /* One record; fields are cut in place at the tabs. */
@@ -256,26 +304,27 @@ static void put_record(struct view *v, char *rec)
 		put_only_tcpdump(v, f[2]);
 		break;
 	default:
-		text_die("beside: a record is not S, X, D or T (see --help)");
+		text_die(_("beside: a record is not S, X, D or T (see "
+		           "--help)"));
 	}
 }
 
 static const char beside_help[] =
-        "usage: tcplab-text beside --who NAME [--brief] [-w COLS]\n"
-        "Shows, for each segment, tcpdump's line folded to the width and\n"
-        "whether NAME printed the same line; where it did not, the column\n"
-        "of the first difference, both lines around it and a caret. Reads\n"
-        "records from stdin, one a line, fields separated by tabs, keys\n"
-        "\"IP line | TCP line\":\n"
-        "  S  NAME-KEY  TCPDUMP-KEY   the same line\n"
-        "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
-        "                             empty)\n"
-        "  D  NAME-KEY                dropped before the wire\n"
-        "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
-        "--brief leaves out the segments printed alike. With --stopped\n"
-        "(the student stopped NAME), what only tcpdump saw is what NAME\n"
-        "never read, no disagreement. The exit status is the number of\n"
-        "disagreements, at most 100.\n";
+        N_("usage: tcplab-text beside --who NAME [--brief] [-w COLS]\n"
+           "Shows, for each segment, tcpdump's line folded to the width and\n"
+           "whether NAME printed the same line; where it did not, the column\n"
+           "of the first difference, both lines around it and a caret. Reads\n"
+           "records from stdin, one a line, fields separated by tabs, keys\n"
+           "\"IP line | TCP line\":\n"
+           "  S  NAME-KEY  TCPDUMP-KEY   the same line\n"
+           "  X  NAME-KEY  TCPDUMP-KEY   different lines (TCPDUMP-KEY may be\n"
+           "                             empty)\n"
+           "  D  NAME-KEY                dropped before the wire\n"
+           "  T  (empty)   TCPDUMP-KEY   only tcpdump saw it\n"
+           "--brief leaves out the segments printed alike. With --stopped\n"
+           "(the student stopped NAME), what only tcpdump saw is what NAME\n"
+           "never read, no disagreement. The exit status is the number of\n"
+           "disagreements, at most 100.\n");
 
 int text_beside(int argc, char **argv)
 {
@@ -287,8 +336,11 @@ int text_beside(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct view v = {"the program", text_cols(), false, false, 0, 0, 0, 0};
-	char msg[256], *in, *line;
+	struct view v = {
+	        /* TRANSLATORS: who printed the lines compared, when no
+	           --who. */
+	        _("the program"), text_cols(), false, false, 0, 0, 0, 0};
+	char msg[512], *in, *line;
 	size_t len;
 	int c;
 
@@ -302,7 +354,7 @@ int text_beside(int argc, char **argv)
 		else if (c == 'w')
 			v.cols = (unsigned)strtoul(optarg, NULL, 10);
 		else if (c == 'h') {
-			fputs(beside_help, stdout);
+			fputs(_(beside_help), stdout);
 			return 0;
 		} else
 			return 100;
@@ -318,13 +370,24 @@ int text_beside(int argc, char **argv)
 		line = nl ? nl + 1 : in + len;
 	}
 	free(in);
-	snprintf(msg, sizeof msg,
-	         "%s and tcpdump agree on %u segment(s), disagree on %u.",
-	         v.who, v.same, v.bad);
-	if (v.unread > 0)
-		snprintf(msg + strlen(msg) - 1, sizeof msg - strlen(msg) + 1,
-		         "; tcpdump saw %u more that %s, stopped, never read.",
-		         v.unread, v.who);
+	if (v.unread == 0)
+		/* TRANSLATORS: the counts under the comparison: the
+		   program's name, the segments both printed alike, the
+		   segments they disagree on. */
+		snprintf(msg, sizeof msg,
+		         _("%s and tcpdump agree on %u segment(s), disagree on "
+		           "%u."),
+		         v.who, v.same, v.bad);
+	else
+		/* TRANSLATORS: the counts when the student stopped the
+		   program: its name, the segments printed alike, those they
+		   disagree on, the segments tcpdump saw that the program
+		   never read, and the program's name again. */
+		snprintf(msg, sizeof msg,
+		         _("%s and tcpdump agree on %u segment(s), disagree on "
+		           "%u; tcpdump saw %u more that %s, stopped, never "
+		           "read."),
+		         v.who, v.same, v.bad, v.unread, v.who);
 	put_para(&v, "", "", msg);
 	return v.bad > 100 ? 100 : (int)v.bad;
 }

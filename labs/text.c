@@ -15,9 +15,12 @@
  * common/wrap.c; this file only reads, splits into paragraphs and prints.
  * It never changes the terminal and never writes a file.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,15 +28,27 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "common/io/i18n.h"
 #include "common/io/term.h"
 #include "common/wrap.h"
 #include "labs/text.h"
 
 static const char *prog = "tcplab-text";
 
+void text_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void text_die(const char *what)
 {
-	fprintf(stderr, "%s: %s\n", prog, what);
+	text_warn("%s", what);
 	exit(2);
 }
 
@@ -42,7 +57,7 @@ void *text_alloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		text_die("out of memory");
+		text_die(_("out of memory"));
 	return p;
 }
 
@@ -58,7 +73,7 @@ char *text_read_all(FILE *f, size_t *len)
 			cap *= 2;
 			buf = realloc(buf, cap);
 			if (buf == NULL)
-				text_die("out of memory");
+				text_die(_("out of memory"));
 		}
 		got = fread(buf + n, 1, cap - n - 1, f);
 		if (got == 0)
@@ -66,7 +81,7 @@ char *text_read_all(FILE *f, size_t *len)
 		n += got;
 	}
 	if (ferror(f))
-		text_die("cannot read the standard input");
+		text_die(_("cannot read the standard input"));
 	buf[n] = '\0';
 	*len = n;
 	return buf;
@@ -113,7 +128,7 @@ static unsigned text_rows(void)
 void text_write(const char *s, size_t n)
 {
 	if (n > 0 && fwrite(s, 1, n, stdout) != n)
-		text_die("cannot write the standard output");
+		text_die(_("cannot write the standard output"));
 }
 
 void text_put_para(const char *text, size_t len, const char *first,
@@ -124,7 +139,7 @@ void text_put_para(const char *text, size_t len, const char *first,
 	int n = wrap_para(text, len, first, hang, cols, out, cap);
 
 	if (n < 0)
-		text_die("a paragraph did not fit its buffer");
+		text_die(_("a paragraph did not fit its buffer"));
 	text_write(out, (size_t)n);
 	free(out);
 }
@@ -139,7 +154,7 @@ void text_put_folded(const char *first, const char *prefix, const char *line,
 	int n = wrap_fold(line, len, width, out, cap);
 
 	if (n < 0)
-		text_die("a line did not fit its buffer");
+		text_die(_("a line did not fit its buffer"));
 	for (char *p = out; p < out + n;) {
 		char *nl = memchr(p, '\n', (size_t)(out + n - p));
 
@@ -159,25 +174,26 @@ static unsigned width_arg(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno != 0 || *end != '\0' || *s == '\0' || v > 100000)
-		text_die("-w needs a number of columns (0: no wrapping)");
+		text_die(_("-w needs a number of columns (0: no wrapping)"));
 	return (unsigned)v;
 }
 
 static int cmd_size(int argc, char **argv, bool rows)
 {
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf(rows ? "usage: tcplab-text rows\n"
-		              "The terminal's height: /dev/tty, stdout, "
-		              "LINES, else 24.\n"
-		            : "usage: tcplab-text cols\n"
-		              "The terminal's width: TCPLAB_COLS when set "
-		              "(0: no wrapping), else\n/dev/tty, stdout, "
-		              "stderr, COLUMNS (a number of at least 20), "
-		              "else 80.\n");
+		fputs(rows ? _("usage: tcplab-text rows\n"
+		               "The terminal's height: /dev/tty, stdout, "
+		               "LINES, else 24.\n")
+		           : _("usage: tcplab-text cols\n"
+		               "The terminal's width: TCPLAB_COLS when set "
+		               "(0: no wrapping), else\n/dev/tty, stdout, "
+		               "stderr, COLUMNS (a number of at least 20), "
+		               "else 80.\n"),
+		      stdout);
 		return 0;
 	}
 	if (argc > 1)
-		text_die("cols and rows take no arguments (see --help)");
+		text_die(_("cols and rows take no arguments (see --help)"));
 	printf("%u\n", rows ? text_rows() : text_cols());
 	return 0;
 }
@@ -215,7 +231,7 @@ static void para_add(struct para *p, const char *s, size_t n)
 		p->cap = (p->len + n + 2) * 2;
 		p->text = realloc(p->text, p->cap);
 		if (p->text == NULL)
-			text_die("out of memory");
+			text_die(_("out of memory"));
 	}
 	wrap_next(s, n, &c);
 	if (p->len > 0 && !(c == 2 && ends_wide(p->text, p->len)))
@@ -304,7 +320,7 @@ static void wrap_lines(char *in, size_t len, const char *first,
 	free(p.text);
 }
 
-static const char wrap_help[] =
+static const char wrap_help[] = N_(
         "usage: tcplab-text wrap [--first S] [--hang S] [--lines] [-w COLS]\n"
         "Wraps the paragraphs on stdin to the terminal's width. Blank lines\n"
         "are kept. A line that starts with a space or \"-\" starts a new\n"
@@ -313,7 +329,7 @@ static const char wrap_help[] =
         "are its wrapped lines. --first and --hang replace the indents:\n"
         "S starts the first line, or each other line, of every paragraph\n"
         "(--hang defaults to as many spaces as --first is wide). With\n"
-        "--lines, every line is a paragraph of its own.\n";
+        "--lines, every line is a paragraph of its own.\n");
 
 static int cmd_wrap(int argc, char **argv)
 {
@@ -347,7 +363,7 @@ static int cmd_wrap(int argc, char **argv)
 			cols = width_arg(optarg);
 			break;
 		case 'h':
-			fputs(wrap_help, stdout);
+			fputs(_(wrap_help), stdout);
 			return 0;
 		default:
 			return 2;
@@ -390,17 +406,19 @@ static void simple_opts(int argc, char **argv, const char *help, unsigned *cols,
 		} else if (c != '?' && c != 'h' && c == extra) {
 			*value = optarg;
 		} else if (c == 'h') {
-			fputs(help, stdout);
+			fputs(_(help), stdout);
 			exit(0);
 		} else {
 			if (c != '?')
-				fprintf(stderr, "%s: %s takes no %s\n", prog,
-				        argv[0], argv[optind - 1]);
+				/* TRANSLATORS: "fold takes no --over": a
+				   command, and an option it does not have. */
+				text_warn(_("%s takes no %s"), argv[0],
+				          argv[optind - 1]);
 			exit(2);
 		}
 	}
 	if (optind < argc)
-		text_die("unexpected argument (the text comes on stdin)");
+		text_die(_("unexpected argument (the text comes on stdin)"));
 }
 
 /* Unfolds the whole input, in place. */
@@ -410,7 +428,7 @@ static char *read_unfolded(size_t *len)
 	int n = wrap_unfold(in, *len, in, *len + 1);
 
 	if (n < 0)
-		text_die("cannot unfold the input");
+		text_die(_("cannot unfold the input"));
 	*len = (size_t)n;
 	return in;
 }
@@ -444,13 +462,13 @@ static void fold_one(const char *line, size_t n, void *arg)
 }
 
 static const char fold_help[] =
-        "usage: tcplab-text fold [--prefix S] [-w COLS]\n"
-        "Folds each line of tcpdump output on stdin at its field "
-        "boundaries\n"
-        "(after \", \", else at a space) to the terminal's width; each\n"
-        "continuation line starts with 8 spaces, which unfold joins back.\n"
-        "Lines folded before are unfolded first. --prefix S starts every\n"
-        "line written, and the lines fold that much narrower.\n";
+        N_("usage: tcplab-text fold [--prefix S] [-w COLS]\n"
+           "Folds each line of tcpdump output on stdin at its field "
+           "boundaries\n"
+           "(after \", \", else at a space) to the terminal's width; each\n"
+           "continuation line starts with 8 spaces, which unfold joins back.\n"
+           "Lines folded before are unfolded first. --prefix S starts every\n"
+           "line written, and the lines fold that much narrower.\n");
 
 static int cmd_fold(int argc, char **argv)
 {
@@ -466,11 +484,11 @@ static int cmd_fold(int argc, char **argv)
 }
 
 static const char unfold_help[] =
-        "usage: tcplab-text unfold\n"
-        "Joins each line on stdin that starts with 8 spaces to the line\n"
-        "before it, with one space: the lines that tcplab's programs fold\n"
-        "come back as tcpdump printed them. tcpdump's own lines never\n"
-        "start with 8 spaces, so its output passes unchanged.\n";
+        N_("usage: tcplab-text unfold\n"
+           "Joins each line on stdin that starts with 8 spaces to the line\n"
+           "before it, with one space: the lines that tcplab's programs fold\n"
+           "come back as tcpdump printed them. tcpdump's own lines never\n"
+           "start with 8 spaces, so its output passes unchanged.\n");
 
 static int cmd_unfold(int argc, char **argv)
 {
@@ -527,12 +545,12 @@ static void width_one(const char *line, size_t n, void *arg)
 }
 
 static const char width_help[] =
-        "usage: tcplab-text width [--over N]\n"
-        "Prints the display width of each line on stdin (a wide character\n"
-        "takes 2 columns, a tab up to the next multiple of 8, a terminal\n"
-        "escape sequence none). With --over N, prints only the lines wider\n"
-        "than N columns, each after its width, and exits 1 if there is\n"
-        "one.\n";
+        N_("usage: tcplab-text width [--over N]\n"
+           "Prints the display width of each line on stdin (a wide character\n"
+           "takes 2 columns, a tab up to the next multiple of 8, a terminal\n"
+           "escape sequence none). With --over N, prints only the lines wider\n"
+           "than N columns, each after its width, and exits 1 if there is\n"
+           "one.\n");
 
 static int cmd_width(int argc, char **argv)
 {
@@ -585,11 +603,11 @@ static void show_one(const char *line, size_t n, void *arg)
 }
 
 static const char show_help[] =
-        "usage: tcplab-text show [-w COLS]\n"
-        "Fits the output of tcplab-client, tcplab-server or tcplab-explain\n"
-        "to the terminal's width: unfolds it, then folds each tcpdump line\n"
-        "at its fields and wraps each note (\"  | \") under its bar, its\n"
-        "continuation lines (\"  |   \") joined to it first.\n";
+        N_("usage: tcplab-text show [-w COLS]\n"
+           "Fits the output of tcplab-client, tcplab-server or tcplab-explain\n"
+           "to the terminal's width: unfolds it, then folds each tcpdump line\n"
+           "at its fields and wraps each note (\"  | \") under its bar, its\n"
+           "continuation lines (\"  |   \") joined to it first.\n");
 
 static int cmd_show(int argc, char **argv)
 {
@@ -607,26 +625,27 @@ static int cmd_show(int argc, char **argv)
 }
 
 static const char usage[] =
-        "usage: tcplab-text COMMAND [OPTIONS] < TEXT\n"
-        "The lab runner's helper for text that fits the terminal.\n"
-        "\n"
-        "  cols, rows       the terminal's width and height\n"
-        "  wrap             wrap paragraphs, with hanging indents\n"
-        "  fold             fold tcpdump lines at their fields\n"
-        "  unfold           join folded lines back\n"
-        "  width            the display width of each line\n"
-        "  show             fit a tcplab program's output\n"
-        "  beside           the comparison of a program with tcpdump\n"
-        "\n"
-        "Each command has --help; -w COLS sets the width (0: no\n"
-        "wrapping), else TCPLAB_COLS, else the terminal's.\n";
+        N_("usage: tcplab-text COMMAND [OPTIONS] < TEXT\n"
+           "The lab runner's helper for text that fits the terminal.\n"
+           "\n"
+           "  cols, rows       the terminal's width and height\n"
+           "  wrap             wrap paragraphs, with hanging indents\n"
+           "  fold             fold tcpdump lines at their fields\n"
+           "  unfold           join folded lines back\n"
+           "  width            the display width of each line\n"
+           "  show             fit a tcplab program's output\n"
+           "  beside           the comparison of a program with tcpdump\n"
+           "\n"
+           "Each command has --help; -w COLS sets the width (0: no\n"
+           "wrapping), else TCPLAB_COLS, else the terminal's.\n");
 
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
+	i18n_init();
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return 0;
 	}
 	argc--;
@@ -645,7 +664,9 @@ int main(int argc, char **argv)
 		return cmd_show(argc, argv);
 	if (strcmp(cmd, "beside") == 0)
 		return text_beside(argc, argv);
-	fprintf(stderr, "%s: %s%s (see %s --help)\n", prog,
-	        *cmd ? "unknown command " : "which command?", cmd, prog);
+	if (*cmd != '\0')
+		text_warn(_("unknown command %s (see %s --help)"), cmd, prog);
+	else
+		text_warn(_("which command? (see %s --help)"), prog);
 	return 2;
 }

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Prints "tcplab-text: ", the message and a newline on stderr (a message
+ * for a person: the caller passes _("...")). */
+void text_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints "tcplab-text: WHAT" on stderr and exits 2. */
 void text_die(const char *what) __attribute__((noreturn));
 

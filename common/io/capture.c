@@ -10,6 +10,8 @@
  * prints and never exits: errors go into the caller's buffer as "what
  * failed: why".
  */
+#include "config.h"
+
 #include <errno.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/io/capture.h"
+#include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
 /*
@@ -53,22 +56,21 @@ static void activate_error(pcap_t *p, int rc, const char *ifname, char *err,
 {
 	switch (rc) {
 	case PCAP_ERROR_PERM_DENIED:
-		io_seterr(
-		        err, errlen,
-		        "capture on %s needs CAP_NET_RAW: run as root or grant "
-		        "it with setcap",
-		        ifname);
+		io_seterr(err, errlen,
+		          _("capture on %s needs CAP_NET_RAW: run as root or "
+		            "grant it with setcap"),
+		          ifname);
 		break;
 	case PCAP_ERROR_NO_SUCH_DEVICE:
-		io_seterr(err, errlen, "capture on %s: no such interface",
+		io_seterr(err, errlen, _("capture on %s: no such interface"),
 		          ifname);
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:
-		io_seterr(err, errlen, "capture on %s: the interface is down",
-		          ifname);
+		io_seterr(err, errlen,
+		          _("capture on %s: the interface is down"), ifname);
 		break;
 	default:
-		io_seterr(err, errlen, "capture on %s: %s", ifname,
+		io_seterr(err, errlen, _("capture on %s: %s"), ifname,
 		          pcap_geterr(p));
 		break;
 	}
@@ -87,7 +89,7 @@ static int capture_activate(pcap_t *p, const char *ifname, unsigned slots,
 	/* Without immediate mode a frame may wait in the kernel's buffer
 	 * for the packet-buffer timeout: a SYN would be answered late. */
 	if (pcap_set_immediate_mode(p, 1) != 0) {
-		io_seterr(err, errlen, "capture on %s: no immediate mode",
+		io_seterr(err, errlen, _("capture on %s: no immediate mode"),
 		          ifname);
 		return -1;
 	}
@@ -108,24 +110,24 @@ static int capture_narrow(pcap_t *p, const char *ifname, const char *filter,
 
 	/* An endpoint must not read the segments it sends itself. */
 	if (pcap_setdirection(p, PCAP_D_IN) != 0) {
-		io_seterr(err, errlen, "capture on %s: inbound only: %s",
+		io_seterr(err, errlen, _("capture on %s: inbound only: %s"),
 		          ifname, pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_compile(p, &prog, filter != NULL ? filter : "", 1,
 	                 PCAP_NETMASK_UNKNOWN) != 0) {
-		io_seterr(err, errlen, "capture filter \"%s\": %s",
+		io_seterr(err, errlen, _("capture filter \"%s\": %s"),
 		          filter != NULL ? filter : "", pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_setfilter(p, &prog) != 0) {
-		io_seterr(err, errlen, "capture filter: %s", pcap_geterr(p));
+		io_seterr(err, errlen, _("capture filter: %s"), pcap_geterr(p));
 		pcap_freecode(&prog);
 		return -1;
 	}
 	pcap_freecode(&prog);
 	if (pcap_setnonblock(p, 1, ebuf) != 0) {
-		io_seterr(err, errlen, "capture on %s: non-blocking: %s",
+		io_seterr(err, errlen, _("capture on %s: non-blocking: %s"),
 		          ifname, ebuf);
 		return -1;
 	}
@@ -146,18 +148,20 @@ struct capture *capture_open_ring(const char *ifname, const char *filter,
 	struct capture *c;
 
 	if (ifname == NULL || if_nametoindex(ifname) == 0) {
-		io_seterr(err, errlen, "capture on %s: no such interface",
-		          ifname != NULL ? ifname : "(none)");
+		/* TRANSLATORS: "(none)" stands for the name of an interface
+		   that was not given. */
+		io_seterr(err, errlen, _("capture on %s: no such interface"),
+		          ifname != NULL ? ifname : _("(none)"));
 		return NULL;
 	}
 	c = calloc(1, sizeof *c);
 	if (c == NULL) {
-		io_seterr(err, errlen, "capture: %s", strerror(errno));
+		io_seterr(err, errlen, _("capture: %s"), strerror(errno));
 		return NULL;
 	}
 	c->p = pcap_create(ifname, ebuf);
 	if (c->p == NULL) {
-		io_seterr(err, errlen, "capture on %s: %s", ifname, ebuf);
+		io_seterr(err, errlen, _("capture on %s: %s"), ifname, ebuf);
 		goto fail;
 	}
 	if (capture_activate(c->p, ifname, slots, err, errlen) != 0 ||
@@ -165,7 +169,7 @@ struct capture *capture_open_ring(const char *ifname, const char *filter,
 		goto fail;
 	c->fd = pcap_get_selectable_fd(c->p);
 	if (c->fd < 0) {
-		io_seterr(err, errlen, "capture on %s: nothing to poll",
+		io_seterr(err, errlen, _("capture on %s: nothing to poll"),
 		          ifname);
 		goto fail;
 	}
@@ -198,8 +202,10 @@ int capture_next(struct capture *c, struct capture_frame *f, char *err,
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
-		io_seterr(err, errlen, "capture: %s",
-		          rc == PCAP_ERROR_BREAK ? "interrupted"
+		/* TRANSLATORS: "capture: interrupted": a signal stopped the
+		   wait for a frame. */
+		io_seterr(err, errlen, _("capture: %s"),
+		          rc == PCAP_ERROR_BREAK ? _("interrupted")
 		                                 : pcap_geterr(c->p));
 		return -1;
 	}
@@ -240,7 +246,7 @@ struct capture_dump *capture_dump_open(const char *path, int linktype,
 	}
 	d->dead = pcap_open_dead(linktype, CAPTURE_DUMP_SNAP);
 	if (d->dead == NULL) {
-		io_seterr(err, errlen, "%s: cannot write link type %d", path,
+		io_seterr(err, errlen, _("%s: cannot write link type %d"), path,
 		          linktype);
 		goto fail;
 	}

@@ -10,6 +10,8 @@
  * process dies; a reader that sees the clock frozen and no such lock
  * starts it again. This file never prints and never exits.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/io/clock.h"
+#include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
 #define CLOCK_MAGIC   "tcplabck"
@@ -217,19 +220,20 @@ static int map_file(struct labclock *c, const char *path, char *err, size_t cap)
 	if (fstat(c->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (st.st_size != 0 && st.st_size != CLOCK_SIZE)) {
 		io_seterr(err, cap,
-		          "lab clock %s: not a tcplab clock file: give the "
-		          "name of a new file",
+		          _("lab clock %s: not a tcplab clock file: give the "
+		            "name of a new file"),
 		          path);
 		return -1;
 	}
 	if (st.st_size == 0 && ftruncate(c->fd, CLOCK_SIZE) != 0) {
-		io_seterr(err, cap, "lab clock %s: %s", path, strerror(errno));
+		io_seterr(err, cap, _("lab clock %s: %s"), path,
+		          strerror(errno));
 		return -1;
 	}
 	p = mmap(NULL, CLOCK_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd,
 	         0);
 	if (p == MAP_FAILED) {
-		io_seterr(err, cap, "lab clock %s: mmap: %s", path,
+		io_seterr(err, cap, _("lab clock %s: mmap: %s"), path,
 		          strerror(errno));
 		return -1;
 	}
@@ -242,8 +246,8 @@ static int map_file(struct labclock *c, const char *path, char *err, size_t cap)
 	if (memcmp(c->f->magic, CLOCK_MAGIC, sizeof c->f->magic) != 0 ||
 	    c->f->version != CLOCK_VERSION) {
 		io_seterr(err, cap,
-		          "lab clock %s: not a tcplab clock file: give the "
-		          "name of a new file",
+		          _("lab clock %s: not a tcplab clock file: give the "
+		            "name of a new file"),
 		          path);
 		return -1;
 	}
@@ -274,13 +278,14 @@ static int open_shared(struct labclock *c, const char *path, char *err,
 
 	c->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (c->fd < 0) {
-		io_seterr(err, cap, "lab clock %s: %s", path, strerror(errno));
+		io_seterr(err, cap, _("lab clock %s: %s"), path,
+		          strerror(errno));
 		return -1;
 	}
 	if (fcntl(c->fd, F_OFD_GETLK, &l) != 0) {
 		io_seterr(err, cap,
-		          "lab clock %s: no record locks there (%s): put the "
-		          "file on a local file system",
+		          _("lab clock %s: no record locks there (%s): put the "
+		            "file on a local file system"),
 		          path, strerror(errno));
 		return -1;
 	}
@@ -297,7 +302,7 @@ struct labclock *labclock_open(const char *path, char *err, size_t cap)
 	struct labclock *c = calloc(1, sizeof *c);
 
 	if (c == NULL) {
-		io_seterr(err, cap, "lab clock: out of memory");
+		io_seterr(err, cap, _("lab clock: out of memory"));
 		return NULL;
 	}
 	c->fd = -1;

@@ -9,6 +9,8 @@
  * kernel socket expects. Capture happens earlier, at the device, so
  * libpcap still sees them. This file never prints and never exits.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/io/guard.h"
+#include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
 /* addr (host order) as a dotted quad, or "any address" for 0. */
@@ -27,7 +30,9 @@ static const char *addr_text(uint32_t addr, char *buf, size_t cap)
 	struct in_addr a;
 
 	if (addr == 0)
-		return "any address";
+		/* TRANSLATORS: where a port guard listens when no address
+		   is given: "port 80 on any address is in use". */
+		return _("any address");
 	a.s_addr = htonl(addr);
 	return inet_ntop(AF_INET, &a, buf, (socklen_t)cap);
 }
@@ -50,16 +55,16 @@ static void bind_error(uint32_t addr, uint16_t port, int e, char *err,
 
 	addr_text(addr, a, sizeof a);
 	if (e == EADDRINUSE)
-		io_seterr(err, errlen, "port %u on %s is in use", port, a);
+		io_seterr(err, errlen, _("port %u on %s is in use"), port, a);
 	else if (e == EADDRNOTAVAIL)
-		io_seterr(err, errlen, "address %s is not on this host", a);
+		io_seterr(err, errlen, _("address %s is not on this host"), a);
 	else if (e == EACCES || e == EPERM)
 		io_seterr(err, errlen,
-		          "port guard on %s:%u: %s: run as root or grant "
-		          "CAP_NET_BIND_SERVICE with setcap",
+		          _("port guard on %s:%u: %s: run as root or grant "
+		            "CAP_NET_BIND_SERVICE with setcap"),
 		          a, port, strerror(e));
 	else
-		io_seterr(err, errlen, "port guard on %s:%u: %s", a, port,
+		io_seterr(err, errlen, _("port guard on %s:%u: %s"), a, port,
 		          strerror(e));
 }
 
@@ -70,7 +75,7 @@ int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		io_seterr(err, errlen, "port guard: socket: %s",
+		io_seterr(err, errlen, _("port guard: socket: %s"),
 		          strerror(errno));
 		return -1;
 	}
@@ -79,7 +84,7 @@ int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	/* The filter goes on first: no segment may slip in before it. */
 	if (attach_drop_all(fd) != 0) {
-		io_seterr(err, errlen, "port guard: filter: %s",
+		io_seterr(err, errlen, _("port guard: filter: %s"),
 		          strerror(errno));
 		goto fail;
 	}

@@ -9,6 +9,8 @@
  * then written. This file never prints and never exits: errors go into
  * the caller's buffer.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <libnet.h>
 #include <linux/if_packet.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/io/inject.h"
+#include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
 struct injector {
@@ -37,13 +40,13 @@ static struct injector *inject_open(int type, const char *ifname, char *err,
 	struct injector *in;
 
 	if (ifname != NULL && if_nametoindex(ifname) == 0) {
-		io_seterr(err, errlen, "injection on %s: no such interface",
+		io_seterr(err, errlen, _("injection on %s: no such interface"),
 		          ifname);
 		return NULL;
 	}
 	in = calloc(1, sizeof *in);
 	if (in == NULL) {
-		io_seterr(err, errlen, "injection: %s", strerror(errno));
+		io_seterr(err, errlen, _("injection: %s"), strerror(errno));
 		return NULL;
 	}
 	errno = 0;
@@ -51,11 +54,12 @@ static struct injector *inject_open(int type, const char *ifname, char *err,
 	if (in->l == NULL) {
 		/* libnet's own text for EPERM does not say what to do. */
 		if (errno == EPERM || errno == EACCES || geteuid() != 0)
-			io_seterr(err, errlen,
-			          "injection needs CAP_NET_RAW: run as root or "
-			          "grant it with setcap");
+			io_seterr(
+			        err, errlen,
+			        _("injection needs CAP_NET_RAW: run as root or "
+			          "grant it with setcap"));
 		else
-			io_seterr(err, errlen, "injection on %s: %s",
+			io_seterr(err, errlen, _("injection on %s: %s"),
 			          ifname != NULL ? ifname : "any", ebuf);
 		free(in);
 		return NULL;
@@ -75,7 +79,7 @@ struct injector *inject_open_link(const char *ifname, char *err, size_t errlen)
 	/* Read now: the ioctl may need privileges we are about to drop. */
 	ea = libnet_get_hwaddr(in->l);
 	if (ea == NULL) {
-		io_seterr(err, errlen, "injection on %s: no MAC address: %s",
+		io_seterr(err, errlen, _("injection on %s: no MAC address: %s"),
 		          ifname, libnet_geterror(in->l));
 		inject_close(in);
 		return NULL;
@@ -185,7 +189,7 @@ int inject_seg(struct injector *in, const struct seg *s,
 	rc = write_culled(in, pkt, n, frame, cap, frame_len);
 done:
 	if (rc != 0)
-		io_seterr(err, errlen, "injection: %s",
+		io_seterr(err, errlen, _("injection: %s"),
 		          libnet_geterror(in->l)[0] != '\0'
 		                  ? libnet_geterror(in->l)
 		                  : strerror(errno));

@@ -7,6 +7,8 @@
  * happen. Descriptors opened before stay usable. Nothing here prints or
  * exits.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/io/privdrop.h"
+#include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
 /* The user to become: the one named, else the one sudo came from. */
@@ -44,23 +47,26 @@ int privdrop(const char *user, char *err, size_t errlen)
 	errno = 0;
 	pw = getpwnam(name);
 	if (pw == NULL) {
-		io_seterr(err, errlen, "dropping privileges: no user %s", name);
+		io_seterr(err, errlen, _("dropping privileges: no user %s"),
+		          name);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {
-		io_seterr(err, errlen, "dropping privileges: %s is root", name);
+		io_seterr(err, errlen, _("dropping privileges: %s is root"),
+		          name);
 		return -1;
 	}
 	gid = pw->pw_gid;
 	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0) {
-		io_seterr(err, errlen, "dropping privileges to %s: %s", name,
+		io_seterr(err, errlen, _("dropping privileges to %s: %s"), name,
 		          strerror(errno));
 		return -1;
 	}
 	/* Root must be gone for good. */
 	if (setuid(0) == 0 || seteuid(0) == 0) {
-		io_seterr(err, errlen, "dropping privileges: root came back");
+		io_seterr(err, errlen,
+		          _("dropping privileges: root came back"));
 		return -1;
 	}
 	/* And no later execve() may bring anything back. */
