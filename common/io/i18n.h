@@ -16,6 +16,10 @@
 #ifndef TCPLAB_IO_I18N_H
 #define TCPLAB_IO_I18N_H
 
+/* ENABLE_NLS comes from configure: a file that used _() without it would
+ * translate nothing, silently. */
+#include "config.h"
+
 #include "common/tr.h"
 
 #ifdef ENABLE_NLS
