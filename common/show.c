@@ -28,6 +28,11 @@ int show_init(struct show *sh, enum show_mode mode, unsigned cols,
 	return 0;
 }
 
+void show_set_tr(struct show *sh, const struct tr *tr)
+{
+	sh->an.tr = sh->mode == SHOW_JSON ? NULL : tr;
+}
+
 void show_free(struct show *sh)
 {
 	tcpdump_ctx_free(&sh->td);

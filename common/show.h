@@ -78,6 +78,13 @@ int show_init(struct show *sh, enum show_mode mode, unsigned cols,
               const struct tcpdump_flags *fl,
               const struct tcpdump_resolver *res, enum annot_role own);
 
+/*
+ * The reader's language for every sentence (common/tr.h); until it is
+ * set, English. In SHOW_JSON mode it stays English: the notes of --json
+ * are the words of a format that programs read.
+ */
+void show_set_tr(struct show *sh, const struct tr *tr);
+
 /* Releases what sh holds (annot's connections go without a report). */
 void show_free(struct show *sh);
 

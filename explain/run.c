@@ -61,10 +61,7 @@ static int setup(struct explain *e, const struct options *o)
 	e->onames.arg = e->names;
 	show_init(&e->sh, show_mode(o), o->width, &o->flags, &res,
 	          ANNOT_ROLE_UNKNOWN);
-	/* The notes in the reader's language; --json's stay English, the
-	 * words of a format that programs read. */
-	if (!o->json)
-		e->sh.an.tr = &i18n_tr;
+	show_set_tr(&e->sh, &i18n_tr);
 	e->sh.an.done = draw_conn_done;
 	e->sh.an.done_arg = e;
 	e->o = o;
