@@ -43,10 +43,8 @@ lab_main() {
 	expect "$(t 'tcpdump prints the third segment relative: seq 1, ack 1')" \
 		grep -q "Flags \[\.\], cksum .*, seq 1, ack 1, " "$W/dump.out"
 	expect "$(t 'the client went CLOSED -> SYN-SENT -> ESTABLISHED')" \
-		has_all "$W/client.out" 'client: CLOSED -> SYN-SENT' \
-		'client: SYN-SENT -> ESTABLISHED'
+		has_states "$W/client.out" client CLOSED SYN-SENT ESTABLISHED
 	expect "$(t 'the server went LISTEN -> SYN-RECEIVED -> ESTABLISHED')" \
-		has_all "$W/server.out" 'server: LISTEN -> SYN-RECEIVED' \
-		'server: SYN-RECEIVED -> ESTABLISHED'
+		has_states "$W/server.out" server LISTEN SYN-RECEIVED ESTABLISHED
 	expect_no_rst "$W/dump.out"
 }

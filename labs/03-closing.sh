@@ -52,17 +52,16 @@ lab_main() {
 	close_run merged merged "S S. . P. . P. . F. F. ."
 	expect "$(t 'the client closed first')" [ "$(first_fin "$CLOSE_PORT")" = client ]
 	expect "$(t "the server's ACK and FIN travel together (CLOSE-WAIT -> LAST-ACK at once)")" \
-		has "$W/server-merged.out" 'server: CLOSE-WAIT -> LAST-ACK'
+		has_states "$W/server-merged.out" server CLOSE-WAIT LAST-ACK
 	expect "$(t 'the client waited in TIME-WAIT')" \
-		has "$W/client-merged.out" 'client: FIN-WAIT-1 -> .*TIME-WAIT'
+		has_states "$W/client-merged.out" client FIN-WAIT-1 TIME-WAIT
 	pause "$(t 'next: %s' "$(t 'the four-segment close')")"
 
 	close_run four four-way "S S. . P. . P. . F. . F. ." --close-delay 1
 	expect "$(t 'the server sat in CLOSE-WAIT for a second')" \
-		has "$W/server-four.out" 'server: ESTABLISHED -> CLOSE-WAIT'
+		has_states "$W/server-four.out" server ESTABLISHED CLOSE-WAIT
 	expect "$(t 'the client went FIN-WAIT-1 -> FIN-WAIT-2 -> TIME-WAIT')" \
-		has_all "$W/client-four.out" 'client: FIN-WAIT-1 -> FIN-WAIT-2' \
-		'client: FIN-WAIT-2 -> TIME-WAIT'
+		has_states "$W/client-four.out" client FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT
 	pause "$(t 'next: %s' "$(t 'the server closes first')")"
 
 	# The server announces its close (Connection: close), so the client
@@ -71,9 +70,8 @@ lab_main() {
 	close_run first server-first "S . P. . F. / S. . P. F. ."
 	expect "$(t 'the server closed first')" [ "$(first_fin "$CLOSE_PORT")" = server ]
 	expect "$(t 'the client passed through CLOSE-WAIT and LAST-ACK')" \
-		has_all "$W/client-first.out" 'client: ESTABLISHED -> CLOSE-WAIT' \
-		'client: CLOSE-WAIT -> LAST-ACK'
+		has_states "$W/client-first.out" client ESTABLISHED CLOSE-WAIT LAST-ACK
 	expect "$(t 'the server, not the client, went into TIME-WAIT')" \
-		has "$W/server-first.out" 'server: .* -> TIME-WAIT'
+		has_states "$W/server-first.out" server '.*' TIME-WAIT
 	tcpdump_stop
 }
