@@ -29,8 +29,9 @@
 static void write_failed(struct client *cl, int err)
 {
 	cl->write_failed = true;
-	/* TRANSLATORS: a file name or "standard output", then why. */
 	client_fail(cl,
+	            /* TRANSLATORS: a file name or "standard output", then
+	             * why. */
 	            _("cannot write the body to %s: %s; the connection is "
 	              "reset"),
 	            cl->out ? cl->o.outfile : _("standard output"),
@@ -44,10 +45,10 @@ static void say_piece(struct client *cl, uint64_t first, size_t n)
 	const struct httpc_resp *r = &cl->resp;
 	char whole[128] = "";
 
-	/* TRANSLATORS: " of %llu", " (chunked)" and " (until the server
-	 * closes)" end the lines "client: HTTP 200, body bytes 1-11 of
-	 * 23:" and "client: body bytes 12-23 of 23:". */
 	if (r->body == HTTPC_BODY_LENGTH)
+		/* TRANSLATORS: " of %llu", " (chunked)" and " (until the
+		 * server closes)" end the lines "client: HTTP 200, body
+		 * bytes 1-11 of 23:" and "client: body bytes 12-23 of 23:". */
 		snprintf(whole, sizeof whole, _(" of %llu"),
 		         (unsigned long long)r->content_length);
 	else if (r->body == HTTPC_BODY_CHUNKED)
@@ -149,10 +150,10 @@ void body_fin(struct client *cl)
 /* How the body's end is found, in words, for the line below. */
 static const char *delimiter(const struct httpc_resp *r)
 {
-	/* TRANSLATORS: how the body's end is found, for "(26 body bytes,
-	 * as %s says)": "its" is the response's. */
 	switch (r->body) {
 	case HTTPC_BODY_LENGTH:
+		/* TRANSLATORS: how the body's end is found, for "(26 body
+		 * bytes, as %s says)": "its" is the response's. */
 		return _("its Content-Length");
 	case HTTPC_BODY_CHUNKED:
 		return _("its last chunk");

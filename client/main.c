@@ -535,9 +535,10 @@ static void say_setup(struct client *cl)
 	inet_ntop(AF_INET, &a, sa, sizeof sa);
 	a.s_addr = htonl(cl->daddr);
 	inet_ntop(AF_INET, &a, da, sizeof da);
-	/* TRANSLATORS: keep "tcplab-client: ADDR.PORT -> ADDR.PORT" at
-	 * the start: the lab runner reads the client's port there. */
 	client_say(cl, f,
+	           /* TRANSLATORS: keep "tcplab-client: ADDR.PORT ->
+	            * ADDR.PORT" at the start: the lab runner reads the
+	            * client's port there. */
 	           _("tcplab-client: %s.%u -> %s.%u on %s, profile %s, "
 	             "ISN %u\n"),
 	           sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,

@@ -265,9 +265,9 @@ static void predict(struct client *cl, const uint8_t *ip, size_t len, bool ours,
 	       words);
 	cl->asked++;
 	for (;;) {
-		/* TRANSLATORS: a prompt: the student types two numbers
-		 * after it, on the same line. */
 		if (!ask(cl,
+		         /* TRANSLATORS: a prompt: the student types two
+		          * numbers after it, on the same line. */
 		         _("  predict its relative seq and ack (\"SEQ ACK\", "
 		           "\"-\" for no ack): "),
 		         line, sizeof line))
@@ -308,8 +308,9 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 		if (n > 0)
 			fwrite(cl->text, 1, (size_t)n, stdout);
 	}
-	/* TRANSLATORS: a prompt; Enter and q are the keys to press. */
 	if (!ask(cl,
+	         /* TRANSLATORS: a prompt; Enter and q are the keys to
+	          * press. */
 	         _("  [Enter] sends it, q aborts the connection with a RST: "),
 	         line, sizeof line))
 		return true;

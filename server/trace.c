@@ -580,12 +580,15 @@ void trace_notice(struct server *sv, const char *fmt, ...)
  * open: the start of the server's own lines. */
 static void who(struct server *sv, struct entry *e, char *buf, size_t cap)
 {
-	/* TRANSLATORS: the start of the server's own lines under the
-	 * segments, "    server: SYN-RECEIVED -> ESTABLISHED"; with several
-	 * connections open, "    server #2: ...". Keep the four spaces. */
 	if (e != NULL && sv->tab.count > 1)
+		/* TRANSLATORS: the start of the server's own lines under
+		 * the segments when several connections are open,
+		 * "    server #2: ...". Keep the four spaces. */
 		snprintf(buf, cap, _("    server #%u: "), e->id);
 	else
+		/* TRANSLATORS: the start of the server's own lines under
+		 * the segments, "    server: SYN-RECEIVED -> ESTABLISHED".
+		 * Keep the four spaces. */
 		snprintf(buf, cap, "%s", _("    server: "));
 }
 
@@ -760,12 +763,14 @@ void trace_summary(struct server *sv, FILE *f)
 		             _("%llu reopened from TIME-WAIT by a newer SYN "
 		               "(RFC 6191)"),
 		             (unsigned long long)st->reopened);
-	/* TRANSLATORS: the summary's "dropped: 3 odd flags, 1 bad TCP
-	 * checksum": " %llu %s" is the first count and reason, ", %llu %s"
-	 * each next one, " none" when there is none. */
 	for (i = 0; i < DROP_MAX && (size_t)n < sizeof drops; i++)
 		if (st->drops[i] != 0)
 			n += snprintf(drops + n, sizeof drops - (size_t)n,
+			              /* TRANSLATORS: the summary's "dropped: 3
+			               * odd flags, 1 bad TCP checksum": " %llu
+			               * %s" is the first count and reason,
+			               * ", %llu %s" each next one, " none" when
+			               * there is none. */
 			              n > 0 ? _(", %llu %s") : _(" %llu %s"),
 			              (unsigned long long)st->drops[i],
 			              _(drop_names[i]));
