@@ -15,11 +15,14 @@
  * complete body is no failure; a RST in a body delimited by the close
  * keeps what arrived but cannot prove it whole.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 
 #include "client/client.h"
 #include "common/conn.h"
+#include "common/io/i18n.h"
 
 /* Once the -O file or standard output refused a write, the client stops
  * writing and resets the connection (client_run() sees write_failed). */
@@ -27,8 +30,12 @@ static void write_failed(struct client *cl, int err)
 {
 	cl->write_failed = true;
 	client_fail(cl,
-	            "cannot write the body to %s: %s; the connection is reset",
-	            cl->out ? cl->o.outfile : "standard output", strerror(err));
+	            /* TRANSLATORS: a file name or "standard output", then
+	             * why. */
+	            _("cannot write the body to %s: %s; the connection is "
+	              "reset"),
+	            cl->out ? cl->o.outfile : _("standard output"),
+	            strerror(err));
 }
 
 /* The line above a piece of the body on standard output: which bytes of
@@ -36,20 +43,24 @@ static void write_failed(struct client *cl, int err)
 static void say_piece(struct client *cl, uint64_t first, size_t n)
 {
 	const struct httpc_resp *r = &cl->resp;
-	char whole[64] = "";
+	char whole[128] = "";
 
 	if (r->body == HTTPC_BODY_LENGTH)
-		snprintf(whole, sizeof whole, " of %llu",
+		/* TRANSLATORS: " of %llu", " (chunked)" and " (until the
+		 * server closes)" end the lines "client: HTTP 200, body
+		 * bytes 1-11 of 23:" and "client: body bytes 12-23 of 23:". */
+		snprintf(whole, sizeof whole, _(" of %llu"),
 		         (unsigned long long)r->content_length);
 	else if (r->body == HTTPC_BODY_CHUNKED)
-		snprintf(whole, sizeof whole, " (chunked)");
+		snprintf(whole, sizeof whole, "%s", _(" (chunked)"));
 	else
-		snprintf(whole, sizeof whole, " (until the server closes)");
+		snprintf(whole, sizeof whole, "%s",
+		         _(" (until the server closes)"));
 	if (first == 1)
-		say(cl, "    client: HTTP %d, body bytes 1-%zu%s:\n", r->status,
-		    n, whole);
+		say(cl, _("    client: HTTP %d, body bytes 1-%zu%s:\n"),
+		    r->status, n, whole);
 	else
-		say(cl, "    client: body bytes %llu-%llu%s:\n",
+		say(cl, _("    client: body bytes %llu-%llu%s:\n"),
 		    (unsigned long long)first,
 		    (unsigned long long)(first + n - 1), whole);
 }
@@ -89,17 +100,20 @@ static void check_done(struct client *cl)
 	cl->body_done_said = true;
 	if (cl->out != NULL)
 		say(cl,
-		    "    client: HTTP %d, body of %llu bytes written to %s\n",
+		    _("    client: HTTP %d, body of %llu bytes written to "
+		      "%s\n"),
 		    r->status, n, cl->o.outfile);
 	else if (n == 0)
-		say(cl, "    client: HTTP %d, no body\n", r->status);
+		say(cl, _("    client: HTTP %d, no body\n"), r->status);
 	else if (r->body == HTTPC_BODY_CLOSE)
 		say(cl,
-		    "    client: the server's FIN ends the body: %llu bytes\n",
+		    _("    client: the server's FIN ends the body: %llu "
+		      "bytes\n"),
 		    n);
 	else if (r->body == HTTPC_BODY_CHUNKED)
 		say(cl,
-		    "    client: the last chunk ends the body: %llu bytes\n",
+		    _("    client: the last chunk ends the body: %llu "
+		      "bytes\n"),
 		    n);
 }
 
@@ -113,7 +127,8 @@ void body_take(struct client *cl, const uint8_t *p, size_t n)
 		size_t got;
 		if (httpc_resp_feed(&cl->resp, p + off, k, tmp, &got) != 0) {
 			cl->resp_error = true;
-			client_fail(cl, "the response from %s is not HTTP/1.x",
+			client_fail(cl,
+			            _("the response from %s is not HTTP/1.x"),
 			            cl->url.host);
 			return;
 		}
@@ -126,23 +141,26 @@ void body_take(struct client *cl, const uint8_t *p, size_t n)
 void body_fin(struct client *cl)
 {
 	if (httpc_resp_eof(&cl->resp) != 0 && !cl->resp_error)
-		client_fail(cl, "the server closed before the end of the "
-		                "response");
+		client_fail(cl, "%s",
+		            _("the server closed before the end of the "
+		              "response"));
 	check_done(cl);
 }
 
-/* How the body's end is found, in words, for the lines below. */
+/* How the body's end is found, in words, for the line below. */
 static const char *delimiter(const struct httpc_resp *r)
 {
 	switch (r->body) {
 	case HTTPC_BODY_LENGTH:
-		return "its Content-Length";
+		/* TRANSLATORS: how the body's end is found, for "(26 body
+		 * bytes, as %s says)": "its" is the response's. */
+		return _("its Content-Length");
 	case HTTPC_BODY_CHUNKED:
-		return "its last chunk";
+		return _("its last chunk");
 	case HTTPC_BODY_NONE:
-		return "its status, which has none";
+		return _("its status, which has none");
 	default:
-		return "the server's FIN";
+		return _("the server's FIN");
 	}
 }
 
@@ -154,9 +172,9 @@ bool body_reset(struct client *cl)
 	if (httpc_resp_done(r)) {
 		/* The body proved itself whole before the RST came. */
 		say(cl,
-		    "    client: the server reset the connection after the "
-		    "whole response (%llu body bytes, as %s says): the "
-		    "exchange succeeded all the same\n",
+		    _("    client: the server reset the connection after the "
+		      "whole response (%llu body bytes, as %s says): the "
+		      "exchange succeeded all the same\n"),
 		    n, delimiter(r));
 		return true;
 	}
@@ -164,12 +182,17 @@ bool body_reset(struct client *cl)
 		/* Only a FIN ends such a body: a RST may have thrown away
 		 * what the server had not sent yet (curl exits 56 and wget
 		 * 4 here, both keeping the bytes). */
-		client_fail(
-		        cl,
-		        "the server ended the body with a RST, not a FIN: "
-		        "the %llu bytes that came are %s, but nothing proves "
-		        "them the whole body",
-		        n, cl->out || !cl->o.json ? "written" : "received");
+		client_fail(cl,
+		            cl->out || !cl->o.json
+		                    ? _("the server ended the body with a RST, "
+		                        "not a FIN: the %llu bytes that came "
+		                        "are written, but nothing proves them "
+		                        "the whole body")
+		                    : _("the server ended the body with a RST, "
+		                        "not a FIN: the %llu bytes that came "
+		                        "are received, but nothing proves them "
+		                        "the whole body"),
+		            n);
 		return true;
 	}
 	return false;

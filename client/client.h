@@ -117,7 +117,7 @@ struct client {
 
 	enum tcp_state state_before; /* before the call being taken */
 	const char *failure; /* why the exchange failed, NULL if it did not */
-	char failbuf[256];
+	char failbuf[1024];
 	bool aborting;         /* the client resets the connection itself */
 	unsigned right, asked; /* --predict score */
 	uint64_t t0;           /* the lab clock at the start, in us, less 1 s */

@@ -7,7 +7,10 @@
  * the port guard, the capture, the injector and the files, drops root,
  * and hands over to run.c. Only this file exits.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,75 +32,104 @@
 #include "common/err.h"
 #include "common/link.h"
 #include "common/opt.h"
-#include "config.h"
+
+/* The help's options: the option column as it is, and the description
+ * in the reader's language; each entry one line, fitted to the terminal
+ * by term_print() with the description's column as its hanging indent. */
+static const struct {
+	const char *opt, *desc;
+} help_opts[] = {
+        /* TRANSLATORS: the descriptions of tcplab-client's options in
+         * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
+         * they name the option's argument. */
+        {"  -i, --interface IFACE  ", N_("send and capture on IFACE")},
+        {"  -s, --source ADDR      ", N_("use source address ADDR")},
+        {"      --sport PORT       ",
+         N_("source port (default: ephemeral, or the profile's)")},
+        {"      --isn N            ",
+         N_("initial sequence number (default: random)")},
+        {"      --profile NAME     ",
+         N_("live (default) or seed (the article's fields)")},
+        {"  -O, --output FILE      ",
+         N_("write the body to FILE as it arrives, not to standard "
+            "output")},
+        {"  -U, --user-agent UA    ", N_("the User-Agent header")},
+        {"  -H, --header 'N: V'    ", N_("add or replace a request header")},
+        {"  -w FILE                ", N_("write the segments to a pcap file")},
+        {"  -n, -S, -v, -t         ",
+         N_("tcpdump's flags, as many times as tcpdump takes them "
+            "(default -vv -nn)")},
+        {"  -q, --quiet            ", N_("print only the body and errors")},
+        {"      --plain            ",
+         N_("tcpdump's lines whole, no explanations under them")},
+        {"      --json             ",
+         N_("one JSON object per segment and per connection, as "
+            "tcplab-explain --json; the body only with -O")},
+        {"      --step             ",
+         N_("show each segment and its arithmetic before it is sent; "
+            "Enter sends, q aborts with a RST")},
+        {"      --predict          ",
+         N_("ask for each segment's relative seq and ack first")},
+        {"      --lab-clock FILE   ",
+         N_("share a clock with the other end: while either waits for the "
+            "student, both ends' timers wait")},
+        {"      --drop N           ",
+         N_("do not send the Nth outgoing segment (repeatable)")},
+        {"      --drop-in N        ",
+         N_("ignore the Nth incoming segment (repeatable)")},
+        {"      --time-wait SECS   ",
+         N_("stay in TIME-WAIT SECS seconds (default 2MSL, 60)")},
+        {"      --syn-retries N    ",
+         N_("SYN retransmissions before giving up (default 6)")},
+        {"  -T, --timeout SECS     ",
+         N_("give up, with a RST, when the server sends nothing for SECS "
+            "seconds before the response is whole (default 900, as wget; "
+            "0: never)")},
+        {"      --no-guard         ",
+         N_("hold no port guard: this host's kernel answers the server's "
+            "SYN-ACK with a RST (a lesson, not a mode)")},
+        {"      --user USER        ",
+         N_("drop root privileges to USER (default $SUDO_USER or "
+            "nobody)")},
+        {"  -h, --help             ", N_("print this help and exit")},
+        {"      --version          ", N_("print the version and exit")},
+};
 
 /* The help: one entry a line, fitted to the terminal by term_print(). */
 static void usage(FILE *f)
 {
-	term_print(
-	        f,
-	        "usage: tcplab-client [options] URL\n"
-	        "Fetches http://HOST[:PORT]/PATH with a TCP handshake, request "
-	        "and close crafted by hand, printing each segment as tcpdump "
-	        "does, with the arithmetic and both sides' states under it.\n"
-	        "\n"
-	        "  -i, --interface IFACE  send and capture on IFACE\n"
-	        "  -s, --source ADDR      use source address ADDR\n"
-	        "      --sport PORT       source port (default: ephemeral, or "
-	        "the profile's)\n"
-	        "      --isn N            initial sequence number (default: "
-	        "random)\n"
-	        "      --profile NAME     live (default) or seed (the "
-	        "article's fields)\n"
-	        "  -O, --output FILE      write the body to FILE as it "
-	        "arrives, not to standard output\n"
-	        "  -U, --user-agent UA    the User-Agent header\n"
-	        "  -H, --header 'N: V'    add or replace a request header\n"
-	        "  -w FILE                write the segments to a pcap file\n"
-	        "  -n, -S, -v, -t         tcpdump's flags, as many times as "
-	        "tcpdump takes them (default -vv -nn)\n"
-	        "  -q, --quiet            print only the body and errors\n"
-	        "      --plain            tcpdump's lines whole, no "
-	        "explanations under them\n"
-	        "      --json             one JSON object per segment and per "
-	        "connection, as tcplab-explain --json; the body only with "
-	        "-O\n"
-	        "      --step             show each segment and its arithmetic "
-	        "before it is sent; Enter sends, q aborts with a RST\n"
-	        "      --predict          ask for each segment's relative seq "
-	        "and ack first\n"
-	        "      --lab-clock FILE   share a clock with the other end: "
-	        "while either waits for the student, both ends' timers wait\n"
-	        "      --drop N           do not send the Nth outgoing segment "
-	        "(repeatable)\n"
-	        "      --drop-in N        ignore the Nth incoming segment "
-	        "(repeatable)\n"
-	        "      --time-wait SECS   stay in TIME-WAIT SECS seconds "
-	        "(default 2MSL, 60)\n"
-	        "      --syn-retries N    SYN retransmissions before giving "
-	        "up (default 6)\n"
-	        "  -T, --timeout SECS     give up, with a RST, when the server "
-	        "sends nothing for SECS seconds before the response is whole "
-	        "(default 900, as wget; 0: never)\n"
-	        "      --no-guard         hold no port guard: this host's "
-	        "kernel answers the server's SYN-ACK with a RST (a lesson, not "
-	        "a mode)\n"
-	        "      --user USER        drop root privileges to USER "
-	        "(default $SUDO_USER or nobody)\n"
-	        "  -h, --help             print this help and exit\n"
-	        "      --version          print the version and exit\n"
-	        "\n"
-	        "Lines fit the terminal's width (COLUMNS when it is not a "
-	        "terminal, else 80); --plain keeps tcpdump's lines whole.\n"
-	        "HOST is an address or a name from /etc/hosts (never DNS); "
-	        "the path and query go out percent-encoded as wget sends "
-	        "them. The SYN offers the MTU toward the server less 40 as "
-	        "its mss.\n"
-	        "Exit status: 0 the whole response came (a RST after it "
-	        "included), 1 the exchange failed (RST, timeout, bad or cut "
-	        "response, a body the close delimits ended by a RST), 2 "
-	        "usage, 3 environment (privileges, interface, route, port, "
-	        "unknown host, a body that cannot be written).\n");
+	char line[1024];
+	size_t i;
+
+	term_print(f, _("usage: tcplab-client [options] URL\n"));
+	term_print(f, _("Fetches http://HOST[:PORT]/PATH with a TCP handshake, "
+	                "request and close crafted by hand, printing each "
+	                "segment as tcpdump does, with the arithmetic and both "
+	                "sides' states under it.\n"));
+	term_print(f, "\n");
+	for (i = 0; i < sizeof help_opts / sizeof help_opts[0]; i++) {
+		snprintf(line, sizeof line, "%s%s\n", help_opts[i].opt,
+		         _(help_opts[i].desc));
+		term_print(f, line);
+	}
+	term_print(f, "\n");
+	term_print(f,
+	           _("Lines fit the terminal's width (COLUMNS when it is not "
+	             "a terminal, else 80); --plain keeps tcpdump's lines "
+	             "whole.\n"));
+	/* TRANSLATORS: HOST is the URL's host; "mss" is the option's name
+	 * as tcpdump prints it. */
+	term_print(f, _("HOST is an address or a name from /etc/hosts (never "
+	                "DNS); the path and query go out percent-encoded as "
+	                "wget sends them. The SYN offers the MTU toward the "
+	                "server less 40 as its mss.\n"));
+	term_print(f,
+	           _("Exit status: 0 the whole response came (a RST after "
+	             "it included), 1 the exchange failed (RST, timeout, bad "
+	             "or cut response, a body the close delimits ended by a "
+	             "RST), 2 usage, 3 environment (privileges, interface, "
+	             "route, port, unknown host, a body that cannot be "
+	             "written).\n"));
 }
 
 enum {
@@ -181,14 +213,15 @@ static void bad_option(int c, char **argv)
 	struct opt_getopt g = {c, optopt, optind > 0 ? argv[optind - 1] : NULL};
 	char msg[512];
 
-	opt_getopt_msg(&i18n_tr, msg, sizeof msg, "tcplab-client", longopts, &g);
+	opt_getopt_msg(&i18n_tr, msg, sizeof msg, "tcplab-client", longopts,
+	               &g);
 	die(EXIT_USAGE, "%s", msg);
 }
 
 static void add_drop(unsigned *l, unsigned *n, const char *opt, const char *s)
 {
 	if (*n == DROP_MAX)
-		die(EXIT_USAGE, "%s: at most %d times", opt, DROP_MAX);
+		die(EXIT_USAGE, _("%s: at most %d times"), opt, DROP_MAX);
 	l[(*n)++] = (unsigned)number(opt, s, 1, 1000000);
 }
 
@@ -197,7 +230,7 @@ static uint32_t parse_addr(const char *s)
 	struct in_addr a;
 
 	if (inet_pton(AF_INET, s, &a) != 1)
-		die(EXIT_USAGE, "-s: %s is not an IPv4 address", s);
+		die(EXIT_USAGE, _("-s: %s is not an IPv4 address"), s);
 	return ntohl(a.s_addr);
 }
 
@@ -218,7 +251,7 @@ static void tcpdump_flag(struct opt_tcpdump *td, int c)
 	int rc = opt_tcpdump_flag(td, c);
 
 	if (rc != 0)
-		die(EXIT_USAGE, "%s", opt_tcpdump_error(rc));
+		die(EXIT_USAGE, "%s", _(opt_tcpdump_error(rc)));
 }
 
 /*
@@ -265,7 +298,7 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			break;
 		case 'H':
 			if (o->req.nheaders == HTTPC_HEADERS_MAX)
-				die(EXIT_USAGE, "-H: at most %d headers",
+				die(EXIT_USAGE, _("-H: at most %d headers"),
 				    HTTPC_HEADERS_MAX);
 			o->req.headers[o->req.nheaders++] = optarg;
 			break;
@@ -332,19 +365,22 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 	}
 	o->tf = td.f;
 	if (optind == argc)
-		die(EXIT_USAGE, "no URL given: see tcplab-client --help");
+		die(EXIT_USAGE, "%s",
+		    _("no URL given: see tcplab-client --help"));
 	if (optind != argc - 1)
-		die(EXIT_USAGE, "one URL only, please: %s is a second one",
+		die(EXIT_USAGE, _("one URL only, please: %s is a second one"),
 		    argv[optind + 1]);
 	o->url = argv[optind];
 	if ((o->step || o->predict) && o->quiet)
-		die(EXIT_USAGE, "--quiet hides what --step and --predict show");
+		die(EXIT_USAGE, "%s",
+		    _("--quiet hides what --step and --predict show"));
 	if ((o->step || o->predict) && o->json)
-		die(EXIT_USAGE, "--step and --predict talk on standard output, "
-		                "which --json keeps for JSON");
+		die(EXIT_USAGE, "%s",
+		    _("--step and --predict talk on standard output, which "
+		      "--json keeps for JSON"));
 	if ((o->quiet ? 1 : 0) + (o->plain ? 1 : 0) + (o->json ? 1 : 0) > 1)
-		die(EXIT_USAGE,
-		    "--quiet, --plain and --json exclude each other");
+		die(EXIT_USAGE, "%s",
+		    _("--quiet, --plain and --json exclude each other"));
 }
 
 /*
@@ -362,8 +398,8 @@ static uint32_t resolve(const struct names *nm, const char *host)
 		return ntohl(a.s_addr);
 	if (names_host_addr(nm, host, &r) != 0)
 		die(EXIT_ENV,
-		    "unknown host %s: tcplab reads /etc/hosts only; give an "
-		    "address or add the name there",
+		    _("unknown host %s: tcplab reads /etc/hosts only; give an "
+		      "address or add the name there"),
 		    host);
 	return r;
 }
@@ -371,7 +407,7 @@ static uint32_t resolve(const struct names *nm, const char *host)
 static void draw_random(void *p, size_t n)
 {
 	if (getrandom(p, n, 0) != (ssize_t)n)
-		die(EXIT_ENV, "no random numbers: getrandom failed");
+		die(EXIT_ENV, "%s", _("no random numbers: getrandom failed"));
 }
 
 /* The profile, with the random values a live run needs and --isn. */
@@ -380,8 +416,8 @@ static void setup_profile(struct client *cl)
 	struct profile_random r;
 
 	if (profile_get(cl->o.profile, &cl->prof) != 0)
-		die(EXIT_USAGE, "--profile: %s is not one of %s", cl->o.profile,
-		    profile_names());
+		die(EXIT_USAGE, _("--profile: %s is not one of %s"),
+		    cl->o.profile, profile_names());
 	draw_random(&r, sizeof r);
 	profile_randomize(&cl->prof.client, &r);
 	if (cl->o.isn_set) {
@@ -421,13 +457,17 @@ static void open_guard(struct client *cl)
 		uint16_t p;
 		draw_random(&p, sizeof p);
 		cl->sport = (uint16_t)(32768 + p % (61000 - 32768));
+		errno = 0;
 		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
 		if (cl->guard >= 0)
 			return;
-		if (strstr(err, "in use") == NULL)
+		/* A port in use: bind()'s EADDRINUSE, which guard_open()
+		 * leaves in errno; its message may be in the reader's
+		 * language, so the English words are only a fallback. */
+		if (errno != EADDRINUSE && strstr(err, "in use") == NULL)
 			die(EXIT_ENV, "%s", err);
 	}
-	die(EXIT_ENV, "no free source port: %s", err);
+	die(EXIT_ENV, _("no free source port: %s"), err);
 }
 
 /* Everything that needs root, before root is given up. */
@@ -469,7 +509,7 @@ static void open_system(struct client *cl)
 		if (cl->out != NULL)
 			setvbuf(cl->out, NULL, _IOFBF, 65536);
 		if (cl->out == NULL)
-			die(EXIT_ENV, "-O %s: %m", cl->o.outfile);
+			die(EXIT_ENV, _("-O %s: %m"), cl->o.outfile);
 	}
 	/* The file is opened while the process may still create it. */
 	cl->clock = labclock_open(cl->o.lab_clock, err, sizeof err);
@@ -496,33 +536,38 @@ static void say_setup(struct client *cl)
 	a.s_addr = htonl(cl->daddr);
 	inet_ntop(AF_INET, &a, da, sizeof da);
 	client_say(cl, f,
-	           "tcplab-client: %s.%u -> %s.%u on %s, profile %s, ISN %u\n",
+	           /* TRANSLATORS: keep "tcplab-client: ADDR.PORT ->
+	            * ADDR.PORT" at the start: the lab runner reads the
+	            * client's port there. */
+	           _("tcplab-client: %s.%u -> %s.%u on %s, profile %s, "
+	             "ISN %u\n"),
 	           sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
 	           cl->prof.client.iss);
 	if (cl->prof.id == PROFILE_SEED &&
 	    (!profile_addrs_match(&cl->prof, cl->saddr, cl->daddr) ||
 	     cl->sport != cl->prof.client.port ||
 	     cl->dport != cl->prof.server.port))
-		client_say(cl, f,
-		           "tcplab-client: the seed profile's exchange had "
-		           "192.168.101.25.57290 -> 192.168.101.5.8080: on "
-		           "other addresses or ports, the addresses and "
-		           "checksums will differ from the article\n");
+		client_say(cl, f, "%s",
+		           _("tcplab-client: the seed profile's exchange had "
+		             "192.168.101.25.57290 -> 192.168.101.5.8080: on "
+		             "other addresses or ports, the addresses and "
+		             "checksums will differ from the article\n"));
 	if (cl->mss != cl->prof.client.cfg.mss)
 		client_say(
 		        cl, f,
-		        "tcplab-client: MTU %u toward %s: the SYN offers mss "
-		        "%u, the MTU less 40 bytes of IPv4 and TCP headers%s\n",
+		        _("tcplab-client: MTU %u toward %s: the SYN offers mss "
+		          "%u, the MTU less 40 bytes of IPv4 and TCP "
+		          "headers%s\n"),
 		        cl->mtu, da, cl->mss,
 		        cl->prof.id == PROFILE_SEED
-		                ? " (the article's SYN offered 1460)"
+		                ? _(" (the article's SYN offered 1460)")
 		                : "");
 	if (cl->o.no_guard)
 		client_say(
 		        cl, f,
-		        "tcplab-client: no port guard on port %u: this "
-		        "host's kernel knows no socket there and will answer "
-		        "the server's SYN-ACK with a RST\n",
+		        _("tcplab-client: no port guard on port %u: this "
+		          "host's kernel knows no socket there and will answer "
+		          "the server's SYN-ACK with a RST\n"),
 		        cl->sport);
 }
 
@@ -531,25 +576,26 @@ int main(int argc, char **argv)
 	static struct client cl;
 	int n, status;
 
+	i18n_init();
 	parse_args(argc, argv, &cl.o);
 	if (httpc_parse_url(cl.o.url, &cl.url) != 0)
 		die(EXIT_USAGE,
-		    "%s: not a URL of the form "
-		    "http://HOST[:PORT]/PATH",
+		    _("%s: not a URL of the form http://HOST[:PORT]/PATH"),
 		    cl.o.url);
 	setup_profile(&cl);
 	if (cl.o.req.user_agent == NULL)
 		cl.o.req.user_agent = cl.prof.user_agent;
 	n = httpc_request(&cl.url, &cl.o.req, cl.req, sizeof cl.req);
 	if (n < 0)
-		die(EXIT_USAGE, n == TCPLAB_ENOSPC
-		                        ? "the request is too long"
-		                        : "-H or --user-agent: want \"Name: "
-		                          "value\", no control characters");
+		die(EXIT_USAGE, "%s",
+		    n == TCPLAB_ENOSPC
+		            ? _("the request is too long")
+		            : _("-H or --user-agent: want \"Name: value\", no "
+		                "control characters"));
 	cl.req_len = (size_t)n;
 	cl.names = names_open();
 	if (cl.names == NULL)
-		die(EXIT_ENV, "out of memory reading /etc/hosts");
+		die(EXIT_ENV, "%s", _("out of memory reading /etc/hosts"));
 	cl.daddr = resolve(cl.names, cl.url.host);
 	cl.dport = cl.url.port;
 	open_system(&cl);

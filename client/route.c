@@ -11,6 +11,8 @@
  * connected to the destination (a route's "mtu", or a path MTU Linux has
  * learnt).
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
@@ -24,6 +26,10 @@
 #include <unistd.h>
 
 #include "client/route.h"
+#include "common/io/i18n.h"
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -52,19 +58,19 @@ static int route_source(uint32_t daddr, uint16_t dport, uint32_t *saddr,
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		seterr(err, errlen, "route lookup: %s", strerror(errno));
+		seterr(err, errlen, _("route lookup: %s"), strerror(errno));
 		return -1;
 	}
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(daddr);
 	sin.sin_port = htons(dport);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-		seterr(err, errlen, "no route to %s: %s", ntoa(daddr, a),
+		seterr(err, errlen, _("no route to %s: %s"), ntoa(daddr, a),
 		       strerror(errno));
 		goto done;
 	}
 	if (getsockname(fd, (struct sockaddr *)&sin, &sl) != 0) {
-		seterr(err, errlen, "route lookup: %s", strerror(errno));
+		seterr(err, errlen, _("route lookup: %s"), strerror(errno));
 		goto done;
 	}
 	*saddr = ntohl(sin.sin_addr.s_addr);
@@ -112,7 +118,7 @@ int route_find(uint32_t daddr, uint16_t dport, const char *want_if,
 	uint32_t src = want_saddr;
 
 	if (want_if != NULL && if_nametoindex(want_if) == 0) {
-		seterr(err, errlen, "no interface %s", want_if);
+		seterr(err, errlen, _("no interface %s"), want_if);
 		return -1;
 	}
 	if (want_if == NULL && src == 0 &&
@@ -121,13 +127,13 @@ int route_find(uint32_t daddr, uint16_t dport, const char *want_if,
 	if (find_addr(want_if, src, ifname, saddr) == 0)
 		return 0;
 	if (want_if != NULL && src != 0)
-		seterr(err, errlen, "address %s is not on interface %s",
+		seterr(err, errlen, _("address %s is not on interface %s"),
 		       ntoa(src, a), want_if);
 	else if (want_if != NULL)
-		seterr(err, errlen, "interface %s has no IPv4 address",
+		seterr(err, errlen, _("interface %s has no IPv4 address"),
 		       want_if);
 	else
-		seterr(err, errlen, "address %s is not on this host",
+		seterr(err, errlen, _("address %s is not on this host"),
 		       ntoa(src, a));
 	return -1;
 }
@@ -163,13 +169,15 @@ int route_mtu(uint32_t daddr, const char *ifname, unsigned *mtu, char *err,
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		seterr(err, errlen, "MTU of %s: %s", ifname, strerror(errno));
+		seterr(err, errlen, _("MTU of %s: %s"), ifname,
+		       strerror(errno));
 		return -1;
 	}
 	memset(&ifr, 0, sizeof ifr);
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
 	if (ioctl(fd, SIOCGIFMTU, &ifr) != 0 || ifr.ifr_mtu <= 0) {
-		seterr(err, errlen, "MTU of %s: %s", ifname, strerror(errno));
+		seterr(err, errlen, _("MTU of %s: %s"), ifname,
+		       strerror(errno));
 		close(fd);
 		return -1;
 	}

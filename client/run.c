@@ -18,6 +18,8 @@
  * --predict show annot's preview of a segment before it is sent or shown;
  * --drop and --drop-in lose segments on purpose.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,6 +34,7 @@
 #include "common/err.h"
 #include "common/io/capture.h"
 #include "common/io/clock.h"
+#include "common/io/i18n.h"
 #include "common/io/inject.h"
 #include "common/io/names.h"
 #include "common/io/term.h"
@@ -58,17 +61,37 @@ static uint64_t now(const struct client *cl)
 	return labclock_now(cl->clock) - cl->t0;
 }
 
+/* The length of s[0..n) without a UTF-8 character that a cut left
+ * incomplete at its end (a translated line is cut between characters). */
+static size_t utf8_whole(const char *s, size_t n)
+{
+	size_t i = n, k = 0, need;
+	unsigned char c;
+
+	while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		k++;
+	}
+	if (i == 0)
+		return n;
+	c = (unsigned char)s[i - 1];
+	if (c < 0xc0)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	return k + 1 < need ? i - 1 : n;
+}
+
 /* A line of the client's own, wrapped to the width, to f. */
 static void vsay(struct client *cl, FILE *f, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[2048];
 	int n;
 
 	n = vsnprintf(line, sizeof line, fmt, ap);
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof line)
-		n = (int)sizeof line - 1;
+		n = (int)utf8_whole(line, sizeof line - 1);
 	n = show_text(&cl->sh, line, (size_t)n, cl->text, sizeof cl->text);
 	if (n > 0 && f == stdout)
 		body_break(cl);
@@ -106,7 +129,10 @@ void client_fail(struct client *cl, const char *fmt, ...)
 	if (cl->failure != NULL)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(cl->failbuf, sizeof cl->failbuf, fmt, ap);
+	if (vsnprintf(cl->failbuf, sizeof cl->failbuf, fmt, ap) >=
+	    (int)sizeof cl->failbuf)
+		cl->failbuf[utf8_whole(cl->failbuf, strlen(cl->failbuf))] =
+		        '\0';
 	va_end(ap);
 	cl->failure = cl->failbuf;
 }
@@ -233,29 +259,33 @@ static void predict(struct client *cl, const uint8_t *ip, size_t len, bool ours,
 		return;
 	flag_words(r->flags, words, sizeof words);
 	body_break(cl);
-	printf("  next: a segment from the %s with flags%s.\n",
-	       ours ? "client" : "server", words);
+	/* TRANSLATORS: the flags come as " SYN ACK", a space first. */
+	printf(ours ? _("  next: a segment from the client with flags%s.\n")
+	            : _("  next: a segment from the server with flags%s.\n"),
+	       words);
 	cl->asked++;
 	for (;;) {
 		if (!ask(cl,
-		         "  predict its relative seq and ack (\"SEQ ACK\", "
-		         "\"-\" for no ack): ",
+		         /* TRANSLATORS: a prompt: the student types two
+		          * numbers after it, on the same line. */
+		         _("  predict its relative seq and ack (\"SEQ ACK\", "
+		           "\"-\" for no ack): "),
 		         line, sizeof line))
 			break;
 		if (annot_parse_answer(line, &seq, &has_ack, &ack) == 0)
 			break;
-		printf("  two numbers please, e.g. \"1 1\"\n");
+		fputs(_("  two numbers please, e.g. \"1 1\"\n"), stdout);
 	}
 	if (annot_answer_ok(r, seq, has_ack, ack)) {
 		cl->right++;
-		printf("  right.\n");
+		fputs(_("  right.\n"), stdout);
 		return;
 	}
 	if (r->flags & TH_ACK)
-		printf("  not quite: seq %u, ack %u. Why:\n", r->rel_seq,
+		printf(_("  not quite: seq %u, ack %u. Why:\n"), r->rel_seq,
 		       r->rel_ack);
 	else
-		printf("  not quite: seq %u, no ack. Why:\n", r->rel_seq);
+		printf(_("  not quite: seq %u, no ack. Why:\n"), r->rel_seq);
 	n = show_preview_text(&cl->sh, r, true, cl->text, sizeof cl->text);
 	if (n > 0)
 		fwrite(cl->text, 1, (size_t)n, stdout);
@@ -278,34 +308,51 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 		if (n > 0)
 			fwrite(cl->text, 1, (size_t)n, stdout);
 	}
-	if (!ask(cl, "  [Enter] sends it, q aborts the connection with a RST: ",
+	if (!ask(cl,
+	         /* TRANSLATORS: a prompt; Enter and q are the keys to
+	          * press. */
+	         _("  [Enter] sends it, q aborts the connection with a RST: "),
 	         line, sizeof line))
 		return true;
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
+/* A state in a sentence: its RFC name, and beside it its name in the
+ * reader's language when that differs ("TIME-WAIT (...)"). */
+static const char *state_words(enum tcp_state st, char *buf, size_t cap)
+{
+	const char *rfc = tcp_state_name(st), *own = C_("state", rfc);
+
+	if (own == rfc || strcmp(own, rfc) == 0)
+		return rfc;
+	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
+	 * name in your language. */
+	snprintf(buf, cap, _("%s (%s)"), rfc, own);
+	return buf;
+}
+
 static void explain_reset(struct client *cl, enum tcp_state st)
 {
+	char w[96];
+
 	if (st == TCP_SYN_SENT)
-		client_fail(
-		        cl,
-		        "connection refused: the server answered the SYN with "
-		        "a RST (nothing listens on port %u?)",
-		        cl->dport);
+		client_fail(cl,
+		            _("connection refused: the server answered the SYN "
+		              "with a RST (nothing listens on port %u?)"),
+		            cl->dport);
 	else if (cl->o.no_guard)
-		client_fail(
-		        cl,
-		        "connection reset by the server in %s: with no port "
-		        "guard, this host's kernel had answered the SYN-ACK "
-		        "with a RST, so the server no longer knows the "
-		        "connection",
-		        tcp_state_name(st));
+		client_fail(cl,
+		            _("connection reset by the server in %s: with no "
+		              "port guard, this host's kernel had answered the "
+		              "SYN-ACK with a RST, so the server no longer "
+		              "knows the connection"),
+		            state_words(st, w, sizeof w));
 	else
 		client_fail(cl,
-		            "connection reset by the server in %s (its "
-		            "application closed abruptly, or it lost the "
-		            "connection)",
-		            tcp_state_name(st));
+		            _("connection reset by the server in %s (its "
+		              "application closed abruptly, or it lost the "
+		              "connection)"),
+		            state_words(st, w, sizeof w));
 }
 
 /* The events of one call but its state changes, which annot shows. */
@@ -334,22 +381,24 @@ static void take_events(struct client *cl, const struct conn_out *o)
 			    cl->c.state == TCP_SYN_SENT)
 				client_fail(
 				        cl,
-				        "no answer from %s port %u after %u "
-				        "SYNs: host unreachable or port "
-				        "filtered",
+				        _("no answer from %s port %u after %u "
+				          "SYNs: host unreachable or port "
+				          "filtered"),
 				        cl->url.host, cl->dport, cl->nout);
 			else
-				client_fail(cl,
-				            "the server stopped answering (%s)",
-				            e->reason ? e->reason : "timeout");
+				client_fail(
+				        cl,
+				        _("the server stopped answering (%s)"),
+				        e->reason ? _(e->reason)
+				                  : _("timeout"));
 			break;
 		case CONN_EV_RETRANSMIT:
-			say(cl, "    client: retransmission (%s)\n",
-			    e->reason ? e->reason : "timeout");
+			say(cl, _("    client: retransmission (%s)\n"),
+			    e->reason ? _(e->reason) : _("timeout"));
 			break;
 		case CONN_EV_DROP:
-			say(cl, "    client: segment dropped (%s)\n",
-			    e->reason ? e->reason : "?");
+			say(cl, _("    client: segment dropped (%s)\n"),
+			    e->reason ? _(e->reason) : "?");
 			break;
 		default:
 			break;
@@ -372,7 +421,9 @@ static void say_path(struct client *cl, const struct annot_path *p,
 	for (i = 1; i < p->n && n > 0 && (size_t)n < sizeof line; i++)
 		n += snprintf(line + n, sizeof line - (size_t)n, " -> %s",
 		              tcp_state_name(p->st[i]));
-	say(cl, "    client: %s%s\n", line, why);
+	/* TRANSLATORS: the client's states, "A -> B -> C" (RFC names),
+	 * then nothing or " (2MSL is over)". */
+	say(cl, _("    client: %s%s\n"), line, why);
 }
 
 /* How long TIME-WAIT lasts, once the client is in it. */
@@ -383,12 +434,13 @@ static void say_time_wait(struct client *cl, const struct annot_path *p)
 		return;
 	if (cl->o.time_wait_s >= 0 && cl->o.time_wait_s != 60)
 		say(cl,
-		    "    client: TIME-WAIT shortened to %ld s by --time-wait "
-		    "(2MSL is 60 s on Linux)\n",
+		    _("    client: TIME-WAIT shortened to %ld s by --time-wait "
+		      "(2MSL is 60 s on Linux)\n"),
 		    cl->o.time_wait_s);
 	else
-		say(cl, "    client: TIME-WAIT for 2MSL = 60 s, in case the "
-		        "last ACK is lost (--time-wait shortens it)\n");
+		say(cl, "%s",
+		    _("    client: TIME-WAIT for 2MSL = 60 s, in case the "
+		      "last ACK is lost (--time-wait shortens it)\n"));
 }
 
 /*
@@ -407,7 +459,7 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 	if (!taken && cl->co.nseg == 0)
 		say_path(cl, &p,
 		         cl->c.state == TCP_CLOSED && before == TCP_TIME_WAIT
-		                 ? " (2MSL is over)"
+		                 ? _(" (2MSL is over)")
 		                 : "");
 	if (!taken)
 		say_time_wait(cl, &p);
@@ -416,7 +468,8 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 		struct outseg *o;
 
 		if (cl->q.count == OUTQ_MAX) {
-			client_fail(cl, "too many segments waiting to be sent");
+			client_fail(cl, "%s",
+			            _("too many segments waiting to be sent"));
 			return;
 		}
 		o = &cl->q.seg[(cl->q.head + cl->q.count) % OUTQ_MAX];
@@ -460,15 +513,16 @@ static void abort_conn(struct client *cl, const char *why)
 {
 	if (cl->c.state == TCP_SYN_SENT)
 		say(cl,
-		    "    client: giving up (%s): the server never answered, "
-		    "so there is no connection to reset\n",
+		    _("    client: giving up (%s): the server never answered, "
+		      "so there is no connection to reset\n"),
 		    why);
 	else
 		say(cl,
-		    "    client: aborting (%s): a RST tells the server to "
-		    "forget the connection\n",
+		    _("    client: aborting (%s): a RST tells the server to "
+		      "forget the connection\n"),
 		    why);
-	client_fail(cl, "aborted: %s", why);
+	/* TRANSLATORS: why comes after: "the user pressed q", ... */
+	client_fail(cl, _("aborted: %s"), why);
 	cl->aborting = true;
 	call_begin(cl);
 	conn_abort(&cl->c, now(cl), &cl->co);
@@ -482,7 +536,7 @@ static void stop_at(struct client *cl, const struct seg *s)
 {
 	cl->q.count = 0;
 	conn_unsent(&cl->c, s);
-	abort_conn(cl, "the user pressed q");
+	abort_conn(cl, _("the user pressed q"));
 }
 
 /* A segment --drop loses: its lines, and a word that it never left. */
@@ -505,8 +559,8 @@ static void show_dropped(struct client *cl, const struct outseg *o)
 		fwrite(cl->text, 1, (size_t)n, stdout);
 	}
 	say(cl,
-	    "    dropped: outgoing segment %u is not sent (--drop %u); the "
-	    "server never sees it\n",
+	    _("    dropped: outgoing segment %u is not sent (--drop %u); the "
+	      "server never sees it\n"),
 	    cl->nout, cl->nout);
 }
 
@@ -579,8 +633,8 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	if (in_list(cl->o.drop_in, cl->o.ndrop_in, cl->nin)) {
 		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, true);
 		say(cl,
-		    "    dropped: incoming segment %u is ignored (--drop-in "
-		    "%u); the client's TCP never sees it\n",
+		    _("    dropped: incoming segment %u is ignored (--drop-in "
+		      "%u); the client's TCP never sees it\n"),
 		    cl->nin, cl->nin);
 		return;
 	}
@@ -642,8 +696,9 @@ static bool close_now(struct client *cl)
 		return true;
 	if (cl->resp_done_at == 0) {
 		cl->resp_done_at = t;
-		say(cl, "    client: the server said it closes the connection: "
-		        "the client waits for its FIN\n");
+		say(cl, "%s",
+		    _("    client: the server said it closes the connection: "
+		      "the client waits for its FIN\n"));
 	}
 	return t - cl->resp_done_at >= CLOSE_WAIT_FOR_SERVER_US;
 }
@@ -659,9 +714,9 @@ static void advance(struct client *cl)
 		n = conn_send(&cl->c, (const uint8_t *)cl->req, cl->req_len,
 		              now(cl), &cl->co);
 		if (n < (int)cl->req_len)
-			client_fail(
-			        cl,
-			        "the request did not fit in the send buffer");
+			client_fail(cl, "%s",
+			            _("the request did not fit in the send "
+			              "buffer"));
 		call_end(cl);
 	}
 	if (cl->closing ||
@@ -671,14 +726,17 @@ static void advance(struct client *cl)
 		return;
 	cl->closing = true;
 	if (cl->peer_fin)
-		say(cl, "    client: the server closed first; the client "
-		        "closes its side too\n");
+		say(cl, "%s",
+		    _("    client: the server closed first; the client "
+		      "closes its side too\n"));
 	else if (!cl->resp.keep_alive && !cl->resp_error)
-		say(cl, "    client: no FIN from the server; the client "
-		        "closes first\n");
+		say(cl, "%s",
+		    _("    client: no FIN from the server; the client "
+		      "closes first\n"));
 	else
-		say(cl, "    client: response complete; the client closes "
-		        "first, as wget does\n");
+		say(cl, "%s",
+		    _("    client: response complete; the client closes "
+		      "first, as wget does\n"));
 	call_begin(cl);
 	conn_close(&cl->c, now(cl), &cl->co);
 	call_end(cl);
@@ -728,7 +786,8 @@ static void check_fin_wait_2(struct client *cl)
 	if (cl->fw2_since == 0)
 		cl->fw2_since = t;
 	else if (t - cl->fw2_since > 60000000u)
-		abort_conn(cl, "no FIN from the server in 60 s of FIN-WAIT-2");
+		abort_conn(cl,
+		           _("no FIN from the server in 60 s of FIN-WAIT-2"));
 }
 
 /*
@@ -749,14 +808,14 @@ static void check_timeout(struct client *cl)
 		return;
 	if (cl->c.state == TCP_SYN_SENT)
 		client_fail(cl,
-		            "no answer from %s port %u in %ld s (--timeout): "
-		            "host unreachable or port filtered",
+		            _("no answer from %s port %u in %ld s (--timeout): "
+		              "host unreachable or port filtered"),
 		            cl->url.host, cl->dport, cl->o.timeout_s);
 	else
 		client_fail(cl,
-		            "the server sent nothing for %ld s (--timeout) "
-		            "before the response was whole: the client reset "
-		            "the connection",
+		            _("the server sent nothing for %ld s (--timeout) "
+		              "before the response was whole: the client reset "
+		              "the connection"),
 		            cl->o.timeout_s);
 	abort_conn(cl, "--timeout");
 }
@@ -784,15 +843,16 @@ static void start(struct client *cl)
 static int finish(struct client *cl)
 {
 	if (cl->o.predict && cl->asked > 0)
-		printf("predict: %u of %u right\n", cl->right, cl->asked);
+		printf(_("predict: %u of %u right\n"), cl->right, cl->asked);
 	if (cl->failure == NULL && !httpc_resp_done(&cl->resp))
-		client_fail(cl,
-		            "the connection closed before the whole response");
+		client_fail(cl, "%s",
+		            _("the connection closed before the whole "
+		              "response"));
 	if (cl->failure != NULL) {
 		client_say(cl, stderr, "tcplab-client: %s\n", cl->failure);
 		return cl->write_failed ? EXIT_ENV : EXIT_FAIL;
 	}
-	say(cl, "    client: exchange complete\n");
+	say(cl, "%s", _("    client: exchange complete\n"));
 	return EXIT_OK;
 }
 
@@ -814,6 +874,10 @@ void client_show_init(struct client *cl)
 		names_resolver(cl->names, &res);
 	show_init(&cl->sh, show_mode(&cl->o), term_cols(STDOUT_FILENO),
 	          &cl->o.tf, cl->names ? &res : NULL, ANNOT_ROLE_CLIENT);
+	/* Sentences in the reader's language; --json stays the same in
+	 * every language, for the programs that read it. */
+	if (!cl->o.json)
+		cl->sh.an.tr = &i18n_tr;
 	cl->sh.an.done = on_conn_done;
 	cl->sh.an.done_arg = cl;
 }
@@ -847,9 +911,9 @@ int client_run(struct client *cl)
 		check_fin_wait_2(cl);
 		check_timeout(cl);
 		if (interrupted && cl->c.state != TCP_CLOSED)
-			abort_conn(cl, "interrupted");
+			abort_conn(cl, _("interrupted"));
 		if (cl->write_failed && cl->c.state != TCP_CLOSED)
-			abort_conn(cl, "the body cannot be written");
+			abort_conn(cl, _("the body cannot be written"));
 	}
 	flush_queue(cl);
 	body_flush(cl);

@@ -39,69 +39,97 @@
 
 static volatile sig_atomic_t got_signal;
 
-static const char usage_line[] =
-        "usage: " PROG " --interface=IFACE --address=ADDR [--port=PORT] "
-        "[--write=FILE] [-nSvt] [--profile=NAME] [--close=MODE] "
-        "[--close-delay=SECS] [--piggyback] [--step] [--lab-clock=FILE] "
-        "[--quiet|--plain|--json] [--stats] [--max-conns=N] "
-        "[--keepalive-timeout=SECS] [--header-timeout=SECS] "
-        "[--user=USER]\n";
+/* The synopsis, for --help and after a usage error. */
+static const char *usage_line(void)
+{
+	return _("usage: tcplab-server --interface=IFACE --address=ADDR "
+	         "[--port=PORT] [--write=FILE] [-nSvt] [--profile=NAME] "
+	         "[--close=MODE] [--close-delay=SECS] [--piggyback] [--step] "
+	         "[--lab-clock=FILE] [--quiet|--plain|--json] [--stats] "
+	         "[--max-conns=N] [--keepalive-timeout=SECS] "
+	         "[--header-timeout=SECS] [--user=USER]\n");
+}
+
+/* The help's options: the option column as it is, and the description
+ * in the reader's language; a long option has its description on the
+ * next line, in the same column. */
+#define HELP_NEXT_LINE "\n                          "
+static const struct {
+	const char *opt, *desc;
+} help_opts[] = {
+        /* TRANSLATORS: the descriptions of tcplab-server's options in
+         * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
+         * they name the option's argument. */
+        {"  -i, --interface IFACE   ", N_("capture and inject on IFACE")},
+        {"  -a, --address ADDR      ", N_("the server's IPv4 address")},
+        {"  -p, --port PORT         ", N_("the server's port (8080)")},
+        {"  -w, --write FILE        ",
+         N_("write every segment seen and sent to a pcap file")},
+        {"  -n, -S, -v, -t          ",
+         N_("print as tcpdump with these flags (default -vv -nn)")},
+        {"      --profile NAME      ",
+         N_("live (default) or seed (the article's fields: ISN, IP ids, TS "
+            "values, windows, Date)")},
+        {"      --close MODE        ",
+         N_("merged (default), four-way, server-first or rst")},
+        {"      --close-delay SECS  ", N_("four-way: wait before our FIN (1)")},
+        {"      --piggyback         ",
+         N_("the response carries the ACK of the request")},
+        {"      --step              ",
+         N_("show each segment before it is sent; Enter sends it, q "
+            "aborts")},
+        {"      --lab-clock FILE    ",
+         N_("share a clock with the other end: while either waits for the "
+            "student, both ends' timers wait")},
+        {"      --quiet             ", N_("print only the summary")},
+        {"      --plain             ",
+         N_("tcpdump's lines whole and the server's own lines, no "
+            "explanations")},
+        {"      --json              ",
+         N_("one JSON object per segment and per connection, as "
+            "tcplab-explain --json; the summary on stderr")},
+        {"      --stats             ",
+         N_("print the counters every second on stderr")},
+        {"      --max-conns N       ",
+         N_("connections held at once (1024); past that, a new one evicts "
+            "one that is over (TIME-WAIT, FIN-WAIT-2), else the one idle "
+            "the longest, else a half-open one")},
+        {"      --keepalive-timeout SECS" HELP_NEXT_LINE,
+         N_("close a connection idle between requests for that long (60), "
+            "as its Keep-Alive header says, and abort a close the client "
+            "has not finished that long after our FIN")},
+        {"      --header-timeout SECS" HELP_NEXT_LINE,
+         N_("answer 408 and close when a request head is not complete that "
+            "long after its first byte (20)")},
+        {"      --user USER         ",
+         N_("drop privileges to USER ($SUDO_USER or nobody)")},
+        {"  -h, --help              ", N_("this text")},
+        {"  -V, --version           ", N_("the version")},
+};
 
 /* The help: one entry a line, fitted to the terminal by term_print(). */
 static void help(void)
 {
-	term_print_hang(stdout, usage_line, 9);
-	term_print(
-	        stdout,
-	        "Answers GET /truedei/test?name=NAME with \"This is NAME\", "
-	        "doing TCP by hand, and prints every segment as tcpdump does, "
-	        "with the arithmetic and both sides' states under it.\n"
-	        "\n"
-	        "  -i, --interface IFACE   capture and inject on IFACE\n"
-	        "  -a, --address ADDR      the server's IPv4 address\n"
-	        "  -p, --port PORT         the server's port (8080)\n"
-	        "  -w, --write FILE        write every segment seen and sent "
-	        "to a pcap file\n"
-	        "  -n, -S, -v, -t          print as tcpdump with these flags "
-	        "(default -vv -nn)\n"
-	        "      --profile NAME      live (default) or seed (the "
-	        "article's fields: ISN, IP ids, TS values, windows, Date)\n"
-	        "      --close MODE        merged (default), four-way, "
-	        "server-first or rst\n"
-	        "      --close-delay SECS  four-way: wait before our FIN (1)\n"
-	        "      --piggyback         the response carries the ACK of "
-	        "the request\n"
-	        "      --step              show each segment before it is "
-	        "sent; Enter sends it, q aborts\n"
-	        "      --lab-clock FILE    share a clock with the other end: "
-	        "while either waits for the student, both ends' timers wait\n"
-	        "      --quiet             print only the summary\n"
-	        "      --plain             tcpdump's lines whole and the "
-	        "server's own lines, no explanations\n"
-	        "      --json              one JSON object per segment and "
-	        "per connection, as tcplab-explain --json; the summary on "
-	        "stderr\n"
-	        "      --stats             print the counters every second "
-	        "on stderr\n"
-	        "      --max-conns N       connections held at once (1024); "
-	        "past that, a new one evicts one that is over (TIME-WAIT, "
-	        "FIN-WAIT-2), else the one idle the longest, else a half-open "
-	        "one\n"
-	        "      --keepalive-timeout SECS\n"
-	        "                          close a connection idle between "
-	        "requests for that long (60), as its Keep-Alive header "
-	        "says, and abort a close the client has not finished that "
-	        "long after our FIN\n"
-	        "      --header-timeout SECS\n"
-	        "                          answer 408 and close when a request "
-	        "head is not complete that long after its first byte (20)\n"
-	        "      --user USER         drop privileges to USER "
-	        "($SUDO_USER or nobody)\n"
-	        "  -h, --help              this text\n"
-	        "  -V, --version           the version\n"
-	        "\n"
-	        "Lines fit the terminal's width (COLUMNS when it is not a "
-	        "terminal, else 80); --plain keeps tcpdump's lines whole.\n");
+	char line[1024];
+	size_t i;
+
+	term_print_hang(stdout, usage_line(), 9);
+	term_print(stdout,
+	           _("Answers GET /truedei/test?name=NAME with \"This is "
+	             "NAME\", doing TCP by hand, and prints every segment as "
+	             "tcpdump does, with the arithmetic and both sides' states "
+	             "under it.\n"));
+	term_print(stdout, "\n");
+	for (i = 0; i < sizeof help_opts / sizeof help_opts[0]; i++) {
+		snprintf(line, sizeof line, "%s%s\n", help_opts[i].opt,
+		         _(help_opts[i].desc));
+		term_print(stdout, line);
+	}
+	term_print(stdout, "\n");
+	term_print(stdout,
+	           _("Lines fit the terminal's width (COLUMNS when it is not a "
+	             "terminal, else 80); --plain keeps tcpdump's lines "
+	             "whole.\n"));
 }
 
 static void usage_error(const char *fmt, const char *arg)
@@ -109,7 +137,7 @@ static void usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, PROG ": ");
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
-	term_print_hang(stderr, usage_line, 9);
+	term_print_hang(stderr, usage_line(), 9);
 	exit(EXIT_USAGE);
 }
 
@@ -215,8 +243,8 @@ static enum close_mode close_mode(const char *s)
 		return CLOSE_SERVER_FIRST;
 	if (strcmp(s, "rst") == 0)
 		return CLOSE_RST;
-	usage_error("unknown close mode %s (merged, four-way, server-first, "
-	            "rst)",
+	usage_error(_("unknown close mode %s (merged, four-way, server-first, "
+	              "rst)"),
 	            s);
 	return CLOSE_MERGED;
 }
@@ -308,7 +336,7 @@ static void parse_args(int argc, char **argv, struct server *sv,
 		case 't':
 			rc = opt_tcpdump_flag(&o->td, c);
 			if (rc != 0)
-				usage_line_error(opt_tcpdump_error(rc));
+				usage_line_error(_(opt_tcpdump_error(rc)));
 			break;
 		case 'h':
 			help();
@@ -325,15 +353,15 @@ static void parse_args(int argc, char **argv, struct server *sv,
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument %s", argv[optind]);
+		usage_error(_("unexpected argument %s"), argv[optind]);
 	if (sv->ifname == NULL || o->addr == NULL)
-		usage_error("%s", "-i IFACE and -a ADDR are required");
+		usage_error("%s", _("-i IFACE and -a ADDR are required"));
 	if ((sv->json ? 1 : 0) + (sv->plain ? 1 : 0) + (sv->quiet ? 1 : 0) > 1)
-		usage_error("%s", "--quiet, --plain and --json exclude each "
-		                  "other");
+		usage_error("%s", _("--quiet, --plain and --json exclude each "
+		                    "other"));
 	if (sv->json && sv->step)
-		usage_error("%s", "--step talks on standard output, which "
-		                  "--json keeps for JSON");
+		usage_error("%s", _("--step talks on standard output, which "
+		                    "--json keeps for JSON"));
 }
 
 /* Settles the options into sv. */
@@ -342,11 +370,11 @@ static void settle(struct server *sv, struct options *o)
 	struct in_addr a;
 
 	if (inet_pton(AF_INET, o->addr, &a) != 1)
-		usage_error("bad IPv4 address %s", o->addr);
+		usage_error(_("bad IPv4 address %s"), o->addr);
 	sv->addr = ntohl(a.s_addr);
 	sv->tf = o->td.f;
 	if (profile_get(o->profile, &sv->prof) != 0)
-		usage_error("unknown profile %s (live, seed)", o->profile);
+		usage_error(_("unknown profile %s (live, seed)"), o->profile);
 	/* Windows, options and the seed's fixed fields; new_conn() draws
 	 * what a live profile leaves to chance. */
 	sv->cfg = sv->prof.server.cfg;
@@ -514,6 +542,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int rc;
 
+	i18n_init();
 	memset(&o, 0, sizeof o);
 	o.max_conns = 1024;
 	o.profile = "live";
@@ -536,7 +565,7 @@ int main(int argc, char **argv)
 	if (nm != NULL)
 		names_resolver(nm, &res);
 	if (table_init(&sv.tab, (size_t)o.max_conns) != 0) {
-		fprintf(stderr, PROG ": out of memory\n");
+		fprintf(stderr, PROG ": %s\n", _("out of memory"));
 		return EXIT_ENV;
 	}
 	trace_init(&sv, nm != NULL ? &res : NULL);

@@ -8,6 +8,8 @@
  * machine answers is injected at the link layer to the MAC address the
  * frame came from. Closing follows --close. Printing is trace.c's.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -15,6 +17,7 @@
 #include <time.h>
 
 #include "common/err.h"
+#include "common/io/i18n.h"
 #include "common/link.h"
 #include "common/seg.h"
 #include "server/server.h"
@@ -25,7 +28,7 @@
 static void count_drop(struct server *sv, struct entry *e, enum drop_reason r)
 {
 	sv->st.drops[r]++;
-	trace_line(sv, e, "dropped: %s", drop_name(r));
+	trace_line(sv, e, _("dropped: %s"), drop_name(r));
 }
 
 static enum drop_reason decode_reason(int err)
@@ -142,7 +145,7 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 		if (inject_seg(sv->inj, s, mac, sv->frame, sizeof sv->frame,
 		               &flen, err, sizeof err) != 0) {
 			sv->st.drops[DROP_INJECT]++;
-			trace_line(sv, e, "not sent: %s", err);
+			trace_line(sv, e, _("not sent: %s"), err);
 			continue;
 		}
 		sv->st.seg_out++;
@@ -475,10 +478,11 @@ void seed_elsewhere(struct server *sv)
 	if (sv->addrs_said)
 		return;
 	sv->addrs_said = true;
-	trace_notice(sv, "the seed profile's exchange had 192.168.101.25.57290 "
-	                 "-> 192.168.101.5.8080: on other addresses or ports, "
-	                 "the addresses and checksums will differ from the "
-	                 "article");
+	trace_notice(sv, "%s",
+	             _("the seed profile's exchange had 192.168.101.25.57290 "
+	               "-> 192.168.101.5.8080: on other addresses or ports, "
+	               "the addresses and checksums will differ from the "
+	               "article"));
 }
 
 /* Resets e's connection, as RFC 9293's ABORT does: the client is told. */
@@ -491,20 +495,36 @@ static void reset(struct server *sv, struct entry *e, uint64_t now)
 		handle_out(sv, e, before, &sv->out);
 }
 
+/* A state in a sentence: its RFC name, and beside it its name in the
+ * reader's language when that differs ("TIME-WAIT (...)"). */
+static const char *state_words(enum tcp_state st, char *buf, size_t cap)
+{
+	const char *rfc = tcp_state_name(st), *own = C_("state", rfc);
+
+	if (own == rfc || strcmp(own, rfc) == 0)
+		return rfc;
+	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
+	 * name in your language. */
+	snprintf(buf, cap, _("%s (%s)"), rfc, own);
+	return buf;
+}
+
 /* Makes room for a new connection (see table.h for the choice). */
 static void evict(struct server *sv, struct entry *v, uint64_t now)
 {
 	enum tcp_state st = v->c.state;
 	uint64_t idle_s = (now - v->active_at) / 1000000;
+	char w[96];
 
 	if (v->idle)
 		trace_line(sv, v,
-		           "evicted in %s, idle for %llu s: the table "
-		           "is full",
-		           tcp_state_name(st), (unsigned long long)idle_s);
+		           _("evicted in %s, idle for %llu s: the table "
+		             "is full"),
+		           state_words(st, w, sizeof w),
+		           (unsigned long long)idle_s);
 	else
-		trace_line(sv, v, "evicted in %s: the table is full",
-		           tcp_state_name(st));
+		trace_line(sv, v, _("evicted in %s: the table is full"),
+		           state_words(st, w, sizeof w));
 	/* A half-open connection, or one in TIME-WAIT, is forgotten
 	 * silently; a client that may still send is reset. */
 	if (st != TCP_LISTEN && st != TCP_SYN_RECEIVED && st != TCP_TIME_WAIT)
@@ -556,7 +576,7 @@ static void no_conn(struct server *sv, const struct seg *s, const uint8_t *mac,
 	conn_input(&sv->scratch, s, now, &sv->out);
 	annot_path_from_events(&p, TCP_LISTEN, &sv->out);
 	trace_own_path(sv, &p);
-	trace_line(sv, NULL, "no connection for this segment");
+	trace_line(sv, NULL, "%s", _("no connection for this segment"));
 	trace_events(sv, NULL, &sv->out, true);
 	send_segs(sv, NULL, mac, &sv->out, NULL);
 }
@@ -606,8 +626,9 @@ static bool deliver(struct server *sv, struct entry *e, const struct seg *s,
 	trace_own_path(sv, &p);
 	reopen = reopens(&sv->out);
 	if (reopen)
-		trace_line(sv, e, "a newer SYN ends TIME-WAIT: the 4-tuple "
-		                  "opens again");
+		trace_line(sv, e, "%s",
+		           _("a newer SYN ends TIME-WAIT: the 4-tuple opens "
+		             "again"));
 	after_input(sv, e, now);
 	finish(sv, e, now);
 	return reopen;
@@ -684,8 +705,8 @@ static void head_timeout(struct server *sv, struct entry *e, uint64_t now)
 	int len;
 
 	trace_line(sv, e,
-	           "http: 408: the request head is not complete %u s "
-	           "after its first byte (--header-timeout), closing",
+	           _("http: 408: the request head is not complete %u s "
+	             "after its first byte (--header-timeout), closing"),
 	           sv->header_s);
 	sv->st.head_timeouts++;
 	/* The 408 has --keepalive-timeout to be taken. */
@@ -703,12 +724,12 @@ static void idle_timeout(struct server *sv, struct entry *e)
 {
 	if (e->idle)
 		trace_line(sv, e,
-		           "closing: idle for %u s (--keepalive-timeout)",
+		           _("closing: idle for %u s (--keepalive-timeout)"),
 		           sv->keepalive_s);
 	else
 		trace_line(sv, e,
-		           "closing: no progress for %u s "
-		           "(--keepalive-timeout)",
+		           _("closing: no progress for %u s "
+		             "(--keepalive-timeout)"),
 		           sv->keepalive_s);
 	sv->st.idle_timeouts++;
 	/* Responses the client has left for that long are not sent. */
@@ -740,8 +761,8 @@ static void run_due(struct server *sv, struct entry *e, uint64_t now)
 	}
 	if (fin_due(sv, e) <= now) {
 		trace_line(sv, e,
-		           "aborting: the close has not finished %u s after "
-		           "our FIN (--keepalive-timeout)",
+		           _("aborting: the close has not finished %u s after "
+		             "our FIN (--keepalive-timeout)"),
 		           sv->keepalive_s);
 		sv->st.fin_timeouts++;
 		reset(sv, e, now);

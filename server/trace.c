@@ -14,6 +14,8 @@
  * lines instead of everything else. The server tells annot its own
  * states, from each connection's conn, and annot infers the client's.
  */
+#include "config.h"
+
 #include <pthread.h>
 #include <sys/resource.h>
 #include <signal.h>
@@ -24,33 +26,36 @@
 
 #include <unistd.h>
 
+#include "common/io/i18n.h"
 #include "common/io/term.h"
 #include "common/seq.h"
 #include "server/server.h"
 
+/* TRANSLATORS: why the server dropped a segment, for "dropped: %s" and
+ * the summary's "dropped: 3 odd flags, 1 bad TCP checksum". */
 static const char *drop_names[DROP_MAX] = {
-        [DROP_LINK] = "not IPv4",
-        [DROP_TRUNC] = "truncated",
-        [DROP_VERSION] = "bad IP version",
-        [DROP_IHL] = "bad IPv4 header length",
-        [DROP_IPLEN] = "bad IPv4 total length",
-        [DROP_PROTO] = "not TCP",
-        [DROP_FRAG] = "fragment",
-        [DROP_HDRLEN] = "bad TCP data offset",
-        [DROP_OPT] = "malformed TCP option",
-        [DROP_IPSUM] = "bad IPv4 checksum",
-        [DROP_TCPSUM] = "bad TCP checksum",
-        [DROP_FLAGS] = "odd flags",
-        [DROP_NOT_OURS] = "not for our address and port",
-        [DROP_NO_CONN] = "no connection",
-        [DROP_FULL] = "table full",
-        [DROP_CONN] = "refused by the state machine",
-        [DROP_INJECT] = "could not send",
+        [DROP_LINK] = N_("not IPv4"),
+        [DROP_TRUNC] = N_("truncated"),
+        [DROP_VERSION] = N_("bad IP version"),
+        [DROP_IHL] = N_("bad IPv4 header length"),
+        [DROP_IPLEN] = N_("bad IPv4 total length"),
+        [DROP_PROTO] = N_("not TCP"),
+        [DROP_FRAG] = N_("fragment"),
+        [DROP_HDRLEN] = N_("bad TCP data offset"),
+        [DROP_OPT] = N_("malformed TCP option"),
+        [DROP_IPSUM] = N_("bad IPv4 checksum"),
+        [DROP_TCPSUM] = N_("bad TCP checksum"),
+        [DROP_FLAGS] = N_("odd flags"),
+        [DROP_NOT_OURS] = N_("not for our address and port"),
+        [DROP_NO_CONN] = N_("no connection"),
+        [DROP_FULL] = N_("table full"),
+        [DROP_CONN] = N_("refused by the state machine"),
+        [DROP_INJECT] = N_("could not send"),
 };
 
 const char *drop_name(enum drop_reason r)
 {
-	return (unsigned)r < DROP_MAX ? drop_names[r] : "?";
+	return (unsigned)r < DROP_MAX ? _(drop_names[r]) : "?";
 }
 
 /* Whether the server's own lines go to standard output. */
@@ -85,6 +90,10 @@ void trace_init(struct server *sv, const struct tcpdump_resolver *res)
 		mode = SHOW_PLAIN;
 	show_init(&sv->sh, mode, term_cols(STDOUT_FILENO), &sv->tf, res,
 	          ANNOT_ROLE_SERVER);
+	/* Sentences in the reader's language; --json stays the same in
+	 * every language, for the programs that read it. */
+	if (!sv->json)
+		sv->sh.an.tr = &i18n_tr;
 	sv->sh.an.done = on_conn_done;
 	sv->sh.an.done_arg = sv;
 }
@@ -491,11 +500,31 @@ void trace_connections(struct server *sv)
 	fflush(stdout);
 }
 
+/* The length of s[0..n) without a UTF-8 character that a cut left
+ * incomplete at its end (a translated line is cut between characters). */
+static size_t utf8_whole(const char *s, size_t n)
+{
+	size_t i = n, k = 0, need;
+	unsigned char c;
+
+	while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		k++;
+	}
+	if (i == 0)
+		return n;
+	c = (unsigned char)s[i - 1];
+	if (c < 0xc0)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	return k + 1 < need ? i - 1 : n;
+}
+
 /* prefix and fmt's text, as one line wrapped to the width, into buf. */
 static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
                    const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[2048];
 	int n = snprintf(line, sizeof line, "%s", prefix), m;
 
 	if (n < 0 || (size_t)n >= sizeof line)
@@ -503,7 +532,10 @@ static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
 	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
 	if (m < 0)
 		return -1;
-	n = (size_t)(n + m) >= sizeof line - 1 ? (int)sizeof line - 2 : n + m;
+	if ((size_t)(n + m) >= sizeof line - 1)
+		n = (int)utf8_whole(line, sizeof line - 2);
+	else
+		n += m;
 	line[n++] = '\n';
 	return show_text(&sv->sh, line, (size_t)n, buf, cap);
 }
@@ -544,25 +576,31 @@ void trace_notice(struct server *sv, const char *fmt, ...)
 	fputs(buf, stderr);
 }
 
-/* "server", or "server #N" when several connections are open. */
+/* "    server: ", or "    server #N: " when several connections are
+ * open: the start of the server's own lines. */
 static void who(struct server *sv, struct entry *e, char *buf, size_t cap)
 {
 	if (e != NULL && sv->tab.count > 1)
-		snprintf(buf, cap, "server #%u", e->id);
+		/* TRANSLATORS: the start of the server's own lines under
+		 * the segments when several connections are open,
+		 * "    server #2: ...". Keep the four spaces. */
+		snprintf(buf, cap, _("    server #%u: "), e->id);
 	else
-		snprintf(buf, cap, "server");
+		/* TRANSLATORS: the start of the server's own lines under
+		 * the segments, "    server: SYN-RECEIVED -> ESTABLISHED".
+		 * Keep the four spaces. */
+		snprintf(buf, cap, "%s", _("    server: "));
 }
 
 void trace_line(struct server *sv, struct entry *e, const char *fmt, ...)
 {
-	char w[32], prefix[40], buf[4096];
+	char prefix[64], buf[4096];
 	va_list ap;
 	int n;
 
 	if (!chatty(sv))
 		return;
-	who(sv, e, w, sizeof w);
-	snprintf(prefix, sizeof prefix, "    %s: ", w);
+	who(sv, e, prefix, sizeof prefix);
 	va_start(ap, fmt);
 	n = wrapped(sv, buf, sizeof buf, prefix, fmt, ap);
 	va_end(ap);
@@ -589,16 +627,17 @@ void trace_events(struct server *sv, struct entry *e,
 				           tcp_state_name(ev->to));
 			break;
 		case CONN_EV_DROP:
-			trace_line(sv, e, "dropped: %s", ev->reason);
+			trace_line(sv, e, _("dropped: %s"), _(ev->reason));
 			break;
 		case CONN_EV_RESET:
-			trace_line(sv, e, "reset: %s", ev->reason);
+			trace_line(sv, e, _("reset: %s"), _(ev->reason));
 			break;
 		case CONN_EV_RETRANSMIT:
-			trace_line(sv, e, "retransmission: %s", ev->reason);
+			trace_line(sv, e, _("retransmission: %s"),
+			           _(ev->reason));
 			break;
 		case CONN_EV_TIMEOUT:
-			trace_line(sv, e, "timeout: %s", ev->reason);
+			trace_line(sv, e, _("timeout: %s"), _(ev->reason));
 			break;
 		default:
 			break;
@@ -629,8 +668,8 @@ void trace_visitor(struct server *sv, struct entry *e,
 	if (!chatty(sv))
 		return;
 	if (info->reason != NULL) {
-		trace_line(sv, e, "http: %d (%s), closing", info->status,
-		           info->reason);
+		trace_line(sv, e, _("http: %d (%s), closing"), info->status,
+		           _(info->reason));
 		return;
 	}
 	if (!info->visitor) {
@@ -639,7 +678,8 @@ void trace_visitor(struct server *sv, struct entry *e,
 		return;
 	}
 	escape(info->name, info->name_len, name, sizeof name);
-	trace_line(sv, e, "http: %s %s -> %d, visitor: %s", info->method,
+	/* TRANSLATORS: method, path, status, then the visitor's name. */
+	trace_line(sv, e, _("http: %s %s -> %d, visitor: %s"), info->method,
 	           info->path, info->status, name);
 }
 
@@ -665,18 +705,19 @@ bool trace_step(struct server *sv, struct entry *e, const struct seg *s,
 	pk.from = ANNOT_ROLE_SERVER;
 	if (own_path != NULL)
 		pk.own_path = *own_path;
-	printf("step: the server will send\n");
+	fputs(_("step: the server will send\n"), stdout);
 	if (show_preview(&sv->sh, &pk, r) == 0) {
 		n = show_preview_text(&sv->sh, r, false, sv->text,
 		                      sizeof sv->text);
 		if (n > 0)
 			fwrite(sv->text, 1, (size_t)n, stdout);
 	}
-	printf("step: Enter sends it, q aborts: ");
+	/* TRANSLATORS: a prompt; Enter and q are the keys to press. */
+	fputs(_("step: Enter sends it, q aborts: "), stdout);
 	fflush(stdout);
 	got = sv->tty != NULL && fgets(line, sizeof line, sv->tty) != NULL;
 	if (!got || line[0] == 'q') {
-		printf("\nstep: aborted\n");
+		fputs(_("\nstep: aborted\n"), stdout);
 		return false;
 	}
 	return true;
@@ -702,7 +743,7 @@ static void summary_line(struct server *sv, FILE *f, const char *fmt, ...)
 void trace_summary(struct server *sv, FILE *f)
 {
 	const struct stats *st = &sv->st;
-	char drops[1024] = "";
+	char drops[2048] = "";
 	unsigned i;
 	int n = 0;
 
@@ -710,8 +751,8 @@ void trace_summary(struct server *sv, FILE *f)
 		fflush(stdout);
 	summary_line(
 	        sv, f,
-	        "%llu connections (%llu closed, %llu reset, %llu evicted, "
-	        "%zu open), %llu segments in, %llu out, %llu visitors",
+	        _("%llu connections (%llu closed, %llu reset, %llu evicted, "
+	          "%zu open), %llu segments in, %llu out, %llu visitors"),
 	        (unsigned long long)st->conns, (unsigned long long)st->closed,
 	        (unsigned long long)st->resets, (unsigned long long)st->evicted,
 	        sv->tab.count, (unsigned long long)st->seg_in,
@@ -719,25 +760,30 @@ void trace_summary(struct server *sv, FILE *f)
 	        (unsigned long long)st->visitors);
 	if (st->reopened != 0)
 		summary_line(sv, f,
-		             "%llu reopened from TIME-WAIT by a newer SYN "
-		             "(RFC 6191)",
+		             _("%llu reopened from TIME-WAIT by a newer SYN "
+		               "(RFC 6191)"),
 		             (unsigned long long)st->reopened);
 	for (i = 0; i < DROP_MAX && (size_t)n < sizeof drops; i++)
 		if (st->drops[i] != 0)
 			n += snprintf(drops + n, sizeof drops - (size_t)n,
-			              "%s %llu %s", n > 0 ? "," : "",
+			              /* TRANSLATORS: the summary's "dropped: 3
+			               * odd flags, 1 bad TCP checksum": " %llu
+			               * %s" is the first count and reason,
+			               * ", %llu %s" each next one, " none" when
+			               * there is none. */
+			              n > 0 ? _(", %llu %s") : _(" %llu %s"),
 			              (unsigned long long)st->drops[i],
-			              drop_names[i]);
-	summary_line(sv, f, "dropped:%s", n > 0 ? drops : " none");
+			              _(drop_names[i]));
+	summary_line(sv, f, _("dropped:%s"), n > 0 ? drops : _(" none"));
 	summary_line(sv, f,
-	             "timed out: %llu idle, %llu request heads (408), "
-	             "%llu closes",
+	             _("timed out: %llu idle, %llu request heads (408), "
+	               "%llu closes"),
 	             (unsigned long long)st->idle_timeouts,
 	             (unsigned long long)st->head_timeouts,
 	             (unsigned long long)st->fin_timeouts);
 	summary_line(sv, f,
-	             "%llu frames captured, %u dropped by the kernel, %llu "
-	             "with offloaded checksums",
+	             _("%llu frames captured, %u dropped by the kernel, %llu "
+	               "with offloaded checksums"),
 	             (unsigned long long)st->frames,
 	             sv->cap != NULL ? capture_drops(sv->cap) : 0,
 	             (unsigned long long)st->offloaded);
