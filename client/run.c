@@ -874,10 +874,7 @@ void client_show_init(struct client *cl)
 		names_resolver(cl->names, &res);
 	show_init(&cl->sh, show_mode(&cl->o), term_cols(STDOUT_FILENO),
 	          &cl->o.tf, cl->names ? &res : NULL, ANNOT_ROLE_CLIENT);
-	/* Sentences in the reader's language; --json stays the same in
-	 * every language, for the programs that read it. */
-	if (!cl->o.json)
-		cl->sh.an.tr = &i18n_tr;
+	show_set_tr(&cl->sh, &i18n_tr);
 	cl->sh.an.done = on_conn_done;
 	cl->sh.an.done_arg = cl;
 }

@@ -19,6 +19,7 @@
 #include "common/err.h"
 #include "common/httpd.h"
 #include "common/outbuf.h"
+#include "common/tr.h"
 
 /* The parts of a request head that decide the answer. */
 struct head {
@@ -151,12 +152,12 @@ static void parse_request_line(const char *s, size_t n, struct head *hd)
 	size_t i;
 
 	if (sp1 == NULL || sp1 == s) {
-		hd->reason = "no method in the request line";
+		hd->reason = N_("no method in the request line");
 		return;
 	}
 	sp2 = memchr(sp1 + 1, ' ', n - (size_t)(sp1 + 1 - s));
 	if (sp2 == NULL || sp2 == sp1 + 1) {
-		hd->reason = "no target in the request line";
+		hd->reason = N_("no target in the request line");
 		return;
 	}
 	hd->method = s;
@@ -167,14 +168,14 @@ static void parse_request_line(const char *s, size_t n, struct head *hd)
 	hd->version_len = n - (size_t)(hd->version - s);
 	for (i = 0; i < hd->method_len; i++)
 		if (!is_tchar(s[i]))
-			hd->reason = "bad character in the method";
+			hd->reason = N_("bad character in the method");
 	for (i = 0; i < hd->target_len; i++)
 		if (hd->target[i] <= ' ' || hd->target[i] == 0x7f)
-			hd->reason = "bad character in the target";
+			hd->reason = N_("bad character in the target");
 	if (span_is(hd->version, hd->version_len, "HTTP/1.0"))
 		hd->http10 = true;
 	else if (!span_is(hd->version, hd->version_len, "HTTP/1.1"))
-		hd->reason = "not HTTP/1.0 or HTTP/1.1";
+		hd->reason = N_("not HTTP/1.0 or HTTP/1.1");
 }
 
 /* Content-Length: digits only, the same value if repeated. */
@@ -205,17 +206,17 @@ static void parse_field(const char *s, size_t n, struct head *hd)
 	size_t i, nlen, vb, ve;
 
 	if (s[0] == ' ' || s[0] == '\t') {
-		hd->reason = "obsolete line folding";
+		hd->reason = N_("obsolete line folding");
 		return;
 	}
 	if (colon == NULL || colon == s) {
-		hd->reason = "a header line without a name";
+		hd->reason = N_("a header line without a name");
 		return;
 	}
 	nlen = (size_t)(colon - s);
 	for (i = 0; i < nlen; i++)
 		if (!is_tchar(s[i])) {
-			hd->reason = "bad character in a header name";
+			hd->reason = N_("bad character in a header name");
 			return;
 		}
 	for (vb = nlen + 1; vb < n && (s[vb] == ' ' || s[vb] == '\t'); vb++)
@@ -228,7 +229,7 @@ static void parse_field(const char *s, size_t n, struct head *hd)
 		 * lacks a Host header field and to any request message that
 		 * contains more than one Host header field line". */
 		if (hd->has_host)
-			hd->reason = "more than one Host";
+			hd->reason = N_("more than one Host");
 		hd->has_host = true;
 	} else if (span_is(s, nlen, "connection")) {
 		hd->conn_close |= list_has(s + vb, ve - vb, "close");
@@ -258,7 +259,7 @@ static void parse_head(const char *p, size_t len, struct head *hd)
 			break; /* the blank line that ends the head */
 		for (size_t k = b; k < e; k++)
 			if ((p[k] < ' ' && p[k] != '\t') || p[k] == 0x7f)
-				hd->reason = "control character in the head";
+				hd->reason = N_("control character in the head");
 		if (hd->reason != NULL)
 			break;
 		if (first)
@@ -268,11 +269,11 @@ static void parse_head(const char *p, size_t len, struct head *hd)
 		first = false;
 	}
 	if (hd->reason == NULL && !hd->http10 && !hd->has_host)
-		hd->reason = "HTTP/1.1 request without Host";
+		hd->reason = N_("HTTP/1.1 request without Host");
 	if (hd->reason == NULL && hd->bad_length)
-		hd->reason = "bad Content-Length";
+		hd->reason = N_("bad Content-Length");
 	if (hd->reason == NULL && hd->chunked)
-		hd->reason = "Transfer-Encoding is not supported";
+		hd->reason = N_("Transfer-Encoding is not supported");
 }
 
 static int hexval(char c)
@@ -427,7 +428,7 @@ static void decide(const struct head *hd, struct httpd_info *info)
 	}
 	if (t[0] != '/') {
 		info->status = 400;
-		info->reason = "the target is not a path";
+		info->reason = N_("the target is not a path");
 		return;
 	}
 	q = memchr(t, '?', tn);
@@ -442,7 +443,7 @@ static void decide(const struct head *hd, struct httpd_info *info)
 	} else if (query_name(q != NULL ? q + 1 : "",
 	                      q != NULL ? tn - pn - 1 : 0, info) != 0) {
 		info->status = 400;
-		info->reason = "bad escape in the query";
+		info->reason = N_("bad escape in the query");
 	} else {
 		info->status = 200;
 		info->visitor = true;
@@ -528,7 +529,8 @@ int httpd_next(struct httpd *h, const char *date, char *out, size_t cap,
 	if (h->len < sizeof h->buf)
 		return 0;
 	/* A full buffer and still no blank line: the head is too large. */
-	return refuse(h, 431, "request head over 8 KiB", date, out, cap, info);
+	return refuse(h, 431, N_("request head over 8 KiB"), date, out, cap,
+	              info);
 }
 
 bool httpd_partial(const struct httpd *h)
@@ -542,7 +544,7 @@ int httpd_timeout(struct httpd *h, const char *date, char *out, size_t cap,
                   struct httpd_info *info)
 {
 	info_clear(info);
-	return refuse(h, 408, "request head not complete in time", date, out,
+	return refuse(h, 408, N_("request head not complete in time"), date, out,
 	              cap, info);
 }
 

@@ -90,10 +90,7 @@ void trace_init(struct server *sv, const struct tcpdump_resolver *res)
 		mode = SHOW_PLAIN;
 	show_init(&sv->sh, mode, term_cols(STDOUT_FILENO), &sv->tf, res,
 	          ANNOT_ROLE_SERVER);
-	/* Sentences in the reader's language; --json stays the same in
-	 * every language, for the programs that read it. */
-	if (!sv->json)
-		sv->sh.an.tr = &i18n_tr;
+	show_set_tr(&sv->sh, &i18n_tr);
 	sv->sh.an.done = on_conn_done;
 	sv->sh.an.done_arg = sv;
 }
