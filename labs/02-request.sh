@@ -43,6 +43,6 @@ lab_main() {
 	expect "$(t "the body is the article's: %s" 'This is zhenghui')" \
 		has "$W/client.out" -x 'This is zhenghui'
 	expect "$(t 'the server logged its visitor')" \
-		has "$W/server.out" 'visitor: zhenghui'
+		has "$W/server.out" -F "$(said_line 'http: %s %s -> %d, visitor: %s' GET "${ARTICLE_PATH%%\?*}" 200 zhenghui)"
 	expect_no_rst "$W/dump.out"
 }

@@ -36,7 +36,7 @@ lab_main() {
 	segs "$W/dump.out" 40000 | cut -f2 | sed 's/^.* | //' | fold_lines "    "
 	expect "$(t 'tcplab-client fails (exit status %d, 1 expected)' "$RC")" [ "$RC" -eq 1 ]
 	expect "$(t 'it says the guard was off')" has "$W/client-noguard.out" \
-		"no port guard"
+		-F "$(said "tcplab-client: no port guard on port %u: this host's kernel knows no socket there and will answer the server's SYN-ACK with a RST\n" 40000)"
 	first3=$(flags "$W/dump.out" 40000 | cut -d' ' -f1-3)
 	expect "$(t "the SYN-ACK draws a RST: tcpdump's flags begin '%s', S S. R expected" "$first3")" \
 		[ "$first3" = 'S S. R' ]
@@ -51,7 +51,7 @@ lab_main() {
 	port=$(client_port "$W/client-closed.out")
 	expect "$(t 'tcplab-client fails (exit status %d, 1 expected)' "$RC")" [ "$RC" -eq 1 ]
 	expect "$(t 'it says the connection was refused')" \
-		has "$W/client-closed.out" refused
+		has "$W/client-closed.out" -F "$(said 'connection refused: the server answered the SYN with a RST (nothing listens on port %u?)' "$PORT")"
 	tcpdump_stop
 	expect_flags "$(t "the server's kernel answers the SYN with RST+ACK")" \
 		"S R." "$W/dump.out" "$port"
