@@ -186,11 +186,9 @@ static void die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("tcplab-client: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vwarn("tcplab-client", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 

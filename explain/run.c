@@ -18,17 +18,16 @@
 #include "common/err.h"
 #include "common/io/i18n.h"
 #include "common/io/names.h"
+#include "common/io/term.h"
 #include "explain/explain.h"
 
 void explain_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vwarn(PROG, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static const char *udp_port_lookup(void *arg, uint16_t port)

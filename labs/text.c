@@ -39,11 +39,9 @@ void text_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	term_vwarn(prog, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void text_die(const char *what)

@@ -132,11 +132,22 @@ static void help(void)
 	             "whole.\n"));
 }
 
+static void warn_line(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+
+/* "tcplab-server: " and a message on standard error, fitted. */
+static void warn_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	term_vwarn(PROG, fmt, ap);
+	va_end(ap);
+}
+
 static void usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	warn_line(fmt, arg);
 	term_print_hang(stderr, usage_line(), 9);
 	exit(EXIT_USAGE);
 }
@@ -144,7 +155,7 @@ static void usage_error(const char *fmt, const char *arg)
 /* A usage error that says itself what to do: one line, no usage. */
 static void usage_line_error(const char *msg)
 {
-	fprintf(stderr, PROG ": %s\n", msg);
+	warn_line("%s", msg);
 	exit(EXIT_USAGE);
 }
 

@@ -90,3 +90,13 @@ int term_print_hang(FILE *f, const char *text, unsigned hang)
 {
 	return print_lines(f, text, hang);
 }
+
+void term_vwarn(const char *prog, const char *fmt, va_list ap)
+{
+	char msg[2048], line[2200];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	snprintf(line, sizeof line, "%s: %s", prog, msg);
+	if (term_print_hang(stderr, line, 2) != 0)
+		fprintf(stderr, "%s\n", line);
+}

@@ -8,6 +8,7 @@
 #ifndef TCPLAB_IO_TERM_H
 #define TCPLAB_IO_TERM_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 /* The narrowest width believed: below it, COLUMNS is taken for a mistake. */
@@ -39,5 +40,12 @@ int term_print(FILE *f, const char *text);
 /* term_print() with every continuation indented by hang columns (a usage
  * line: "usage: prog [options]..." continued under its options). */
 int term_print_hang(FILE *f, const char *text, unsigned hang);
+
+/*
+ * A program's message on standard error: "prog: " and the message, as one
+ * line when it fits the terminal, else wrapped with its continuations
+ * indented by two (a translation is often wider than the English).
+ */
+void term_vwarn(const char *prog, const char *fmt, va_list ap);
 
 #endif
