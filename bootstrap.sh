@@ -20,11 +20,12 @@ die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 
 # What building tcplab and running it need, as Debian names them: the
 # compiler and autotools (autopoint and gettext for the translations),
-# libpcap and libnet, tcpdump and iproute2, locales for zh_CN.UTF-8, and
+# libpcap and libnet, tcpdump and iproute2, netbase (/etc/services, which
+# the labs' hosts replace with their own), locales for zh_CN.UTF-8, and
 # what some labs run: wget, python3, tmux (the package's Depends and
 # Recommends). None of them starts a service.
 DEB_PKGS="gcc make autoconf automake autopoint gettext pkg-config libpcap-dev
- libnet1-dev tcpdump iproute2 locales wget python3 tmux"
+ libnet1-dev tcpdump iproute2 netbase locales wget python3 tmux"
 # What the tests add: Check, the peers they run tcplab against, iptables;
 # clang compiles the XDP programs of the lossy links (tests/netlib.sh) and
 # ethtool turns the veth offloads off there, so that a lost frame is one
