@@ -129,6 +129,15 @@ in_root_install() {
 		sh -c 'locale -a | grep -qix "zh_CN.utf8"'
 	check "LANG=zh_CN.UTF-8 is a locale the C library knows" \
 		sh -c 'LC_ALL=zh_CN.UTF-8 locale charmap 2>&1 | grep -qx UTF-8'
+	if [ -e /usr/share/locale/zh_CN/LC_MESSAGES/tcplab.mo ]; then
+		for m in "tcplab-client --help" "tcplab-server --help" \
+			"tcplab-explain --help" "tcplab --help" "tcplab list"; do
+			# shellcheck disable=SC2086 # the command and its words
+			check "LANG=zh_CN.UTF-8 $m speaks Chinese" chinese $m
+		done
+	else
+		say "no Chinese messages in this package yet (tcplab.mo)"
+	fi
 	[ "$FAILED" -eq 0 ]
 }
 
@@ -139,6 +148,12 @@ services() {
 		/lib/systemd/system/*.socket; do
 		[ -e "$f" ] && printf '%s\n' "$f"
 	done | sort
+}
+
+# chinese COMMAND...: COMMAND under LANG=zh_CN.UTF-8 prints Chinese.
+chinese() {
+	LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 "$@" 2>&1 </dev/null |
+		LC_ALL=C.UTF-8 grep -qP '\p{Han}'
 }
 
 # Whether the tcplab package has Chinese man pages.
@@ -168,6 +183,16 @@ in_root_labs() {
 	rc=$?
 	say "tcplab check took $(($(date +%s) - t0)) s"
 	check "tcplab check passes in a fresh Debian 12 with the package" test "$rc" -eq 0
+	if [ -e /usr/share/locale/zh_CN/LC_MESSAGES/tcplab.mo ]; then
+		step "LANG=zh_CN.UTF-8 tcplab run 1 --auto (in the root)"
+		LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 TCPLAB_TMP=/tmp \
+			tcplab run 1 --auto >/tmp/tcplab-pkgtest/lab1-zh.out 2>&1
+		rc=$?
+		tail -3 /tmp/tcplab-pkgtest/lab1-zh.out | sed 's/^/    /'
+		check "lab 1 in Chinese passes" test "$rc" -eq 0
+		check "lab 1 in Chinese speaks Chinese" \
+			grep -qP '\p{Han}' /tmp/tcplab-pkgtest/lab1-zh.out
+	fi
 	check "tcplab check left no namespace behind" \
 		test -z "$(ip netns list 2>/dev/null)"
 	check "tcplab check left no work directory behind" \
