@@ -1,0 +1,117 @@
+#!/bin/bash
+# completion.sh: the bash completion (completion/tcplab) against the
+# programs just built, without root: subcommands, the labs of `tcplab run`,
+# each program's long options read from its --help, and option values.
+#
+# A line is completed as bash would complete it with the cursor at its
+# end: the words are split at blanks and at =, as COMP_WORDBREAKS does.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+
+for p in "$top_builddir/client/tcplab-client" \
+	"$top_builddir/server/tcplab-server" \
+	"$top_builddir/explain/tcplab-explain"; do
+	[ -x "$p" ] || tl_skip_or_fail "$p not built (run make first)"
+done
+# The runner is a script of the source tree.
+PATH=$top_srcdir/labs:$top_builddir/client:$top_builddir/server:$top_builddir/explain:$PATH
+
+# shellcheck source=completion/tcplab
+. "$top_srcdir/completion/tcplab"
+
+# complete LINE: what TAB offers at the end of LINE, sorted, on one line.
+complete_line() {
+	local w words=()
+	read -ra words <<<"$1"
+	COMP_WORDS=()
+	for w in "${words[@]}"; do
+		while [[ $w == *=* ]]; do
+			[ -n "${w%%=*}" ] && COMP_WORDS+=("${w%%=*}")
+			COMP_WORDS+=("=")
+			w=${w#*=}
+		done
+		[ -n "$w" ] && COMP_WORDS+=("$w")
+	done
+	# A line that ends in a blank or an = starts a new, empty word.
+	case $1 in *' ' | *=) COMP_WORDS+=("") ;; esac
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE=$1
+	COMP_POINT=${#1}
+	COMPREPLY=()
+	_tcplab
+	printf '%s\n' "${COMPREPLY[@]}" | sort | paste -sd' '
+}
+
+# expect LINE WANTED
+expect() {
+	local got
+	got=$(complete_line "$1")
+	if [ "$got" = "$2" ]; then pass; else
+		fail "'$1<TAB>': got '$got', wanted '$2'"
+	fi
+}
+
+# expect_has LINE WORD...: TAB offers at least these.
+expect_has() {
+	local line=$1 got w
+	shift
+	got=" $(complete_line "$line") "
+	for w in "$@"; do
+		if [[ $got == *" $w "* ]]; then pass; else
+			fail "'$line<TAB>' does not offer $w (it offers:$got)"
+		fi
+	done
+}
+
+labs="01-handshake 02-request 03-closing 04-rst 05-loss 06-real 07-article"
+
+# tcplab: its commands, the labs, its options.
+expect "tcplab r" "run"
+expect "tcplab " "check down list run up"
+expect "tcplab run " "$labs"
+expect "tcplab run 03" "03-closing"
+expect "tcplab run hand" "handshake"
+expect "tcplab run 7" "7"
+expect "tcplab run --auto 0" "$labs"
+expect "tcplab --client-ns lab-c r" "run"
+expect "tcplab --client-ns=lab-c r" "run"
+expect "tcplab run 01-handshake " ""
+expect "tcplab run --a" "--auto"
+expect_has "tcplab --" --auto --panes --keep --client-ns --server-ns \
+	--client-addr --server-addr --iface
+expect "tcplab --client-ns " ""
+
+# The programs' long options, read from their --help.
+expect "tcplab-client --st" "--step"
+expect_has "tcplab-client --" --interface --source --sport --isn --profile \
+	--output --user-agent --header --quiet --plain --json --predict \
+	--lab-clock --drop --drop-in --time-wait --syn-retries --timeout \
+	--no-guard --user --help --version
+expect "tcplab-server --po" "--port"
+expect_has "tcplab-server --" --interface --address --write --close \
+	--close-delay --piggyback --step --max-conns --keepalive-timeout \
+	--header-timeout --stats --version
+expect "tcplab-explain --la" "--ladder"
+expect_has "tcplab-explain --" --plain --json --ladder --ascii --width \
+	--svg --conn
+
+# Option values: the fixed ones, files, interfaces, the = form.
+expect "tcplab-client --profile " "live seed"
+expect "tcplab-server --profile s" "seed"
+expect "tcplab-server --close " "four-way merged rst server-first"
+expect "tcplab-server --close=f" "four-way"
+expect "tcplab-client -i l" "lo"
+expect "tcplab-server --interface l" "lo"
+dir=
+tl_workdir dir "$top_builddir/tests/work"
+tl_remove_at_exit "$dir"
+touch "$dir/trace.pcap" "$dir/trace.txt" "$dir/other"
+expect "tcplab-explain -r $dir/tr" "$dir/trace.pcap $dir/trace.txt"
+expect "tcplab-explain $dir/o" "$dir/other"
+expect "tcplab-client --lab-clock $dir/o" "$dir/other"
+expect "tcplab-client --isn " ""
+
+# A program that is not there completes nothing, quietly.
+expect "tcplab-nothing --" ""
+
+tl_summary
