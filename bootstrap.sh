@@ -18,6 +18,20 @@ action=${1:-build}
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 
+# t FORMAT [ARG...]: a message in the reader's language (LANG), once the
+# build has made the catalogs in locale/; before that, and without
+# gettext, in English. Only what follows the build speaks it: the demo.
+t() {
+	local f=$1
+	shift
+	if [ -f locale/zh_CN/LC_MESSAGES/tcplab.mo ] &&
+		command -v gettext >/dev/null 2>&1; then
+		f=$(TEXTDOMAIN=tcplab TEXTDOMAINDIR=$PWD/locale gettext "$f")
+	fi
+	# shellcheck disable=SC2059 # the format is the message
+	printf -- "$f" "$@"
+}
+
 # What building tcplab and running it need, as Debian names them: the
 # compiler and autotools (autopoint and gettext for the translations),
 # libpcap and libnet, tcpdump and iproute2, netbase (/etc/services, which
@@ -207,12 +221,12 @@ demo() {
 	# article's two-host topology (two network namespaces), and holds real
 	# tcpdump's capture against the article's published trace.
 	if [ "$(id -u)" -ne 0 ]; then
-		die "the demo builds network namespaces: run it as root (sudo ./bootstrap.sh demo)"
+		die "$(t 'the demo builds network namespaces: run it as root (sudo ./bootstrap.sh demo)')"
 	fi
 	if labs/tcplab run 7 --auto; then
-		say "the article's exchange, replayed by tcplab's two programs: identical"
+		say "$(t "the article's exchange, replayed by tcplab's two programs: identical")"
 	else
-		die "lab 7 did not reproduce the article (see above)"
+		die "$(t 'lab 7 did not reproduce the article (see above)')"
 	fi
 }
 
