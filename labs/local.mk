@@ -31,9 +31,10 @@ dist_man_MANS += man/tcplab.1
 TESTS += tests/labs.sh
 EXTRA_DIST += tests/labs.sh
 
-# tcplab-text, the runner's helper that fits its text to the terminal,
-# installed beside the labs, where the installed runner finds it.
-labs_PROGRAMS = labs/tcplab-text
+# tcplab-text, the runner's helper that fits its text to the terminal: a
+# program for the runner alone, in $(pkglibexecdir), where the installed
+# runner finds it ($prefix/libexec/tcplab beside $prefix/bin).
+pkglibexec_PROGRAMS = labs/tcplab-text
 labs_tcplab_text_SOURCES = labs/text.c labs/text.h labs/beside.c
 labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a
 

@@ -78,8 +78,8 @@ in_root_install() {
 		test "$(tcplab list | grep -c '^0[1-7]-')" -eq 7
 	check "tcplab-explain explains the article's trace" \
 		sh -c 'tcplab-explain /usr/share/tcplab/labs/article-trace.vv.txt >/dev/null'
-	check "tcplab-text is found by the runner (tcplab-text: $(readlink -f /usr/share/tcplab/labs/tcplab-text))" \
-		test -x /usr/share/tcplab/labs/tcplab-text
+	check "tcplab-text is where the runner finds it (/usr/libexec/tcplab)" \
+		test -x /usr/libexec/tcplab/tcplab-text
 	local m
 	for m in man1/tcplab.1 man1/tcplab-client.1 man1/tcplab-explain.1 \
 		man8/tcplab-server.8; do
