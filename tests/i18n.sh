@@ -53,6 +53,7 @@ fits() {
 }
 
 tl_workdir W "$top_builddir/tests/work"
+tl_remove_at_exit "$W"
 
 # 1. The catalog is complete.
 stats=$(msgfmt --check --statistics -o /dev/null "$top_srcdir/po/zh_CN.po" 2>&1)
