@@ -36,9 +36,7 @@
 /* The help's options: the option column as it is, and the description
  * in the reader's language; each entry one line, fitted to the terminal
  * by term_print() with the description's column as its hanging indent. */
-static const struct {
-	const char *opt, *desc;
-} help_opts[] = {
+static const struct term_opt help_opts[] = {
         /* TRANSLATORS: the descriptions of tcplab-client's options in
          * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
          * they name the option's argument. */
@@ -98,20 +96,13 @@ static const struct {
 /* The help: one entry a line, fitted to the terminal by term_print(). */
 static void usage(FILE *f)
 {
-	char line[1024];
-	size_t i;
-
 	term_print(f, _("usage: tcplab-client [options] URL\n"));
 	term_print(f, _("Fetches http://HOST[:PORT]/PATH with a TCP handshake, "
 	                "request and close crafted by hand, printing each "
 	                "segment as tcpdump does, with the arithmetic and both "
 	                "sides' states under it.\n"));
 	term_print(f, "\n");
-	for (i = 0; i < sizeof help_opts / sizeof help_opts[0]; i++) {
-		snprintf(line, sizeof line, "%s%s\n", help_opts[i].opt,
-		         _(help_opts[i].desc));
-		term_print(f, line);
-	}
+	term_print_opts(f, help_opts, sizeof help_opts / sizeof help_opts[0]);
 	term_print(f, "\n");
 	term_print(f,
 	           _("Lines fit the terminal's width (COLUMNS when it is not "

@@ -40,6 +40,7 @@
 #include "common/io/term.h"
 #include "common/link.h"
 #include "common/seq.h"
+#include "common/wrap.h"
 
 /* How long the client waits, once a response that announced its close
  * ("Connection: close", or HTTP/1.0) is complete, for the server's FIN
@@ -61,26 +62,6 @@ static uint64_t now(const struct client *cl)
 	return labclock_now(cl->clock) - cl->t0;
 }
 
-/* The length of s[0..n) without a UTF-8 character that a cut left
- * incomplete at its end (a translated line is cut between characters). */
-static size_t utf8_whole(const char *s, size_t n)
-{
-	size_t i = n, k = 0, need;
-	unsigned char c;
-
-	while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		k++;
-	}
-	if (i == 0)
-		return n;
-	c = (unsigned char)s[i - 1];
-	if (c < 0xc0)
-		return n;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	return k + 1 < need ? i - 1 : n;
-}
-
 /* A line of the client's own, wrapped to the width, to f. */
 static void vsay(struct client *cl, FILE *f, const char *fmt, va_list ap)
 {
@@ -91,7 +72,7 @@ static void vsay(struct client *cl, FILE *f, const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 	if ((size_t)n >= sizeof line)
-		n = (int)utf8_whole(line, sizeof line - 1);
+		n = (int)wrap_utf8_whole(line, sizeof line - 1);
 	n = show_text(&cl->sh, line, (size_t)n, cl->text, sizeof cl->text);
 	if (n > 0 && f == stdout)
 		body_break(cl);
@@ -131,7 +112,7 @@ void client_fail(struct client *cl, const char *fmt, ...)
 	va_start(ap, fmt);
 	if (vsnprintf(cl->failbuf, sizeof cl->failbuf, fmt, ap) >=
 	    (int)sizeof cl->failbuf)
-		cl->failbuf[utf8_whole(cl->failbuf, strlen(cl->failbuf))] =
+		cl->failbuf[wrap_utf8_whole(cl->failbuf, strlen(cl->failbuf))] =
 		        '\0';
 	va_end(ap);
 	cl->failure = cl->failbuf;
@@ -317,19 +298,6 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 	return line[0] != 'q' && line[0] != 'Q';
 }
 
-/* A state in a sentence: its RFC name, and beside it its name in the
- * reader's language when that differs ("TIME-WAIT (...)"). */
-static const char *state_words(enum tcp_state st, char *buf, size_t cap)
-{
-	const char *rfc = tcp_state_name(st), *own = C_("state", rfc);
-
-	if (own == rfc || strcmp(own, rfc) == 0)
-		return rfc;
-	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
-	 * name in your language. */
-	snprintf(buf, cap, _("%s (%s)"), rfc, own);
-	return buf;
-}
 
 static void explain_reset(struct client *cl, enum tcp_state st)
 {
@@ -346,13 +314,13 @@ static void explain_reset(struct client *cl, enum tcp_state st)
 		              "port guard, this host's kernel had answered the "
 		              "SYN-ACK with a RST, so the server no longer "
 		              "knows the connection"),
-		            state_words(st, w, sizeof w));
+		            annot_state_words(&i18n_tr, st, w, sizeof w));
 	else
 		client_fail(cl,
 		            _("connection reset by the server in %s (its "
 		              "application closed abruptly, or it lost the "
 		              "connection)"),
-		            state_words(st, w, sizeof w));
+		            annot_state_words(&i18n_tr, st, w, sizeof w));
 }
 
 /* The events of one call but its state changes, which annot shows. */

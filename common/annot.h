@@ -118,6 +118,13 @@ const char *annot_close_name(enum annot_close c);
  * words are always English). */
 const char *annot_side_word(const struct tr *tr, enum annot_side s);
 
+/* A state for a sentence: its RFC name, and beside it its name in tr's
+ * language when that has one of its own ("TIME-WAIT（时间等待）"), written
+ * into buf; the RFC name alone otherwise. annot's notes give the second
+ * name at a state's first mention in a connection only. */
+const char *annot_state_words(const struct tr *tr, enum tcp_state st,
+                              char *buf, size_t cap);
+
 /*
  * One line of arithmetic: value = base + bytes [+ 1 (SYN)] [+ 1 (FIN)].
  * Relative values count from the ISN of the side whose numbers they are.

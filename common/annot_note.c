@@ -381,20 +381,29 @@ const char *annot_side_word(const struct tr *tr, enum annot_side s)
  * the reader's own name beside it: "TIME-WAIT（时间等待）". In English
  * the name stands alone.
  */
-static const char *state_word(struct annot_conn *c, enum tcp_state st,
+const char *annot_state_words(const struct tr *tr, enum tcp_state st,
                               char *buf, size_t cap)
 {
 	const char *rfc = tcp_state_name(st);
-	const char *own = TRC(c->tr, "state", rfc);
+	const char *own = TRC(tr, "state", rfc);
+
+	if (own == rfc || strcmp(own, rfc) == 0)
+		return rfc;
+	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
+	 * name in your language. */
+	snprintf(buf, cap, TR(tr, "%s (%s)"), rfc, own);
+	return buf;
+}
+
+static const char *state_word(struct annot_conn *c, enum tcp_state st,
+                              char *buf, size_t cap)
+{
 	uint16_t bit = (uint16_t)(1u << ((unsigned)st & 15));
 
-	if (own == rfc || strcmp(own, rfc) == 0 || (c->named_states & bit))
-		return rfc;
+	if (c->named_states & bit)
+		return tcp_state_name(st);
 	c->named_states |= bit;
-	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
-	 * name in your language, at the first mention in a connection. */
-	snprintf(buf, cap, TR(c->tr, "%s (%s)"), rfc, own);
-	return buf;
+	return annot_state_words(c->tr, st, buf, cap);
 }
 
 /* One side's states across the segment: "client: A -> B (inferred)". */

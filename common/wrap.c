@@ -567,3 +567,21 @@ size_t wrap_hang(const char *line, size_t len)
 	}
 	return indent;
 }
+
+size_t wrap_utf8_whole(const char *s, size_t n)
+{
+	size_t i = n, k = 0, need;
+	unsigned char c;
+
+	while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		k++;
+	}
+	if (i == 0)
+		return n;
+	c = (unsigned char)s[i - 1];
+	if (c < 0xc0)
+		return n;
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	return k + 1 < need ? i - 1 : n;
+}

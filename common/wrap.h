@@ -84,4 +84,9 @@ int wrap_unfold(const char *text, size_t len, char *buf, size_t cap);
  */
 size_t wrap_hang(const char *line, size_t len);
 
+/* The length of s[0..n) without a UTF-8 character that a cut left
+ * incomplete at its end: where to cut a translated line that did not fit
+ * its buffer. */
+size_t wrap_utf8_whole(const char *s, size_t n);
+
 #endif

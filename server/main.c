@@ -54,9 +54,7 @@ static const char *usage_line(void)
  * in the reader's language; a long option has its description on the
  * next line, in the same column. */
 #define HELP_NEXT_LINE "\n                          "
-static const struct {
-	const char *opt, *desc;
-} help_opts[] = {
+static const struct term_opt help_opts[] = {
         /* TRANSLATORS: the descriptions of tcplab-server's options in
          * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
          * they name the option's argument. */
@@ -110,9 +108,6 @@ static const struct {
 /* The help: one entry a line, fitted to the terminal by term_print(). */
 static void help(void)
 {
-	char line[1024];
-	size_t i;
-
 	term_print_hang(stdout, usage_line(), 9);
 	term_print(stdout,
 	           _("Answers GET /truedei/test?name=NAME with \"This is "
@@ -120,11 +115,7 @@ static void help(void)
 	             "tcpdump does, with the arithmetic and both sides' states "
 	             "under it.\n"));
 	term_print(stdout, "\n");
-	for (i = 0; i < sizeof help_opts / sizeof help_opts[0]; i++) {
-		snprintf(line, sizeof line, "%s%s\n", help_opts[i].opt,
-		         _(help_opts[i].desc));
-		term_print(stdout, line);
-	}
+	term_print_opts(stdout, help_opts, sizeof help_opts / sizeof help_opts[0]);
 	term_print(stdout, "\n");
 	term_print(stdout,
 	           _("Lines fit the terminal's width (COLUMNS when it is not a "

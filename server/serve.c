@@ -495,19 +495,6 @@ static void reset(struct server *sv, struct entry *e, uint64_t now)
 		handle_out(sv, e, before, &sv->out);
 }
 
-/* A state in a sentence: its RFC name, and beside it its name in the
- * reader's language when that differs ("TIME-WAIT (...)"). */
-static const char *state_words(enum tcp_state st, char *buf, size_t cap)
-{
-	const char *rfc = tcp_state_name(st), *own = C_("state", rfc);
-
-	if (own == rfc || strcmp(own, rfc) == 0)
-		return rfc;
-	/* TRANSLATORS: a TCP state's RFC name (kept as it is), then its
-	 * name in your language. */
-	snprintf(buf, cap, _("%s (%s)"), rfc, own);
-	return buf;
-}
 
 /* Makes room for a new connection (see table.h for the choice). */
 static void evict(struct server *sv, struct entry *v, uint64_t now)
@@ -520,11 +507,11 @@ static void evict(struct server *sv, struct entry *v, uint64_t now)
 		trace_line(sv, v,
 		           _("evicted in %s, idle for %llu s: the table "
 		             "is full"),
-		           state_words(st, w, sizeof w),
+		           annot_state_words(&i18n_tr, st, w, sizeof w),
 		           (unsigned long long)idle_s);
 	else
 		trace_line(sv, v, _("evicted in %s: the table is full"),
-		           state_words(st, w, sizeof w));
+		           annot_state_words(&i18n_tr, st, w, sizeof w));
 	/* A half-open connection, or one in TIME-WAIT, is forgotten
 	 * silently; a client that may still send is reset. */
 	if (st != TCP_LISTEN && st != TCP_SYN_RECEIVED && st != TCP_TIME_WAIT)

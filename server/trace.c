@@ -29,6 +29,7 @@
 #include "common/io/i18n.h"
 #include "common/io/term.h"
 #include "common/seq.h"
+#include "common/wrap.h"
 #include "server/server.h"
 
 /* TRANSLATORS: why the server dropped a segment, for "dropped: %s" and
@@ -497,26 +498,6 @@ void trace_connections(struct server *sv)
 	fflush(stdout);
 }
 
-/* The length of s[0..n) without a UTF-8 character that a cut left
- * incomplete at its end (a translated line is cut between characters). */
-static size_t utf8_whole(const char *s, size_t n)
-{
-	size_t i = n, k = 0, need;
-	unsigned char c;
-
-	while (i > 0 && k < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		k++;
-	}
-	if (i == 0)
-		return n;
-	c = (unsigned char)s[i - 1];
-	if (c < 0xc0)
-		return n;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-	return k + 1 < need ? i - 1 : n;
-}
-
 /* prefix and fmt's text, as one line wrapped to the width, into buf. */
 static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
                    const char *fmt, va_list ap)
@@ -530,7 +511,7 @@ static int wrapped(struct server *sv, char *buf, size_t cap, const char *prefix,
 	if (m < 0)
 		return -1;
 	if ((size_t)(n + m) >= sizeof line - 1)
-		n = (int)utf8_whole(line, sizeof line - 2);
+		n = (int)wrap_utf8_whole(line, sizeof line - 2);
 	else
 		n += m;
 	line[n++] = '\n';

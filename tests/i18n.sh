@@ -22,6 +22,8 @@ need_cmd msgfmt locale setsid
 export TCPLAB_LOCALEDIR=${TCPLAB_LOCALEDIR:-$top_builddir/locale}
 EXPLAIN=$top_builddir/explain/tcplab-explain
 TEXT=$top_builddir/labs/tcplab-text
+# The runner finds its helper here also when the build is elsewhere.
+export TCPLAB_TEXT_BIN=$TEXT
 for p in "$EXPLAIN" "$TEXT" "$top_builddir/client/tcplab-client" \
 	"$top_builddir/server/tcplab-server"; do
 	[ -x "$p" ] || tl_skip_or_fail "$p not built (run make first)"
@@ -40,16 +42,6 @@ no_han() {
 	LC_ALL=C.UTF-8 grep -v -P '[\x{4e00}-\x{9fff}]' "$1"
 	rc=$?
 	[ "$rc" -le 1 ] || { echo "grep cannot look for Chinese characters"; exit 1; }
-}
-
-# fits WHAT FILE: no line of FILE is wider than 80 display columns.
-fits() {
-	local over
-	over=$("$TEXT" width --over 80 <"$2")
-	if [ -z "$over" ]; then pass; else
-		fail "$1 has lines wider than 80 columns:"
-		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
-	fi
 }
 
 tl_workdir W "$top_builddir/tests/work"
@@ -117,7 +109,7 @@ if want_root "lab 1 in zh_CN"; then
 	export TCPLAB_CLIENT_NS=tlzc$$ TCPLAB_SERVER_NS=tlzs$$
 	export TCPLAB_CLIENT_BIN=$top_builddir/client/tcplab-client
 	export TCPLAB_SERVER_BIN=$top_builddir/server/tcplab-server
-	export TCPLAB_EXPLAIN_BIN=$EXPLAIN TCPLAB_TEXT_BIN=$TEXT
+	export TCPLAB_EXPLAIN_BIN=$EXPLAIN
 	export TCPLAB_TMP=$W
 	TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
 	timeout 300 setsid -w env COLUMNS=80 LC_ALL=$ZH \

@@ -42,16 +42,6 @@ TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
 # runner ARGS...: the runner without a controlling terminal, 80 columns.
 runner() { COLUMNS=80 setsid -w "$LABS_RUNNER" "$@" </dev/null; }
 
-# fits WHAT FILE: no line of FILE is wider than 80 columns.
-fits() {
-	local over
-	over=$("$TEXT" width --over 80 <"$2")
-	if [ -z "$over" ]; then pass; else
-		fail "$1 has lines wider than 80 columns:"
-		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
-	fi
-}
-
 nlabs=$(find "$top_srcdir/labs" -name "[0-9]*.sh" | wc -l)
 out=$(timeout 600 setsid -w env COLUMNS=80 "$LABS_RUNNER" check --keep </dev/null 2>&1)
 rc=$?

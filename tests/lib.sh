@@ -95,6 +95,18 @@ fail() {
 	tl_say "FAIL: $*"
 }
 
+# fits WHAT FILE: no line of FILE is wider than 80 display columns (a
+# Chinese character counts two), as tcplab-text in $TEXT measures them;
+# a failure shows the first few.
+fits() {
+	local over
+	over=$("$TEXT" width --over 80 <"$2")
+	if [ -z "$over" ]; then pass; else
+		fail "$1 has lines wider than 80 columns:"
+		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
+	fi
+}
+
 # Prints the closing line and returns 0 only when nothing failed.
 tl_summary() {
 	printf '%s: %d passed, %d failed\n' "$TL_NAME" "$TL_PASSED" "$TL_FAILED"

@@ -78,16 +78,6 @@ export TCPLAB_LOCALEDIR=$W/locale
 zh() { LANG=zh_CN.UTF-8 LC_ALL='' COLUMNS=80 setsid -w "$LABS_RUNNER" "$@" </dev/null; }
 en() { LANG=C LC_ALL='' COLUMNS=80 setsid -w "$LABS_RUNNER" "$@" </dev/null; }
 
-# fits WHAT FILE: no line of FILE is wider than 80 columns.
-fits() {
-	local over
-	over=$("$TEXT" width --over 80 <"$2")
-	if [ -z "$over" ]; then pass; else
-		fail "$1 has lines wider than 80 columns:"
-		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
-	fi
-}
-
 # wide FILE: the lines of FILE with a character beyond ASCII.
 wide() { LC_ALL=C grep -c $'[\x80-\xff]' "$1"; }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "common/io/i18n.h"
 #include "common/io/term.h"
 #include "common/wrap.h"
 
@@ -99,4 +100,15 @@ void term_vwarn(const char *prog, const char *fmt, va_list ap)
 	snprintf(line, sizeof line, "%s: %s", prog, msg);
 	if (term_print_hang(stderr, line, 2) != 0)
 		fprintf(stderr, "%s\n", line);
+}
+
+void term_print_opts(FILE *f, const struct term_opt *o, size_t n)
+{
+	char line[1024];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%s%s\n", o[i].opt, _(o[i].desc));
+		term_print(f, line);
+	}
 }

@@ -41,6 +41,16 @@ int term_print(FILE *f, const char *text);
  * line: "usage: prog [options]..." continued under its options). */
 int term_print_hang(FILE *f, const char *text, unsigned hang);
 
+/* One entry of a table of options for --help: the option as typed, padded
+ * to the descriptions' column, and its description, a message (N_()). */
+struct term_opt {
+	const char *opt, *desc;
+};
+
+/* Prints the table, each description translated, wrapped under its
+ * column by term_print(). */
+void term_print_opts(FILE *f, const struct term_opt *o, size_t n);
+
 /*
  * A program's message on standard error: "prog: " and the message, as one
  * line when it fits the terminal, else wrapped with its continuations
