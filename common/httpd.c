@@ -54,6 +54,8 @@ static void info_clear(struct httpd_info *info)
 	info->name[0] = '\0';
 	info->name_len = 0;
 	info->reason = NULL;
+	info->body_gen = 0;
+	info->generated = false;
 }
 
 size_t httpd_feed(struct httpd *h, const uint8_t *p, size_t n)
@@ -406,6 +408,41 @@ static long respond(char *out, size_t cap, const struct httpd *h,
 	return ob_finish(&ob, out);
 }
 
+/* Whether the path is /bytes/N with N a decimal number of at most
+ * HTTPD_BYTES_MAX (no sign, no leading zero but "0" itself); *n is N. */
+static bool bytes_target(const char *t, size_t len, uint64_t *n)
+{
+	size_t pl = strlen(HTTPD_BYTES_PATH), i;
+	uint64_t v = 0;
+
+	if (len <= pl || memcmp(t, HTTPD_BYTES_PATH, pl) != 0 || len - pl > 10)
+		return false;
+	if (t[pl] == '0' && len - pl > 1)
+		return false;
+	for (i = pl; i < len; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(t[i] - '0');
+	}
+	if (v > HTTPD_BYTES_MAX)
+		return false;
+	*n = v;
+	return true;
+}
+
+void httpd_body_fill(uint64_t off, uint8_t *p, size_t n)
+{
+	static const char line[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                           "abcdefghijklmnopqrstuvwxyz+/";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned k = (unsigned)((off + i) % 64);
+
+		p[i] = k == 63 ? '\n' : (uint8_t)line[k];
+	}
+}
+
 /* Decides the status of a parsed head and fills info. */
 static void decide(const struct head *hd, struct httpd_info *info)
 {
@@ -435,7 +472,19 @@ static void decide(const struct head *hd, struct httpd_info *info)
 	pn = q != NULL ? (size_t)(q - t) : tn;
 	memcpy(info->path, t,
 	       pn < sizeof info->path ? pn : sizeof info->path - 1);
-	if (!(pn == strlen(HTTPD_PATH) && memcmp(t, HTTPD_PATH, pn) == 0)) {
+	if (bytes_target(t, pn, &info->body_gen)) {
+		info->generated = true;
+		if (!span_is(hd->method, hd->method_len, "GET") &&
+		    !span_is(hd->method, hd->method_len, "HEAD"))
+			info->status = 405;
+		else
+			info->status = 200;
+		if (info->status != 200) {
+			info->body_gen = 0;
+			info->generated = false;
+		}
+	} else if (!(pn == strlen(HTTPD_PATH) &&
+	             memcmp(t, HTTPD_PATH, pn) == 0)) {
 		info->status = 404;
 	} else if (!span_is(hd->method, hd->method_len, "GET") &&
 	           !span_is(hd->method, hd->method_len, "HEAD")) {
@@ -472,7 +521,21 @@ static int answer_head(struct httpd *h, size_t end, const char *date, char *out,
 
 	parse_head((const char *)h->buf, end, &hd);
 	decide(&hd, info);
-	info->close = closes(h, &hd, info->status);
+	info->close = closes(h, &hd, info->status) || info->generated;
+	if (info->generated) {
+		/* The head alone: the caller sends the body (body_gen). */
+		n = respond(out, cap, h, info, date, "", (size_t)info->body_gen,
+		            true);
+		if (span_is(hd.method, hd.method_len, "HEAD"))
+			info->body_gen = 0;
+		if (n < 0)
+			return TCPLAB_ENOSPC;
+		consume(h, end);
+		h->skip = hd.content_length;
+		h->done = true;
+		h->len = 0;
+		return (int)n;
+	}
 	if (info->status == 200) {
 		memcpy(body, "This is ", 8);
 		memcpy(body + 8, info->name, info->name_len);

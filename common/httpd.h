@@ -26,6 +26,10 @@
 #define HTTPD_RESP_MAX (HTTPD_HEAD_MAX + 512)
 /* The endpoint of the article. */
 #define HTTPD_PATH "/truedei/test"
+/* Data to move: GET /bytes/N answers with N bytes of a known pattern
+ * (httpd_body_fill()), at most HTTPD_BYTES_MAX. */
+#define HTTPD_BYTES_PATH "/bytes/"
+#define HTTPD_BYTES_MAX  (1024ULL * 1024 * 1024)
 
 /* One connection's parser. */
 struct httpd {
@@ -48,7 +52,17 @@ struct httpd_info {
 	char name[HTTPD_HEAD_MAX]; /* URL-decoded, NUL-terminated */
 	size_t name_len;
 	const char *reason; /* why 400, for the log, or NULL */
+	/* Bytes of body the caller sends after the response's head, made
+	 * by httpd_body_fill() (GET /bytes/N); 0 for none. Such a response
+	 * closes the connection after its body. */
+	uint64_t body_gen;
+	bool generated; /* a /bytes/N response: body_gen is its body */
 };
+
+/* The bytes of a /bytes/N body from offset off on: lines of 64 bytes,
+ * "0123...xyz+/" cut to 63 and a newline, so that a reader can see where
+ * a byte belongs. */
+void httpd_body_fill(uint64_t off, uint8_t *p, size_t n);
 
 /* Prepares h; close_each makes every response close the connection. The
  * keep-alive timeout announced is 60 s until the caller sets another. */

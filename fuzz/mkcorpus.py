@@ -85,7 +85,9 @@ def httpd_seeds():
                         b"HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
                         b"GET /x HTTP/1.1\r\n\r\n",
             "head-too-large": bytes([7 << 1]) + b"GET / HTTP/1.1\r\nX: " +
-                              b"a" * 100 + b"\r\n"}
+                              b"a" * 100 + b"\r\n",
+            "bytes": b"\x00GET /bytes/1048576 HTTP/1.1\r\nHost: a\r\n\r\n"
+                     b"HEAD /bytes/0 HTTP/1.1\r\n\r\n"}
 
 
 def httpc_seeds():

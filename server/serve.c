@@ -259,6 +259,8 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 			trace_visitor(sv, e, &info);
 			if (!queue_response(e, sv->resp, (size_t)len))
 				e->want_close = true;
+			e->body_left = info.body_gen;
+			e->body_off = 0;
 			if (info.close)
 				e->want_close = true;
 		}
@@ -276,11 +278,40 @@ static void take_data(struct server *sv, struct entry *e, const uint8_t *p,
 	}
 }
 
+/* Refills an empty outq with the next part of a generated body: as much
+ * as the conn's send buffer holds, so that a body of any size costs the
+ * server that much memory and no more. */
+static void body_refill(struct entry *e)
+{
+	size_t n;
+
+	if (e->outq_len > 0 || e->body_left == 0)
+		return;
+	n = e->body_left < CONN_SNDBUF_SIZE ? (size_t)e->body_left
+	                                    : CONN_SNDBUF_SIZE;
+	if (e->outq_cap < n) {
+		uint8_t *q = realloc(e->outq, CONN_SNDBUF_SIZE);
+
+		if (q == NULL) {
+			e->body_left = 0;
+			e->want_close = true;
+			return;
+		}
+		e->outq = q;
+		e->outq_cap = CONN_SNDBUF_SIZE;
+	}
+	httpd_body_fill(e->body_off, e->outq, n);
+	e->outq_len = n;
+	e->body_off += n;
+	e->body_left -= n;
+}
+
 /* Hands queued response bytes to the state machine, then closes if due. */
 static void pump(struct server *sv, struct entry *e, uint64_t now)
 {
 	int n;
 
+	body_refill(e);
 	while (e->outq_len > 0 && !sv->stop) {
 		enum tcp_state before = e->c.state;
 
@@ -295,13 +326,15 @@ static void pump(struct server *sv, struct entry *e, uint64_t now)
 		e->outq_len -= (size_t)n;
 		if (n == 0)
 			break;
+		body_refill(e);
 	}
 	if (e->outq_len == 0 && e->outq != NULL) {
 		free(e->outq);
 		e->outq = NULL;
 		e->outq_cap = 0;
 	}
-	if (e->want_close && e->outq_len == 0 && !sv->stop) {
+	if (e->want_close && e->outq_len == 0 && e->body_left == 0 &&
+	    !sv->stop) {
 		enum tcp_state before = e->c.state;
 
 		e->want_close = false;
@@ -721,6 +754,7 @@ static void idle_timeout(struct server *sv, struct entry *e)
 	sv->st.idle_timeouts++;
 	/* Responses the client has left for that long are not sent. */
 	e->outq_len = 0;
+	e->body_left = 0;
 	e->want_close = true;
 }
 

@@ -58,6 +58,9 @@ struct entry {
 	/* Response bytes waiting for room in the conn's send buffer. */
 	uint8_t *outq;
 	size_t outq_len, outq_cap;
+	/* A generated body (GET /bytes/N) still to queue after outq, and
+	 * the offset of its next byte. */
+	uint64_t body_left, body_off;
 	struct entry *hnext;             /* hash chain */
 	struct entry *prev, *next;       /* every entry, oldest first */
 	struct entry *ev_prev, *ev_next; /* one of the eviction lists */

@@ -12,7 +12,8 @@
 # kernel, an idle keep-alive connection and a request head sent a byte
 # every 100 ms must be closed after --keepalive-timeout and
 # --header-timeout, --close four-way must close in four segments,
-# pipelined and split requests must be answered in order, crafted
+# pipelined and split requests must be answered in order, GET /bytes/N
+# must stream N bytes of its pattern to wget, curl and ab, crafted
 # malformed packets must be counted and leave the server answering, and
 # a table full of half-open or idle connections must still let a client
 # in. Every step has a timeout; everything is removed on exit.
@@ -183,6 +184,36 @@ check "--stats: the frames line comes with them" \
 check "--stats --quiet: standard output holds the final summary only" \
 	test "$(grep -vc '^tcplab-server: ' "$work/stats.out")" -eq 0 -a \
 	"$(wc -l <"$work/stats.out")" -eq 4
+
+# Data to move: GET /bytes/N streams N bytes of a known pattern through
+# the 16 KiB send buffer, whatever N; wget and curl read every byte,
+# HEAD reads the length alone, and ab gets 200 bodies of 100 kB.
+tl_say "GET /bytes/N: 10 MB to wget, 1 MB to curl, ab"
+python3 -c '
+import sys
+line = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+\n"
+n = int(sys.argv[1])
+sys.stdout.buffer.write((line * (n // 64 + 1))[:n])' 10000000 >"$work/bytes.want"
+start_server bytes --quiet || fail "tcplab-server did not start"
+in_cli wget -q -O "$work/bytes.wget" -T 20 -t 1 "http://$SADDR:8080/bytes/10000000"
+check "wget read the 10 MB pattern" cmp -s "$work/bytes.wget" "$work/bytes.want"
+in_cli curl -s -m 20 -o "$work/bytes.curl" "http://$SADDR:8080/bytes/1000000"
+check "curl read the 1 MB pattern" \
+	cmp -s "$work/bytes.curl" <(head -c 1000000 "$work/bytes.want")
+len=$(in_cli curl -s -m 5 -I "http://$SADDR:8080/bytes/123456" |
+	tr -d '\r' | sed -n 's/^Content-Length: //p')
+check "HEAD /bytes/123456 says Content-Length $len" [ "$len" = 123456 ]
+code=$(in_cli curl -s -m 5 -o /dev/null -w '%{http_code}' \
+	"http://$SADDR:8080/bytes/99999999999")
+check "GET /bytes/99999999999 (over 1 GiB) gave $code" [ "$code" = 404 ]
+in_cli ab -q -s 20 -n 200 -c 8 "http://$SADDR:8080/bytes/100000" \
+	>"$work/abbytes.out" 2>&1
+check "ab completed 200 bodies of 100 kB" \
+	grep -q '^Complete requests: *200$' "$work/abbytes.out"
+check "ab failed none of them" \
+	grep -q '^Failed requests: *0$' "$work/abbytes.out"
+stop_server bytes
+rm -f "$work/bytes.wget" "$work/bytes.want" "$work/bytes.curl"
 
 # Every segment printed (the default), which is when the server is
 # slowest: 64 clients at once must lose no frame in the capture's ring.
