@@ -12,6 +12,7 @@
 
 #include "common/annot.h"
 #include "common/conn.h"
+#include "common/loss.h"
 #include "common/httpc.h"
 #include "common/profile.h"
 #include "common/show.h"
@@ -52,6 +53,9 @@ struct client_opts {
 	bool no_guard;    /* --no-guard: leave the kernel free to RST */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
+	uint32_t loss_ppm; /* --loss P, in millionths; 0: none */
+	uint64_t seed;     /* --seed N */
+	bool seed_set;
 };
 
 /* A segment the conn made: its bytes, and the states the conn went
@@ -78,6 +82,7 @@ struct names;
 
 struct client {
 	struct client_opts o;
+	struct loss loss; /* --loss: its generator */
 	struct profile prof;
 	struct httpc_url url;
 	char req[8192];

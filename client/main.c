@@ -75,6 +75,11 @@ static const struct term_opt help_opts[] = {
          N_("do not send the Nth outgoing segment (repeatable)")},
         {"      --drop-in N        ",
          N_("ignore the Nth incoming segment (repeatable)")},
+        {"      --loss P           ",
+         N_("lose each segment, outgoing or incoming, with probability P "
+            "(0.05 or 5%), at random but the same for the same --seed")},
+        {"      --seed N           ",
+         N_("the seed of --loss (default: a random one, printed)")},
         {"      --time-wait SECS   ",
          N_("stay in TIME-WAIT SECS seconds (default 2MSL, 60)")},
         {"      --syn-retries N    ",
@@ -131,6 +136,8 @@ enum {
 	OPT_PREDICT,
 	OPT_DROP,
 	OPT_DROP_IN,
+	OPT_LOSS,
+	OPT_SEED,
 	OPT_TIME_WAIT,
 	OPT_SYN_RETRIES,
 	OPT_NO_GUARD,
@@ -159,6 +166,8 @@ static const struct option longopts[] = {
         {"lab-clock", required_argument, NULL, OPT_LAB_CLOCK},
         {"drop", required_argument, NULL, OPT_DROP},
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
+        {"loss", required_argument, NULL, OPT_LOSS},
+        {"seed", required_argument, NULL, OPT_SEED},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
         {"syn-retries", required_argument, NULL, OPT_SYN_RETRIES},
         {"timeout", required_argument, NULL, 'T'},
@@ -323,6 +332,18 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			break;
 		case OPT_DROP_IN:
 			add_drop(o->drop_in, &o->ndrop_in, "--drop-in", optarg);
+			break;
+		case OPT_LOSS:
+			if (loss_parse(optarg, &o->loss_ppm) != 0)
+				die(EXIT_USAGE,
+				    _("bad value '%s' for --loss: give a "
+				      "probability from 0 to 1, e.g. 0.05 or 5%%"),
+				    optarg);
+			break;
+		case OPT_SEED:
+			o->seed = (uint64_t)number("--seed", optarg, 0,
+			                           INT64_MAX);
+			o->seed_set = true;
 			break;
 		case OPT_TIME_WAIT:
 			o->time_wait_s =
@@ -551,6 +572,16 @@ static void say_setup(struct client *cl)
 		        cl->prof.id == PROFILE_SEED
 		                ? _(" (the article's SYN offered 1460)")
 		                : "");
+	if (cl->o.loss_ppm > 0) {
+		char p[16], msg[512];
+
+		loss_format(cl->o.loss_ppm, p, sizeof p);
+		snprintf(msg, sizeof msg,
+		         _("--loss %s: each segment, out or in, is lost with "
+		           "that chance; --seed %llu loses the same ones again"),
+		         p, (unsigned long long)cl->o.seed);
+		client_say(cl, f, "tcplab-client: %s\n", msg);
+	}
 	if (cl->o.no_guard)
 		client_say(
 		        cl, f,
@@ -572,6 +603,11 @@ int main(int argc, char **argv)
 		    _("%s: not a URL of the form http://HOST[:PORT]/PATH"),
 		    cl.o.url);
 	setup_profile(&cl);
+	if (!cl.o.seed_set) {
+		draw_random(&cl.o.seed, sizeof cl.o.seed);
+		cl.o.seed &= INT64_MAX; /* as --seed takes it back */
+	}
+	loss_init(&cl.loss, cl.o.loss_ppm, cl.o.seed);
 	if (cl.o.req.user_agent == NULL)
 		cl.o.req.user_agent = cl.prof.user_agent;
 	n = httpc_request(&cl.url, &cl.o.req, cl.req, sizeof cl.req);

@@ -508,7 +508,29 @@ static void stop_at(struct client *cl, const struct seg *s)
 }
 
 /* A segment --drop loses: its lines, and a word that it never left. */
-static void show_dropped(struct client *cl, const struct outseg *o)
+/* Why a segment is lost on purpose, for "dropped: ... (%s)": "--drop 3",
+ * or "--loss 5%, seed 42"; NULL when it is not. Draws --loss's next
+ * number for every segment, so that a seed loses the same ones. */
+static const char *lost_why(struct client *cl, const unsigned *list,
+                            unsigned nlist, const char *opt, unsigned n,
+                            char *buf, size_t cap)
+{
+	bool random = loss_next(&cl->loss);
+	char p[16];
+
+	if (in_list(list, nlist, n))
+		snprintf(buf, cap, "%s %u", opt, n);
+	else if (random) {
+		loss_format(cl->o.loss_ppm, p, sizeof p);
+		snprintf(buf, cap, _("--loss %s, seed %llu"), p,
+		         (unsigned long long)cl->o.seed);
+	} else
+		return NULL;
+	return buf;
+}
+
+static void show_dropped(struct client *cl, const struct outseg *o,
+                         const char *why)
 {
 	struct show_pkt pk;
 	struct timeval tv;
@@ -529,9 +551,9 @@ static void show_dropped(struct client *cl, const struct outseg *o)
 	}
 	/* The lab runner finds this line by its message (labs/tcplab). */
 	snprintf(msg, sizeof msg,
-	         _("dropped: outgoing segment %u is not sent (--drop %u); the "
-	           "server never sees it"),
-	         cl->nout, cl->nout);
+	         _("dropped: outgoing segment %u is not sent (%s); the server "
+	           "never sees it"),
+	         cl->nout, why);
 	say(cl, "    %s\n", msg);
 }
 
@@ -542,13 +564,14 @@ static void send_one(struct client *cl, struct outseg *o)
 {
 	struct timeval tv;
 	struct seg s;
-	char err[256];
+	char err[256], why[96];
 
 	if (seg_decode(&s, o->bytes, o->len) < 0)
 		return;
 	cl->nout++;
-	if (in_list(cl->o.drop, cl->o.ndrop, cl->nout)) {
-		show_dropped(cl, o);
+	if (lost_why(cl, cl->o.drop, cl->o.ndrop, "--drop", cl->nout, why,
+	             sizeof why) != NULL) {
+		show_dropped(cl, o, why);
 		return;
 	}
 	predict(cl, o->bytes, o->len, true, &o->own_path);
@@ -586,7 +609,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	struct link_frame lf;
 	struct annot_path p;
 	struct seg s;
-	char msg[512];
+	char msg[512], why[96];
 	const uint8_t *ip;
 	size_t len, wirelen;
 
@@ -602,12 +625,13 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	    s.dport != cl->sport)
 		return;
 	cl->nin++;
-	if (in_list(cl->o.drop_in, cl->o.ndrop_in, cl->nin)) {
+	if (lost_why(cl, cl->o.drop_in, cl->o.ndrop_in, "--drop-in", cl->nin,
+	             why, sizeof why) != NULL) {
 		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, true);
 		snprintf(msg, sizeof msg,
-		         _("dropped: incoming segment %u is ignored (--drop-in "
-		           "%u); the client's TCP never sees it"),
-		         cl->nin, cl->nin);
+		         _("dropped: incoming segment %u is ignored (%s); the "
+		           "client's TCP never sees it"),
+		         cl->nin, why);
 		say(cl, "    %s\n", msg);
 		return;
 	}

@@ -44,7 +44,7 @@ lab_main() {
 
 	loss_run lost-syn S --drop 1
 	expect "$(t 'tcplab-client says the SYN was not sent')" \
-		has "$W/lost-syn.out" -F "$(said 'dropped: outgoing segment %u is not sent (--drop %u); the server never sees it' 1 1)"
+		has "$W/lost-syn.out" -F "$(said 'dropped: outgoing segment %u is not sent (%s); the server never sees it' 1 '--drop 1')"
 	expect "$(t 'tcpdump saw one SYN only: the lost one never reached the wire')" \
 		[ "$(flags "$W/dump.out" "$PORTN" | tr ' ' '\n' | grep -cx S)" -eq 1 ]
 	g=$(unfolded "$W/lost-syn.out" | awk '/^[ -]?[0-9][0-9:.]* IP \(/ { t = $1 }
@@ -55,7 +55,7 @@ lab_main() {
 
 	loss_run lost-request P --drop 3
 	expect "$(t 'tcplab-client says the request was not sent')" \
-		has "$W/lost-request.out" -F "$(said 'dropped: outgoing segment %u is not sent (--drop %u); the server never sees it' 3 3)"
+		has "$W/lost-request.out" -F "$(said 'dropped: outgoing segment %u is not sent (%s); the server never sees it' 3 '--drop 3')"
 	expect_flags "$(t 'tcpdump saw the request once, later')" "S S. . P. . P. . F. F. ." \
 		"$W/dump.out" "$PORTN"
 	g=$(gap dump "$PORTN" 4)
@@ -65,7 +65,7 @@ lab_main() {
 
 	loss_run lost-synack S. --drop-in 1
 	expect "$(t 'tcplab-client says it ignored the SYN-ACK')" \
-		has "$W/lost-synack.out" -F "$(said "dropped: incoming segment %u is ignored (--drop-in %u); the client's TCP never sees it" 1 1)"
+		has "$W/lost-synack.out" -F "$(said "dropped: incoming segment %u is ignored (%s); the client's TCP never sees it" 1 '--drop-in 1')"
 	g=$(gap dump "$PORTN" 3)
 	say "  $(t 'tcpdump -ttt: the next segment came %s s after the lost SYN-ACK' "${g:-?}")"
 	expect "$(t 'a timer fired after about 1 s')" within "$g" 0.9 1.6

@@ -14,11 +14,13 @@
 
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +81,11 @@ static const struct term_opt help_opts[] = {
         {"      --lab-clock FILE    ",
          N_("share a clock with the other end: while either waits for the "
             "student, both ends' timers wait")},
+        {"      --loss P            ",
+         N_("lose each segment, outgoing or incoming, with probability P "
+            "(0.05 or 5%), at random but the same for the same --seed")},
+        {"      --seed N            ",
+         N_("the seed of --loss (default: a random one, printed)")},
         {"      --quiet             ", N_("print only the summary")},
         {"      --plain             ",
          N_("tcpdump's lines whole and the server's own lines, no "
@@ -176,6 +183,8 @@ enum {
 	OPT_JSON,
 	OPT_PLAIN,
 	OPT_PROFILE,
+	OPT_LOSS,
+	OPT_SEED,
 	OPT_LAB_CLOCK,
 	OPT_KEEPALIVE,
 	OPT_HEADER,
@@ -200,6 +209,8 @@ static const struct option long_opts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"plain", no_argument, NULL, OPT_PLAIN},
         {"profile", required_argument, NULL, OPT_PROFILE},
+        {"loss", required_argument, NULL, OPT_LOSS},
+        {"seed", required_argument, NULL, OPT_SEED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -298,6 +309,16 @@ static void long_option(struct server *sv, struct options *o, int c)
 	case OPT_PROFILE:
 		o->profile = optarg;
 		break;
+	case OPT_LOSS:
+		if (loss_parse(optarg, &sv->loss_ppm) != 0)
+			usage_error(_("bad value '%s' for --loss: give a "
+			              "probability from 0 to 1, e.g. 0.05 or 5%%"),
+			            optarg);
+		break;
+	case OPT_SEED:
+		sv->seed = (uint64_t)number(optarg, 0, LONG_MAX, "--seed");
+		sv->seed_set = true;
+		break;
 	case OPT_LAB_CLOCK:
 		o->lab_clock = optarg;
 		break;
@@ -387,6 +408,11 @@ static void settle(struct server *sv, struct options *o)
 	 * it, as Linux's delayed ACK would (40 ms at most). */
 	if (sv->piggyback)
 		sv->cfg.data_ack_delay_us = 40000;
+	if (!sv->seed_set &&
+	    getrandom(&sv->seed, sizeof sv->seed, 0) != sizeof sv->seed)
+		sv->seed = (uint64_t)time(NULL);
+	sv->seed &= LONG_MAX; /* as --seed takes it back */
+	loss_init(&sv->loss, sv->loss_ppm, sv->seed);
 }
 
 /* Everything that needs privileges, in the order that names the first
@@ -466,10 +492,21 @@ static int wait_ms(struct server *sv)
 	return (int)((dl - now + 999) / 1000);
 }
 
-/* The seed profile replays the article only on the article's addresses
- * and ports; elsewhere it says once what will differ. */
+/* --loss says its seed, so that a run can be repeated; the seed profile
+ * replays the article only on the article's addresses and ports, and
+ * elsewhere it says once what will differ. */
 static void say_profile(struct server *sv)
 {
+	if (sv->loss_ppm > 0) {
+		char p[16];
+
+		loss_format(sv->loss_ppm, p, sizeof p);
+		trace_notice(sv,
+		             _("--loss %s: each segment, out or in, is lost "
+		               "with that chance; --seed %llu loses the same "
+		               "ones again"),
+		             p, (unsigned long long)sv->seed);
+	}
 	if (sv->prof.id != PROFILE_SEED)
 		return;
 	if (sv->addr == sv->prof.server_addr &&

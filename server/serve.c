@@ -139,6 +139,14 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 			sv->stop = 1;
 			return;
 		}
+		if (loss_next(&sv->loss)) {
+			sv->st.drops[DROP_LOSS]++;
+			trace_line(sv, e,
+			           _("lost on purpose (--loss): the segment with "
+			             "seq %u, %u bytes, is not sent"),
+			           s->seq, (unsigned)s->payload_len);
+			continue;
+		}
 		/* The time is read before sending: the answer to this
 		 * segment may be captured before inject_seg() returns. */
 		gettimeofday(&tv, NULL);
@@ -705,6 +713,10 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	}
 	if (!acceptable(sv, &s, ip))
 		return;
+	if (loss_next(&sv->loss)) {
+		count_drop(sv, NULL, DROP_LOSS);
+		return;
+	}
 	/* Answer to the frame's source address (Ethernet bytes 6..11). */
 	dispatch(sv, &s, sv->linktype == LINK_EN10MB ? f->data + 6 : zero_mac);
 }

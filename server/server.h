@@ -17,6 +17,7 @@
 
 #include "common/annot.h"
 #include "common/conn.h"
+#include "common/loss.h"
 #include "common/show.h"
 #include "common/httpd.h"
 #include "common/io/capture.h"
@@ -110,6 +111,7 @@ enum drop_reason {
 	DROP_FULL,     /* the table is full of established connections */
 	DROP_CONN,     /* the state machine dropped it */
 	DROP_INJECT,   /* our own segment could not be sent */
+	DROP_LOSS,     /* lost on purpose, either way (--loss) */
 	DROP_MAX,
 };
 
@@ -146,6 +148,10 @@ struct server {
 	bool plain;          /* no annotations under the segments */
 	bool json;           /* annot's JSON lines only on standard output */
 	struct profile prof; /* --profile: live or seed */
+	uint32_t loss_ppm;   /* --loss, in millionths; 0: none */
+	uint64_t seed;       /* --seed, or a random one */
+	bool seed_set;
+	struct loss loss;    /* --loss: its generator */
 	struct conn_cfg cfg; /* the profile's server side, as adjusted */
 
 	/* The system. */

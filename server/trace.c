@@ -52,6 +52,7 @@ static const char *drop_names[DROP_MAX] = {
         [DROP_FULL] = N_("table full"),
         [DROP_CONN] = N_("refused by the state machine"),
         [DROP_INJECT] = N_("could not send"),
+        [DROP_LOSS] = N_("lost on purpose (--loss)"),
 };
 
 const char *drop_name(enum drop_reason r)

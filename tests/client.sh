@@ -507,6 +507,25 @@ if wait_listen; then
 	else
 		fail "drop: the second SYN came ${gap:-never} s after the first, not about 1 s"
 	fi
+	# --loss: a tenth of the segments lost both ways, at random but
+	# named with their seed: the body still arrives whole, and every
+	# loss is said, with the option and seed that caused it.
+	timeout 90 ip netns exec "$NSC" "$CLIENT" --time-wait 1 --loss 10% \
+		--seed 7 -O "$W/lossy.body" "http://$SA:8080/big.txt" \
+		>"$W/lossy.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/lossy.body" "$W/www/big.txt"; then
+		pass
+	else
+		fail "--loss 10%: exit status $rc, or the body differs"
+	fi
+	nlost=$(grep -c 'dropped: .* segment [0-9]* is .* (--loss 10%, seed 7)' \
+		"$W/lossy.out")
+	tl_say "  --loss 10% --seed 7: $nlost segments lost"
+	if [ "$nlost" -ge 1 ] && grep -q -- '--seed 7 loses the same ones' \
+		"$W/lossy.out"; then pass; else
+		fail "--loss 10%: the losses are not said ($nlost), or not the seed"
+	fi
 	stop_last
 else
 	fail "python's http.server did not start"

@@ -213,6 +213,21 @@ check "ab completed 200 bodies of 100 kB" \
 check "ab failed none of them" \
 	grep -q '^Failed requests: *0$' "$work/abbytes.out"
 stop_server bytes
+# --loss: a tenth of the segments lost both ways, on purpose, with the
+# seed said; curl still reads every byte, and the summary counts them.
+start_server lossy --quiet --loss 10% --seed 5 ||
+	fail "tcplab-server --loss did not start"
+in_cli curl -s -m 60 -o "$work/bytes.curl" "http://$SADDR:8080/bytes/300000"
+check "curl read 300 kB whole from a server losing 10%" \
+	cmp -s "$work/bytes.curl" <(head -c 300000 "$work/bytes.want")
+stop_server lossy
+check "the server says its --loss and seed" \
+	grep -q -- '--loss 10%: .*--seed 5 loses' <(cat "$work/lossy.out" "$work/lossy.err")
+lost=$(cat "$work/lossy.out" "$work/lossy.err" |
+	sed -n 's/^tcplab-server: dropped: .*\b\([0-9][0-9]*\) lost on purpose (--loss).*/\1/p')
+tl_say "  --loss 10% --seed 5: ${lost:-no} segments lost"
+check "the summary counts the segments lost on purpose (${lost:-none})" \
+	[ "${lost:-0}" -ge 1 ]
 rm -f "$work/bytes.wget" "$work/bytes.want" "$work/bytes.curl"
 
 # Every segment printed (the default), which is when the server is
