@@ -129,6 +129,24 @@ static void out_reset(struct conn_out *out)
 	out->data_len = 0;
 }
 
+int conn_consume(struct conn *c, uint32_t n, uint64_t now_us,
+                 struct conn_out *out)
+{
+	uint32_t before;
+
+	if (c == NULL || out == NULL || !c->cfg.app_reads)
+		return TCPLAB_EINVAL;
+	out_reset(out);
+	before = conn_rcv_window(c);
+	c->rcv_unread -= n < c->rcv_unread ? n : c->rcv_unread;
+	/* A window update, in the states that still take data. */
+	if ((c->state == TCP_ESTABLISHED || c->state == TCP_FIN_WAIT_1 ||
+	     c->state == TCP_FIN_WAIT_2) &&
+	    conn_rcv_window(c) > before)
+		conn_send_ack(c, now_us, out);
+	return 0;
+}
+
 void conn_ev(struct conn_out *out, enum conn_event_kind kind, uint32_t n,
              const char *reason)
 {

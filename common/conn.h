@@ -120,6 +120,13 @@ struct conn_cfg {
 	 * been delivered, up to this many bytes, as Linux's receive buffer
 	 * autotuning lets a fast reader's window grow; 0 keeps rcv_wnd. */
 	uint32_t rcv_wnd_max;
+	/* The application takes delivered data itself, when it likes
+	 * (conn_consume()): rcv_wnd is then its buffer, and the window
+	 * offers what the application has not left unread in it, moving
+	 * on only by min(rcv_wnd / 2, MSS) at a time (RFC 9293 3.8.6.2.2,
+	 * the receiver's silly window avoidance). false: data is taken as
+	 * it is delivered. */
+	bool app_reads;
 	/* Linux ACKs the first segments of data at once (quick ACKs), then
 	 * every second segment, or after this delay (its 40 ms delayed ACK,
 	 * RFC 1122 4.2.3.2): a bulk transfer costs half the ACKs. 0, the
@@ -227,6 +234,11 @@ struct conn {
 	uint64_t challenge_at;
 	/* Bytes delivered since the receive window last grew. */
 	uint32_t rcv_delivered;
+	/* cfg.app_reads: bytes delivered that the application has not
+	 * taken yet, and the right edge of the window last advertised. */
+	uint32_t rcv_unread;
+	uint32_t rcv_adv;
+	bool rcv_adv_set;
 	unsigned data_segs; /* segments of data taken, up to quickack_segs */
 
 	/* Reassembly (conn_reass.c): out-of-order data kept until the hole
@@ -366,6 +378,15 @@ void conn_release(struct conn *c);
 
 /* Sets the receive window offered from now on, in bytes. */
 void conn_set_rcv_wnd(struct conn *c, uint32_t bytes);
+
+/*
+ * cfg.app_reads: the application has taken n more of the bytes delivered
+ * (at most those it has not taken). When that opens the window by
+ * min(rcv_wnd / 2, MSS) or more, out holds an ACK that says so (a window
+ * update). Returns 0, or TCPLAB_EINVAL without app_reads.
+ */
+int conn_consume(struct conn *c, uint32_t n, uint64_t now_us,
+                 struct conn_out *out);
 
 /* The sender's congestion control numbers, exact and cheap (no
  * allocation, a few comparisons per SACKed range). */

@@ -683,9 +683,13 @@ static const struct seg *syn_rcvd_syn_again(struct conn *c,
 static void input_text(struct conn *c, const struct seg *in, uint64_t now,
                        struct conn_out *out)
 {
+	size_t before = out->data_len;
+
 	ts_update(c, in);
 	if (process_text(c, in, now, out))
 		process_fin(c, now, out);
+	if (c->cfg.app_reads)
+		c->rcv_unread += (uint32_t)(out->data_len - before);
 	conn_output(c, now, out);
 	if (c->ack_now)
 		conn_send_ack(c, now, out);

@@ -38,6 +38,30 @@ static struct seg *seg_new(struct conn *c, struct conn_out *out)
 	return s;
 }
 
+/*
+ * With cfg.app_reads, the room the application leaves: what its buffer
+ * holds less what it has not taken, offered only when that moves the
+ * right edge on by min(buffer / 2, MSS); else the edge stays where it was
+ * advertised (RFC 9293 3.8.6.2.2; never shrinking it, 3.8.6.2.1).
+ */
+static uint32_t app_window(const struct conn *c)
+{
+	uint32_t avail = c->rcv_wnd > c->rcv_unread ? c->rcv_wnd - c->rcv_unread
+	                                             : 0;
+	uint32_t cur = 0, step = c->rcv_wnd / 2;
+
+	if (!c->rcv_adv_set)
+		return avail;
+	if (seq_gt(c->rcv_adv, c->rcv_nxt))
+		cur = (uint32_t)seq_diff(c->rcv_adv, c->rcv_nxt);
+	if (step > c->snd_mss && c->snd_mss > 0)
+		step = c->snd_mss;
+	/* An emptied buffer is offered whole, whatever the step. */
+	if (avail >= cur + step || (avail == c->rcv_wnd && avail > cur))
+		return avail;
+	return cur;
+}
+
 uint32_t conn_rcv_window(const struct conn *c)
 {
 	uint32_t field;
@@ -45,7 +69,8 @@ uint32_t conn_rcv_window(const struct conn *c)
 	/* Until the handshake is over, the SYN's unscaled window holds. */
 	if (c->state == TCP_SYN_RECEIVED || c->state == TCP_SYN_SENT)
 		return c->cfg.syn_win;
-	field = c->rcv_wnd >> c->rcv_wscale;
+	field = (c->cfg.app_reads ? app_window(c) : c->rcv_wnd) >>
+	        c->rcv_wscale;
 	if (field > CONN_WIN_FIELD_MAX)
 		field = CONN_WIN_FIELD_MAX;
 	return field << c->rcv_wscale;
@@ -116,6 +141,9 @@ struct seg *conn_emit(struct conn *c, uint16_t flags, uint32_t seq,
 		syn_options(c, s, ts_val);
 	} else {
 		s->win = (uint16_t)(conn_rcv_window(c) >> c->rcv_wscale);
+		c->rcv_adv = seq_add(c->rcv_nxt,
+		                     (uint32_t)s->win << c->rcv_wscale);
+		c->rcv_adv_set = true;
 		if (c->ts_ok && !(flags & TH_RST))
 			seg_opt_linux_ts(s, ts_val, c->ts_recent);
 		if ((flags & TH_ACK) && !(flags & TH_RST))

@@ -881,6 +881,58 @@ START_TEST(test_established_out_of_window_ack)
 }
 END_TEST
 
+/*
+ * cfg.app_reads: the application takes its data itself. The window offers
+ * what it leaves of its buffer (4096 here, in units of 128 by the scale),
+ * closes as it stops reading, and opens again with a window update once it
+ * has read min(4096 / 2, MSS 1448) or emptied the buffer, not for less
+ * (RFC 9293 3.8.6.2.2).
+ */
+START_TEST(test_app_reads_window_closes_and_updates)
+{
+	static const char x[1000] = {0};
+	static const uint16_t win[] = {24, 16, 8, 0};
+	struct conn c;
+	struct conn_out o;
+	struct seg d;
+	unsigned i;
+
+	conn_established_fixture(&c);
+	c.cfg.app_reads = true;
+	conn_set_rcv_wnd(&c, 4096);
+	for (i = 0; i < 4; i++) {
+		d = pseg_data(TH_ACK, R(1 + 1000 * i), L(1), x, sizeof x);
+		conn_input(&c, &d, T0 + (2 + i) * MS, &o);
+		ck_assert_uint_eq(o.data_len, sizeof x);
+		ck_assert_uint_eq(c.rcv_unread, 1000 * (i + 1));
+		expect_just_ack(&o, L(1), R(1001 + 1000 * i));
+		ck_assert_uint_eq(o.seg[0].win, win[i]);
+	}
+	/* Window 0: a probe of one byte is not taken, and gets an ACK that
+	 * says 0 again. */
+	d = pseg_data(TH_ACK, R(4001), L(1), x, 1);
+	conn_input(&c, &d, T0 + 10 * MS, &o);
+	ck_assert_uint_eq(o.data_len, 0);
+	expect_just_ack(&o, L(1), R(4001));
+	ck_assert_uint_eq(o.seg[0].win, 0);
+	/* 500 read: less than the step, no update. */
+	ck_assert_int_eq(conn_consume(&c, 500, T0 + 20 * MS, &o), 0);
+	ck_assert_uint_eq(o.nseg, 0);
+	/* 1500 read: 1596 free, the update offers 1536. */
+	conn_consume(&c, 1000, T0 + 30 * MS, &o);
+	expect_just_ack(&o, L(1), R(4001));
+	ck_assert_uint_eq(o.seg[0].win, 12);
+	/* All read: the whole buffer. */
+	conn_consume(&c, 5000, T0 + 40 * MS, &o);
+	ck_assert_uint_eq(c.rcv_unread, 0);
+	expect_just_ack(&o, L(1), R(4001));
+	ck_assert_uint_eq(o.seg[0].win, 32);
+	/* Without app_reads there is nothing to consume. */
+	c.cfg.app_reads = false;
+	ck_assert_int_eq(conn_consume(&c, 1, T0 + 50 * MS, &o), TCPLAB_EINVAL);
+}
+END_TEST
+
 START_TEST(test_established_zero_window_acceptance)
 {
 	struct conn c;
@@ -2394,6 +2446,7 @@ static Suite *conn_suite(void)
 	TESTLIB_ADD(est, test_established_bulk_ack_every_second);
 	TESTLIB_ADD(est, test_established_out_of_window_ack);
 	TESTLIB_ADD(est, test_established_zero_window_acceptance);
+	TESTLIB_ADD(est, test_app_reads_window_closes_and_updates);
 	TESTLIB_ADD(est, test_established_rst_exact_reset);
 	TESTLIB_ADD(est, test_established_rst_in_window_challenge_ack);
 	TESTLIB_ADD(est, test_established_rst_out_of_window_dropped);
