@@ -53,6 +53,8 @@ struct client_opts {
 	bool no_guard;    /* --no-guard: leave the kernel free to RST */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
+	uint32_t rcvbuf;    /* --rcvbuf BYTES; 0: the profile's window */
+	uint32_t read_rate; /* --read-rate BYTES/S; 0: reads at once */
 	uint32_t loss_ppm; /* --loss P, in millionths; 0: none */
 	uint64_t seed;     /* --seed N */
 	bool seed_set;
@@ -83,6 +85,9 @@ struct names;
 struct client {
 	struct client_opts o;
 	struct loss loss; /* --loss: its generator */
+	uint32_t rcvbuf_eff; /* the receive buffer the conn gets */
+	uint64_t read_at;    /* --read-rate: when the reader last took data */
+	uint64_t read_carry; /* and the byte-microseconds it has not used */
 	struct profile prof;
 	struct httpc_url url;
 	char req[8192];

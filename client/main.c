@@ -75,6 +75,12 @@ static const struct term_opt help_opts[] = {
          N_("do not send the Nth outgoing segment (repeatable)")},
         {"      --drop-in N        ",
          N_("ignore the Nth incoming segment (repeatable)")},
+        {"      --rcvbuf BYTES     ",
+         N_("a receive buffer of BYTES: the window never offers more")},
+        {"      --read-rate RATE   ",
+         N_("the reader takes RATE bytes a second from the receive buffer, "
+            "so that the window closes and opens again (zero windows, "
+            "window probes, window updates)")},
         {"      --loss P           ",
          N_("lose each segment, outgoing or incoming, with probability P "
             "(0.05 or 5%), at random but the same for the same --seed")},
@@ -138,6 +144,8 @@ enum {
 	OPT_DROP_IN,
 	OPT_LOSS,
 	OPT_SEED,
+	OPT_RCVBUF,
+	OPT_READ_RATE,
 	OPT_TIME_WAIT,
 	OPT_SYN_RETRIES,
 	OPT_NO_GUARD,
@@ -167,6 +175,8 @@ static const struct option longopts[] = {
         {"drop", required_argument, NULL, OPT_DROP},
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
         {"loss", required_argument, NULL, OPT_LOSS},
+        {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
+        {"read-rate", required_argument, NULL, OPT_READ_RATE},
         {"seed", required_argument, NULL, OPT_SEED},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
         {"syn-retries", required_argument, NULL, OPT_SYN_RETRIES},
@@ -339,6 +349,14 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 				    _("bad value '%s' for --loss: give a "
 				      "probability from 0 to 1, e.g. 0.05 or 5%%"),
 				    optarg);
+			break;
+		case OPT_RCVBUF:
+			o->rcvbuf = (uint32_t)number("--rcvbuf", optarg, 256,
+			                             16 * 1024 * 1024);
+			break;
+		case OPT_READ_RATE:
+			o->read_rate = (uint32_t)number("--read-rate", optarg, 1,
+			                                1000 * 1000 * 1000);
 			break;
 		case OPT_SEED:
 			o->seed = (uint64_t)number("--seed", optarg, 0,
@@ -572,6 +590,16 @@ static void say_setup(struct client *cl)
 		        cl->prof.id == PROFILE_SEED
 		                ? _(" (the article's SYN offered 1460)")
 		                : "");
+	if (cl->o.read_rate > 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof msg,
+		         _("the reader takes %u bytes a second from a receive "
+		           "buffer of %u bytes: the window offers what it leaves "
+		           "(--read-rate, --rcvbuf)"),
+		         cl->o.read_rate, cl->rcvbuf_eff);
+		client_say(cl, f, "tcplab-client: %s\n", msg);
+	}
 	if (cl->o.loss_ppm > 0) {
 		char p[16], msg[512];
 
@@ -608,6 +636,7 @@ int main(int argc, char **argv)
 		cl.o.seed &= INT64_MAX; /* as --seed takes it back */
 	}
 	loss_init(&cl.loss, cl.o.loss_ppm, cl.o.seed);
+	cl.rcvbuf_eff = cl.o.rcvbuf ? cl.o.rcvbuf : cl.prof.client.cfg.rcv_wnd;
 	if (cl.o.req.user_agent == NULL)
 		cl.o.req.user_agent = cl.prof.user_agent;
 	n = httpc_request(&cl.url, &cl.o.req, cl.req, sizeof cl.req);

@@ -752,6 +752,9 @@ static void wait_input(struct client *cl)
 		ms = next <= t ? 0 : (int)((next - t + 999) / 1000);
 	if (cl->resp_done_at != 0 && !cl->closing)
 		ms = 50;
+	/* A slow reader reads every 20 ms while it has data to read. */
+	if (cl->c.cfg.app_reads && cl->c.rcv_unread > 0 && ms > 20)
+		ms = 20;
 	if (cl->o.timeout_s > 0) {
 		uint64_t due =
 		        cl->heard_at + (uint64_t)cl->o.timeout_s * 1000000u;
@@ -817,6 +820,55 @@ static void check_timeout(struct client *cl)
 	abort_conn(cl, "--timeout");
 }
 
+/*
+ * --rcvbuf and --read-rate: a fixed receive buffer (no autotuning), and a
+ * window scale no larger than the buffer needs (as Linux chooses it);
+ * with --read-rate, the reader takes its data itself (cfg.app_reads).
+ */
+static void receive_buffer(struct client *cl, struct conn_cfg *cfg)
+{
+	uint8_t ws = 0;
+
+	if (cl->o.rcvbuf == 0 && cl->o.read_rate == 0)
+		return;
+	if (cl->o.rcvbuf > 0) {
+		cfg->rcv_wnd = cl->o.rcvbuf;
+		if (cfg->syn_win > cl->o.rcvbuf)
+			cfg->syn_win = (uint16_t)cl->o.rcvbuf;
+		while ((cl->o.rcvbuf >> ws) > 65535 && ws < 14)
+			ws++;
+		if (cfg->use_wscale && ws < cfg->wscale)
+			cfg->wscale = ws;
+	}
+	cfg->rcv_wnd_max = 0;
+	cfg->app_reads = cl->o.read_rate > 0;
+}
+
+/* --read-rate: the reader takes what its rate allows since it last
+ * did, and the conn says when that opens the window. */
+static void app_read(struct client *cl)
+{
+	uint64_t t = now(cl), n;
+
+	if (!cl->c.cfg.app_reads)
+		return;
+	if (cl->c.rcv_unread == 0 || cl->read_at == 0 || t < cl->read_at) {
+		cl->read_at = t;
+		cl->read_carry = 0;
+		return;
+	}
+	cl->read_carry += (t - cl->read_at) * cl->o.read_rate;
+	cl->read_at = t;
+	n = cl->read_carry / 1000000u;
+	if (n == 0)
+		return;
+	cl->read_carry -= n * 1000000u;
+	call_begin(cl);
+	conn_consume(&cl->c, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n, t,
+	             &cl->co);
+	call_end(cl);
+}
+
 static void start(struct client *cl)
 {
 	struct conn_cfg cfg = cl->prof.client.cfg;
@@ -828,6 +880,7 @@ static void start(struct client *cl)
 		cfg.time_wait_us = (uint64_t)cl->o.time_wait_s * 1000000u;
 	if (cl->o.syn_retries >= 0)
 		cfg.syn_retries = (unsigned)cl->o.syn_retries;
+	receive_buffer(cl, &cfg);
 	cfg.ts_offset = profile_ts_offset(&cl->prof.client, now(cl));
 	httpc_resp_init(&cl->resp);
 	cl->heard_at = now(cl);
@@ -901,6 +954,7 @@ int client_run(struct client *cl)
 			break;
 		wait_input(cl);
 		read_frames(cl);
+		app_read(cl);
 		run_timers(cl);
 		check_fin_wait_2(cl);
 		check_timeout(cl);

@@ -526,6 +526,28 @@ if wait_listen; then
 		"$W/lossy.out"; then pass; else
 		fail "--loss 10%: the losses are not said ($nlost), or not the seed"
 	fi
+	# A slow reader with a small buffer: Linux's TCP meets a window that
+	# closes (zero windows) and opens again (window updates), and the
+	# body still arrives whole.
+	timeout 90 ip netns exec "$NSC" "$CLIENT" --time-wait 1 --rcvbuf 4096 \
+		--read-rate 30000 -O "$W/slow.body" "http://$SA:8080/big.txt" \
+		>"$W/slow.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/slow.body" "$W/www/big.txt"; then
+		pass
+	else
+		fail "--read-rate: exit status $rc, or the body differs"
+	fi
+	nzero=$(grep -c '^  | zero window: the client' "$W/slow.out")
+	nupd=$(grep -c '^  | window update' "$W/slow.out")
+	tl_say "  --rcvbuf 4096 --read-rate 30000: $nzero zero windows, $nupd window updates"
+	if [ "$nzero" -ge 1 ] && [ "$nupd" -ge 1 ]; then pass; else
+		fail "--read-rate: $nzero zero windows and $nupd window updates"
+	fi
+	if grep -q -- 'the reader takes 30000 bytes a second from a receive buffer of 4096 bytes' \
+		"$W/slow.out"; then pass; else
+		fail "--read-rate: the client does not say what its reader does"
+	fi
 	stop_last
 else
 	fail "python's http.server did not start"
