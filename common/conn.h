@@ -201,9 +201,18 @@ struct conn_cc_info {
 	unsigned sacked_ranges;
 	unsigned dupacks;
 	enum conn_cc_phase phase;
-	bool slow_start;                     /* cwnd < ssthresh */
+	bool slow_start;       /* cwnd < ssthresh */
+	bool ssthresh_initial; /* still RFC 5681's "arbitrarily high" value */
+	bool sack_recovery;    /* recovery is RFC 6675's, not NewReno's */
+	uint32_t snd_una, snd_nxt;
 	uint64_t srtt_us, rttvar_us, rto_us; /* 0 for srtt and rttvar: no
 	                                        measurement yet */
+	uint64_t rtt_us;       /* the last RTT sample, 0 before the first */
+	unsigned rtt_samples;  /* samples taken so far */
+	unsigned retries;      /* timeouts of the oldest segment */
+	uint64_t rto_min_us;   /* the RTO's floor (cfg.rto_min_us) */
+	bool rto_floored;      /* the last sample's RTO was raised to it */
+	uint32_t loss_flight;  /* the FlightSize the last ssthresh halved */
 };
 
 struct conn {
@@ -282,6 +291,9 @@ struct conn {
 	/* Retransmission (RFC 6298). 0 means "no sample yet" for srtt. */
 	uint64_t srtt_us, rttvar_us, rto_us;
 	bool rtt_valid;     /* srtt_us and rttvar_us hold a measurement */
+	uint64_t rtt_last_us;  /* the last sample, for the trace */
+	unsigned rtt_samples;  /* samples taken, for the trace */
+	bool rto_floored;      /* the last sample's RTO was below rto_min */
 	unsigned retries;   /* retransmissions of the oldest segment */
 	bool rtt_timing;    /* a segment is being timed (no timestamps) */
 	uint32_t rtt_seq;   /* ... it ends before this sequence number */
@@ -299,6 +311,7 @@ struct conn {
 	uint32_t cwnd;        /* RFC 5681, bytes; 0 until data flows (IW) */
 	uint32_t ssthresh;    /* RFC 5681, bytes */
 	uint32_t bytes_acked; /* RFC 3465 byte count in congestion avoidance */
+	uint32_t loss_flight; /* FlightSize when ssthresh was last set */
 	uint32_t recover;     /* RFC 6582 recover = RFC 6675 RecoveryPoint:
 	                         HighData (SND.NXT - 1) when recovery began */
 	uint32_t high_rxt;    /* RFC 6675 HighRxt, as the number after it */
@@ -391,6 +404,20 @@ int conn_consume(struct conn *c, uint32_t n, uint64_t now_us,
 /* The sender's congestion control numbers, exact and cheap (no
  * allocation, a few comparisons per SACKed range). */
 void conn_cc_info(const struct conn *c, struct conn_cc_info *i);
+
+/*
+ * The same numbers once the first `sent` segments of out have left, for a
+ * trace that shows them segment by segment: FlightSize grows with each
+ * new segment of a call (sent 0: as the call took its input). nxt_before
+ * is SND.NXT before the call.
+ */
+void conn_cc_info_seg(const struct conn *c, const struct conn_out *out,
+                      uint32_t nxt_before, unsigned sent,
+                      struct conn_cc_info *i);
+
+/* Why the call that made out changed cwnd or ssthresh (CONN_EV_CC's
+ * reason, a message id), or NULL. */
+const char *conn_cc_why(const struct conn_out *out);
 
 /* The TS val the conn sends at now_us. */
 uint32_t conn_ts_now(const struct conn *c, uint64_t now_us);

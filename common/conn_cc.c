@@ -480,6 +480,7 @@ static void enter_recovery(struct conn *c, uint64_t now, struct conn_out *out,
 {
 	uint32_t smss = conn_smss(c), ssthresh = half_flight(c);
 
+	c->loss_flight = flight_size(c);
 	/* RFC 6675 (4.1): "RecoveryPoint = HighData"; RFC 6582: "recover
 	 * is ... the highest sequence number transmitted". */
 	c->recover = c->snd_nxt - 1;
@@ -675,6 +676,8 @@ void conn_cc_rto(struct conn *c, struct conn_out *out)
 	 * what the first timeout declared lost. */
 	held = c->retries > 1 || c->cc_phase == CONN_CC_LOSS;
 	ssthresh = held ? c->ssthresh : half_flight(c);
+	if (!held)
+		c->loss_flight = flight_size(c);
 	c->cc_phase = CONN_CC_LOSS;
 	c->dupacks = 0;
 	c->recover = c->snd_nxt - 1;
@@ -703,7 +706,57 @@ void conn_cc_info(const struct conn *c, struct conn_cc_info *i)
 	i->sacked_ranges = c->sb_n;
 	i->dupacks = c->dupacks;
 	i->slow_start = i->cwnd < i->ssthresh;
+	i->ssthresh_initial = i->ssthresh == initial_ssthresh(c);
+	i->sack_recovery = i->phase != CONN_CC_OPEN && c->rec_sack;
+	i->snd_una = c->snd_una;
+	i->snd_nxt = c->snd_nxt;
 	i->srtt_us = c->rtt_valid ? c->srtt_us : 0;
 	i->rttvar_us = c->rtt_valid ? c->rttvar_us : 0;
 	i->rto_us = c->rto_us;
+	i->rtt_us = c->rtt_last_us;
+	i->rtt_samples = c->rtt_samples;
+	i->retries = c->retries;
+	i->rto_min_us = c->cfg.rto_min_us;
+	i->rto_floored = c->rto_floored;
+	i->loss_flight = c->loss_flight;
+}
+
+void conn_cc_info_seg(const struct conn *c, const struct conn_out *out,
+                      uint32_t nxt_before, unsigned sent,
+                      struct conn_cc_info *i)
+{
+	uint32_t nxt = nxt_before, end;
+	unsigned j;
+
+	conn_cc_info(c, i);
+	if (seq_lt(nxt, c->snd_una))
+		nxt = c->snd_una;
+	for (j = 0; j < sent && j < out->nseg; j++) {
+		const struct seg *s = &out->seg[j];
+
+		if (s->flags & TH_RST)
+			continue;
+		end = seq_add(s->seq, (uint32_t)s->payload_len +
+		                              !!(s->flags & TH_SYN) +
+		                              !!(s->flags & TH_FIN));
+		if (seq_gt(end, nxt))
+			nxt = end;
+	}
+	/* What later segments of the call add is not in flight yet. */
+	if (seq_gt(nxt, c->snd_nxt))
+		nxt = c->snd_nxt;
+	i->snd_nxt = nxt;
+	i->flight = (uint32_t)seq_diff(nxt, c->snd_una);
+	if (i->phase == CONN_CC_OPEN || !i->sack_recovery)
+		i->pipe = i->flight;
+}
+
+const char *conn_cc_why(const struct conn_out *out)
+{
+	unsigned i;
+
+	for (i = 0; i < out->nev; i++)
+		if (out->ev[i].kind == CONN_EV_CC)
+			return out->ev[i].reason;
+	return NULL;
 }

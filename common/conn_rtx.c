@@ -32,6 +32,8 @@ static void rtt_sample(struct conn *c, uint64_t r)
 {
 	uint64_t delta;
 
+	c->rtt_last_us = r;
+	c->rtt_samples++;
 	if (!c->rtt_valid) {
 		/* RFC 6298 2.2: SRTT <- R, RTTVAR <- R/2. */
 		c->srtt_us = r;
@@ -48,6 +50,7 @@ static void rtt_sample(struct conn *c, uint64_t r)
 	c->rto_us = c->srtt_us + (4 * c->rttvar_us > CONN_CLOCK_G_US
 	                                  ? 4 * c->rttvar_us
 	                                  : CONN_CLOCK_G_US);
+	c->rto_floored = c->rto_us < c->cfg.rto_min_us;
 	conn_rto_clamp(c);
 }
 
