@@ -47,6 +47,7 @@ struct client_opts {
 	bool quiet, step, predict;
 	bool plain; /* --plain: no explanations under the segments */
 	bool json;  /* --json: annot's JSON lines only on standard output */
+	bool cc;    /* --cc: notes on the client's sender under every segment */
 	long time_wait_s; /* --time-wait, -1: 2MSL (60 s) */
 	int syn_retries;  /* --syn-retries, -1: the profile's (6) */
 	long timeout_s;   /* --timeout: silence before giving up, 0: never */
@@ -66,6 +67,7 @@ struct outseg {
 	uint8_t bytes[1600];
 	size_t len;
 	struct annot_path own_path;
+	struct annot_cc cc; /* the client's sender as it left */
 };
 
 /* Segments the conn made and the client has not put on the wire yet, in
@@ -126,6 +128,8 @@ struct client {
 	bool write_failed;   /* the -O file or standard output refused it */
 
 	enum tcp_state state_before; /* before the call being taken */
+	struct conn_cc_info cc_before; /* the sender before that call */
+	uint32_t nxt_before;           /* SND.NXT before that call */
 	const char *failure; /* why the exchange failed, NULL if it did not */
 	char failbuf[1024];
 	bool aborting;         /* the client resets the connection itself */

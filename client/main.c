@@ -63,6 +63,10 @@ static const struct term_opt help_opts[] = {
         {"      --json             ",
          N_("one JSON object per segment and per connection, as "
             "tcplab-explain --json; the body only with -O")},
+        {"      --cc               ",
+         N_("under every segment, the client's sender: cwnd, ssthresh, "
+            "bytes in flight, the server's window, SRTT, RTTVAR and RTO, "
+            "and why each changed (always in --json)")},
         {"      --step             ",
          N_("show each segment and its arithmetic before it is sent; "
             "Enter sends, q aborts with a RST")},
@@ -154,6 +158,7 @@ enum {
 	OPT_PLAIN,
 	OPT_JSON,
 	OPT_LAB_CLOCK,
+	OPT_CC,
 };
 
 static const struct option longopts[] = {
@@ -169,6 +174,7 @@ static const struct option longopts[] = {
         {"quiet", no_argument, NULL, 'q'},
         {"plain", no_argument, NULL, OPT_PLAIN},
         {"json", no_argument, NULL, OPT_JSON},
+        {"cc", no_argument, NULL, OPT_CC},
         {"step", no_argument, NULL, OPT_STEP},
         {"predict", no_argument, NULL, OPT_PREDICT},
         {"lab-clock", required_argument, NULL, OPT_LAB_CLOCK},
@@ -327,6 +333,9 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_CC:
+			o->cc = true;
 			break;
 		case OPT_STEP:
 			o->step = true;

@@ -136,7 +136,8 @@ static void shown_time(struct client *cl, int64_t *sec, uint32_t *usec)
  */
 static void show(struct client *cl, const uint8_t *ip, size_t len,
                  size_t wirelen, int64_t sec, uint32_t usec, bool ours,
-                 const struct annot_path *own_path, bool ignored)
+                 const struct annot_path *own_path,
+                 const struct annot_cc *cc, bool ignored)
 {
 	struct show_pkt pk;
 	int n;
@@ -158,6 +159,7 @@ static void show(struct client *cl, const uint8_t *ip, size_t len,
 	if (own_path != NULL)
 		pk.own_path = *own_path;
 	pk.own_ignored = ignored;
+	pk.own_cc = cc;
 	n = show_packet(&cl->sh, &pk, cl->text, sizeof cl->text);
 	if (n > 0) {
 		body_break(cl);
@@ -411,6 +413,15 @@ static void say_time_wait(struct client *cl, const struct annot_path *p)
 		      "last ACK is lost (--time-wait shortens it)\n"));
 }
 
+/* The client's sender once `sent` segments of the call have left; with
+ * changes, what the call changed and why. */
+static void sender_now(struct client *cl, unsigned sent, bool changes,
+                       struct annot_cc *cc)
+{
+	annot_cc_from_conn(cc, &cl->c, &cl->co, cl->nxt_before, sent,
+	                   changes ? &cl->cc_before : NULL);
+}
+
 /*
  * After a call on the conn: its events, and its segments into the queue
  * as bytes. The states the call went through go with its first segment;
@@ -446,6 +457,7 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 			continue;
 		o->len = (size_t)n;
 		o->own_path = (i == 0 && !taken) ? p : none;
+		sender_now(cl, i + 1, i == 0 && !taken, &o->cc);
 		cl->q.count++;
 	}
 }
@@ -455,6 +467,8 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 static void call_begin(struct client *cl)
 {
 	cl->state_before = cl->c.state;
+	conn_cc_info(&cl->c, &cl->cc_before);
+	cl->nxt_before = cl->c.snd_nxt;
 	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
 }
 
@@ -586,7 +600,7 @@ static void send_one(struct client *cl, struct outseg *o)
 		client_say(cl, stderr, "tcplab-client: %s\n", err);
 	gettimeofday(&tv, NULL);
 	show(cl, o->bytes, o->len, 0, tv.tv_sec, (uint32_t)tv.tv_usec, true,
-	     &o->own_path, false);
+	     &o->own_path, &o->cc, false);
 }
 
 /* Puts the queued segments on the wire, in order. */
@@ -608,6 +622,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 {
 	struct link_frame lf;
 	struct annot_path p;
+	struct annot_cc cc;
 	struct seg s;
 	char msg[512], why[96];
 	const uint8_t *ip;
@@ -627,7 +642,8 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	cl->nin++;
 	if (lost_why(cl, cl->o.drop_in, cl->o.ndrop_in, "--drop-in", cl->nin,
 	             why, sizeof why) != NULL) {
-		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, true);
+		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, NULL,
+		     true);
 		snprintf(msg, sizeof msg,
 		         _("dropped: incoming segment %u is ignored (%s); the "
 		           "client's TCP never sees it"),
@@ -641,7 +657,8 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	profile_on_input(&cl->prof.client, &cl->c, &s);
 	conn_input(&cl->c, &s, now(cl), &cl->co);
 	annot_path_from_events(&p, cl->state_before, &cl->co);
-	show(cl, ip, len, wirelen, f->sec, f->usec, false, &p, false);
+	sender_now(cl, 0, true, &cc);
+	show(cl, ip, len, wirelen, f->sec, f->usec, false, &p, &cc, false);
 	queue_call(cl, cl->state_before, true, &p);
 }
 
@@ -925,6 +942,7 @@ void client_show_init(struct client *cl)
 	show_init(&cl->sh, show_mode(&cl->o), term_cols(STDOUT_FILENO),
 	          &cl->o.tf, cl->names ? &res : NULL, ANNOT_ROLE_CLIENT);
 	show_set_tr(&cl->sh, &i18n_tr);
+	cl->sh.an.cc_notes = cl->o.cc;
 	cl->sh.an.done = on_conn_done;
 	cl->sh.an.done_arg = cl;
 }

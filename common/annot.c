@@ -712,12 +712,19 @@ static void expectations(struct annot_conn *c, enum annot_side f,
 }
 
 static void fill_basics(const struct annot_in *in, unsigned n,
-                        const struct tr *tr, struct annot_result *r)
+                        const struct annot_ctx *ctx, struct annot_result *r)
 {
 	const struct seg *s = in->s;
 
 	memset(r, 0, sizeof(*r));
-	r->tr = tr;
+	r->tr = ctx->tr;
+	if (in->own != ANNOT_ROLE_UNKNOWN && in->own_cc != NULL &&
+	    in->own_cc->valid) {
+		r->cc = *in->own_cc;
+		r->cc_side = in->own == ANNOT_ROLE_CLIENT ? ANNOT_CLIENT
+		                                          : ANNOT_SERVER;
+		r->cc_notes = ctx->cc_notes;
+	}
 	r->n = n;
 	r->sec = in->sec;
 	r->usec = in->usec;
@@ -836,7 +843,7 @@ int annot_input(struct annot_ctx *ctx, const struct annot_in *in,
 	enum annot_side f;
 	bool is_new;
 
-	fill_basics(in, ++ctx->nseg, ctx->tr, r);
+	fill_basics(in, ++ctx->nseg, ctx, r);
 	expire(ctx, now);
 	c = conn_find(ctx, in, &f, &is_new);
 	if (c == NULL)
@@ -877,7 +884,7 @@ int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
 	tmp = malloc(sizeof(*tmp));
 	if (tmp == NULL)
 		return TCPLAB_ENOMEM;
-	fill_basics(in, ctx->nseg + 1, ctx->tr, r);
+	fill_basics(in, ctx->nseg + 1, ctx, r);
 	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, &f);
 	if (c != NULL &&
 	    !((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over)) {

@@ -138,7 +138,7 @@ struct annot_eq {
 	uint8_t fin;    /* 1 when a FIN lies between base and value */
 };
 
-#define ANNOT_NOTES_MAX 16
+#define ANNOT_NOTES_MAX 24
 #define ANNOT_NOTE_LEN  512 /* bytes: a translation is longer in UTF-8 */
 
 /* What a note is about (annot_result.note_kind). */
@@ -154,6 +154,24 @@ enum annot_note_kind {
 	ANNOT_N_STATE,     /* one side's states: "client: A -> B" */
 	ANNOT_N_EXPECT,    /* what each side expects next */
 	ANNOT_N_MILESTONE, /* handshake complete, connection closed */
+	ANNOT_N_CC,        /* the caller's sender: cwnd, ssthresh, RTO... */
+};
+
+/*
+ * A caller that is one end of the connection and sends data: its
+ * sender's numbers as its conn reports them (conn_cc_info), for one
+ * segment it sends or takes. now holds them as the segment left, or after
+ * its conn took it. With changes, before holds them before the call that
+ * made or took the segment, and why is the call's CONN_EV_CC reason
+ * (conn_cc_why(), a message id, or NULL): the notes then say what changed
+ * and the arithmetic behind it. Only the first segment of a call carries
+ * the changes.
+ */
+struct annot_cc {
+	bool valid;
+	bool changes;
+	struct conn_cc_info now, before;
+	const char *why;
 };
 
 /* The states one side goes through across one segment: st[0] before it,
@@ -222,6 +240,12 @@ struct annot_result {
 	 * segment has no connection. */
 	void **user;
 
+	/* The caller's sender (annot_in.own_cc), valid or not, and its
+	 * side. */
+	struct annot_cc cc;
+	enum annot_side cc_side;
+	bool cc_notes; /* annot_ctx.cc_notes: the notes speak of it */
+
 	/* Sentences for a person, in order, in the language of tr. */
 	const struct tr *tr;
 	char notes[ANNOT_NOTES_MAX][ANNOT_NOTE_LEN];
@@ -272,7 +296,20 @@ struct annot_ctx {
 	/* The reader's language for every sentence (common/tr.h); NULL,
 	 * as annot_init() leaves it, for English. */
 	const struct tr *tr;
+	/* Notes on the caller's sender (annot_in.own_cc) for every segment;
+	 * without it, its numbers go only into the JSON. */
+	bool cc_notes;
 };
+
+/*
+ * cc for a segment of a call on conn c that made out: its sender once
+ * `sent` segments of out have left (0: as the call took its input), and
+ * with before (the numbers before the call, NULL for none) what the call
+ * changed. nxt_before is c's SND.NXT before the call.
+ */
+void annot_cc_from_conn(struct annot_cc *cc, const struct conn *c,
+                        const struct conn_out *out, uint32_t nxt_before,
+                        unsigned sent, const struct conn_cc_info *before);
 
 /* Per-segment input for annot_input(). */
 struct annot_in {
@@ -293,6 +330,7 @@ struct annot_in {
 	enum annot_role own;
 	struct annot_path own_path;
 	bool own_ignored;
+	const struct annot_cc *own_cc; /* the own end's sender, or NULL */
 };
 
 /*

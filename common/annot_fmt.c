@@ -111,6 +111,48 @@ static void tb_json_path(struct tb *t, const struct annot_path *p)
 	tb_printf(t, "]");
 }
 
+static const char *cc_phase_name(enum conn_cc_phase p)
+{
+	return p == CONN_CC_RECOVERY ? "recovery"
+	       : p == CONN_CC_LOSS   ? "loss"
+	                             : "open";
+}
+
+/* "cc":{...}, the own end's sender as the segment left or was taken. */
+static void tb_json_cc(struct tb *t, const struct annot_cc *cc)
+{
+	const struct conn_cc_info *i = &cc->now;
+
+	tb_printf(t,
+	          "\"cc\":{\"cwnd\":%u,\"ssthresh\":%u,"
+	          "\"ssthresh_initial\":%s,\"flight\":%u,\"pipe\":%u,"
+	          "\"peer_window\":%u,\"smss\":%u,\"phase\":\"%s\","
+	          "\"slow_start\":%s,\"dupacks\":%u,\"sacked\":%u,",
+	          i->cwnd, i->ssthresh, i->ssthresh_initial ? "true" : "false",
+	          i->flight, i->pipe, i->snd_wnd, i->smss,
+	          cc_phase_name(i->phase), i->slow_start ? "true" : "false",
+	          i->dupacks, i->sacked);
+	tb_printf(t,
+	          "\"srtt_us\":%llu,\"rttvar_us\":%llu,\"rto_us\":%llu,"
+	          "\"rtt_samples\":%u,",
+	          (unsigned long long)i->srtt_us,
+	          (unsigned long long)i->rttvar_us,
+	          (unsigned long long)i->rto_us, i->rtt_samples);
+	if (cc->changes && i->rtt_samples != cc->before.rtt_samples)
+		tb_printf(t, "\"rtt_sample_us\":%llu,",
+		          (unsigned long long)i->rtt_us);
+	if (cc->changes && (cc->before.cwnd != i->cwnd ||
+	                    cc->before.ssthresh != i->ssthresh))
+		tb_printf(t, "\"cwnd_before\":%u,\"ssthresh_before\":%u,",
+		          cc->before.cwnd, cc->before.ssthresh);
+	tb_printf(t, "\"why\":");
+	if (cc->changes && cc->why != NULL)
+		tb_json_str(t, cc->why);
+	else
+		tb_printf(t, "null");
+	tb_printf(t, "},");
+}
+
 int annot_format_json(const struct annot_result *r, const char *own_state,
                       char *buf, size_t cap)
 {
@@ -149,6 +191,8 @@ int annot_format_json(const struct annot_result *r, const char *own_state,
 	          r->told[0] ? "true" : "false", r->told[1] ? "true" : "false");
 	if (own_state != NULL)
 		tb_printf(&t, "\"own_state\":\"%s\",", own_state);
+	if (r->cc.valid)
+		tb_json_cc(&t, &r->cc);
 	tb_printf(&t, "\"events\":[");
 	for (i = 0; i < ANNOT_EV_COUNT; i++)
 		if (r->events & (1u << i))

@@ -165,6 +165,9 @@ void annot_state_segment(struct annot_conn *c, enum annot_side f,
                          struct annot_result *r);
 
 /* annot_note.c: writes r's sentences. */
+/* annot_cc.c: the notes on the caller's own sender (annot_result.cc). */
+void annot_cc_notes(const struct annot_conn *c, struct annot_result *r);
+
 void annot_write_notes(struct annot_conn *c, struct annot_result *r,
                        const struct seg *s);
 

@@ -471,6 +471,7 @@ void annot_write_notes(struct annot_conn *c, struct annot_result *r,
 	note_options(c, r, s);
 	note_window(r);
 	note_events(r);
+	annot_cc_notes(c, r);
 	note_cksum(c, r);
 	note_states(c, r);
 	if (c->handshake_n == r->n)

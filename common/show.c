@@ -115,6 +115,7 @@ static void own_in(const struct show *sh, const struct show_pkt *pk,
 	if (pk != NULL) {
 		in->own_path = pk->own_path;
 		in->own_ignored = pk->own_ignored;
+		in->own_cc = pk->own_cc;
 	}
 }
 

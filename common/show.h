@@ -68,6 +68,7 @@ struct show_pkt {
 	enum annot_role from;       /* who sent it, if known */
 	struct annot_path own_path; /* the caller's states across it */
 	bool own_ignored; /* it reached the caller's host, not its TCP */
+	const struct annot_cc *own_cc; /* the caller's sender, or NULL */
 };
 
 /*

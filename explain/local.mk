@@ -3,7 +3,8 @@
 
 # The annotations, the ladder diagram and the tcpdump-text reader: pure.
 common_libtcplab_a_SOURCES += common/annot.c common/annot.h common/annot_int.h \
-	common/annot_state.c common/annot_note.c common/annot_fmt.c
+	common/annot_state.c common/annot_note.c common/annot_fmt.c \
+	common/annot_cc.c
 
 check_PROGRAMS += tests/check_annot
 tests_check_annot_SOURCES = tests/check_annot.c tests/testlib.h \

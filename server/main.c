@@ -93,6 +93,10 @@ static const struct term_opt help_opts[] = {
         {"      --json              ",
          N_("one JSON object per segment and per connection, as "
             "tcplab-explain --json; the summary on stderr")},
+        {"      --cc                ",
+         N_("under every segment, the server's sender: cwnd, ssthresh, "
+            "bytes in flight, the client's window, SRTT, RTTVAR and RTO, "
+            "and why each changed (always in --json)")},
         {"      --stats             ",
          N_("print the counters every second on stderr")},
         {"      --max-conns N       ",
@@ -181,6 +185,7 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_USER,
 	OPT_JSON,
+	OPT_CC,
 	OPT_PLAIN,
 	OPT_PROFILE,
 	OPT_LOSS,
@@ -207,6 +212,7 @@ static const struct option long_opts[] = {
         {"header-timeout", required_argument, NULL, OPT_HEADER},
         {"user", required_argument, NULL, OPT_USER},
         {"json", no_argument, NULL, OPT_JSON},
+        {"cc", no_argument, NULL, OPT_CC},
         {"plain", no_argument, NULL, OPT_PLAIN},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"loss", required_argument, NULL, OPT_LOSS},
@@ -302,6 +308,9 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_JSON:
 		sv->json = true;
+		break;
+	case OPT_CC:
+		sv->cc = true;
 		break;
 	case OPT_PLAIN:
 		sv->plain = true;

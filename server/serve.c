@@ -135,6 +135,8 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 	for (i = 0; i < out->nseg && !sv->stop; i++) {
 		const struct seg *s = &out->seg[i];
 		const struct annot_path *p = i == 0 ? path : NULL;
+		struct annot_cc cc;
+
 		if (sv->step && !step_gate(sv, e, s, p)) {
 			sv->stop = 1;
 			return;
@@ -161,9 +163,13 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 			e->nsent++;
 		capture_dump_write(sv->dump, sv->frame, flen, tv.tv_sec,
 		                   (uint32_t)tv.tv_usec);
+		if (e != NULL)
+			annot_cc_from_conn(&cc, &e->c, out, sv->nxt_before,
+			                   i + 1, p != NULL ? &sv->cc_before : NULL);
 		if (flen > 14)
 			trace_packet(sv, sv->frame + 14, flen - 14, 0, "",
-			             tv.tv_sec, (uint32_t)tv.tv_usec, true, p);
+			             tv.tv_sec, (uint32_t)tv.tv_usec, true, p,
+			             e != NULL ? &cc : NULL);
 	}
 }
 
@@ -181,10 +187,13 @@ static void count_events(struct server *sv, const struct conn_out *out)
 }
 
 /* Before any call on e's conn that may send: the seed profile's TS
- * values follow a script, one value per segment sent. */
+ * values follow a script, one value per segment sent; and the sender's
+ * numbers before the call, for the trace. */
 static void ts_script(struct server *sv, struct entry *e, uint64_t now)
 {
 	profile_ts_apply(&sv->prof.server, &e->c, e->nsent, now);
+	conn_cc_info(&e->c, &sv->cc_before);
+	sv->nxt_before = e->c.snd_nxt;
 }
 
 /* After a call on e's conn that took no segment (a timer, the
@@ -603,7 +612,7 @@ static void no_conn(struct server *sv, const struct seg *s, const uint8_t *mac,
 	conn_listen(&sv->scratch, &sv->cfg, sv->addr, sv->port);
 	conn_input(&sv->scratch, s, now, &sv->out);
 	annot_path_from_events(&p, TCP_LISTEN, &sv->out);
-	trace_own_path(sv, &p);
+	trace_own_path(sv, &p, NULL);
 	trace_line(sv, NULL, "%s", _("no connection for this segment"));
 	trace_events(sv, NULL, &sv->out, true);
 	send_segs(sv, NULL, mac, &sv->out, NULL);
@@ -643,6 +652,7 @@ static bool deliver(struct server *sv, struct entry *e, const struct seg *s,
                     const uint8_t *mac, uint64_t now)
 {
 	struct annot_path p;
+	struct annot_cc cc;
 	enum tcp_state before = e->c.state;
 	bool reopen;
 
@@ -651,7 +661,9 @@ static bool deliver(struct server *sv, struct entry *e, const struct seg *s,
 	profile_on_input(&sv->prof.server, &e->c, s);
 	conn_input(&e->c, s, now, &sv->out);
 	annot_path_from_events(&p, before, &sv->out);
-	trace_own_path(sv, &p);
+	annot_cc_from_conn(&cc, &e->c, &sv->out, sv->nxt_before, 0,
+	                   &sv->cc_before);
+	trace_own_path(sv, &p, &cc);
 	reopen = reopens(&sv->out);
 	if (reopen)
 		trace_line(sv, e, "%s",
@@ -705,7 +717,7 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	ip = f->data + lf.offset;
 	len = f->caplen - lf.offset;
 	trace_packet(sv, ip, len, f->len - lf.offset, lf.prefix, f->sec,
-	             f->usec, false, NULL);
+	             f->usec, false, NULL, NULL);
 	rc = seg_decode(&s, ip, len);
 	if (rc != 0) {
 		count_drop(sv, NULL, decode_reason(rc));

@@ -43,6 +43,7 @@ struct jrec {
 	uint32_t usec;
 	char prefix[48];
 	struct annot_path own_path; /* the server's states across it */
+	struct annot_cc cc;         /* the server's sender (cc.valid) */
 	uint32_t raddr;             /* JREC_FORGET: the connection's peer */
 	uint16_t rport;
 };
@@ -147,6 +148,7 @@ struct server {
 	bool piggyback, quiet, stats, step;
 	bool plain;          /* no annotations under the segments */
 	bool json;           /* annot's JSON lines only on standard output */
+	bool cc;             /* --cc: notes on the server's sender */
 	struct profile prof; /* --profile: live or seed */
 	uint32_t loss_ppm;   /* --loss, in millionths; 0: none */
 	uint64_t seed;       /* --seed, or a random one */
@@ -169,6 +171,8 @@ struct server {
 	struct show sh;          /* tcpdump's lines and annot's notes */
 	struct conn scratch;     /* answers segments that have no connection */
 	struct conn_out out;
+	struct conn_cc_info cc_before; /* the sender before the current call */
+	uint32_t nxt_before;           /* its SND.NXT then */
 	struct stats st;
 	struct journal jn;      /* output held back until the sending is done */
 	struct printer pr;      /* prints it, when it is a thread of its own */
@@ -235,10 +239,12 @@ void trace_init(struct server *sv, const struct tcpdump_resolver *res);
  * sent it, own_path gives the server's states across it (NULL: none). */
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec, bool ours, const struct annot_path *own_path);
+                  uint32_t usec, bool ours, const struct annot_path *own_path,
+                  const struct annot_cc *cc);
 /* The server's states across the segment it received last, once its
  * conn has taken it. */
-void trace_own_path(struct server *sv, const struct annot_path *p);
+void trace_own_path(struct server *sv, const struct annot_path *p,
+                    const struct annot_cc *cc);
 /* The connection of e is over for the server: the explanations forget it
  * too, after what is printed before. */
 void trace_forget(struct server *sv, const struct entry *e);

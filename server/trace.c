@@ -93,6 +93,7 @@ void trace_init(struct server *sv, const struct tcpdump_resolver *res)
 	show_init(&sv->sh, mode, term_cols(STDOUT_FILENO), &sv->tf, res,
 	          ANNOT_ROLE_SERVER);
 	show_set_tr(&sv->sh, &i18n_tr);
+	sv->sh.an.cc_notes = sv->cc;
 	sv->sh.an.done = on_conn_done;
 	sv->sh.an.done_arg = sv;
 }
@@ -123,6 +124,7 @@ static void print_packet(struct server *sv, const struct jrec *r,
 	pk.prefix = r->prefix[0] != '\0' ? r->prefix : NULL;
 	pk.from = r->ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT;
 	pk.own_path = r->own_path;
+	pk.own_cc = r->cc.valid ? &r->cc : NULL;
 	n = show_packet(&sv->sh, &pk, sv->text, sizeof sv->text);
 	if (n > 0)
 		fwrite(sv->text, 1, (size_t)n, stdout);
@@ -402,7 +404,8 @@ static bool jn_packet(struct server *sv, const struct jrec *pkt,
 
 void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
                   size_t wirelen, const char *prefix, int64_t sec,
-                  uint32_t usec, bool ours, const struct annot_path *own_path)
+                  uint32_t usec, bool ours, const struct annot_path *own_path,
+                  const struct annot_cc *cc)
 {
 	struct jrec r;
 
@@ -417,6 +420,8 @@ void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
 	snprintf(r.prefix, sizeof r.prefix, "%s", prefix ? prefix : "");
 	if (own_path != NULL)
 		r.own_path = *own_path;
+	if (cc != NULL)
+		r.cc = *cc;
 	if (sv->jn.on && jn_packet(sv, &r, ip))
 		return;
 	/* Not held back (or no memory to): what was held goes first. */
@@ -424,7 +429,8 @@ void trace_packet(struct server *sv, const uint8_t *ip, size_t caplen,
 	print_packet(sv, &r, ip);
 }
 
-void trace_own_path(struct server *sv, const struct annot_path *p)
+void trace_own_path(struct server *sv, const struct annot_path *p,
+                    const struct annot_cc *cc)
 {
 	struct journal *j = &sv->jn;
 	size_t i;
@@ -432,6 +438,8 @@ void trace_own_path(struct server *sv, const struct annot_path *p)
 	for (i = j->nrec; i-- > 0;)
 		if (j->rec[i].kind == JREC_PACKET && !j->rec[i].ours) {
 			j->rec[i].own_path = *p;
+			if (cc != NULL)
+				j->rec[i].cc = *cc;
 			return;
 		}
 }

@@ -12,8 +12,13 @@
  * against the numbers of RFC 5681, RFC 6582 and RFC 6675. Our ISN is
  * 0xfffffffe and the peer's 0xfffffff0, so every exchange crosses 2^32.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "common/annot.h"
 #include "common/conn.h"
 #include "common/err.h"
 #include "common/seg.h"
@@ -897,6 +902,297 @@ START_TEST(test_established_cc_info_exact)
 }
 END_TEST
 
+
+/* ---- What the programs print: annot's notes on the sender. ----
+ *
+ * The same segments go through annot, as tcplab-server shows them with
+ * --cc: each input with the numbers before and after the call that took
+ * it, each output segment with the numbers as it left. The expected
+ * sentences are built here from RFC 5681, RFC 6582, RFC 6675 and RFC
+ * 6298's formulas, not from the conn's fields.
+ */
+struct cc_trace {
+	struct annot_ctx an;
+	struct annot_result r;
+	char notes[1 << 16]; /* every note of the latest call, one a line */
+	char json[1 << 14];  /* the JSON of the latest call's first segment */
+	struct conn_cc_info before;
+	uint32_t nxt;
+};
+
+static void trace_seg(struct cc_trace *t, const struct seg *s, bool ours,
+                      uint64_t now, const struct annot_cc *cc)
+{
+	struct annot_in in;
+	size_t len = strlen(t->notes);
+	unsigned i;
+
+	memset(&in, 0, sizeof in);
+	in.s = s;
+	in.sec = (int64_t)(now / 1000000);
+	in.usec = (uint32_t)(now % 1000000);
+	in.from = ours ? ANNOT_ROLE_SERVER : ANNOT_ROLE_CLIENT;
+	in.cksum = ANNOT_CKSUM_UNKNOWN;
+	in.own = ANNOT_ROLE_SERVER;
+	in.own_cc = cc;
+	ck_assert_int_eq(annot_input(&t->an, &in, &t->r), 0);
+	for (i = 0; i < t->r.nnotes; i++) {
+		snprintf(t->notes + len, sizeof t->notes - len, "%s\n",
+		         t->r.notes[i]);
+		len = strlen(t->notes);
+	}
+	if (t->json[0] == '\0')
+		annot_format_json(&t->r, NULL, t->json, sizeof t->json);
+}
+
+static void trace_begin(struct cc_trace *t, const struct conn *c)
+{
+	t->notes[0] = t->json[0] = '\0';
+	conn_cc_info(c, &t->before);
+	t->nxt = c->snd_nxt;
+}
+
+/* The segments of a call, the first with the call's changes when the
+ * call took no input (changes). */
+static void trace_out(struct cc_trace *t, const struct conn *c,
+                      const struct conn_out *o, uint64_t now, bool changes)
+{
+	struct annot_cc cc;
+	unsigned i;
+
+	for (i = 0; i < o->nseg; i++) {
+		annot_cc_from_conn(&cc, c, o, t->nxt, i + 1,
+		                   i == 0 && changes ? &t->before : NULL);
+		trace_seg(t, &o->seg[i], true, now, &cc);
+	}
+}
+
+static void tr_input(struct cc_trace *t, struct conn *c, const struct seg *s,
+                     uint64_t now, struct conn_out *o)
+{
+	struct annot_cc cc;
+
+	trace_begin(t, c);
+	conn_input(c, s, now, o);
+	annot_cc_from_conn(&cc, c, o, t->nxt, 0, &t->before);
+	trace_seg(t, s, false, now, &cc);
+	trace_out(t, c, o, now, false);
+}
+
+static void tr_ack(struct cc_trace *t, struct conn *c, uint32_t ack,
+                   uint64_t now, struct conn_out *o)
+{
+	struct seg s = pseg(TH_ACK, R(1), ack);
+
+	seg_opt_linux_ts(&s, PEER_TS + (uint32_t)(now / MS),
+	                 conn_ts_now(c, now - 1 * MS));
+	tr_input(t, c, &s, now, o);
+}
+
+static void tr_timer(struct cc_trace *t, struct conn *c, uint64_t now,
+                     struct conn_out *o)
+{
+	trace_begin(t, c);
+	conn_timer(c, now, o);
+	trace_out(t, c, o, now, true);
+}
+
+static void tr_send(struct cc_trace *t, struct conn *c, size_t n,
+                    uint64_t now, struct conn_out *o)
+{
+	trace_begin(t, c);
+	ck_assert_int_eq(conn_send(c, data, n, now, o), (int)n);
+	trace_out(t, c, o, now, true);
+}
+
+/* The notes of the latest call hold this sentence (printf format). */
+static void said(const struct cc_trace *t, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void said(const struct cc_trace *t, const char *fmt, ...)
+{
+	char want[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof want, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(strstr(t->notes, want) != NULL,
+	              "expected \"%s\" in:\n%s", want, t->notes);
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* ESTABLISHED as open_with() does it (MSS 1460, SACK or not, window
+ * 229 << 7), every segment through annot; then the send buffer full:
+ * IW's ten segments out at T0 + 2 ms. */
+static void tr_open(struct cc_trace *t, struct conn *c, bool sack)
+{
+	struct conn_cfg cfg;
+	struct conn_out o;
+	struct seg s;
+
+	memset(t, 0, sizeof *t);
+	ck_assert_int_eq(annot_init(&t->an), 0);
+	t->an.cc_notes = true;
+	test_cfg(&cfg);
+	ck_assert_int_eq(conn_listen(c, &cfg, LOCAL_ADDR, LOCAL_PORT), 0);
+	s = peer_syn(1460, sack, true, 29200);
+	tr_input(t, c, &s, T0, &o);
+	s = pseg(TH_ACK, R(1), L(1));
+	s.win = 229;
+	seg_opt_linux_ts(&s, PEER_TS + 1, TS0);
+	tr_input(t, c, &s, T0 + 1 * MS, &o);
+	ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+	/* RFC 6298 2.2: R = 1 ms, SRTT = R, RTTVAR = R / 2; RTO = SRTT +
+	 * max(G, 4 RTTVAR) = 3 ms, below the 200 ms floor. */
+	said(t, "first RTT sample R = 1 ms: SRTT = R = 1 ms, RTTVAR = R/2 = "
+	        "0.5 ms, RTO = SRTT + max(G, 4 x RTTVAR) = 200 ms, raised to "
+	        "the 200 ms minimum (RFC 6298 2.2)");
+	tr_send(t, c, sizeof data, T0 + 2 * MS, &o);
+	ck_assert_uint_eq(o.nseg, 10);
+	/* RFC 6928: IW = min(10 MSS, max(2 MSS, 14600)) = 14480. */
+	said(t, "server's sender: cwnd %u (10 MSS), ssthresh high (no loss "
+	        "yet), in flight %u, peer's window %u",
+	     10 * SMSS, 10 * SMSS, WND);
+	said(t, "in flight %u,", 1 * SMSS);
+	said(t, "in flight %u,", 5 * SMSS);
+}
+
+START_TEST(test_notes_slow_start_and_rtt)
+{
+	struct cc_trace *t = calloc(1, sizeof *t);
+	struct conn c;
+	struct conn_out o;
+	uint64_t srtt = 1000, rttvar = 500, r = 1000, rv, rs;
+
+	tr_open(t, &c, false);
+	/* An ACK of one segment 10 ms later, echoing a TS 1 ms old: R =
+	 * 1 ms. RFC 6298 2.3: RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT =
+	 * 7/8 SRTT + 1/8 R. */
+	tr_ack(t, &c, D(SMSS), T0 + 10 * MS, &o);
+	rv = (3 * rttvar + (srtt > r ? srtt - r : r - srtt)) / 4;
+	rs = (7 * srtt + r) / 8;
+	said(t, "RTT sample R = 1 ms: RTTVAR = 3/4 x 0.5 ms + 1/4 x |1 ms - "
+	        "R| = %llu.%03llu ms, SRTT = 7/8 x 1 ms + 1/8 x R = %llu ms",
+	     (unsigned long long)(rv / 1000), (unsigned long long)(rv % 1000),
+	     (unsigned long long)(rs / 1000));
+	/* RFC 5681 3.1: cwnd += min(N, SMSS) for an ACK of N = SMSS. */
+	said(t, "cwnd %u (10 MSS) -> %u (11 MSS): slow start", 10 * SMSS,
+	     11 * SMSS);
+	/* Two new segments leave: the one acknowledged and the one cwnd
+	 * grew by; flight is 10 MSS again. */
+	said(t, "cwnd %u (11 MSS), ssthresh high (no loss yet), in flight "
+	        "%u,",
+	     11 * SMSS, 10 * SMSS);
+	ck_assert_ptr_nonnull(strstr(t->json, "\"why\":\"slow start\""));
+	annot_free(&t->an);
+	conn_release(&c);
+	free(t);
+}
+END_TEST
+
+START_TEST(test_notes_newreno_recovery)
+{
+	struct cc_trace *t = calloc(1, sizeof *t);
+	struct conn c;
+	struct conn_out o;
+	uint32_t flight = 10 * SMSS, ss = max_u32(flight / 2, 2 * SMSS);
+	uint32_t cwnd = ss + 3 * SMSS, acked = 2 * SMSS;
+	unsigned k;
+
+	tr_open(t, &c, false);
+	for (k = 1; k <= 3; k++)
+		tr_ack(t, &c, D(0), T0 + (10 + k) * MS, &o);
+	/* RFC 5681 eq. (4) and 3.2 step 3. */
+	said(t, "ssthresh = max(flight %u / 2, 2 MSS) = %u (5 MSS): three "
+	        "duplicate ACKs, the segment at ack 1 is taken as lost",
+	     flight, ss);
+	said(t, "cwnd %u (10 MSS) -> %u (8 MSS): cwnd = ssthresh + 3 MSS",
+	     flight, cwnd);
+	said(t, "fast recovery (NewReno) until ack %u (RFC 6582)", flight + 1);
+	ck_assert_ptr_nonnull(
+	        strstr(t->json, "\"why\":\"three duplicate ACKs\""));
+	/* RFC 6582 3.2 (4): a partial ACK of 2 MSS deflates cwnd by it and
+	 * adds back SMSS. */
+	tr_ack(t, &c, D(acked), T0 + 20 * MS, &o);
+	said(t, "cwnd %u (8 MSS) -> %u (7 MSS): a partial ACK", cwnd,
+	     cwnd - acked + SMSS);
+	said(t, "the %u bytes acknowledged", acked);
+	cwnd = cwnd - acked + SMSS;
+	/* RFC 6582 3.2 (3): the full ACK, cwnd = min(ssthresh,
+	 * max(FlightSize, SMSS) + SMSS) with FlightSize 0 after it. */
+	tr_ack(t, &c, D(flight), T0 + 30 * MS, &o);
+	said(t, "recovery ends: this ACK covers everything sent before the "
+	        "loss; cwnd %u (7 MSS) -> %u (2 MSS), ssthresh %u (5 MSS)",
+	     cwnd, 2 * SMSS, ss);
+	annot_free(&t->an);
+	conn_release(&c);
+	free(t);
+}
+END_TEST
+
+START_TEST(test_notes_sack_recovery_and_timeout)
+{
+	struct cc_trace *t = calloc(1, sizeof *t);
+	struct conn c, d;
+	struct conn_out o;
+	struct seg_sack b[1];
+	uint32_t flight = 10 * SMSS, ss = max_u32(flight / 2, 2 * SMSS);
+	unsigned k;
+
+	/* Segment 0 lost; the peer SACKs 1, then 1-2, then 1-3. */
+	tr_open(t, &c, true);
+	for (k = 1; k <= 3; k++) {
+		struct seg s = pseg(TH_ACK, R(1), D(0));
+
+		b[0].left = D(SMSS);
+		b[0].right = D((k + 1) * SMSS);
+		seg_opt_linux_ts(&s, PEER_TS + 10 + k,
+		                 conn_ts_now(&c, T0 + (9 + k) * MS));
+		ck_assert_int_eq(seg_opt_sack(&s, b, 1), 0);
+		tr_input(t, &c, &s, T0 + (10 + k) * MS, &o);
+	}
+	/* RFC 6675 (4.2): ssthresh = cwnd = FlightSize / 2. */
+	said(t, "ssthresh = max(flight %u / 2, 2 MSS) = %u (5 MSS)", flight,
+	     ss);
+	said(t, "cwnd %u (10 MSS) -> %u (5 MSS): cwnd = ssthresh; recovery "
+	        "with SACK",
+	     flight, ss);
+	said(t, "fast recovery with SACK until ack %u: pipe", flight + 1);
+	annot_free(&t->an);
+	conn_release(&c);
+	free(t);
+
+	/* A timeout: RFC 5681 eq. (4) and the loss window; RFC 6298 5.5
+	 * doubles the RTO. */
+	t = calloc(1, sizeof *t);
+	tr_open(t, &d, false);
+	tr_timer(t, &d, conn_next_timer(&d), &o);
+	said(t, "retransmission timeout: ssthresh = max(flight %u / 2, 2 MSS) "
+	        "= %u (5 MSS), cwnd %u (10 MSS) -> 1 MSS (the loss window)",
+	     flight, ss, flight);
+	said(t, "RTO 200 ms -> 400 ms: doubled after the timeout");
+	said(t, "after a timeout: slow start sends again what was lost, up "
+	        "to ack %u",
+	     flight + 1);
+	ck_assert_ptr_nonnull(
+	        strstr(t->json, "\"why\":\"retransmission timeout\""));
+	ck_assert_ptr_nonnull(strstr(t->json, "\"phase\":\"loss\""));
+	/* A second timeout of the same data keeps ssthresh, and cwnd is
+	 * one segment already: only the RTO changes. */
+	tr_timer(t, &d, conn_next_timer(&d), &o);
+	said(t, "RTO 400 ms -> 800 ms: doubled");
+	said(t, "cwnd %u (1 MSS), ssthresh %u (5 MSS),", SMSS, ss);
+	ck_assert_ptr_null(strstr(t->notes, "ssthresh = "));
+	annot_free(&t->an);
+	conn_release(&d);
+	free(t);
+}
+END_TEST
+
 static Suite *cc_suite(void)
 {
 	Suite *s = suite_create("cc");
@@ -905,6 +1201,7 @@ static Suite *cc_suite(void)
 	TCase *rto = tcase_create("timeout");
 	TCase *rtt = tcase_create("rtt");
 	TCase *sws = tcase_create("sws");
+	TCase *notes = tcase_create("notes");
 
 	TESTLIB_ADD(ss, test_established_initial_window);
 	TESTLIB_ADD(ss, test_established_ack_slow_start_growth);
@@ -937,6 +1234,10 @@ static Suite *cc_suite(void)
 	TESTLIB_ADD(sws, test_established_sws_holds_small_in_flight);
 	TESTLIB_ADD(sws, test_established_mss_1_no_spin);
 	suite_add_tcase(s, sws);
+	TESTLIB_ADD(notes, test_notes_slow_start_and_rtt);
+	TESTLIB_ADD(notes, test_notes_newreno_recovery);
+	TESTLIB_ADD(notes, test_notes_sack_recovery_and_timeout);
+	suite_add_tcase(s, notes);
 	return s;
 }
 

@@ -228,6 +228,78 @@ lost=$(cat "$work/lossy.out" "$work/lossy.err" |
 tl_say "  --loss 10% --seed 5: ${lost:-no} segments lost"
 check "the summary counts the segments lost on purpose (${lost:-none})" \
 	[ "${lost:-0}" -ge 1 ]
+
+# The sender's numbers: with --json every segment carries the server's
+# cwnd, ssthresh and RTO in "cc", and each change obeys its RFC: slow
+# start grows cwnd by at most 2 MSS (RFC 5681, RFC 3465), three
+# duplicate ACKs or SACKs set cwnd = ssthresh (RFC 6675: curl's Linux
+# permits SACK), a timeout sets cwnd to 1 MSS and ssthresh to at least
+# 2 MSS; the RTO never goes below 200 ms. With --cc the same changes are
+# told under the segments, within 80 columns.
+tl_say "--cc and \"cc\": the sender's numbers under loss"
+start_server ccjson --json --loss 3% --seed 7 ||
+	fail "tcplab-server --json --loss did not start"
+in_cli curl -s -m 60 -o "$work/bytes.curl" "http://$SADDR:8080/bytes/1000000"
+stop_server ccjson
+check "curl read 1 MB whole from a server losing 3%" \
+	cmp -s "$work/bytes.curl" <(head -c 1000000 "$work/bytes.want")
+python3 - "$work/ccjson.out" >"$work/ccjson.check" 2>&1 <<'PY'
+import json, sys
+segs = [o for o in map(json.loads, open(sys.argv[1])) if o["type"] == "segment"]
+bad, whys, lost = [], {}, 0
+for o in segs:
+    cc = o.get("cc")
+    # A client's segment that --loss lost never reached the server's TCP.
+    if cc is None and o["from"] == "client":
+        lost += 1
+        continue
+    if cc is None:
+        bad.append("#%d has no cc" % o["n"])
+        continue
+    mss, why = cc["smss"], cc["why"]
+    if cc["rto_us"] < 200000:
+        bad.append("#%d RTO %d us" % (o["n"], cc["rto_us"]))
+    if why is None:
+        continue
+    whys[why] = whys.get(why, 0) + 1
+    grow = cc["cwnd"] - cc.get("cwnd_before", cc["cwnd"])
+    if why == "slow start" and not 0 < grow <= 2 * mss:
+        bad.append("#%d slow start grew %d" % (o["n"], grow))
+    if why == "congestion avoidance" and grow != mss:
+        bad.append("#%d avoidance grew %d" % (o["n"], grow))
+    if why in ("three duplicate ACKs", "SACKs show a loss") and \
+            (cc["cwnd"] != cc["ssthresh"] or cc["ssthresh"] < 2 * mss or
+             cc["phase"] != "recovery"):
+        bad.append("#%d %s: cwnd %d ssthresh %d" % (o["n"], why, cc["cwnd"], cc["ssthresh"]))
+    if why == "retransmission timeout" and \
+            (cc["cwnd"] != mss or cc["ssthresh"] < 2 * mss):
+        bad.append("#%d timeout: cwnd %d ssthresh %d" % (o["n"], cc["cwnd"], cc["ssthresh"]))
+print("changes:", ", ".join("%s %d" % kv for kv in sorted(whys.items())))
+print("client's segments lost on the way in:", lost)
+if lost > len(segs) // 10:
+    bad.append("%d of %d segments without cc" % (lost, len(segs)))
+print("\n".join(bad[:10]) or "all consistent")
+sys.exit(1 if bad or "slow start" not in whys or
+         not ({"three duplicate ACKs", "SACKs show a loss",
+               "retransmission timeout"} & set(whys)) else 0)
+PY
+rc=$?
+sed 's/^/    /' "$work/ccjson.check"
+check "every segment's \"cc\" follows the RFCs' arithmetic" [ "$rc" -eq 0 ]
+COLUMNS=80 start_server cctext --cc --loss 3% --seed 7 ||
+	fail "tcplab-server --cc did not start"
+in_cli curl -s -m 60 -o "$work/bytes.curl" "http://$SADDR:8080/bytes/300000"
+stop_server cctext
+check "--cc says why cwnd grows" \
+	grep -q "^  | cwnd [0-9]* ([0-9.]* MSS) -> [0-9]* ([0-9.]* MSS): slow start" \
+	"$work/cctext.out"
+check "--cc shows the sender's numbers under the segments" \
+	grep -q "^  | server's sender: cwnd [0-9]* ([0-9.]* MSS), ssthresh" \
+	"$work/cctext.out"
+check "--cc says how a loss sets ssthresh" \
+	grep -Eq "^  \| (ssthresh = max\(flight [0-9]+ / 2, 2 MSS\)|retransmission timeout: ssthresh = max)" \
+	"$work/cctext.out"
+fits "--cc's output" "$work/cctext.out"
 rm -f "$work/bytes.wget" "$work/bytes.want" "$work/bytes.curl"
 
 # Every segment printed (the default), which is when the server is
