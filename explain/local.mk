@@ -50,4 +50,4 @@ tests_check_tsg_SOURCES = tests/check_tsg.c tests/testlib.h
 tests_check_tsg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tsg_LDADD = $(CHECK_LD) -lm
 TESTS += tests/check_tsg tests/tsg.sh
-EXTRA_DIST += tests/tsg.sh
+EXTRA_DIST += tests/tsg.sh tests/tsgcap.py
