@@ -44,19 +44,20 @@ DEB_PKGS="gcc make autoconf automake autopoint gettext pkg-config libpcap-dev
 # clang compiles the XDP programs of the lossy links (tests/netlib.sh) and
 # ethtool turns the veth offloads off there, so that a lost frame is one
 # segment; the package test (tests/package.sh) builds the .deb and
-# installs it in a root made by debootstrap. nginx-light is among them:
-# it is installed without starting, and its service is stopped and
-# disabled (no_service).
+# installs it in a root made by debootstrap; rsvg-convert (librsvg2-bin)
+# renders tcplab-explain --tsg's graph (tests/tsg.sh). nginx-light is
+# among them: it is installed without starting, and its service is
+# stopped and disabled (no_service).
 DEB_CHECK_PKGS="check curl wireshark-common procps busybox nginx-light
  apache2-utils iptables time clang ethtool bash-completion debhelper lintian
- dpkg-dev fakeroot debootstrap"
+ dpkg-dev fakeroot debootstrap librsvg2-bin"
 # The same for the RPM family (whose packages start no service when they
 # are installed; glibc-langpack-zh is zh_CN.UTF-8).
 RPM_PKGS="gcc make autoconf automake gettext-devel pkgconf-pkg-config
  libpcap-devel libnet-devel tcpdump iproute glibc-langpack-zh wget python3
  tmux"
 RPM_CHECK_PKGS="check-devel curl wireshark-cli procps-ng busybox nginx
- httpd-tools iptables time clang ethtool"
+ httpd-tools iptables time clang ethtool librsvg2-tools"
 
 # missing_deb PACKAGE...: those that are not installed.
 missing_deb() {

@@ -26,7 +26,7 @@
 /* Whether the ladder of connection conn will be drawn. */
 static int wants_rows(const struct explain *e, unsigned conn)
 {
-	if (!e->o->json)
+	if (!e->o->json && !e->o->tsg_text)
 		return 1; /* the default output and --ladder draw them all */
 	return e->o->svg != NULL && conn == e->o->conn;
 }
@@ -302,6 +302,11 @@ void draw_finished(struct explain *e)
 		if (e->o->svg != NULL && k->sm.conn == e->o->conn &&
 		    write_svg(e, k) < 0)
 			e->svg_failed = 1;
+		tsg_conn_done(e, &k->sm);
+		if (e->o->tsg_text) {
+			keep_free(k);
+			continue;
+		}
 		if (!e->o->ladder_only)
 			print_summary(e, &k->sm);
 		if (!e->o->json) {

@@ -7,6 +7,7 @@
  *   pcap.c   the pcap run: libpcap's records, one packet at a time
  *   text.c   the text run: tcpdump's lines, one packet at a time
  *   draw.c   the end of a connection: its summary, its ladder, the SVG
+ *   tsg.c    --tsg: one connection's time-sequence graph, SVG or text
  *
  * Only main() exits; the runs return an exit status. Nothing here sends a
  * packet or makes a DNS query.
@@ -51,8 +52,10 @@ struct options {
 	int ladder_only; /* --ladder: only the diagrams */
 	int ascii;       /* --ascii: no box drawing */
 	unsigned width;  /* --width, else the terminal's: lines and ladders */
-	unsigned conn;   /* --conn: the connection for --svg (default 1) */
+	unsigned conn;   /* --conn: the connection for --svg and --tsg */
 	const char *svg; /* --svg FILE */
+	const char *tsg; /* --tsg FILE, or "-" for a text plot */
+	int tsg_text;    /* --tsg -: the plot instead of the usual output */
 };
 
 /* A long connection's ladder shows its first and last segments. */
@@ -95,6 +98,8 @@ struct explain {
 	} label[TDTEXT_LABELS];
 	unsigned nlabel;
 	int svg_done, svg_failed; /* --svg: written, or failed */
+	struct tsg_keep *tsg;     /* --tsg: the connection's segments */
+	int tsg_done, tsg_failed; /* --tsg: drawn (or tried), or failed */
 };
 
 /* run.c */
@@ -114,10 +119,11 @@ void explain_flush(struct explain *e);
 void explain_room(struct explain *e, size_t need);
 
 /*
- * After common/show explained a segment: keeps its ladder row. No I/O:
- * connections that annot finished meanwhile wait in e's queue.
+ * After common/show explained a segment: keeps its ladder row, and for
+ * --tsg what the graph needs of it (s is the decoded segment, or NULL).
+ * No I/O: connections that annot finished meanwhile wait in e's queue.
  */
-void explain_explained(struct explain *e);
+void explain_explained(struct explain *e, const struct seg *s);
 
 /*
  * Takes the text of one packet (n bytes at out + used): first the
@@ -159,6 +165,19 @@ void draw_forget_all(struct explain *e);
 /* "192.0.2.1:80", or "label:80" for a made-up address of text input. */
 void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
                     char *buf, size_t cap);
+
+/* tsg.c */
+
+/* Keeps what the graph needs of a segment of the --tsg connection. */
+void tsg_keep_seg(struct explain *e, const struct annot_result *r,
+                  const struct seg *s);
+
+/* When annot finished a connection: the --tsg one is drawn, to its file
+ * or into the output buffer, and what was kept of it freed. */
+void tsg_conn_done(struct explain *e, const struct annot_summary *sm);
+
+/* Frees what is kept for the graph. */
+void tsg_forget(struct explain *e);
 
 /* pcap.c: explains what libpcap reads from p; returns the exit status. */
 struct pcap;

@@ -37,3 +37,18 @@ tests_check_pair_SOURCES = tests/check_pair.c tests/testlib.h \
 tests_check_pair_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_pair_LDADD = $(CHECK_LD)
 TESTS += tests/check_pair
+
+# The time-sequence graph (--tsg): a chart module any graph can draw
+# with, the graph's points from annot's results, and explain/tsg.c, which
+# keeps one connection's segments and writes the SVG or the text plot.
+common_libtcplab_a_SOURCES += common/chart.c common/chart.h \
+	common/tsg.c common/tsg.h
+explain_tcplab_explain_SOURCES += explain/tsg.c
+explain_tcplab_explain_LDADD += -lm
+
+check_PROGRAMS += tests/check_tsg
+tests_check_tsg_SOURCES = tests/check_tsg.c tests/testlib.h
+tests_check_tsg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_tsg_LDADD = $(CHECK_LD) -lm
+TESTS += tests/check_tsg tests/tsg.sh
+EXTRA_DIST += tests/tsg.sh tests/tsgcap.py

@@ -79,8 +79,11 @@ static void usage(FILE *f)
 	                "terminal's, else COLUMNS, else 80)\n"
 	                "  --svg FILE     write the diagram of one connection "
 	                "as SVG\n"
-	                "  --conn N       the connection --svg draws (default "
-	                "1)\n"
+	                "  --tsg FILE     write a time-sequence graph of one "
+	                "connection as SVG (- for a text plot instead of the "
+	                "usual output)\n"
+	                "  --conn N       the connection --svg and --tsg draw "
+	                "(default 1)\n"
 	                "  -h, --help     print this help and exit\n"
 	                "  --version      print the version and exit\n"
 	                "\n"
@@ -126,6 +129,22 @@ static int number(const char *arg, const char *name, int64_t lo, int64_t hi,
 	return -1;
 }
 
+/* --tsg with an output it cannot go with: -1 after saying so. */
+static int tsg_conflict(const struct options *o)
+{
+	if (o->plain) {
+		explain_warn(_("--tsg needs the explanations: it cannot go "
+		               "with --plain"));
+		return -1;
+	}
+	if (o->tsg_text && (o->json || o->ladder_only)) {
+		explain_warn(_("--tsg - prints the graph instead of the usual "
+		               "output: it cannot go with --json or --ladder"));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Parses the command line. Returns -1 to go on, or the status to exit
  * with (0 after --help or --version, 2 for a usage error).
@@ -141,6 +160,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_SVG,
 		OPT_WIDTH,
 		OPT_CONN,
+		OPT_TSG,
 	};
 	static const struct option longopts[] = {
 	        {"plain", no_argument, NULL, OPT_PLAIN},
@@ -150,6 +170,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	        {"svg", required_argument, NULL, OPT_SVG},
 	        {"width", required_argument, NULL, OPT_WIDTH},
 	        {"conn", required_argument, NULL, OPT_CONN},
+	        {"tsg", required_argument, NULL, OPT_TSG},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
@@ -201,6 +222,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_SVG:
 			o->svg = optarg;
 			break;
+		case OPT_TSG:
+			o->tsg = optarg;
+			o->tsg_text = strcmp(optarg, "-") == 0;
+			break;
 		case OPT_WIDTH:
 			if (number(optarg, "--width", 40, 1000, &num) < 0)
 				return EXIT_USAGE;
@@ -227,6 +252,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->tsg != NULL && tsg_conflict(o) < 0)
+		return EXIT_USAGE;
 	if (o->file == NULL && optind < argc)
 		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {

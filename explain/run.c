@@ -43,7 +43,7 @@ static enum show_mode show_mode(const struct options *o)
 		return SHOW_PLAIN;
 	if (o->json)
 		return SHOW_JSON;
-	return o->ladder_only ? SHOW_SILENT : SHOW_EXPLAIN;
+	return o->ladder_only || o->tsg_text ? SHOW_SILENT : SHOW_EXPLAIN;
 }
 
 static int setup(struct explain *e, const struct options *o)
@@ -92,10 +92,12 @@ void explain_room(struct explain *e, size_t need)
 		explain_flush(e);
 }
 
-void explain_explained(struct explain *e)
+void explain_explained(struct explain *e, const struct seg *s)
 {
-	if (e->sh.explained)
-		draw_keep_row(e, &e->sh.ar);
+	if (!e->sh.explained)
+		return;
+	draw_keep_row(e, &e->sh.ar);
+	tsg_keep_seg(e, &e->sh.ar, s);
 }
 
 /* Prints the finished connections before a packet's text, which waits in
@@ -119,7 +121,7 @@ static void finished_first(struct explain *e, size_t n)
 
 void explain_commit(struct explain *e, size_t n, int notice)
 {
-	if (notice && (e->o->json || e->o->ladder_only)) {
+	if (notice && (e->o->json || e->o->ladder_only || e->o->tsg_text)) {
 		/* Standard output is for the JSON or the diagrams alone. */
 		fwrite(e->out + e->used, 1, n, stderr);
 		n = 0;
@@ -149,6 +151,13 @@ int explain_finish(struct explain *e)
 		             e->o->conn);
 		return -1;
 	}
+	if (e->tsg_failed)
+		return -1;
+	if (e->o->tsg != NULL && !e->tsg_done) {
+		explain_warn(_("no connection %u in the capture for --tsg"),
+		             e->o->conn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -165,6 +174,7 @@ int explain_close(struct explain *e, int rc)
 	annot_finish(&e->sh.an);
 	show_free(&e->sh);
 	draw_forget_all(e);
+	tsg_forget(e);
 	free(e->hold);
 	names_close(e->names);
 	free(e->out);

@@ -212,7 +212,7 @@ static int text_packet(struct explain *e, const struct tdtext_pkt *pk,
 	m = show_explain(&e->sh, &in, buf + w, cap - (size_t)w);
 	if (m < 0)
 		return m;
-	explain_explained(e);
+	explain_explained(e, &pk->seg);
 	return w + m;
 }
 
