@@ -55,6 +55,7 @@ struct client_opts {
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
 	uint32_t rcvbuf;    /* --rcvbuf BYTES; 0: the profile's window */
+	bool no_sack;       /* --no-sack: no sackOK in the SYN */
 	uint32_t read_rate; /* --read-rate BYTES/S; 0: reads at once */
 	uint32_t loss_ppm; /* --loss P, in millionths; 0: none */
 	uint64_t seed;     /* --seed N */

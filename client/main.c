@@ -79,6 +79,9 @@ static const struct term_opt help_opts[] = {
          N_("do not send the Nth outgoing segment (repeatable)")},
         {"      --drop-in N        ",
          N_("ignore the Nth incoming segment (repeatable)")},
+        {"      --no-sack          ",
+         N_("offer no SACK in the SYN: the server recovers from losses "
+            "with NewReno, one hole a round trip")},
         {"      --rcvbuf BYTES     ",
          N_("a receive buffer of BYTES: the window never offers more")},
         {"      --read-rate RATE   ",
@@ -159,6 +162,7 @@ enum {
 	OPT_JSON,
 	OPT_LAB_CLOCK,
 	OPT_CC,
+	OPT_NO_SACK,
 };
 
 static const struct option longopts[] = {
@@ -182,6 +186,7 @@ static const struct option longopts[] = {
         {"drop-in", required_argument, NULL, OPT_DROP_IN},
         {"loss", required_argument, NULL, OPT_LOSS},
         {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
+        {"no-sack", no_argument, NULL, OPT_NO_SACK},
         {"read-rate", required_argument, NULL, OPT_READ_RATE},
         {"seed", required_argument, NULL, OPT_SEED},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
@@ -358,6 +363,9 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 				    _("bad value '%s' for --loss: give a "
 				      "probability from 0 to 1, e.g. 0.05 or 5%%"),
 				    optarg);
+			break;
+		case OPT_NO_SACK:
+			o->no_sack = true;
 			break;
 		case OPT_RCVBUF:
 			o->rcvbuf = (uint32_t)number("--rcvbuf", optarg, 256,

@@ -846,6 +846,8 @@ static void receive_buffer(struct client *cl, struct conn_cfg *cfg)
 {
 	uint8_t ws = 0;
 
+	if (cl->o.no_sack)
+		cfg->use_sack = false;
 	if (cl->o.rcvbuf == 0 && cl->o.read_rate == 0)
 		return;
 	if (cl->o.rcvbuf > 0) {

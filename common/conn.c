@@ -265,10 +265,18 @@ int conn_connect(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
 
 /*
  * Room for need bytes in the send buffer (need is at most
- * CONN_SNDBUF_SIZE): it starts at 1 KB and doubles. Only conn_send()
+ * sndbuf_max()): it starts at 1 KB and doubles. Only conn_send()
  * grows it, before anything of its call points into it. False when
  * memory is short.
  */
+static size_t sndbuf_max(const struct conn *c)
+{
+	if (c->cfg.sndbuf == 0)
+		return CONN_SNDBUF_SIZE;
+	return c->cfg.sndbuf < CONN_SNDBUF_MAX ? c->cfg.sndbuf
+	                                       : CONN_SNDBUF_MAX;
+}
+
 static bool sndbuf_room(struct conn *c, size_t need)
 {
 	size_t cap = c->snd_buf_cap ? c->snd_buf_cap : 1024;
@@ -278,8 +286,8 @@ static bool sndbuf_room(struct conn *c, size_t need)
 		return true;
 	while (cap < need)
 		cap *= 2;
-	if (cap > CONN_SNDBUF_SIZE)
-		cap = CONN_SNDBUF_SIZE;
+	if (cap > sndbuf_max(c))
+		cap = sndbuf_max(c);
 	b = realloc(c->snd_buf, cap);
 	if (b == NULL)
 		return false;
@@ -432,7 +440,7 @@ int conn_send(struct conn *c, const uint8_t *data, size_t len, uint64_t now_us,
 		return TCPLAB_EINVAL;
 	if (c->fin_queued)
 		return TCPLAB_EINVAL;
-	n = CONN_SNDBUF_SIZE - c->snd_buf_len;
+	n = sndbuf_max(c) - c->snd_buf_len;
 	if (n > len)
 		n = len;
 	/* Short of memory, take what the buffer already has room for. */

@@ -73,8 +73,10 @@ const char *tcp_state_name(enum tcp_state st);
 bool tcp_transition_ok(enum tcp_state from, enum tcp_state to);
 
 /* Bytes of application data a conn holds until they are acknowledged
- * (the most its send buffer grows to). */
+ * (the most its send buffer grows to), unless cfg.sndbuf says otherwise,
+ * up to CONN_SNDBUF_MAX. */
 #define CONN_SNDBUF_SIZE 16384
+#define CONN_SNDBUF_MAX  (4u * 1024 * 1024)
 /* Blocks of out-of-order data a conn keeps (a segment that would make
  * one more is dropped). */
 #define CONN_REASS_BLOCKS 64
@@ -120,6 +122,10 @@ struct conn_cfg {
 	 * been delivered, up to this many bytes, as Linux's receive buffer
 	 * autotuning lets a fast reader's window grow; 0 keeps rcv_wnd. */
 	uint32_t rcv_wnd_max;
+	/* The most the send buffer holds, in bytes: what may be in flight
+	 * at once. 0, the default, is CONN_SNDBUF_SIZE; at most
+	 * CONN_SNDBUF_MAX. */
+	uint32_t sndbuf;
 	/* The application takes delivered data itself, when it likes
 	 * (conn_consume()): rcv_wnd is then its buffer, and the window
 	 * offers what the application has not left unread in it, moving

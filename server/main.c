@@ -81,6 +81,10 @@ static const struct term_opt help_opts[] = {
         {"      --lab-clock FILE    ",
          N_("share a clock with the other end: while either waits for the "
             "student, both ends' timers wait")},
+        {"      --sndbuf BYTES      ",
+         N_("a send buffer of BYTES (default 16384, at most 4194304): "
+            "what may be in flight at once, so that cwnd, not the "
+            "buffer, limits a large body")},
         {"      --loss P            ",
          N_("lose each segment, outgoing or incoming, with probability P "
             "(0.05 or 5%), at random but the same for the same --seed")},
@@ -189,6 +193,7 @@ enum {
 	OPT_PLAIN,
 	OPT_PROFILE,
 	OPT_LOSS,
+	OPT_SNDBUF,
 	OPT_SEED,
 	OPT_LAB_CLOCK,
 	OPT_KEEPALIVE,
@@ -216,6 +221,7 @@ static const struct option long_opts[] = {
         {"plain", no_argument, NULL, OPT_PLAIN},
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"loss", required_argument, NULL, OPT_LOSS},
+        {"sndbuf", required_argument, NULL, OPT_SNDBUF},
         {"seed", required_argument, NULL, OPT_SEED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -324,6 +330,10 @@ static void long_option(struct server *sv, struct options *o, int c)
 			              "probability from 0 to 1, e.g. 0.05 or 5%%"),
 			            optarg);
 		break;
+	case OPT_SNDBUF:
+		sv->sndbuf = (uint32_t)number(optarg, 1024, CONN_SNDBUF_MAX,
+		                              "--sndbuf");
+		break;
 	case OPT_SEED:
 		sv->seed = (uint64_t)number(optarg, 0, LONG_MAX, "--seed");
 		sv->seed_set = true;
@@ -417,6 +427,7 @@ static void settle(struct server *sv, struct options *o)
 	 * it, as Linux's delayed ACK would (40 ms at most). */
 	if (sv->piggyback)
 		sv->cfg.data_ack_delay_us = 40000;
+	sv->cfg.sndbuf = sv->sndbuf;
 	if (!sv->seed_set &&
 	    getrandom(&sv->seed, sizeof sv->seed, 0) != sizeof sv->seed)
 		sv->seed = (uint64_t)time(NULL);

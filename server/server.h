@@ -151,6 +151,7 @@ struct server {
 	bool cc;             /* --cc: notes on the server's sender */
 	struct profile prof; /* --profile: live or seed */
 	uint32_t loss_ppm;   /* --loss, in millionths; 0: none */
+	uint32_t sndbuf;     /* --sndbuf BYTES; 0: conn's default */
 	uint64_t seed;       /* --seed, or a random one */
 	bool seed_set;
 	struct loss loss;    /* --loss: its generator */

@@ -548,6 +548,20 @@ if wait_listen; then
 		"$W/slow.out"; then pass; else
 		fail "--read-rate: the client does not say what its reader does"
 	fi
+	# --no-sack: the SYN offers no sackOK, and Linux sends no SACK block.
+	timeout 90 ip netns exec "$NSC" "$CLIENT" --time-wait 1 --no-sack \
+		--plain --loss 5% --seed 3 -O "$W/nosack.body" \
+		"http://$SA:8080/big.txt" \
+		>"$W/nosack.out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$W/nosack.body" "$W/www/big.txt" &&
+		grep -q 'Flags \[S\],.*options \[mss 1460,nop,nop,TS val' \
+			"$W/nosack.out" &&
+		! grep -q 'sack [0-9]' "$W/nosack.out"; then
+		pass
+	else
+		fail "--no-sack: exit status $rc, or the body differs, or SACK was used"
+	fi
 	stop_last
 else
 	fail "python's http.server did not start"

@@ -234,10 +234,11 @@ check "the summary counts the segments lost on purpose (${lost:-none})" \
 # start grows cwnd by at most 2 MSS (RFC 5681, RFC 3465), three
 # duplicate ACKs or SACKs set cwnd = ssthresh (RFC 6675: curl's Linux
 # permits SACK), a timeout sets cwnd to 1 MSS and ssthresh to at least
-# 2 MSS; the RTO never goes below 200 ms. With --cc the same changes are
+# 2 MSS; the RTO never goes below 200 ms; --sndbuf lets more than the
+# default 16 KiB be in flight. With --cc the same changes are
 # told under the segments, within 80 columns.
 tl_say "--cc and \"cc\": the sender's numbers under loss"
-start_server ccjson --json --loss 3% --seed 7 ||
+start_server ccjson --json --loss 3% --seed 7 --sndbuf 262144 ||
 	fail "tcplab-server --json --loss did not start"
 in_cli curl -s -m 60 -o "$work/bytes.curl" "http://$SADDR:8080/bytes/1000000"
 stop_server ccjson
@@ -276,6 +277,10 @@ for o in segs:
         bad.append("#%d timeout: cwnd %d ssthresh %d" % (o["n"], cc["cwnd"], cc["ssthresh"]))
 print("changes:", ", ".join("%s %d" % kv for kv in sorted(whys.items())))
 print("client's segments lost on the way in:", lost)
+top = max(o["cc"]["flight"] for o in segs if "cc" in o)
+print("most in flight:", top)
+if top <= 16384:
+    bad.append("--sndbuf 262144, yet never more than %d in flight" % top)
 if lost > len(segs) // 10:
     bad.append("%d of %d segments without cc" % (lost, len(segs)))
 print("\n".join(bad[:10]) or "all consistent")
