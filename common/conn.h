@@ -421,6 +421,27 @@ void conn_cc_info_seg(const struct conn *c, const struct conn_out *out,
                       uint32_t nxt_before, unsigned sent,
                       struct conn_cc_info *i);
 
+/*
+ * The formulas, for an observer that estimates a sender from a capture
+ * (annot) with the same arithmetic: RFC 6928's initial window for smss,
+ * RFC 5681's ssthresh after a loss with flight in the network, and one
+ * RFC 6298 RTT sample r (first: the first sample) folded into srtt and
+ * rttvar, returning the RTO before any floor or ceiling.
+ */
+uint32_t conn_cc_iw(uint32_t smss);
+uint32_t conn_cc_loss_ssthresh(uint32_t flight, uint32_t smss);
+uint64_t conn_rtt_update(uint64_t *srtt, uint64_t *rttvar, bool first,
+                         uint64_t r);
+/* Slow start's growth for an ACK of acked new bytes (RFC 5681 3.1 with
+ * RFC 3465's L = 2), and the increase of congestion avoidance once a
+ * whole cwnd has been acknowledged (one SMSS). */
+uint32_t conn_cc_ss_step(uint32_t acked, uint32_t smss);
+/* Whether cwnd limited a sender with flight outstanding, so that an ACK
+ * may grow it (slow start: cwnd < 2 flight; else a segment no longer
+ * fitted). */
+bool conn_cc_limited(uint32_t cwnd, uint32_t ssthresh, uint32_t flight,
+                     uint32_t smss);
+
 /* Why the call that made out changed cwnd or ssthresh (CONN_EV_CC's
  * reason, a message id), or NULL. */
 const char *conn_cc_why(const struct conn_out *out);

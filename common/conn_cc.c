@@ -45,6 +45,13 @@ static uint32_t flight_size(const struct conn *c)
 	return (uint32_t)seq_diff(c->snd_nxt, c->snd_una);
 }
 
+uint32_t conn_cc_iw(uint32_t smss)
+{
+	/* RFC 6928 2: "min (10*MSS, max (2*MSS, 14600))"; Linux sends 10
+	 * segments whatever their size, which is the same for MSS >= 1460. */
+	return min32(IW_SEGS * smss, max32(2 * smss, IW_BYTES));
+}
+
 static uint32_t initial_window(const struct conn *c)
 {
 	uint32_t smss = conn_smss(c);
@@ -54,9 +61,7 @@ static uint32_t initial_window(const struct conn *c)
 	 * segment consisting of at most SMSS bytes." */
 	if (c->syn_rtx)
 		return smss;
-	/* RFC 6928 2: "min (10*MSS, max (2*MSS, 14600))"; Linux sends 10
-	 * segments whatever their size, which is the same for MSS >= 1460. */
-	return min32(IW_SEGS * smss, max32(2 * smss, IW_BYTES));
+	return conn_cc_iw(smss);
 }
 
 /* RFC 5681 3.1: "The initial value of ssthresh SHOULD be set arbitrarily
@@ -114,10 +119,15 @@ static void cc_set(struct conn *c, uint32_t cwnd, uint32_t ssthresh,
 	cc_event(c, out, why);
 }
 
-/* RFC 5681 eq. (4): "ssthresh = max (FlightSize / 2, 2*SMSS)". */
+uint32_t conn_cc_loss_ssthresh(uint32_t flight, uint32_t smss)
+{
+	/* RFC 5681 eq. (4): "ssthresh = max (FlightSize / 2, 2*SMSS)". */
+	return max32(flight / 2, 2 * smss);
+}
+
 static uint32_t half_flight(const struct conn *c)
 {
-	return max32(flight_size(c) / 2, 2 * conn_smss(c));
+	return conn_cc_loss_ssthresh(flight_size(c), conn_smss(c));
 }
 
 /* ---- The scoreboard (RFC 6675 3). ---- */
@@ -432,11 +442,22 @@ uint32_t conn_cc_room(const struct conn *c)
  * would otherwise grow cwnd without end. In slow start: cwnd < 2 *
  * FlightSize; in congestion avoidance: a full segment no longer fitted.
  */
+bool conn_cc_limited(uint32_t cwnd, uint32_t ssthresh, uint32_t flight,
+                     uint32_t smss)
+{
+	if (cwnd < ssthresh)
+		return cwnd < 2 * flight;
+	return flight + smss > cwnd;
+}
+
 static bool cwnd_limited(const struct conn *c, uint32_t flight)
 {
-	if (c->cwnd < c->ssthresh)
-		return c->cwnd < 2 * flight;
-	return flight + conn_smss(c) > c->cwnd;
+	return conn_cc_limited(c->cwnd, c->ssthresh, flight, conn_smss(c));
+}
+
+uint32_t conn_cc_ss_step(uint32_t acked, uint32_t smss)
+{
+	return min32(acked, ABC_L * smss);
 }
 
 /* RFC 5681 3.1 for an ACK of n new data bytes, outside fast recovery. */
@@ -451,7 +472,7 @@ static void grow(struct conn *c, uint32_t n, uint32_t flight,
 		/* "During slow start, a TCP increments cwnd by at most SMSS
 		 * bytes for each ACK received that cumulatively acknowledges
 		 * new data"; RFC 3465 allows L = 2 SMSS. */
-		cc_set(c, cwnd + min32(n, ABC_L * smss), c->ssthresh, out,
+		cc_set(c, cwnd + conn_cc_ss_step(n, smss), c->ssthresh, out,
 		       N_("slow start"));
 		return;
 	}

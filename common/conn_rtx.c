@@ -27,29 +27,35 @@ void conn_rto_clamp(struct conn *c)
 		c->rto_us = c->cfg.rto_max_us;
 }
 
-/* One round-trip measurement r, in microseconds. */
-static void rtt_sample(struct conn *c, uint64_t r)
+uint64_t conn_rtt_update(uint64_t *srtt, uint64_t *rttvar, bool first,
+                         uint64_t r)
 {
 	uint64_t delta;
 
-	c->rtt_last_us = r;
-	c->rtt_samples++;
-	if (!c->rtt_valid) {
+	if (first) {
 		/* RFC 6298 2.2: SRTT <- R, RTTVAR <- R/2. */
-		c->srtt_us = r;
-		c->rttvar_us = r / 2;
-		c->rtt_valid = true;
+		*srtt = r;
+		*rttvar = r / 2;
 	} else {
 		/* RFC 6298 2.3: RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'|, then
 		 * SRTT <- 7/8 SRTT + 1/8 R'. */
-		delta = c->srtt_us > r ? c->srtt_us - r : r - c->srtt_us;
-		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
-		c->srtt_us = (7 * c->srtt_us + r) / 8;
+		delta = *srtt > r ? *srtt - r : r - *srtt;
+		*rttvar = (3 * *rttvar + delta) / 4;
+		*srtt = (7 * *srtt + r) / 8;
 	}
 	/* RTO <- SRTT + max(G, K*RTTVAR) with K = 4. */
-	c->rto_us = c->srtt_us + (4 * c->rttvar_us > CONN_CLOCK_G_US
-	                                  ? 4 * c->rttvar_us
-	                                  : CONN_CLOCK_G_US);
+	return *srtt + (4 * *rttvar > CONN_CLOCK_G_US ? 4 * *rttvar
+	                                              : CONN_CLOCK_G_US);
+}
+
+/* One round-trip measurement r, in microseconds. */
+static void rtt_sample(struct conn *c, uint64_t r)
+{
+	c->rtt_last_us = r;
+	c->rtt_samples++;
+	c->rto_us = conn_rtt_update(&c->srtt_us, &c->rttvar_us, !c->rtt_valid,
+	                            r);
+	c->rtt_valid = true;
 	c->rto_floored = c->rto_us < c->cfg.rto_min_us;
 	conn_rto_clamp(c);
 }
