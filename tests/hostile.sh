@@ -50,12 +50,6 @@ ns_pair "$CLI" "$SRV" "$CADDR" "$SADDR" "$VC" "$VS" ||
 MAC_C=$(ip netns exec "$CLI" cat "/sys/class/net/$VC/address")
 MAC_S=$(ip netns exec "$SRV" cat "/sys/class/net/$VS/address")
 
-check() { # description, then a command that must succeed
-	local what=$1
-	shift
-	if "$@"; then pass; else fail "$what"; fi
-}
-
 # Counts hostile.py's verdicts in $1 for case $2; a script that did not
 # finish ($3, its exit status, not 0) or gave no verdict is a failure.
 verdicts() {

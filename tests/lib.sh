@@ -96,15 +96,27 @@ fail() {
 }
 
 # fits WHAT FILE: no line of FILE is wider than 80 display columns (a
-# Chinese character counts two), as tcplab-text in $TEXT measures them;
-# a failure shows the first few.
+# Chinese character counts two), as tcplab-text ($TEXT, else the build
+# tree's) measures them; a failure shows the first few.
 fits() {
-	local over
-	over=$("$TEXT" width --over 80 <"$2")
-	if [ -z "$over" ]; then pass; else
+	local over text=${TEXT:-$top_builddir/labs/tcplab-text}
+	if [ ! -x "$text" ]; then
+		fail "$1: cannot measure it, $text is missing"
+		return
+	fi
+	if ! over=$("$text" width --over 80 <"$2"); then
+		fail "$1: $text width failed"
+	elif [ -z "$over" ]; then pass; else
 		fail "$1 has lines wider than 80 columns:"
 		printf '%s\n' "$over" | head -5 | sed 's/^/    /'
 	fi
+}
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass; else fail "$what"; fi
 }
 
 # Prints the closing line and returns 0 only when nothing failed.

@@ -84,12 +84,6 @@ flags_of() {
 		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' '
 }
 
-check() { # description, then a command that must succeed
-	local what=$1
-	shift
-	if "$@"; then pass; else fail "$what"; fi
-}
-
 tl_say "wget and curl, with tcpdump watching"
 start_server main -w "$work/main.pcap" || fail "tcplab-server did not start"
 start_dump "$work/real.pcap" || fail "tcpdump did not start"
