@@ -718,12 +718,12 @@ static void fill_basics(const struct annot_in *in, unsigned n,
 
 	memset(r, 0, sizeof(*r));
 	r->tr = ctx->tr;
+	r->cc_notes = ctx->cc_notes;
 	if (in->own != ANNOT_ROLE_UNKNOWN && in->own_cc != NULL &&
 	    in->own_cc->valid) {
 		r->cc = *in->own_cc;
 		r->cc_side = in->own == ANNOT_ROLE_CLIENT ? ANNOT_CLIENT
 		                                          : ANNOT_SERVER;
-		r->cc_notes = ctx->cc_notes;
 	}
 	r->n = n;
 	r->sec = in->sec;
@@ -832,6 +832,8 @@ static void process(struct annot_conn *c, const struct annot_in *in,
 		c->closed_n = r->n;
 	count(c, f, r->events, s);
 	expectations(c, f, s, r);
+	if (!(r->events & ANNOT_EV_CHALLENGED))
+		annot_est_segment(c, f, s, r->sec * 1000000 + r->usec, r);
 	annot_write_notes(c, r, s);
 }
 

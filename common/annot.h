@@ -245,6 +245,11 @@ struct annot_result {
 	struct annot_cc cc;
 	enum annot_side cc_side;
 	bool cc_notes; /* annot_ctx.cc_notes: the notes speak of it */
+	/* Without it, an observer's estimate of the sender this segment
+	 * speaks of (its own when it carries data, else the one whose data
+	 * it acknowledges), from the capture alone: inferred. */
+	struct annot_cc est;
+	enum annot_side est_side;
 
 	/* Sentences for a person, in order, in the language of tr. */
 	const struct tr *tr;
@@ -296,8 +301,9 @@ struct annot_ctx {
 	/* The reader's language for every sentence (common/tr.h); NULL,
 	 * as annot_init() leaves it, for English. */
 	const struct tr *tr;
-	/* Notes on the caller's sender (annot_in.own_cc) for every segment;
-	 * without it, its numbers go only into the JSON. */
+	/* Notes on the caller's sender (annot_in.own_cc), or an observer's
+	 * estimate of the senders, for every segment; without it, the
+	 * numbers go only into the JSON. */
 	bool cc_notes;
 };
 

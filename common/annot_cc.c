@@ -67,9 +67,10 @@ static const char *time_words(char *buf, size_t cap, uint64_t us)
 }
 
 /* The sender's numbers as this segment left or was taken. */
-static void note_now(struct annot_result *r, const char *who)
+static void note_now(struct annot_result *r, const struct annot_cc *cc,
+                     const char *who)
 {
-	const struct conn_cc_info *i = &r->cc.now;
+	const struct conn_cc_info *i = &cc->now;
 	char cw[48], ss[48], s1[48], s2[48], s3[48];
 
 	mss_words(cw, sizeof cw, i->cwnd, i->smss);
@@ -94,9 +95,10 @@ static void note_now(struct annot_result *r, const char *who)
 }
 
 /* Where loss recovery is, relative sequence numbers from isn. */
-static void note_phase(struct annot_result *r, uint32_t isn)
+static void note_phase(struct annot_result *r, const struct annot_cc *cc,
+                       uint32_t isn)
 {
-	const struct conn_cc_info *i = &r->cc.now;
+	const struct conn_cc_info *i = &cc->now;
 	uint32_t rec = i->recover - isn + 1;
 
 	if (i->phase == CONN_CC_RECOVERY && i->sack_recovery)
@@ -117,10 +119,11 @@ static void note_phase(struct annot_result *r, uint32_t isn)
 }
 
 /* Why cwnd and ssthresh changed, with the RFCs' arithmetic. */
-static void note_cwnd(struct annot_result *r, uint32_t isn)
+static void note_cwnd(struct annot_result *r, const struct annot_cc *cc,
+                      uint32_t isn)
 {
-	const struct conn_cc_info *b = &r->cc.before, *a = &r->cc.now;
-	const char *why = r->cc.why;
+	const struct conn_cc_info *b = &cc->before, *a = &cc->now;
+	const char *why = cc->why;
 	char c0[48], c1[48], ss[48];
 
 	if (why == NULL)
@@ -202,9 +205,9 @@ static void note_cwnd(struct annot_result *r, uint32_t isn)
 }
 
 /* A new RTT sample, or the RTO backed off. */
-static void note_rtt(struct annot_result *r)
+static void note_rtt(struct annot_result *r, const struct annot_cc *cc)
 {
-	const struct conn_cc_info *b = &r->cc.before, *a = &r->cc.now;
+	const struct conn_cc_info *b = &cc->before, *a = &cc->now;
 	char rt[48], s0[24], s1[24], v0[24], v1[24], ro[24], mn[24];
 	char fl[96] = "";
 
@@ -268,17 +271,31 @@ void annot_cc_from_conn(struct annot_cc *cc, const struct conn *c,
 
 void annot_cc_notes(const struct annot_conn *c, struct annot_result *r)
 {
-	const char *who = annot_side_word(r->tr, r->cc_side);
+	const struct annot_cc *cc = r->cc.valid ? &r->cc : &r->est;
+	enum annot_side side = r->cc.valid ? r->cc_side : r->est_side;
+	const char *who = annot_side_word(r->tr, side);
+	char text[ANNOT_NOTE_LEN];
+	unsigned first = r->nnotes, i;
 
-	if (!r->cc.valid || !r->cc_notes)
+	if (!cc->valid || !r->cc_notes)
 		return;
-	if (r->cc.changes) {
-		note_rtt(r);
-		note_cwnd(r, c->sd[r->cc_side].isn);
+	if (cc->changes) {
+		note_rtt(r, cc);
+		note_cwnd(r, cc, c->sd[side].isn);
 	}
 	/* Before the handshake is done, the numbers say nothing yet. */
-	if ((r->flags & TH_SYN) && r->from == r->cc_side)
+	if (!((r->flags & TH_SYN) && r->from == side)) {
+		note_now(r, cc, who);
+		note_phase(r, cc, c->sd[side].isn);
+	}
+	if (cc == &r->cc)
 		return;
-	note_now(r, who);
-	note_phase(r, c->sd[r->cc_side].isn);
+	/* An observer's numbers are estimates: each note says so. */
+	for (i = first; i < r->nnotes; i++) {
+		/* TRANSLATORS: before each note that tcplab-explain infers
+		 * about a sender from a capture; %s is the note. */
+		snprintf(text, sizeof text, TR(r->tr, "inferred: %s"),
+		         r->notes[i]);
+		memcpy(r->notes[i], text, sizeof text);
+	}
 }

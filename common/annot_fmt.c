@@ -118,13 +118,17 @@ static const char *cc_phase_name(enum conn_cc_phase p)
 	                             : "open";
 }
 
-/* "cc":{...}, the own end's sender as the segment left or was taken. */
-static void tb_json_cc(struct tb *t, const struct annot_cc *cc)
+/* "cc":{...}, the own end's sender as the segment left or was taken,
+ * or an observer's estimate of a sender. */
+static void tb_json_cc(struct tb *t, const struct annot_cc *cc,
+                       enum annot_side side, bool inferred)
 {
 	const struct conn_cc_info *i = &cc->now;
 
+	tb_printf(t, "\"cc\":{\"sender\":\"%s\",\"inferred\":%s,",
+	          annot_side_name(side), inferred ? "true" : "false");
 	tb_printf(t,
-	          "\"cc\":{\"cwnd\":%u,\"ssthresh\":%u,"
+	          "\"cwnd\":%u,\"ssthresh\":%u,"
 	          "\"ssthresh_initial\":%s,\"flight\":%u,\"pipe\":%u,"
 	          "\"peer_window\":%u,\"smss\":%u,\"phase\":\"%s\","
 	          "\"slow_start\":%s,\"dupacks\":%u,\"sacked\":%u,",
@@ -192,7 +196,9 @@ int annot_format_json(const struct annot_result *r, const char *own_state,
 	if (own_state != NULL)
 		tb_printf(&t, "\"own_state\":\"%s\",", own_state);
 	if (r->cc.valid)
-		tb_json_cc(&t, &r->cc);
+		tb_json_cc(&t, &r->cc, r->cc_side, false);
+	else if (r->est.valid)
+		tb_json_cc(&t, &r->est, r->est_side, true);
 	tb_printf(&t, "\"events\":[");
 	for (i = 0; i < ANNOT_EV_COUNT; i++)
 		if (r->events & (1u << i))

@@ -68,6 +68,35 @@ struct annot_facts {
 	bool pend_syn_ack, pend_fin_ack;
 };
 
+/* An observer's estimate of one side's sender (annot_est.c). */
+struct annot_est {
+	bool syn;              /* its SYN was seen: */
+	uint16_t syn_mss;      /* ...the MSS it offered */
+	bool syn_ts, syn_sack; /* ...timestamps, SACK-permitted */
+	bool on;               /* its data is being estimated */
+	bool sack;             /* both sides permitted SACK */
+	uint32_t smss, cwnd, ssthresh, bytes_acked, loss_flight;
+	bool ss_initial; /* ssthresh is still the initial one */
+	bool fin_sent;   /* it has nothing more to send */
+	uint32_t sacked; /* bytes above una the last ACK's SACK blocks hold */
+	int64_t sent_at; /* when it last sent a segment (capture time, us) */
+	uint32_t una;          /* the highest ACK of its data seen */
+	uint32_t recover;
+	uint32_t peer_win;     /* the window the other side offers it */
+	unsigned dupacks, retries;
+	unsigned una_rtx; /* the segment at una sent again since una moved */
+	enum conn_cc_phase phase;
+	bool timing;           /* a segment is being timed... */
+	uint32_t timed_end;    /* ...that ends here... */
+	int64_t timed_at;      /* ...sent then (capture time, us) */
+	uint64_t srtt, rttvar, rto, rtt;
+	unsigned samples;
+	bool floored;
+	/* The most in flight in this round trip (until rnd_end is acked)
+	 * and in the one before. */
+	uint32_t rnd_end, rnd_max, prev_rnd_max;
+};
+
 /* What one side of a connection has shown on the wire. */
 struct annot_side_mem {
 	uint32_t addr;
@@ -96,6 +125,7 @@ struct annot_side_mem {
 	unsigned hist_next;
 	struct annot_ts ts[ANNOT_TSH];
 	unsigned ts_next;
+	struct annot_est est;
 };
 
 struct annot_conn {
@@ -165,7 +195,13 @@ void annot_state_segment(struct annot_conn *c, enum annot_side f,
                          struct annot_result *r);
 
 /* annot_note.c: writes r's sentences. */
-/* annot_cc.c: the notes on the caller's own sender (annot_result.cc). */
+/* annot_est.c: the senders' estimates, after the segment is taken in. */
+void annot_est_segment(struct annot_conn *c, enum annot_side f,
+                       const struct seg *s, int64_t t,
+                       struct annot_result *r);
+
+/* annot_cc.c: the notes on the caller's own sender (annot_result.cc),
+ * or the estimate of one (annot_result.est). */
 void annot_cc_notes(const struct annot_conn *c, struct annot_result *r);
 
 void annot_write_notes(struct annot_conn *c, struct annot_result *r,

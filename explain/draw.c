@@ -1,7 +1,8 @@
 /*
  * draw.c: the end of a connection in tcplab-explain: what it did (annot's
- * summary) and its ladder diagram, or its JSON line; and with --svg, the
- * diagram of one connection as an SVG file.
+ * summary) and its ladder diagram, or its JSON line; with --svg, the
+ * diagram of one connection as an SVG file; and the charts of --tsg and
+ * --cwnd, as SVG files or text plots (explain_chart).
  *
  * The rows of a connection's ladder live with the connection, in annot's
  * slot for it, from its first segment until annot finishes it; then they
@@ -20,13 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/chart.h"
+#include "common/err.h"
 #include "common/io/i18n.h"
 #include "explain/explain.h"
 
 /* Whether the ladder of connection conn will be drawn. */
 static int wants_rows(const struct explain *e, unsigned conn)
 {
-	if (!e->o->json && !e->o->tsg_text)
+	if (!e->o->json && !e->o->graph_text)
 		return 1; /* the default output and --ladder draw them all */
 	return e->o->svg != NULL && conn == e->o->conn;
 }
@@ -228,35 +231,32 @@ static void print_ladder(struct explain *e, struct conn_keep *k)
 }
 
 /* --svg: the ladder of one connection as an SVG file. */
+static int write_file(const char *file, const char *buf, size_t n);
+
 static int write_svg(struct explain *e, struct conn_keep *k)
 {
 	struct ladder_opts lo;
 	char lab[2][LABEL_CAP], *buf;
 	size_t cap = 1024 * (k->nrows + 1) + 8192;
-	FILE *f;
-	int n;
+	int n, rc = -1;
 
 	ladder_opts_for(e, &k->sm, &lo, lab);
 	rows_in_order(k, &lo);
 	buf = malloc(cap);
-	f = buf != NULL ? fopen(e->o->svg, "w") : NULL;
-	if (f == NULL) {
-		explain_warn(_("cannot write %s: %s"), e->o->svg,
-		             strerror(errno));
-		free(buf);
+	if (buf == NULL) {
+		explain_warn(_("out of memory"));
 		return -1;
 	}
 	n = ladder_format_svg(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
-	if (n > 0 && fwrite(buf, 1, (size_t)n, f) != (size_t)n)
-		n = -1;
-	free(buf);
-	if (fclose(f) != 0 || n < 0) {
+	if (n < 0)
 		explain_warn(_("cannot write %s: %s"), e->o->svg,
-		             strerror(errno));
-		return -1;
-	}
-	e->svg_done = 1;
-	return 0;
+		             _(tcplab_strerror(n)));
+	else
+		rc = write_file(e->o->svg, buf, (size_t)n);
+	free(buf);
+	if (rc == 0)
+		e->svg_done = 1;
+	return rc;
 }
 
 /* A connection's summary: one JSON line, or its title and sentences. */
@@ -303,7 +303,8 @@ void draw_finished(struct explain *e)
 		    write_svg(e, k) < 0)
 			e->svg_failed = 1;
 		tsg_conn_done(e, &k->sm);
-		if (e->o->tsg_text) {
+		cwnd_conn_done(e, &k->sm);
+		if (e->o->graph_text) {
 			keep_free(k);
 			continue;
 		}
@@ -316,4 +317,60 @@ void draw_finished(struct explain *e)
 		}
 		keep_free(k);
 	}
+}
+
+/* Writes n bytes of buf to file. Returns 0, or -1 after a message. */
+static int write_file(const char *file, const char *buf, size_t n)
+{
+	FILE *f = fopen(file, "w");
+	int ok;
+
+	if (f == NULL) {
+		explain_warn(_("cannot write %s: %s"), file, strerror(errno));
+		return -1;
+	}
+	ok = fwrite(buf, 1, n, f) == n;
+	if (fclose(f) != 0 || !ok) {
+		explain_warn(_("cannot write %s: %s"), file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int explain_chart(struct explain *e, const struct chart *c, const char *file)
+{
+	size_t cap;
+	char *buf;
+	int n, rc;
+
+	if (strcmp(file, "-") == 0) {
+		cap = (CHART_TEXT_ROWS + 16) * (3 * (size_t)e->o->width + 8) +
+		      4096;
+		explain_room(e, cap);
+		n = chart_format_text(c, e->o->width, CHART_TEXT_ROWS,
+		                      e->o->ascii != 0, e->out + e->used,
+		                      OUT_CAP - e->used);
+		if (n < 0) {
+			explain_warn(_("the graph does not fit in %u columns"),
+			             e->o->width);
+			return -1;
+		}
+		e->used += (size_t)n;
+		return 0;
+	}
+	cap = chart_svg_max(c);
+	if ((buf = malloc(cap)) == NULL) {
+		explain_warn(_("out of memory"));
+		return -1;
+	}
+	n = chart_format_svg(c, buf, cap);
+	if (n < 0) {
+		explain_warn(_("cannot write %s: %s"), file,
+		             _(tcplab_strerror(n)));
+		rc = -1;
+	} else {
+		rc = write_file(file, buf, (size_t)n);
+	}
+	free(buf);
+	return rc;
 }

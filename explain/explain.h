@@ -8,6 +8,7 @@
  *   text.c   the text run: tcpdump's lines, one packet at a time
  *   draw.c   the end of a connection: its summary, its ladder, the SVG
  *   tsg.c    --tsg: one connection's time-sequence graph, SVG or text
+ *   cwnd.c   --cwnd: one connection's cwnd, ssthresh and flight over time
  *
  * Only main() exits; the runs return an exit status. Nothing here sends a
  * packet or makes a DNS query.
@@ -56,6 +57,9 @@ struct options {
 	const char *svg; /* --svg FILE */
 	const char *tsg; /* --tsg FILE, or "-" for a text plot */
 	int tsg_text;    /* --tsg -: the plot instead of the usual output */
+	const char *cwnd; /* --cwnd FILE, or "-" for a text plot */
+	int graph_text;   /* --tsg - or --cwnd -: a plot, nothing else */
+	int cc;           /* --cc: notes on the senders' estimates */
 };
 
 /* A long connection's ladder shows its first and last segments. */
@@ -100,6 +104,8 @@ struct explain {
 	int svg_done, svg_failed; /* --svg: written, or failed */
 	struct tsg_keep *tsg;     /* --tsg: the connection's segments */
 	int tsg_done, tsg_failed; /* --tsg: drawn (or tried), or failed */
+	struct cwnd_keep *cwnd;     /* --cwnd: the connection's senders */
+	int cwnd_done, cwnd_failed; /* --cwnd: drawn (or tried), or failed */
 };
 
 /* run.c */
@@ -186,5 +192,34 @@ int pcap_run(struct pcap *p, const struct options *o);
 /* text.c: explains tcpdump's text read from f, line by line; returns the
  * exit status. */
 int text_run(FILE *f, const struct options *o);
+
+/* The text plots' rows (--tsg -, --cwnd -): with the title, axis and
+ * legend about 21 lines, which leaves a 24-line terminal its prompt. */
+#define CHART_TEXT_ROWS 14
+
+struct chart;
+
+/* Draws c into file as SVG, or with file "-" as a text plot into the
+ * output. Returns 0, or -1 after a message. */
+int explain_chart(struct explain *e, const struct chart *c, const char *file);
+
+/* cwnd.c */
+
+/* Keeps the sender's numbers of a segment of the --cwnd connection. */
+void cwnd_keep_result(struct explain *e, const struct annot_result *r);
+
+/* When annot finished a connection: the --cwnd one is drawn. */
+void cwnd_conn_done(struct explain *e, const struct annot_summary *sm);
+
+/* Draws what was kept (sm: the connection's summary, or NULL for a
+ * --json log). Returns 0, or -1 after a message. */
+int cwnd_draw(struct explain *e, const struct annot_summary *sm);
+
+/* Frees what --cwnd keeps. */
+void cwnd_forget(struct explain *e);
+
+/* Reads a tcplab program's --json log for --cwnd; returns the exit
+ * status. */
+int cwnd_log_run(FILE *f, const struct options *o);
 
 #endif

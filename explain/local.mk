@@ -4,7 +4,7 @@
 # The annotations, the ladder diagram and the tcpdump-text reader: pure.
 common_libtcplab_a_SOURCES += common/annot.c common/annot.h common/annot_int.h \
 	common/annot_state.c common/annot_note.c common/annot_fmt.c \
-	common/annot_cc.c
+	common/annot_cc.c common/annot_est.c
 
 check_PROGRAMS += tests/check_annot
 tests_check_annot_SOURCES = tests/check_annot.c tests/testlib.h \
@@ -43,12 +43,12 @@ TESTS += tests/check_pair
 # keeps one connection's segments and writes the SVG or the text plot.
 common_libtcplab_a_SOURCES += common/chart.c common/chart.h \
 	common/tsg.c common/tsg.h
-explain_tcplab_explain_SOURCES += explain/tsg.c
+explain_tcplab_explain_SOURCES += explain/tsg.c explain/cwnd.c
 explain_tcplab_explain_LDADD += -lm
 
 check_PROGRAMS += tests/check_tsg
 tests_check_tsg_SOURCES = tests/check_tsg.c tests/testlib.h
 tests_check_tsg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tsg_LDADD = $(CHECK_LD) -lm
-TESTS += tests/check_tsg tests/tsg.sh
-EXTRA_DIST += tests/tsg.sh tests/tsgcap.py
+TESTS += tests/check_tsg tests/tsg.sh tests/cwnd.sh
+EXTRA_DIST += tests/tsg.sh tests/tsgcap.py tests/cwnd.sh tests/pngcheck.py

@@ -82,8 +82,15 @@ static void usage(FILE *f)
 	                "  --tsg FILE     write a time-sequence graph of one "
 	                "connection as SVG (- for a text plot instead of the "
 	                "usual output)\n"
-	                "  --conn N       the connection --svg and --tsg draw "
-	                "(default 1)\n"
+	                "  --cwnd FILE    write one connection's cwnd, "
+	                "ssthresh and bytes in flight over time as SVG (- "
+	                "for a text plot): estimated from a capture, exact "
+	                "from a tcplab program's --json log\n"
+	                "  --cc           under each segment, what the "
+	                "capture lets one infer of its sender: cwnd, "
+	                "ssthresh, flight, SRTT, RTO\n"
+	                "  --conn N       the connection --svg, --tsg and "
+	                "--cwnd draw (default 1)\n"
 	                "  -h, --help     print this help and exit\n"
 	                "  --version      print the version and exit\n"
 	                "\n"
@@ -145,6 +152,24 @@ static int tsg_conflict(const struct options *o)
 	return 0;
 }
 
+static int cwnd_conflict(const struct options *o)
+{
+	bool text = strcmp(o->cwnd, "-") == 0;
+
+	if (o->plain) {
+		explain_warn(_("--cwnd needs the explanations: it cannot go "
+		               "with --plain"));
+		return -1;
+	}
+	if (text && (o->json || o->ladder_only || o->tsg_text)) {
+		explain_warn(_("--cwnd - prints the chart instead of the usual "
+		               "output: it cannot go with --json, --ladder or "
+		               "--tsg -"));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Parses the command line. Returns -1 to go on, or the status to exit
  * with (0 after --help or --version, 2 for a usage error).
@@ -161,6 +186,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_WIDTH,
 		OPT_CONN,
 		OPT_TSG,
+		OPT_CWND,
+		OPT_CC,
 	};
 	static const struct option longopts[] = {
 	        {"plain", no_argument, NULL, OPT_PLAIN},
@@ -171,6 +198,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	        {"width", required_argument, NULL, OPT_WIDTH},
 	        {"conn", required_argument, NULL, OPT_CONN},
 	        {"tsg", required_argument, NULL, OPT_TSG},
+	        {"cwnd", required_argument, NULL, OPT_CWND},
+	        {"cc", no_argument, NULL, OPT_CC},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
@@ -226,6 +255,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->tsg = optarg;
 			o->tsg_text = strcmp(optarg, "-") == 0;
 			break;
+		case OPT_CWND:
+			o->cwnd = optarg;
+			break;
+		case OPT_CC:
+			o->cc = 1;
+			break;
 		case OPT_WIDTH:
 			if (number(optarg, "--width", 40, 1000, &num) < 0)
 				return EXIT_USAGE;
@@ -254,6 +289,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->tsg != NULL && tsg_conflict(o) < 0)
 		return EXIT_USAGE;
+	if (o->cwnd != NULL && cwnd_conflict(o) < 0)
+		return EXIT_USAGE;
+	o->graph_text = o->tsg_text ||
+	                (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0);
 	if (o->file == NULL && optind < argc)
 		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {
@@ -381,7 +420,7 @@ static FILE *stream_of(struct peeked *pk, off_t start)
  * from tcpdump's text by its first bytes, without reading more. Returns
  * the stream, or NULL after a message.
  */
-static FILE *open_input(const char *file, int *binary)
+static FILE *open_input(const char *file, int *binary, int *json_log)
 {
 	struct peeked *pk = malloc(sizeof(*pk));
 	off_t start;
@@ -400,6 +439,8 @@ static FILE *open_input(const char *file, int *binary)
 	if (peek(pk) < 0)
 		goto fail;
 	*binary = looks_binary(pk->buf, pk->len);
+	/* A tcplab program's --json log starts with its first object. */
+	*json_log = !*binary && pk->len > 0 && pk->buf[0] == '{';
 	f = stream_of(pk, start);
 	if (f == NULL)
 		goto fail;
@@ -435,7 +476,7 @@ static int read_pcap(FILE *f, const struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o;
-	int rc, binary;
+	int rc, binary, json_log = 0;
 	FILE *f;
 
 	i18n_init();
@@ -443,11 +484,21 @@ int main(int argc, char **argv)
 	rc = parse_options(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	f = open_input(o.file, &binary);
+	f = open_input(o.file, &binary, &json_log);
 	if (f == NULL) {
 		rc = EXIT_INPUT;
 	} else if (binary) {
 		rc = read_pcap(f, &o);
+	} else if (json_log) {
+		if (o.cwnd == NULL || o.tsg != NULL || o.svg != NULL) {
+			explain_warn(_("%s is a --json log: tcplab-explain reads "
+			               "one only with --cwnd"),
+			             o.file);
+			rc = EXIT_USAGE;
+		} else {
+			rc = cwnd_log_run(f, &o);
+		}
+		fclose(f);
 	} else {
 		if (o.filter != NULL)
 			explain_warn(_("the filter expression is ignored for "

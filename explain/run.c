@@ -43,7 +43,7 @@ static enum show_mode show_mode(const struct options *o)
 		return SHOW_PLAIN;
 	if (o->json)
 		return SHOW_JSON;
-	return o->ladder_only || o->tsg_text ? SHOW_SILENT : SHOW_EXPLAIN;
+	return o->ladder_only || o->graph_text ? SHOW_SILENT : SHOW_EXPLAIN;
 }
 
 static int setup(struct explain *e, const struct options *o)
@@ -61,6 +61,7 @@ static int setup(struct explain *e, const struct options *o)
 	show_init(&e->sh, show_mode(o), o->width, &o->flags, &res,
 	          ANNOT_ROLE_UNKNOWN);
 	show_set_tr(&e->sh, &i18n_tr);
+	e->sh.an.cc_notes = o->cc != 0;
 	e->sh.an.done = draw_conn_done;
 	e->sh.an.done_arg = e;
 	e->o = o;
@@ -98,6 +99,7 @@ void explain_explained(struct explain *e, const struct seg *s)
 		return;
 	draw_keep_row(e, &e->sh.ar);
 	tsg_keep_seg(e, &e->sh.ar, s);
+	cwnd_keep_result(e, &e->sh.ar);
 }
 
 /* Prints the finished connections before a packet's text, which waits in
@@ -121,7 +123,8 @@ static void finished_first(struct explain *e, size_t n)
 
 void explain_commit(struct explain *e, size_t n, int notice)
 {
-	if (notice && (e->o->json || e->o->ladder_only || e->o->tsg_text)) {
+	if (notice &&
+	    (e->o->json || e->o->ladder_only || e->o->graph_text)) {
 		/* Standard output is for the JSON or the diagrams alone. */
 		fwrite(e->out + e->used, 1, n, stderr);
 		n = 0;
@@ -158,6 +161,13 @@ int explain_finish(struct explain *e)
 		             e->o->conn);
 		return -1;
 	}
+	if (e->cwnd_failed)
+		return -1;
+	if (e->o->cwnd != NULL && !e->cwnd_done) {
+		explain_warn(_("no connection %u in the capture for --cwnd"),
+		             e->o->conn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -175,6 +185,7 @@ int explain_close(struct explain *e, int rc)
 	show_free(&e->sh);
 	draw_forget_all(e);
 	tsg_forget(e);
+	cwnd_forget(e);
 	free(e->hold);
 	names_close(e->names);
 	free(e->out);

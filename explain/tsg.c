@@ -25,10 +25,6 @@
 /* The most segments kept for the graph (about 6 MB of them). */
 #define TSG_KEEP_MAX 100000
 
-/* The text plot's rows: with its title, axis and legend, about 21 lines,
- * which leaves a 24-line terminal its prompt. */
-#define TSG_TEXT_ROWS 14
-
 struct tsg_keep {
 	struct tsg_seg *segs;
 	size_t n, cap;
@@ -77,64 +73,6 @@ void tsg_forget(struct explain *e)
 	e->tsg = NULL;
 }
 
-/* Writes n bytes of buf to the file --tsg names. Returns 0, or -1 after
- * a message. */
-static int write_file(const char *file, const char *buf, size_t n)
-{
-	FILE *f = fopen(file, "w");
-	int ok;
-
-	if (f == NULL) {
-		explain_warn(_("cannot write %s: %s"), file, strerror(errno));
-		return -1;
-	}
-	ok = fwrite(buf, 1, n, f) == n;
-	if (fclose(f) != 0 || !ok) {
-		explain_warn(_("cannot write %s: %s"), file, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* The text plot, into the output buffer. */
-static int print_text(struct explain *e, const struct chart *c)
-{
-	size_t cap =
-	        (TSG_TEXT_ROWS + 16) * (3 * (size_t)e->o->width + 8) + 4096;
-	int n;
-
-	explain_room(e, cap);
-	n = chart_format_text(c, e->o->width, TSG_TEXT_ROWS, e->o->ascii != 0,
-	                      e->out + e->used, OUT_CAP - e->used);
-	if (n < 0)
-		return -1;
-	e->used += (size_t)n;
-	return 0;
-}
-
-/* The graph drawn as SVG, into the file. */
-static int write_svg_graph(struct explain *e, const struct chart *c)
-{
-	size_t cap = chart_svg_max(c);
-	char *buf = malloc(cap);
-	int n, rc;
-
-	if (buf == NULL) {
-		explain_warn(_("out of memory"));
-		return -1;
-	}
-	n = chart_format_svg(c, buf, cap);
-	if (n < 0) {
-		explain_warn(_("cannot write %s: %s"), e->o->tsg,
-		             _(tcplab_strerror(n)));
-		free(buf);
-		return -1;
-	}
-	rc = write_file(e->o->tsg, buf, (size_t)n);
-	free(buf);
-	return rc;
-}
-
 /* Draws the graph of the connection annot finished. Returns 0, or -1
  * after a message. */
 static int draw(struct explain *e, const struct annot_summary *sm)
@@ -156,13 +94,8 @@ static int draw(struct explain *e, const struct annot_summary *sm)
 	           0) {
 		explain_warn(_("connection %u carries no data to graph"),
 		             sm->conn);
-	} else if (strcmp(e->o->tsg, "-") == 0) {
-		rc = print_text(e, &g->chart);
-		if (rc < 0)
-			explain_warn(_("the graph does not fit in %u columns"),
-			             e->o->width);
 	} else {
-		rc = write_svg_graph(e, &g->chart);
+		rc = explain_chart(e, &g->chart, e->o->tsg);
 	}
 	free(pts);
 	free(g);

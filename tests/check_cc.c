@@ -914,6 +914,11 @@ END_TEST
 struct cc_trace {
 	struct annot_ctx an;
 	struct annot_result r;
+	/* An observer of the same segments (as tcplab-explain reads a
+	 * capture), and its latest estimate of the server's sender. */
+	struct annot_ctx obs;
+	struct annot_result ro;
+	struct annot_cc est;
 	char notes[1 << 16]; /* every note of the latest call, one a line */
 	char json[1 << 14];  /* the JSON of the latest call's first segment */
 	struct conn_cc_info before;
@@ -943,6 +948,26 @@ static void trace_seg(struct cc_trace *t, const struct seg *s, bool ours,
 	}
 	if (t->json[0] == '\0')
 		annot_format_json(&t->r, NULL, t->json, sizeof t->json);
+	in.own = ANNOT_ROLE_UNKNOWN;
+	in.own_cc = NULL;
+	ck_assert_int_eq(annot_input(&t->obs, &in, &t->ro), 0);
+	if (t->ro.est.valid && t->ro.est_side == ANNOT_SERVER)
+		t->est = t->ro.est;
+}
+
+/* The observer's estimate equals the sender's own numbers: a capture
+ * taken at the sender shows its segments and ACKs in the order it took
+ * them, as here. */
+static void est_matches(const struct cc_trace *t, const struct conn *c)
+{
+	struct conn_cc_info i;
+
+	conn_cc_info(c, &i);
+	ck_assert_msg(t->est.valid, "no estimate");
+	ck_assert_uint_eq(t->est.now.cwnd, i.cwnd);
+	ck_assert_uint_eq(t->est.now.ssthresh, i.ssthresh);
+	ck_assert_int_eq(t->est.now.phase, i.phase);
+	ck_assert_uint_eq(t->est.now.flight, i.flight);
 }
 
 static void trace_begin(struct cc_trace *t, const struct conn *c)
@@ -1020,6 +1045,24 @@ static void said(const struct cc_trace *t, const char *fmt, ...)
 	              "expected \"%s\" in:\n%s", want, t->notes);
 }
 
+/* The observer's notes on the latest segment hold this sentence. */
+static void obs_said(const struct cc_trace *t, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void obs_said(const struct cc_trace *t, const char *fmt, ...)
+{
+	char want[512];
+	va_list ap;
+	unsigned i;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof want, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < t->ro.nnotes; i++)
+		if (strstr(t->ro.notes[i], want) != NULL)
+			return;
+	ck_abort_msg("the observer did not say \"%s\"", want);
+}
+
 static uint32_t max_u32(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
@@ -1036,7 +1079,9 @@ static void tr_open(struct cc_trace *t, struct conn *c, bool sack)
 
 	memset(t, 0, sizeof *t);
 	ck_assert_int_eq(annot_init(&t->an), 0);
+	ck_assert_int_eq(annot_init(&t->obs), 0);
 	t->an.cc_notes = true;
+	t->obs.cc_notes = true;
 	test_cfg(&cfg);
 	ck_assert_int_eq(conn_listen(c, &cfg, LOCAL_ADDR, LOCAL_PORT), 0);
 	s = peer_syn(1460, sack, true, 29200);
@@ -1059,6 +1104,15 @@ static void tr_open(struct cc_trace *t, struct conn *c, bool sack)
 	     10 * SMSS, 10 * SMSS, WND);
 	said(t, "in flight %u,", 1 * SMSS);
 	said(t, "in flight %u,", 5 * SMSS);
+	est_matches(t, c);
+}
+
+static void tr_free(struct cc_trace *t, struct conn *c)
+{
+	annot_free(&t->an);
+	annot_free(&t->obs);
+	conn_release(c);
+	free(t);
 }
 
 START_TEST(test_notes_slow_start_and_rtt)
@@ -1088,9 +1142,8 @@ START_TEST(test_notes_slow_start_and_rtt)
 	        "%u,",
 	     11 * SMSS, 10 * SMSS);
 	ck_assert_ptr_nonnull(strstr(t->json, "\"why\":\"slow start\""));
-	annot_free(&t->an);
-	conn_release(&c);
-	free(t);
+	est_matches(t, &c);
+	tr_free(t, &c);
 }
 END_TEST
 
@@ -1115,12 +1168,14 @@ START_TEST(test_notes_newreno_recovery)
 	said(t, "fast recovery (NewReno) until ack %u (RFC 6582)", flight + 1);
 	ck_assert_ptr_nonnull(
 	        strstr(t->json, "\"why\":\"three duplicate ACKs\""));
+	est_matches(t, &c);
 	/* RFC 6582 3.2 (4): a partial ACK of 2 MSS deflates cwnd by it and
 	 * adds back SMSS. */
 	tr_ack(t, &c, D(acked), T0 + 20 * MS, &o);
 	said(t, "cwnd %u (8 MSS) -> %u (7 MSS): a partial ACK", cwnd,
 	     cwnd - acked + SMSS);
 	said(t, "the %u bytes acknowledged", acked);
+	est_matches(t, &c);
 	cwnd = cwnd - acked + SMSS;
 	/* RFC 6582 3.2 (3): the full ACK, cwnd = min(ssthresh,
 	 * max(FlightSize, SMSS) + SMSS) with FlightSize 0 after it. */
@@ -1128,9 +1183,8 @@ START_TEST(test_notes_newreno_recovery)
 	said(t, "recovery ends: this ACK covers everything sent before the "
 	        "loss; cwnd %u (7 MSS) -> %u (2 MSS), ssthresh %u (5 MSS)",
 	     cwnd, 2 * SMSS, ss);
-	annot_free(&t->an);
-	conn_release(&c);
-	free(t);
+	est_matches(t, &c);
+	tr_free(t, &c);
 }
 END_TEST
 
@@ -1162,9 +1216,8 @@ START_TEST(test_notes_sack_recovery_and_timeout)
 	        "with SACK",
 	     flight, ss);
 	said(t, "fast recovery with SACK until ack %u: pipe", flight + 1);
-	annot_free(&t->an);
-	conn_release(&c);
-	free(t);
+	est_matches(t, &c);
+	tr_free(t, &c);
 
 	/* A timeout: RFC 5681 eq. (4) and the loss window; RFC 6298 5.5
 	 * doubles the RTO. */
@@ -1181,15 +1234,19 @@ START_TEST(test_notes_sack_recovery_and_timeout)
 	ck_assert_ptr_nonnull(
 	        strstr(t->json, "\"why\":\"retransmission timeout\""));
 	ck_assert_ptr_nonnull(strstr(t->json, "\"phase\":\"loss\""));
+	est_matches(t, &d);
+	/* The observer says so, and says it is inferred. */
+	obs_said(t, "inferred: retransmission timeout: ssthresh = max(flight "
+	            "%u / 2, 2 MSS) = %u (5 MSS)",
+	         flight, ss);
 	/* A second timeout of the same data keeps ssthresh, and cwnd is
 	 * one segment already: only the RTO changes. */
 	tr_timer(t, &d, conn_next_timer(&d), &o);
 	said(t, "RTO 400 ms -> 800 ms: doubled");
 	said(t, "cwnd %u (1 MSS), ssthresh %u (5 MSS),", SMSS, ss);
 	ck_assert_ptr_null(strstr(t->notes, "ssthresh = "));
-	annot_free(&t->an);
-	conn_release(&d);
-	free(t);
+	est_matches(t, &d);
+	tr_free(t, &d);
 }
 END_TEST
 
