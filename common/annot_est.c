@@ -5,7 +5,7 @@
  * RFC 6298 would hold them, given the segments and ACKs the capture shows.
  *
  * The arithmetic is conn's own (conn_cc_iw, conn_cc_loss_ssthresh,
- * conn_cc_ss_step, conn_cc_limited, conn_rtt_update); what is estimated
+ * conn_cc_ss_step, conn_rtt_update); what is estimated
  * is when it applies. The capture shows when a segment leaves and when an
  * ACK arrives only as seen at the capture point, never the sender's
  * timers: a retransmission without three duplicate ACKs before it is
@@ -88,7 +88,7 @@ static uint32_t est_flight(const struct annot_conn *c, enum annot_side x)
 
 /*
  * Slow start or congestion avoidance for an ACK of n new bytes. A sender
- * grows cwnd only while cwnd limits it (conn_cc_limited), which a capture
+ * grows cwnd only while cwnd limits it (conn_cc.c's cwnd_limited), which a capture
  * cannot tell: it shows the ACKs as they passed the capture point, often
  * long before a busy sender read them, so that the flight it shows is
  * smaller than the flight the sender saw. The estimate takes the sender

@@ -433,14 +433,8 @@ uint32_t conn_cc_loss_ssthresh(uint32_t flight, uint32_t smss);
 uint64_t conn_rtt_update(uint64_t *srtt, uint64_t *rttvar, bool first,
                          uint64_t r);
 /* Slow start's growth for an ACK of acked new bytes (RFC 5681 3.1 with
- * RFC 3465's L = 2), and the increase of congestion avoidance once a
- * whole cwnd has been acknowledged (one SMSS). */
+ * RFC 3465's L = 2). */
 uint32_t conn_cc_ss_step(uint32_t acked, uint32_t smss);
-/* Whether cwnd limited a sender with flight outstanding, so that an ACK
- * may grow it (slow start: cwnd < 2 flight; else a segment no longer
- * fitted). */
-bool conn_cc_limited(uint32_t cwnd, uint32_t ssthresh, uint32_t flight,
-                     uint32_t smss);
 
 /* Why the call that made out changed cwnd or ssthresh (CONN_EV_CC's
  * reason, a message id), or NULL. */

@@ -442,17 +442,11 @@ uint32_t conn_cc_room(const struct conn *c)
  * would otherwise grow cwnd without end. In slow start: cwnd < 2 *
  * FlightSize; in congestion avoidance: a full segment no longer fitted.
  */
-bool conn_cc_limited(uint32_t cwnd, uint32_t ssthresh, uint32_t flight,
-                     uint32_t smss)
-{
-	if (cwnd < ssthresh)
-		return cwnd < 2 * flight;
-	return flight + smss > cwnd;
-}
-
 static bool cwnd_limited(const struct conn *c, uint32_t flight)
 {
-	return conn_cc_limited(c->cwnd, c->ssthresh, flight, conn_smss(c));
+	if (c->cwnd < c->ssthresh)
+		return c->cwnd < 2 * flight;
+	return flight + conn_smss(c) > c->cwnd;
 }
 
 uint32_t conn_cc_ss_step(uint32_t acked, uint32_t smss)
