@@ -361,7 +361,8 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			if (loss_parse(optarg, &o->loss_ppm) != 0)
 				die(EXIT_USAGE,
 				    _("bad value '%s' for --loss: give a "
-				      "probability from 0 to 1, e.g. 0.05 or 5%%"),
+				      "probability from 0 to 1, e.g. 0.05 or "
+				      "5%%"),
 				    optarg);
 			break;
 		case OPT_NO_SACK:
@@ -372,8 +373,8 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			                             16 * 1024 * 1024);
 			break;
 		case OPT_READ_RATE:
-			o->read_rate = (uint32_t)number("--read-rate", optarg, 1,
-			                                1000 * 1000 * 1000);
+			o->read_rate = (uint32_t)number("--read-rate", optarg,
+			                                1, 1000 * 1000 * 1000);
 			break;
 		case OPT_SEED:
 			o->seed = (uint64_t)number("--seed", optarg, 0,
@@ -612,7 +613,8 @@ static void say_setup(struct client *cl)
 
 		snprintf(msg, sizeof msg,
 		         _("the reader takes %u bytes a second from a receive "
-		           "buffer of %u bytes: the window offers what it leaves "
+		           "buffer of %u bytes: the window offers what it "
+		           "leaves "
 		           "(--read-rate, --rcvbuf)"),
 		         cl->o.read_rate, cl->rcvbuf_eff);
 		client_say(cl, f, "tcplab-client: %s\n", msg);
@@ -621,10 +623,11 @@ static void say_setup(struct client *cl)
 		char p[16], msg[512];
 
 		loss_format(cl->o.loss_ppm, p, sizeof p);
-		snprintf(msg, sizeof msg,
-		         _("--loss %s: each segment, out or in, is lost with "
-		           "that chance; --seed %llu loses the same ones again"),
-		         p, (unsigned long long)cl->o.seed);
+		snprintf(
+		        msg, sizeof msg,
+		        _("--loss %s: each segment, out or in, is lost with "
+		          "that chance; --seed %llu loses the same ones again"),
+		        p, (unsigned long long)cl->o.seed);
 		client_say(cl, f, "tcplab-client: %s\n", msg);
 	}
 	if (cl->o.no_guard)

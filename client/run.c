@@ -136,8 +136,8 @@ static void shown_time(struct client *cl, int64_t *sec, uint32_t *usec)
  */
 static void show(struct client *cl, const uint8_t *ip, size_t len,
                  size_t wirelen, int64_t sec, uint32_t usec, bool ours,
-                 const struct annot_path *own_path,
-                 const struct annot_cc *cc, bool ignored)
+                 const struct annot_path *own_path, const struct annot_cc *cc,
+                 bool ignored)
 {
 	struct show_pkt pk;
 	int n;
@@ -299,7 +299,6 @@ static bool step_gate(struct client *cl, const struct outseg *o,
 		return true;
 	return line[0] != 'q' && line[0] != 'Q';
 }
-
 
 static void explain_reset(struct client *cl, enum tcp_state st)
 {

@@ -27,9 +27,9 @@
 #include "common/tr.h"
 
 static const char *const event_names[ANNOT_EV_COUNT] = {
-        N_("retransmission"), N_("duplicate-ack"), N_("out-of-order"), N_("missing-before"),
-        N_("zero-window"),    N_("window-update"), N_("keep-alive"),   N_("reset"),
-        N_("challenged"),
+        N_("retransmission"), N_("duplicate-ack"), N_("out-of-order"),
+        N_("missing-before"), N_("zero-window"),   N_("window-update"),
+        N_("keep-alive"),     N_("reset"),         N_("challenged"),
 };
 
 const char *annot_event_name(unsigned bit)

@@ -44,7 +44,8 @@ static const char *time_words(char *buf, size_t cap, uint64_t us)
 	int i;
 
 	if (us >= 1000000 && us % 1000000 == 0) {
-		snprintf(buf, cap, "%llu s", (unsigned long long)(us / 1000000));
+		snprintf(buf, cap, "%llu s",
+		         (unsigned long long)(us / 1000000));
 		return buf;
 	}
 	if (us >= 1000000) {
@@ -132,17 +133,19 @@ static void note_cwnd(struct annot_result *r, const struct annot_cc *cc,
 	mss_words(c1, sizeof c1, a->cwnd, a->smss);
 	mss_words(ss, sizeof ss, a->ssthresh, a->smss);
 	if (strcmp(why, "slow start") == 0)
-		annot_note(r, ANNOT_N_CC,
-		           "cwnd %s -> %s: slow start, cwnd grows by the bytes "
-		           "this ACK acknowledges, at most 2 MSS (RFC 5681 3.1, "
-		           "RFC 3465)",
-		           c0, c1);
+		annot_note(
+		        r, ANNOT_N_CC,
+		        "cwnd %s -> %s: slow start, cwnd grows by the bytes "
+		        "this ACK acknowledges, at most 2 MSS (RFC 5681 3.1, "
+		        "RFC 3465)",
+		        c0, c1);
 	else if (strcmp(why, "congestion avoidance") == 0)
-		annot_note(r, ANNOT_N_CC,
-		           "cwnd %s -> %s: congestion avoidance, one MSS more "
-		           "each time a whole cwnd of data has been acknowledged "
-		           "(RFC 5681 3.1)",
-		           c0, c1);
+		annot_note(
+		        r, ANNOT_N_CC,
+		        "cwnd %s -> %s: congestion avoidance, one MSS more "
+		        "each time a whole cwnd of data has been acknowledged "
+		        "(RFC 5681 3.1)",
+		        c0, c1);
 	else if (strcmp(why, "three duplicate ACKs") == 0 ||
 	         strcmp(why, "SACKs show a loss") == 0) {
 		annot_note(r, ANNOT_N_CC,
@@ -158,11 +161,12 @@ static void note_cwnd(struct annot_result *r, const struct annot_cc *cc,
 			           "network (pipe) instead (RFC 6675)",
 			           c0, c1);
 		else
-			annot_note(r, ANNOT_N_CC,
-			           "cwnd %s -> %s: cwnd = ssthresh + 3 MSS, for "
-			           "the three segments the duplicate ACKs show "
-			           "have left the network (RFC 5681 3.2)",
-			           c0, c1);
+			annot_note(
+			        r, ANNOT_N_CC,
+			        "cwnd %s -> %s: cwnd = ssthresh + 3 MSS, for "
+			        "the three segments the duplicate ACKs show "
+			        "have left the network (RFC 5681 3.2)",
+			        c0, c1);
 	} else if (strcmp(why, "duplicate ACK inflates cwnd") == 0)
 		annot_note(r, ANNOT_N_CC,
 		           "cwnd %s -> %s: one MSS more for each further "
@@ -170,12 +174,13 @@ static void note_cwnd(struct annot_result *r, const struct annot_cc *cc,
 		           "(RFC 5681 3.2)",
 		           c0, c1);
 	else if (strcmp(why, "partial ACK") == 0)
-		annot_note(r, ANNOT_N_CC,
-		           "cwnd %s -> %s: a partial ACK; the next hole is sent "
-		           "again, cwnd shrinks by the %u bytes acknowledged and "
-		           "gains one MSS back when they make a full segment "
-		           "(RFC 6582 3.2)",
-		           c0, c1, (uint32_t)seq_diff(a->snd_una, b->snd_una));
+		annot_note(
+		        r, ANNOT_N_CC,
+		        "cwnd %s -> %s: a partial ACK; the next hole is sent "
+		        "again, cwnd shrinks by the %u bytes acknowledged and "
+		        "gains one MSS back when they make a full segment "
+		        "(RFC 6582 3.2)",
+		        c0, c1, (uint32_t)seq_diff(a->snd_una, b->snd_una));
 	else if (strcmp(why, "recovery ends") == 0 && a->cwnd != b->cwnd)
 		annot_note(r, ANNOT_N_CC,
 		           "recovery ends: this ACK covers everything sent "
@@ -188,12 +193,13 @@ static void note_cwnd(struct annot_result *r, const struct annot_cc *cc,
 		           c1);
 	else if (strcmp(why, "retransmission timeout") == 0 &&
 	         b->ssthresh != a->ssthresh)
-		annot_note(r, ANNOT_N_CC,
-		           "retransmission timeout: ssthresh = max(flight %u / "
-		           "2, 2 MSS) = %s, cwnd %s -> 1 MSS (the loss window); "
-		           "slow start sends again what was outstanding (RFC "
-		           "5681 3.1)",
-		           a->loss_flight, ss, c0);
+		annot_note(
+		        r, ANNOT_N_CC,
+		        "retransmission timeout: ssthresh = max(flight %u / "
+		        "2, 2 MSS) = %s, cwnd %s -> 1 MSS (the loss window); "
+		        "slow start sends again what was outstanding (RFC "
+		        "5681 3.1)",
+		        a->loss_flight, ss, c0);
 	else if (strcmp(why, "retransmission timeout") == 0)
 		annot_note(r, ANNOT_N_CC,
 		           "another timeout of the same data: ssthresh stays "
@@ -219,7 +225,8 @@ static void note_rtt(struct annot_result *r, const struct annot_cc *cc)
 	if (a->rtt_samples != b->rtt_samples && b->rtt_samples == 0) {
 		annot_note(r, ANNOT_N_CC,
 		           "first RTT sample R = %s: SRTT = R = %s, RTTVAR = "
-		           "R/2 = %s, RTO = SRTT + max(G, 4 x RTTVAR) = %s%s (RFC 6298 "
+		           "R/2 = %s, RTO = SRTT + max(G, 4 x RTTVAR) = %s%s "
+		           "(RFC 6298 "
 		           "2.2)",
 		           rt, time_words(s1, sizeof s1, a->srtt_us),
 		           time_words(v1, sizeof v1, a->rttvar_us), ro, fl);
@@ -229,7 +236,8 @@ static void note_rtt(struct annot_result *r, const struct annot_cc *cc)
 		annot_note(r, ANNOT_N_CC,
 		           "RTT sample R = %1$s: RTTVAR = 3/4 x %2$s + 1/4 x "
 		           "|%3$s - R| = %4$s, SRTT = 7/8 x %3$s + 1/8 x R = "
-		           "%5$s, RTO = SRTT + max(G, 4 x RTTVAR) = %6$s%7$s (RFC 6298 "
+		           "%5$s, RTO = SRTT + max(G, 4 x RTTVAR) = %6$s%7$s "
+		           "(RFC 6298 "
 		           "2.3)",
 		           rt, time_words(v0, sizeof v0, b->rttvar_us),
 		           time_words(s0, sizeof s0, b->srtt_us),

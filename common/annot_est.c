@@ -5,12 +5,14 @@
  * RFC 6298 would hold them, given the segments and ACKs the capture shows.
  *
  * The arithmetic is conn's own (conn_cc_iw, conn_cc_loss_ssthresh,
- * conn_cc_ss_step, conn_rtt_update); what is estimated
- * is when it applies. The capture shows when a segment leaves and when an
- * ACK arrives only as seen at the capture point, never the sender's
- * timers: a retransmission without three duplicate ACKs before it is
- * taken for a timeout, an RTT is timed from a data segment to the ACK
- * that covers it, one segment at a time, as RFC 6298 times without
+ * conn_cc_ss_step, conn_rtt_update); what is estimated is when it
+ * applies. A capture shows segments and ACKs as they passed the capture
+ * point, not when the sender read its ACKs nor its timers: a loss is
+ * taken when the sender's retransmission appears (fast retransmit after
+ * duplicate ACKs, a timeout after none or after a silence of about an
+ * RTO), with what it had in flight then; every ACK of new data grows
+ * cwnd until the sender's FIN; an RTT is timed from a data segment to the
+ * ACK that covers it, one segment at a time, as RFC 6298 times without
  * timestamps (Karn's rule: never a retransmitted one). Every result is
  * marked inferred. A connection whose SYNs were not captured is not
  * estimated: its MSS and its start are unknown.
@@ -23,9 +25,9 @@
 #include "common/seq.h"
 #include "common/tr.h"
 
-#define EST_RTO_MIN_US 200000ull    /* Linux's floor */
-#define EST_RTO_MAX_US 120000000ull /* and ceiling */
-#define EST_RTO_INIT_US 1000000ull  /* RFC 6298 2.1 */
+#define EST_RTO_MIN_US  200000ull    /* Linux's floor */
+#define EST_RTO_MAX_US  120000000ull /* and ceiling */
+#define EST_RTO_INIT_US 1000000ull   /* RFC 6298 2.1 */
 /* A hostile capture's endless ACKs must not wrap cwnd around. */
 #define EST_CWND_MAX (1u << 30)
 
@@ -88,11 +90,11 @@ static uint32_t est_flight(const struct annot_conn *c, enum annot_side x)
 
 /*
  * Slow start or congestion avoidance for an ACK of n new bytes. A sender
- * grows cwnd only while cwnd limits it (conn_cc.c's cwnd_limited), which a capture
- * cannot tell: it shows the ACKs as they passed the capture point, often
- * long before a busy sender read them, so that the flight it shows is
- * smaller than the flight the sender saw. The estimate takes the sender
- * of data to be limited by cwnd, as the sender of a large body is; for a
+ * grows cwnd only while cwnd limits it (conn_cc.c's cwnd_limited), which
+ * a capture cannot tell: it shows the ACKs as they passed the capture
+ * point, often long before a busy sender read them, so that the flight
+ * it shows is smaller than the flight the sender saw. The estimate takes the
+ * sender of data to be limited by cwnd, as the sender of a large body is; for a
  * sender that was not (an application sending little), cwnd is
  * overestimated, and the notes say it is inferred. Only a FIN shows
  * that the sender has nothing more to send.
@@ -329,8 +331,7 @@ static void est_info(const struct annot_conn *c, enum annot_side x,
 }
 
 void annot_est_segment(struct annot_conn *c, enum annot_side f,
-                       const struct seg *s, int64_t t,
-                       struct annot_result *r)
+                       const struct seg *s, int64_t t, struct annot_result *r)
 {
 	struct conn_cc_info before;
 	enum annot_side x;

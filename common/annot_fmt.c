@@ -145,8 +145,8 @@ static void tb_json_cc(struct tb *t, const struct annot_cc *cc,
 	if (cc->changes && i->rtt_samples != cc->before.rtt_samples)
 		tb_printf(t, "\"rtt_sample_us\":%llu,",
 		          (unsigned long long)i->rtt_us);
-	if (cc->changes && (cc->before.cwnd != i->cwnd ||
-	                    cc->before.ssthresh != i->ssthresh))
+	if (cc->changes &&
+	    (cc->before.cwnd != i->cwnd || cc->before.ssthresh != i->ssthresh))
 		tb_printf(t, "\"cwnd_before\":%u,\"ssthresh_before\":%u,",
 		          cc->before.cwnd, cc->before.ssthresh);
 	tb_printf(t, "\"why\":");
@@ -237,11 +237,12 @@ int annot_format_summary_text(const struct annot_summary *sm,
 	                       : TR(tr, "no complete handshake in the capture"),
 	         annot_close_sentence(tr, sm->close), end);
 	snprintf(body, sizeof(body),
-	         TR(tr, "segments #%u to #%u: %u segments, %llu bytes from the "
-	         "client, %llu from the server, %u retransmissions, %u "
-	         "duplicate ACKs, %u out of order, %u with segments missing "
-	         "before them, %u zero windows, %u window updates, %u "
-	         "keep-alives; last states: client %s, server %s"),
+	         TR(tr,
+	            "segments #%u to #%u: %u segments, %llu bytes from the "
+	            "client, %llu from the server, %u retransmissions, %u "
+	            "duplicate ACKs, %u out of order, %u with segments missing "
+	            "before them, %u zero windows, %u window updates, %u "
+	            "keep-alives; last states: client %s, server %s"),
 	         sm->first_n, sm->last_n, sm->segments,
 	         (unsigned long long)sm->bytes[0],
 	         (unsigned long long)sm->bytes[1], sm->retransmissions,

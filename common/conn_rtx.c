@@ -44,8 +44,8 @@ uint64_t conn_rtt_update(uint64_t *srtt, uint64_t *rttvar, bool first,
 		*srtt = (7 * *srtt + r) / 8;
 	}
 	/* RTO <- SRTT + max(G, K*RTTVAR) with K = 4. */
-	return *srtt + (4 * *rttvar > CONN_CLOCK_G_US ? 4 * *rttvar
-	                                              : CONN_CLOCK_G_US);
+	return *srtt +
+	       (4 * *rttvar > CONN_CLOCK_G_US ? 4 * *rttvar : CONN_CLOCK_G_US);
 }
 
 /* One round-trip measurement r, in microseconds. */
@@ -53,8 +53,8 @@ static void rtt_sample(struct conn *c, uint64_t r)
 {
 	c->rtt_last_us = r;
 	c->rtt_samples++;
-	c->rto_us = conn_rtt_update(&c->srtt_us, &c->rttvar_us, !c->rtt_valid,
-	                            r);
+	c->rto_us =
+	        conn_rtt_update(&c->srtt_us, &c->rttvar_us, !c->rtt_valid, r);
 	c->rtt_valid = true;
 	c->rto_floored = c->rto_us < c->cfg.rto_min_us;
 	conn_rto_clamp(c);

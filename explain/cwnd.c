@@ -28,7 +28,7 @@
 struct cwnd_pt {
 	double t; /* seconds from the connection's first point */
 	uint32_t cwnd, ssthresh, flight; /* flight: RFC 6675's pipe */
-	bool ss_set;    /* ssthresh was set by a loss */
+	bool ss_set;                     /* ssthresh was set by a loss */
 	bool loss;      /* a loss was declared here (recovery or timeout) */
 	bool in_flight; /* a data segment of this sender */
 };
@@ -242,23 +242,48 @@ static size_t series_of(const struct cwnd_keep *k, unsigned x,
 	for (i = 0; i < n; i++) {
 		c[nc++] = (struct chart_point){p[i].t, p[i].cwnd, 0};
 		if (p[i].ss_set)
-			ss[ns++] = (struct chart_point){p[i].t, p[i].ssthresh, 0};
+			ss[ns++] =
+			        (struct chart_point){p[i].t, p[i].ssthresh, 0};
 		fl[nf++] = (struct chart_point){p[i].t, p[i].flight, 0};
 		if (p[i].loss)
 			lo[nl++] = (struct chart_point){p[i].t, p[i].cwnd, 0};
 	}
-	s[0] = (struct chart_series){_("in flight (pipe)"), "flight",
-	                             CHART_STEP, 0x56b4e9, 10, CHART_SOLID,
-	                             CHART_M_NONE, '.', NULL, fl, nf};
-	s[1] = (struct chart_series){_("ssthresh"), "ssthresh", CHART_STEP,
-	                             0xe69f00, 20, CHART_DASHED, CHART_M_NONE,
-	                             '-', NULL, ss, ns};
-	s[2] = (struct chart_series){_("cwnd"), "cwnd", CHART_STEP, 0x000000,
-	                             25, CHART_SOLID, CHART_M_NONE, '#', NULL,
-	                             c, nc};
-	s[3] = (struct chart_series){_("loss (recovery or timeout)"), "loss",
-	                             CHART_MARKS, 0xd55e00, 20, CHART_SOLID,
-	                             CHART_M_CROSS, 'X', NULL, lo, nl};
+	s[0] = (struct chart_series){_("in flight (pipe)"),
+	                             "flight",
+	                             CHART_STEP,
+	                             0x56b4e9,
+	                             10,
+	                             CHART_SOLID,
+	                             CHART_M_NONE,
+	                             '.',
+	                             NULL,
+	                             fl,
+	                             nf};
+	s[1] = (struct chart_series){_("ssthresh"),
+	                             "ssthresh",
+	                             CHART_STEP,
+	                             0xe69f00,
+	                             20,
+	                             CHART_DASHED,
+	                             CHART_M_NONE,
+	                             '-',
+	                             NULL,
+	                             ss,
+	                             ns};
+	s[2] = (struct chart_series){
+	        _("cwnd"),    "cwnd", CHART_STEP, 0x000000, 25, CHART_SOLID,
+	        CHART_M_NONE, '#',    NULL,       c,        nc};
+	s[3] = (struct chart_series){_("loss (recovery or timeout)"),
+	                             "loss",
+	                             CHART_MARKS,
+	                             0xd55e00,
+	                             20,
+	                             CHART_SOLID,
+	                             CHART_M_CROSS,
+	                             'X',
+	                             NULL,
+	                             lo,
+	                             nl};
 	return 4;
 }
 

@@ -291,8 +291,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return EXIT_USAGE;
 	if (o->cwnd != NULL && cwnd_conflict(o) < 0)
 		return EXIT_USAGE;
-	o->graph_text = o->tsg_text ||
-	                (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0);
+	o->graph_text =
+	        o->tsg_text || (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0);
 	if (o->file == NULL && optind < argc)
 		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {
@@ -491,9 +491,10 @@ int main(int argc, char **argv)
 		rc = read_pcap(f, &o);
 	} else if (json_log) {
 		if (o.cwnd == NULL || o.tsg != NULL || o.svg != NULL) {
-			explain_warn(_("%s is a --json log: tcplab-explain reads "
-			               "one only with --cwnd"),
-			             o.file);
+			explain_warn(
+			        _("%s is a --json log: tcplab-explain reads "
+			          "one only with --cwnd"),
+			        o.file);
 			rc = EXIT_USAGE;
 		} else {
 			rc = cwnd_log_run(f, &o);

@@ -123,8 +123,7 @@ static void finished_first(struct explain *e, size_t n)
 
 void explain_commit(struct explain *e, size_t n, int notice)
 {
-	if (notice &&
-	    (e->o->json || e->o->ladder_only || e->o->graph_text)) {
+	if (notice && (e->o->json || e->o->ladder_only || e->o->graph_text)) {
 		/* Standard output is for the JSON or the diagrams alone. */
 		fwrite(e->out + e->used, 1, n, stderr);
 		n = 0;

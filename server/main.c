@@ -130,7 +130,8 @@ static void help(void)
 	             "tcpdump does, with the arithmetic and both sides' states "
 	             "under it.\n"));
 	term_print(stdout, "\n");
-	term_print_opts(stdout, help_opts, sizeof help_opts / sizeof help_opts[0]);
+	term_print_opts(stdout, help_opts,
+	                sizeof help_opts / sizeof help_opts[0]);
 	term_print(stdout, "\n");
 	term_print(stdout,
 	           _("Lines fit the terminal's width (COLUMNS when it is not a "
@@ -326,9 +327,10 @@ static void long_option(struct server *sv, struct options *o, int c)
 		break;
 	case OPT_LOSS:
 		if (loss_parse(optarg, &sv->loss_ppm) != 0)
-			usage_error(_("bad value '%s' for --loss: give a "
-			              "probability from 0 to 1, e.g. 0.05 or 5%%"),
-			            optarg);
+			usage_error(
+			        _("bad value '%s' for --loss: give a "
+			          "probability from 0 to 1, e.g. 0.05 or 5%%"),
+			        optarg);
 		break;
 	case OPT_SNDBUF:
 		sv->sndbuf = (uint32_t)number(optarg, 1024, CONN_SNDBUF_MAX,

@@ -143,10 +143,11 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 		}
 		if (loss_next(&sv->loss)) {
 			sv->st.drops[DROP_LOSS]++;
-			trace_line(sv, e,
-			           _("lost on purpose (--loss): the segment with "
-			             "seq %u, %u bytes, is not sent"),
-			           s->seq, (unsigned)s->payload_len);
+			trace_line(
+			        sv, e,
+			        _("lost on purpose (--loss): the segment with "
+			          "seq %u, %u bytes, is not sent"),
+			        s->seq, (unsigned)s->payload_len);
 			continue;
 		}
 		/* The time is read before sending: the answer to this
@@ -165,7 +166,8 @@ static void send_segs(struct server *sv, struct entry *e, const uint8_t *mac,
 		                   (uint32_t)tv.tv_usec);
 		if (e != NULL)
 			annot_cc_from_conn(&cc, &e->c, out, sv->nxt_before,
-			                   i + 1, p != NULL ? &sv->cc_before : NULL);
+			                   i + 1,
+			                   p != NULL ? &sv->cc_before : NULL);
 		if (flen > 14)
 			trace_packet(sv, sv->frame + 14, flen - 14, 0, "",
 			             tv.tv_sec, (uint32_t)tv.tv_usec, true, p,
@@ -544,7 +546,6 @@ static void reset(struct server *sv, struct entry *e, uint64_t now)
 	if (conn_abort(&e->c, now, &sv->out) == 0)
 		handle_out(sv, e, before, &sv->out);
 }
-
 
 /* Makes room for a new connection (see table.h for the choice). */
 static void evict(struct server *sv, struct entry *v, uint64_t now)

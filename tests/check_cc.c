@@ -902,7 +902,6 @@ START_TEST(test_established_cc_info_exact)
 }
 END_TEST
 
-
 /* ---- What the programs print: annot's notes on the sender. ----
  *
  * The same segments go through annot, as tcplab-server shows them with
@@ -1022,8 +1021,8 @@ static void tr_timer(struct cc_trace *t, struct conn *c, uint64_t now,
 	trace_out(t, c, o, now, true);
 }
 
-static void tr_send(struct cc_trace *t, struct conn *c, size_t n,
-                    uint64_t now, struct conn_out *o)
+static void tr_send(struct cc_trace *t, struct conn *c, size_t n, uint64_t now,
+                    struct conn_out *o)
 {
 	trace_begin(t, c);
 	ck_assert_int_eq(conn_send(c, data, n, now, o), (int)n);
@@ -1041,8 +1040,8 @@ static void said(const struct cc_trace *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(want, sizeof want, fmt, ap);
 	va_end(ap);
-	ck_assert_msg(strstr(t->notes, want) != NULL,
-	              "expected \"%s\" in:\n%s", want, t->notes);
+	ck_assert_msg(strstr(t->notes, want) != NULL, "expected \"%s\" in:\n%s",
+	              want, t->notes);
 }
 
 /* The observer's notes on the latest segment hold this sentence. */
@@ -1099,8 +1098,9 @@ static void tr_open(struct cc_trace *t, struct conn *c, bool sack)
 	tr_send(t, c, sizeof data, T0 + 2 * MS, &o);
 	ck_assert_uint_eq(o.nseg, 10);
 	/* RFC 6928: IW = min(10 MSS, max(2 MSS, 14600)) = 14480. */
-	said(t, "server's sender: cwnd %u (10 MSS), ssthresh high (no loss "
-	        "yet), in flight %u, peer's window %u",
+	said(t,
+	     "server's sender: cwnd %u (10 MSS), ssthresh high (no loss "
+	     "yet), in flight %u, peer's window %u",
 	     10 * SMSS, 10 * SMSS, WND);
 	said(t, "in flight %u,", 1 * SMSS);
 	said(t, "in flight %u,", 5 * SMSS);
@@ -1129,8 +1129,9 @@ START_TEST(test_notes_slow_start_and_rtt)
 	tr_ack(t, &c, D(SMSS), T0 + 10 * MS, &o);
 	rv = (3 * rttvar + (srtt > r ? srtt - r : r - srtt)) / 4;
 	rs = (7 * srtt + r) / 8;
-	said(t, "RTT sample R = 1 ms: RTTVAR = 3/4 x 0.5 ms + 1/4 x |1 ms - "
-	        "R| = %llu.%03llu ms, SRTT = 7/8 x 1 ms + 1/8 x R = %llu ms",
+	said(t,
+	     "RTT sample R = 1 ms: RTTVAR = 3/4 x 0.5 ms + 1/4 x |1 ms - "
+	     "R| = %llu.%03llu ms, SRTT = 7/8 x 1 ms + 1/8 x R = %llu ms",
 	     (unsigned long long)(rv / 1000), (unsigned long long)(rv % 1000),
 	     (unsigned long long)(rs / 1000));
 	/* RFC 5681 3.1: cwnd += min(N, SMSS) for an ACK of N = SMSS. */
@@ -1138,8 +1139,9 @@ START_TEST(test_notes_slow_start_and_rtt)
 	     11 * SMSS);
 	/* Two new segments leave: the one acknowledged and the one cwnd
 	 * grew by; flight is 10 MSS again. */
-	said(t, "cwnd %u (11 MSS), ssthresh high (no loss yet), in flight "
-	        "%u,",
+	said(t,
+	     "cwnd %u (11 MSS), ssthresh high (no loss yet), in flight "
+	     "%u,",
 	     11 * SMSS, 10 * SMSS);
 	ck_assert_ptr_nonnull(strstr(t->json, "\"why\":\"slow start\""));
 	est_matches(t, &c);
@@ -1160,8 +1162,9 @@ START_TEST(test_notes_newreno_recovery)
 	for (k = 1; k <= 3; k++)
 		tr_ack(t, &c, D(0), T0 + (10 + k) * MS, &o);
 	/* RFC 5681 eq. (4) and 3.2 step 3. */
-	said(t, "ssthresh = max(flight %u / 2, 2 MSS) = %u (5 MSS): three "
-	        "duplicate ACKs, the segment at ack 1 is taken as lost",
+	said(t,
+	     "ssthresh = max(flight %u / 2, 2 MSS) = %u (5 MSS): three "
+	     "duplicate ACKs, the segment at ack 1 is taken as lost",
 	     flight, ss);
 	said(t, "cwnd %u (10 MSS) -> %u (8 MSS): cwnd = ssthresh + 3 MSS",
 	     flight, cwnd);
@@ -1180,8 +1183,9 @@ START_TEST(test_notes_newreno_recovery)
 	/* RFC 6582 3.2 (3): the full ACK, cwnd = min(ssthresh,
 	 * max(FlightSize, SMSS) + SMSS) with FlightSize 0 after it. */
 	tr_ack(t, &c, D(flight), T0 + 30 * MS, &o);
-	said(t, "recovery ends: this ACK covers everything sent before the "
-	        "loss; cwnd %u (7 MSS) -> %u (2 MSS), ssthresh %u (5 MSS)",
+	said(t,
+	     "recovery ends: this ACK covers everything sent before the "
+	     "loss; cwnd %u (7 MSS) -> %u (2 MSS), ssthresh %u (5 MSS)",
 	     cwnd, 2 * SMSS, ss);
 	est_matches(t, &c);
 	tr_free(t, &c);
@@ -1212,8 +1216,9 @@ START_TEST(test_notes_sack_recovery_and_timeout)
 	/* RFC 6675 (4.2): ssthresh = cwnd = FlightSize / 2. */
 	said(t, "ssthresh = max(flight %u / 2, 2 MSS) = %u (5 MSS)", flight,
 	     ss);
-	said(t, "cwnd %u (10 MSS) -> %u (5 MSS): cwnd = ssthresh; recovery "
-	        "with SACK",
+	said(t,
+	     "cwnd %u (10 MSS) -> %u (5 MSS): cwnd = ssthresh; recovery "
+	     "with SACK",
 	     flight, ss);
 	said(t, "fast recovery with SACK until ack %u: pipe", flight + 1);
 	est_matches(t, &c);
@@ -1224,20 +1229,23 @@ START_TEST(test_notes_sack_recovery_and_timeout)
 	t = calloc(1, sizeof *t);
 	tr_open(t, &d, false);
 	tr_timer(t, &d, conn_next_timer(&d), &o);
-	said(t, "retransmission timeout: ssthresh = max(flight %u / 2, 2 MSS) "
-	        "= %u (5 MSS), cwnd %u (10 MSS) -> 1 MSS (the loss window)",
+	said(t,
+	     "retransmission timeout: ssthresh = max(flight %u / 2, 2 MSS) "
+	     "= %u (5 MSS), cwnd %u (10 MSS) -> 1 MSS (the loss window)",
 	     flight, ss, flight);
 	said(t, "RTO 200 ms -> 400 ms: doubled after the timeout");
-	said(t, "after a timeout: slow start sends again what was lost, up "
-	        "to ack %u",
+	said(t,
+	     "after a timeout: slow start sends again what was lost, up "
+	     "to ack %u",
 	     flight + 1);
 	ck_assert_ptr_nonnull(
 	        strstr(t->json, "\"why\":\"retransmission timeout\""));
 	ck_assert_ptr_nonnull(strstr(t->json, "\"phase\":\"loss\""));
 	est_matches(t, &d);
 	/* The observer says so, and says it is inferred. */
-	obs_said(t, "inferred: retransmission timeout: ssthresh = max(flight "
-	            "%u / 2, 2 MSS) = %u (5 MSS)",
+	obs_said(t,
+	         "inferred: retransmission timeout: ssthresh = max(flight "
+	         "%u / 2, 2 MSS) = %u (5 MSS)",
 	         flight, ss);
 	/* A second timeout of the same data keeps ssthresh, and cwnd is
 	 * one segment already: only the RTO changes. */
