@@ -30,6 +30,7 @@ static const char *const event_names[ANNOT_EV_COUNT] = {
         N_("retransmission"), N_("duplicate-ack"), N_("out-of-order"),
         N_("missing-before"), N_("zero-window"),   N_("window-update"),
         N_("keep-alive"),     N_("reset"),         N_("challenged"),
+        N_("window-probe"),
 };
 
 const char *annot_event_name(unsigned bit)
@@ -686,6 +687,8 @@ static void count(struct annot_conn *c, enum annot_side f, unsigned ev,
 		c->win_upd++;
 	if (ev & ANNOT_EV_KEEP_ALIVE)
 		c->keep++;
+	if (ev & ANNOT_EV_WINDOW_PROBE)
+		c->probes++;
 }
 
 /* What each side now expects next from the other. */
@@ -814,6 +817,10 @@ static void process(struct annot_conn *c, const struct annot_in *in,
 	 * move what the sender is known to have sent. */
 	if (!(r->events & ANNOT_EV_CHALLENGED))
 		r->events |= seq_events(snd, s, r->seq_end);
+	/* Toward a zero window, the same shape is a window probe. */
+	if ((r->events & ANNOT_EV_KEEP_ALIVE) && rcv->ack_valid &&
+	    rcv->last_win == 0)
+		r->events ^= ANNOT_EV_KEEP_ALIVE | ANNOT_EV_WINDOW_PROBE;
 	r->events |= ack_events(snd, rcv, s, r->seq_end - s->seq);
 	if (r->events & ANNOT_EV_CHALLENGED)
 		r->events &= ~(unsigned)ANNOT_EV_RESET;
@@ -945,6 +952,7 @@ static void fill_summary(const struct annot_conn *c, struct annot_summary *out)
 	out->zero_windows = c->zero_win;
 	out->window_updates = c->win_upd;
 	out->keep_alives = c->keep;
+	out->window_probes = c->probes;
 	for (i = 0; i < 2; i++) {
 		out->bytes[i] = c->bytes[i];
 		out->state[i] = c->sd[i].st;

@@ -96,7 +96,10 @@ enum annot_cksum {
 /* A RST not at the receiver's RCV.NXT, or a SYN in an open connection:
  * the receiver does not take it (RFC 5961), it changes no state. */
 #define ANNOT_EV_CHALLENGED 0x0100
-#define ANNOT_EV_COUNT      9
+/* A keep-alive's shape (one below what the sender has sent) while the
+ * receiver's window is zero: the persist timer's window probe. */
+#define ANNOT_EV_WINDOW_PROBE 0x0200
+#define ANNOT_EV_COUNT        10
 
 /* The JSON name of one event bit ("retransmission", ...), or NULL. */
 const char *annot_event_name(unsigned bit);
@@ -270,7 +273,7 @@ struct annot_summary {
 	enum annot_side first_fin;
 	unsigned first_n, last_n; /* segment numbers */
 	unsigned segments, retransmissions, dup_acks, out_of_order, missing;
-	unsigned zero_windows, window_updates, keep_alives;
+	unsigned zero_windows, window_updates, keep_alives, window_probes;
 	uint64_t bytes[2]; /* payload bytes sent by each side, first copies */
 	enum tcp_state state[2];
 	bool inferred[2];

@@ -242,12 +242,13 @@ int annot_format_summary_text(const struct annot_summary *sm,
 	            "client, %llu from the server, %u retransmissions, %u "
 	            "duplicate ACKs, %u out of order, %u with segments missing "
 	            "before them, %u zero windows, %u window updates, %u "
-	            "keep-alives; last states: client %s, server %s"),
+	            "keep-alives, %u window probes; last states: client %s, "
+	            "server %s"),
 	         sm->first_n, sm->last_n, sm->segments,
 	         (unsigned long long)sm->bytes[0],
 	         (unsigned long long)sm->bytes[1], sm->retransmissions,
 	         sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
-	         sm->window_updates, sm->keep_alives,
+	         sm->window_updates, sm->keep_alives, sm->window_probes,
 	         tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));
 	tb_para(&t, head, "", "  ", cols);
 	tb_para(&t, body, "  ", "    ", cols);
@@ -275,11 +276,12 @@ int annot_format_summary_json(const struct annot_summary *sm, char *buf,
 	          "\"retransmissions\":%u,\"duplicate_acks\":%u,"
 	          "\"out_of_order\":%u,\"missing\":%u,\"zero_windows\":%u,"
 	          "\"window_updates\":%u,\"keep_alives\":%u,"
-	          "\"bytes\":{\"client\":%llu,\"server\":%llu},"
+	          "\"window_probes\":%u,\"bytes\":{\"client\":%llu,\"server\":%"
+	          "llu},"
 	          "\"states\":{\"client\":\"%s\",\"server\":\"%s\"}}\n",
 	          sm->first_n, sm->last_n, sm->segments, sm->retransmissions,
 	          sm->dup_acks, sm->out_of_order, sm->missing, sm->zero_windows,
-	          sm->window_updates, sm->keep_alives,
+	          sm->window_updates, sm->keep_alives, sm->window_probes,
 	          (unsigned long long)sm->bytes[0],
 	          (unsigned long long)sm->bytes[1],
 	          tcp_state_name(sm->state[0]), tcp_state_name(sm->state[1]));

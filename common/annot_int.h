@@ -148,6 +148,7 @@ struct annot_conn {
 	unsigned offload_n[2]; /* the first "incorrect" checksum per side */
 	unsigned first_n, last_n, segments;
 	unsigned retrans, dup_acks, ooo, missing, zero_win, win_upd, keep;
+	unsigned probes;
 	uint64_t bytes[2];
 	/* Why a side's state was revised by the segment being explained
 	 * (annot_state.c writes it, annot_note.c says it); "" for none. */

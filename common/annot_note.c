@@ -195,15 +195,17 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 	unsigned i, echo = 0;
 
 	if (s->has & SEG_HAS_MSS)
-		n = opt_item(r->tr, buf, n,
-		             TR(r->tr, "MSS %u (the largest payload it accepts)"),
-		             s->mss, 0);
+		n = opt_item(
+		        r->tr, buf, n,
+		        TR(r->tr, "MSS %u (the largest payload it accepts)"),
+		        s->mss, 0);
 	if (s->has & SEG_HAS_SACKOK)
 		n = opt_item(r->tr, buf, n, TR(r->tr, "SACK permitted"), 0, 0);
 	if (s->has & SEG_HAS_WSCALE)
 		n = opt_item(r->tr, buf, n,
 		             TR(r->tr, "window scale %u (later windows x %u)"),
-		             s->wscale, 1u << (s->wscale > 14 ? 14 : s->wscale));
+		             s->wscale,
+		             1u << (s->wscale > 14 ? 14 : s->wscale));
 	if (s->has & SEG_HAS_SACK)
 		for (i = 0; i < s->sack_count; i++)
 			n = opt_item(r->tr, buf, n,
@@ -227,12 +229,13 @@ static void note_options(const struct annot_conn *c, struct annot_result *r,
 	else if (echo != 0)
 		annot_note(r, ANNOT_N_OPTIONS,
 		           "timestamp %u (the %s's clock), echoing %u from #%u",
-		           s->ts_val, annot_side_word(r->tr, r->from), s->ts_ecr,
-		           echo);
+		           s->ts_val, annot_side_word(r->tr, r->from),
+		           s->ts_ecr, echo);
 	else
 		annot_note(r, ANNOT_N_OPTIONS,
 		           "timestamp %u (the %s's clock), echoing %u",
-		           s->ts_val, annot_side_word(r->tr, r->from), s->ts_ecr);
+		           s->ts_val, annot_side_word(r->tr, r->from),
+		           s->ts_ecr);
 }
 
 static void note_window(struct annot_result *r)
@@ -297,14 +300,22 @@ static void note_events(struct annot_result *r)
 		        "keep-alive: one number below what the %s has sent, to "
 		        "check that the %s is still there",
 		        me, them);
-	if ((ev & ANNOT_EV_CHALLENGED) && (r->flags & TH_RST))
+	if (ev & ANNOT_EV_WINDOW_PROBE)
 		annot_note(r, ANNOT_N_EVENT,
-		           "not taken: the %s expects another sequence number "
-		           "next, and a RST anywhere else changes nothing; in "
-		           "its window it draws a challenge ACK (RFC 5961). The "
-		           "%s's own RST would carry that number: this one may "
-		           "be forged",
+		           "window probe: the %s's window is zero, so the %s "
+		           "asks, one number below what it has sent, whether "
+		           "it has opened; the persist timer sends it, waiting "
+		           "twice as long each time (RFC 9293 3.8.6.1)",
 		           them, me);
+	if ((ev & ANNOT_EV_CHALLENGED) && (r->flags & TH_RST))
+		annot_note(
+		        r, ANNOT_N_EVENT,
+		        "not taken: the %s expects another sequence number "
+		        "next, and a RST anywhere else changes nothing; in "
+		        "its window it draws a challenge ACK (RFC 5961). The "
+		        "%s's own RST would carry that number: this one may "
+		        "be forged",
+		        them, me);
 	else if (ev & ANNOT_EV_CHALLENGED)
 		annot_note(r, ANNOT_N_EVENT,
 		           "not taken: a SYN in an open connection draws a "
@@ -345,19 +356,22 @@ static const char *annot_close_msgid(enum annot_close k)
 {
 	switch (k) {
 	case ANNOT_CLOSE_THREE:
-		return N_("closed in three segments: the client's FIN, the "
-		       "server's FIN carrying the ACK of it (FIN+ACK merged), "
-		       "the client's last ACK");
+		return N_(
+		        "closed in three segments: the client's FIN, the "
+		        "server's FIN carrying the ACK of it (FIN+ACK merged), "
+		        "the client's last ACK");
 	case ANNOT_CLOSE_FOUR:
 		return N_("closed in four segments: the client's FIN, its ACK, "
-		       "the "
-		       "server's FIN, its ACK");
+		          "the "
+		          "server's FIN, its ACK");
 	case ANNOT_CLOSE_SERVER_FIRST:
-		return N_("closed by the server first: the server sent the first "
-		       "FIN");
+		return N_(
+		        "closed by the server first: the server sent the first "
+		        "FIN");
 	case ANNOT_CLOSE_SIMULTANEOUS:
-		return N_("closed simultaneously: each side sent its FIN before "
-		       "the other's arrived");
+		return N_(
+		        "closed simultaneously: each side sent its FIN before "
+		        "the other's arrived");
 	case ANNOT_CLOSE_RESET:
 		return N_("ended by a reset");
 	case ANNOT_CLOSE_INCOMPLETE:
@@ -381,8 +395,8 @@ const char *annot_side_word(const struct tr *tr, enum annot_side s)
  * the reader's own name beside it: "TIME-WAIT（时间等待）". In English
  * the name stands alone.
  */
-const char *annot_state_words(const struct tr *tr, enum tcp_state st,
-                              char *buf, size_t cap)
+const char *annot_state_words(const struct tr *tr, enum tcp_state st, char *buf,
+                              size_t cap)
 {
 	const char *rfc = tcp_state_name(st);
 	const char *own = TRC(tr, "state", rfc);
@@ -407,18 +421,18 @@ static const char *state_word(struct annot_conn *c, enum tcp_state st,
 }
 
 /* One side's states across the segment: "client: A -> B (inferred)". */
-static void note_side(struct annot_conn *c, const struct annot_result *r,
-                      int i, char *buf, size_t cap)
+static void note_side(struct annot_conn *c, const struct annot_result *r, int i,
+                      char *buf, size_t cap)
 {
 	const struct annot_path *p = &r->path[i];
 	char w[96];
 	unsigned k;
 	int n;
 
-	n = snprintf(buf, cap, TR(r->tr, "%s: %s"),
-	             annot_side_word(r->tr, (enum annot_side)i),
-	             state_word(c, p->n > 0 ? p->st[0] : r->after[i], w,
-	                        sizeof w));
+	n = snprintf(
+	        buf, cap, TR(r->tr, "%s: %s"),
+	        annot_side_word(r->tr, (enum annot_side)i),
+	        state_word(c, p->n > 0 ? p->st[0] : r->after[i], w, sizeof w));
 	for (k = 1; k < p->n && n > 0 && (size_t)n < cap; k++)
 		n += snprintf(buf + n, cap - (size_t)n, " -> %s",
 		              state_word(c, p->st[k], w, sizeof w));
@@ -459,7 +473,8 @@ static void note_states(struct annot_conn *c, struct annot_result *r)
 		annot_note(r, ANNOT_N_EXPECT,
 		           "next expected: the %s waits for %s seq %u",
 		           annot_side_word(r->tr, !r->from),
-		           annot_side_word(r->tr, r->from), r->expect[!r->from]);
+		           annot_side_word(r->tr, r->from),
+		           r->expect[!r->from]);
 }
 
 void annot_write_notes(struct annot_conn *c, struct annot_result *r,

@@ -287,6 +287,19 @@ static size_t series_of(const struct cwnd_keep *k, unsigned x,
 	return 4;
 }
 
+/* The highest y of the series. */
+static double top_of(const struct chart_series *s, size_t n)
+{
+	double top = 1;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < s[i].n; j++)
+			if (s[i].pts[j].y > top)
+				top = s[i].pts[j].y;
+	return top;
+}
+
 int cwnd_draw(struct explain *e, const struct annot_summary *sm)
 {
 	struct cwnd_keep *k = e->cwnd;
@@ -348,6 +361,9 @@ int cwnd_draw(struct explain *e, const struct annot_summary *sm)
 	c.ylabel = _("bytes");
 	c.series = s;
 	c.nseries = series_of(k, x, pts, s);
+	/* Room above the highest cwnd or flight, so that the peak shows. */
+	c.ylo = 0;
+	c.yhi = 1.05 * top_of(s, c.nseries);
 	c.font = "DejaVu Sans, Noto Sans CJK SC, WenQuanYi Zen Hei, "
 	         "sans-serif";
 	rc = explain_chart(e, &c, e->o->cwnd);

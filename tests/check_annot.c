@@ -529,6 +529,38 @@ START_TEST(test_established_windows_and_keepalive)
 }
 END_TEST
 
+/* The same segment toward a zero window is the persist timer's probe. */
+START_TEST(test_established_zero_window_probe)
+{
+	struct annot_summary sm;
+	struct feed f;
+	const struct annot_result *r;
+
+	handshake(&f);
+	put(&f, 1, TH_ACK, C_ISN + 1, S_ISN + 1, 100, 502);
+	r = put(&f, 0, TH_ACK, S_ISN + 1, C_ISN + 101, 0, 0);
+	ck_assert_int_eq(r->events, ANNOT_EV_ZERO_WINDOW);
+	r = put(&f, 1, TH_ACK, C_ISN + 100, S_ISN + 1, 0, 502);
+	ck_assert_int_eq(r->events, ANNOT_EV_WINDOW_PROBE);
+	EXPECT_NOTE(r, "window probe: the server's window is zero");
+	ck_assert_str_eq(annot_event_name(ANNOT_EV_WINDOW_PROBE),
+	                 "window-probe");
+	/* Its answer still offers nothing; a second probe, then the window
+	 * opens and the same shape is a keep-alive again. */
+	r = put(&f, 0, TH_ACK, S_ISN + 1, C_ISN + 101, 0, 0);
+	r = put(&f, 1, TH_ACK, C_ISN + 100, S_ISN + 1, 0, 502);
+	ck_assert_int_eq(r->events, ANNOT_EV_WINDOW_PROBE);
+	r = put(&f, 0, TH_ACK, S_ISN + 1, C_ISN + 101, 0, 300);
+	ck_assert_int_eq(r->events, ANNOT_EV_WINDOW_UPDATE);
+	r = put(&f, 1, TH_ACK, C_ISN + 100, S_ISN + 1, 0, 502);
+	ck_assert_int_eq(r->events, ANNOT_EV_KEEP_ALIVE);
+	annot_summary(&f.ctx, 1, &sm);
+	ck_assert_uint_eq(sm.window_probes, 2);
+	ck_assert_uint_eq(sm.keep_alives, 1);
+	annot_free(&f.ctx);
+}
+END_TEST
+
 START_TEST(test_midstream_roles_from_ports)
 {
 	struct feed f;
@@ -576,6 +608,7 @@ static Suite *annot_suite(void)
 	TESTLIB_ADD(tx, test_established_forged_rst_and_syn_challenged);
 	TESTLIB_ADD(tx, test_established_retransmission_and_dup_acks);
 	TESTLIB_ADD(tx, test_established_windows_and_keepalive);
+	TESTLIB_ADD(tx, test_established_zero_window_probe);
 	TESTLIB_ADD(tx, test_midstream_roles_from_ports);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tx);
