@@ -18,54 +18,6 @@ lab_title() {
 CC_BYTES=300000
 CC_DROP=40
 
-# cc_notes FILE: the server's notes that this lab and the next read.
-cc_notes() {
-	sender_notes "$1" \
-		snd "%s's sender: cwnd %s, ssthresh %s, in flight %u, peer's window %u; SRTT %s, RTTVAR %s, RTO %s" \
-		ss 'cwnd %s -> %s: slow start, cwnd grows by the bytes this ACK acknowledges, at most 2 MSS (RFC 5681 3.1, RFC 3465)' \
-		ca 'cwnd %s -> %s: congestion avoidance, one MSS more each time a whole cwnd of data has been acknowledged (RFC 5681 3.1)' \
-		loss 'ssthresh = max(flight %u / 2, 2 MSS) = %s: %s, the segment at ack %u is taken as lost and sent again (fast retransmit, RFC 5681 3.2)' \
-		sack 'cwnd %s -> %s: cwnd = ssthresh; recovery with SACK counts the bytes still in the network (pipe) instead (RFC 6675)' \
-		reno 'cwnd %s -> %s: cwnd = ssthresh + 3 MSS, for the three segments the duplicate ACKs show have left the network (RFC 5681 3.2)' \
-		infl 'cwnd %s -> %s: one MSS more for each further duplicate ACK, a segment that has left the network (RFC 5681 3.2)' \
-		part 'cwnd %s -> %s: a partial ACK; the next hole is sent again, cwnd shrinks by the %u bytes acknowledged and gains one MSS back when they make a full segment (RFC 6582 3.2)' \
-		endc 'recovery ends: this ACK covers everything sent before the loss; cwnd %s -> %s, ssthresh %s' \
-		ends 'recovery ends: this ACK covers everything sent before the loss; cwnd stays %s' \
-		rto 'retransmission timeout: ssthresh = max(flight %u / 2, 2 MSS) = %s, cwnd %s -> 1 MSS (the loss window); slow start sends again what was outstanding (RFC 5681 3.1)' \
-		rto2 'another timeout of the same data: ssthresh stays %s, cwnd %s -> 1 MSS (RFC 5681 3.1)' \
-		rtox 'RTO %s -> %s: doubled after the timeout, until an ACK of new data (RFC 6298 5.5)'
-}
-
-# The awk functions the checks share: b(v) the bytes of a value such as
-# "14480(10MSS)", m(v) its MSS count; per record, the server's state as
-# its notes said it last (SMSS, SSTHRESH, ACK: the highest ack from the
-# client, ACKED: the bytes that ack acknowledged).
-CC_AWK='
-function b(v) { return match(v, /^[0-9]+/) ? substr(v, 1, RLENGTH) + 0 : -1 }
-function m(v) { return match(v, /\([0-9.]+MSS\)/) ? substr(v, RSTART + 1, RLENGTH - 5) + 0 : -1 }
-function max(a, c) { return a > c ? a : c }
-function min(a, c) { return a < c ? a : c }
-BEGIN { FS = "\t"; SSTHRESH = -1; ACK = -1 }
-$1 == "SEG" { SEG = $2; FROM = $4; ACKED = 0
-	if (FROM != SPORT && $7 ~ /^[0-9]+$/) {
-		if (ACK >= 0 && $7 > ACK) ACKED = $7 - ACK
-		if ($7 > ACK) ACK = $7 + 0
-	}
-}
-$1 == "snd" { if (m($3) > 0 && m($3) == int(m($3))) SMSS = b($3) / m($3); SSTHRESH = b($4) }
-'
-
-# body_whole FILE BYTES: tcplab-client exited 0 (the whole response
-# came, as Content-Length said) and wrote BYTES bytes to FILE.
-body_whole() { [ "$RC" -eq 0 ] && [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
-
-# cc_awk PROGRAM: awk with CC_AWK over the notes in $W/cc.tsv.
-cc_awk() { awk -v SPORT="$PORT" "$CC_AWK$1" "$W/cc.tsv"; }
-
-# The first record of KIND as "SEG-NUMBER<TAB>VALUES...", the segment
-# number of the segment it is under.
-cc_first() { cc_awk "\$1 == \"$1\" { \$1 = SEG; print; exit }" | tr ' ' '\t'; }
-
 lab_main() {
 	local port iw ss loss ca trace n acked
 	tcpdump_start dump "$SNS" -B 32768
