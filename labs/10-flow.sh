@@ -67,8 +67,8 @@ lab_main() {
 	[ -n "$fl3" ] && show_segs "$W/server.out" "$fl3" 1
 	say ""
 	say "$(t 'the probes, ms after the segment before each (the zero window, or the probe before):')"
-	awk -F'\t' '{ printf "%s%s", ($3 == 1 && NR > 1 ? " |" : ""), " " $4 } END { print "" }' "$W/probes" |
-		fit --first " " --hang "  "
+	awk -F'\t' '{ printf "%s%s", (NR == 1 ? "" : $3 == 1 ? " | " : " "), $4 } END { print "" }' "$W/probes" |
+		fit --first "  " --hang "  "
 	pause "$(t 'next: %s' "$(t 'the window update')")"
 	heading "$(t 'the window update')"
 	upd=$(cc_first upd | cut -f1)
