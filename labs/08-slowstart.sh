@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# shellcheck shell=bash disable=SC2153,SC2016 # capitals: tcplab's; awk in quotes
 # Lab 8, sourced by tcplab: slow start and congestion avoidance. One
 # exchange of a few hundred kB from tcplab-server --cc, which says under
 # every segment what its sender's cwnd and ssthresh are and why they
@@ -19,7 +19,7 @@ CC_BYTES=300000
 CC_DROP=40
 
 lab_main() {
-	local port iw ss loss ca trace n acked
+	local port iw ss loss ca trace n
 	tcpdump_start dump "$SNS" -B 32768
 	server_start server --cc --sndbuf 262144
 	heading "tcplab-client --drop-in $CC_DROP -O body $(url "/bytes/$CC_BYTES")"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# shellcheck shell=bash disable=SC2153,SC2016 # capitals: tcplab's; awk in quotes
 # Lab 9, sourced by tcplab: three ways back from a loss, each an exchange
 # with tcplab-server --cc: fast retransmit and recovery with SACK, the
 # same without SACK (NewReno, two losses so that a partial ACK shows),

@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2153 # the names in capitals come from tcplab
+# shellcheck shell=bash disable=SC2153,SC2016 # capitals: tcplab's; awk in quotes
 # Lab 10, sourced by tcplab: flow control. tcplab-client takes a body
 # from tcplab-server with a receive buffer of 4096 bytes and a reader
 # that takes 600 bytes a second, so that its window shrinks to zero; the
