@@ -14,6 +14,9 @@ dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	labs/05-loss.sh labs/05-loss.txt \
 	labs/06-real.sh labs/06-real.txt \
 	labs/07-article.sh labs/07-article.txt \
+	labs/08-slowstart.sh labs/08-slowstart.txt \
+	labs/09-recovery.sh labs/09-recovery.txt \
+	labs/10-flow.sh labs/10-flow.txt \
 	tests/data/article-trace.vv.txt
 dist_labs_SCRIPTS = labs/compare-article
 
@@ -23,7 +26,9 @@ dist_labs_SCRIPTS = labs/compare-article
 labszhdir = $(labsdir)/zh_CN
 dist_labszh_DATA = labs/zh_CN/01-handshake.txt labs/zh_CN/02-request.txt \
 	labs/zh_CN/03-closing.txt labs/zh_CN/04-rst.txt labs/zh_CN/05-loss.txt \
-	labs/zh_CN/06-real.txt labs/zh_CN/07-article.txt
+	labs/zh_CN/06-real.txt labs/zh_CN/07-article.txt \
+	labs/zh_CN/08-slowstart.txt labs/zh_CN/09-recovery.txt \
+	labs/zh_CN/10-flow.txt
 
 dist_man_MANS += man/tcplab.1
 
