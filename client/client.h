@@ -54,6 +54,8 @@ struct client_opts {
 	bool no_guard;    /* --no-guard: leave the kernel free to RST */
 	unsigned drop[DROP_MAX], ndrop;       /* --drop N */
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
+	unsigned blackout_n;  /* --blackout N,MS: from the Nth incoming... */
+	uint64_t blackout_us; /* ...everything for MS ms; 0: none */
 	uint32_t rcvbuf;    /* --rcvbuf BYTES; 0: the profile's window */
 	bool no_sack;       /* --no-sack: no sackOK in the SYN */
 	uint32_t read_rate; /* --read-rate BYTES/S; 0: reads at once */
@@ -128,6 +130,7 @@ struct client {
 	bool body_done_said; /* the line that the body is whole was said */
 	bool write_failed;   /* the -O file or standard output refused it */
 
+	uint64_t blackout_end; /* --blackout: the end, once it has begun */
 	enum tcp_state state_before; /* before the call being taken */
 	struct conn_cc_info cc_before; /* the sender before that call */
 	uint32_t nxt_before;           /* SND.NXT before that call */

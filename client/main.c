@@ -79,6 +79,10 @@ static const struct term_opt help_opts[] = {
          N_("do not send the Nth outgoing segment (repeatable)")},
         {"      --drop-in N        ",
          N_("ignore the Nth incoming segment (repeatable)")},
+        {"      --blackout N,MS    ",
+         N_("from the Nth incoming segment on, ignore everything that "
+            "comes for MS milliseconds: a whole flight lost, no duplicate "
+            "ACKs, only the server's timer repairs it")},
         {"      --no-sack          ",
          N_("offer no SACK in the SYN: the server recovers from losses "
             "with NewReno, one hole a round trip")},
@@ -163,6 +167,7 @@ enum {
 	OPT_LAB_CLOCK,
 	OPT_CC,
 	OPT_NO_SACK,
+	OPT_BLACKOUT,
 };
 
 static const struct option longopts[] = {
@@ -187,6 +192,7 @@ static const struct option longopts[] = {
         {"loss", required_argument, NULL, OPT_LOSS},
         {"rcvbuf", required_argument, NULL, OPT_RCVBUF},
         {"no-sack", no_argument, NULL, OPT_NO_SACK},
+        {"blackout", required_argument, NULL, OPT_BLACKOUT},
         {"read-rate", required_argument, NULL, OPT_READ_RATE},
         {"seed", required_argument, NULL, OPT_SEED},
         {"time-wait", required_argument, NULL, OPT_TIME_WAIT},
@@ -242,6 +248,24 @@ static void add_drop(unsigned *l, unsigned *n, const char *opt, const char *s)
 	if (*n == DROP_MAX)
 		die(EXIT_USAGE, _("%s: at most %d times"), opt, DROP_MAX);
 	l[(*n)++] = (unsigned)number(opt, s, 1, 1000000);
+}
+
+/* --blackout N,MS: two numbers. */
+static void blackout(struct client_opts *o, const char *s)
+{
+	const char *comma = strchr(s, ',');
+	char n[24];
+
+	if (comma == NULL || (size_t)(comma - s) >= sizeof n)
+		die(EXIT_USAGE,
+		    _("bad value '%s' for --blackout: give N,MS, e.g. "
+		      "40,100"),
+		    s);
+	memcpy(n, s, (size_t)(comma - s));
+	n[comma - s] = '\0';
+	o->blackout_n = (unsigned)number("--blackout", n, 1, 1000000);
+	o->blackout_us =
+	        (uint64_t)number("--blackout", comma + 1, 1, 60000) * 1000;
 }
 
 static uint32_t parse_addr(const char *s)
@@ -367,6 +391,9 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 			break;
 		case OPT_NO_SACK:
 			o->no_sack = true;
+			break;
+		case OPT_BLACKOUT:
+			blackout(o, optarg);
 			break;
 		case OPT_RCVBUF:
 			o->rcvbuf = (uint32_t)number("--rcvbuf", optarg, 256,

@@ -542,6 +542,23 @@ static const char *lost_why(struct client *cl, const unsigned *list,
 	return buf;
 }
 
+/* --blackout N,MS: whether this incoming segment falls in the dark,
+ * which begins with the Nth and lasts MS of the connection's time. */
+static bool blacked_out(struct client *cl, char *why, size_t cap)
+{
+	uint64_t t = now(cl);
+
+	if (cl->o.blackout_us == 0 || cl->nin < cl->o.blackout_n)
+		return false;
+	if (cl->blackout_end == 0)
+		cl->blackout_end = t + cl->o.blackout_us;
+	if (t >= cl->blackout_end)
+		return false;
+	snprintf(why, cap, "--blackout %u,%llu", cl->o.blackout_n,
+	         (unsigned long long)(cl->o.blackout_us / 1000));
+	return true;
+}
+
 static void show_dropped(struct client *cl, const struct outseg *o,
                          const char *why)
 {
@@ -639,7 +656,8 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	    s.dport != cl->sport)
 		return;
 	cl->nin++;
-	if (lost_why(cl, cl->o.drop_in, cl->o.ndrop_in, "--drop-in", cl->nin,
+	if (blacked_out(cl, why, sizeof why) ||
+	    lost_why(cl, cl->o.drop_in, cl->o.ndrop_in, "--drop-in", cl->nin,
 	             why, sizeof why) != NULL) {
 		show(cl, ip, len, wirelen, f->sec, f->usec, false, NULL, NULL,
 		     true);

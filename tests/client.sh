@@ -657,6 +657,10 @@ usage_case "tcplab-client: bad value 'x' for --time-wait: give a number from 0 t
 	--time-wait x "http://$SA/"
 usage_case "tcplab-client: only -t, -tt, -ttt, -tttt and -ttttt are supported" \
 	-tttttt "http://$SA/"
+usage_case "tcplab-client: bad value '40' for --blackout: give N,MS, e.g. 40,100" \
+	--blackout 40 "http://$SA/"
+usage_case "tcplab-client: bad value '0' for --blackout: give a number from 1 to 60000" \
+	--blackout 40,0 "http://$SA/"
 timeout 10 ip netns exec "$NSC" "$CLIENT" "http://10.99.0.1/" >"$W/noroute.out" 2>&1
 rc=$?
 if [ "$rc" -eq 3 ] && grep -q "no route" "$W/noroute.out"; then pass; else
