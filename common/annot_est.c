@@ -351,7 +351,6 @@ void annot_est_segment(struct annot_conn *c, enum annot_side f,
 		est_info(c, x, c->sd[x].est.peer_win, &before);
 	else
 		memset(&before, 0, sizeof before);
-	(void)why_other;
 	if (data)
 		est_data(c, f, s, t, r->events, &why);
 	if ((s->flags & TH_ACK) && r->win_bytes >= 0)

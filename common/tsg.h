@@ -85,7 +85,7 @@ size_t tsg_points_max(size_t n);
  * Builds the graph of connection conn from its segments (in the order
  * seen): the data of the side tsg_direction() picks, pts (room for
  * tsg_points_max(n)) holding the points. sender and receiver name the two
- * ends as the title shows them ("10.0.2.5:8080"); in the side's order
+ * ends as the title shows them ("192.0.2.5:8080"); in the side's order
  * addr[ANNOT_CLIENT], addr[ANNOT_SERVER]. The words are in tr's language.
  * Returns 0, or TCPLAB_EINVAL when no segment of that side carries data.
  */

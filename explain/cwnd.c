@@ -153,7 +153,7 @@ static void str_after(const char *s, const char *key, char *buf, size_t cap)
 static int log_line(struct explain *e, const char *line)
 {
 	const char *cc;
-	char who[16], why[64], len[24];
+	char who[16], why[64], from[16];
 	struct cwnd_pt p;
 	unsigned x;
 	double t;
@@ -183,9 +183,9 @@ static int log_line(struct explain *e, const char *line)
 	p.ss_set = strstr(cc, "\"ssthresh_initial\":false") != NULL;
 	p.flight = (uint32_t)num_after(cc, "\"pipe\":");
 	p.loss = loss_reason(why);
-	str_after(line, "\"from\":\"", len, sizeof len);
+	str_after(line, "\"from\":\"", from, sizeof from);
 	p.in_flight = num_after(line, "\"len\":") > 0 &&
-	              (strcmp(len, "server") == 0) == (x == ANNOT_SERVER);
+	              (strcmp(from, "server") == 0) == (x == ANNOT_SERVER);
 	t = num_after(line, "\"time\":");
 	if (!keep_pt(e, x, t, &p))
 		return -2;
