@@ -277,6 +277,80 @@ static int decode_raw(const uint8_t *p, size_t caplen, struct link_frame *out)
 	return 0;
 }
 
+/* PPP's protocol numbers for IP (RFC 1332, RFC 5072). */
+#define PPP_IP   0x0021
+#define PPP_IPV6 0x0057
+
+static void set_ppp_proto(struct link_frame *out, unsigned proto)
+{
+	if (proto == PPP_IP)
+		set_ethertype(out, ETHERTYPE_IPV4);
+	else if (proto == PPP_IPV6)
+		set_ethertype(out, ETHERTYPE_IPV6);
+	else
+		out->proto = LINK_P_OTHER;
+}
+
+/*
+ * PPP (RFC 1661): an optional address and control pair (ff 03), then the
+ * protocol in two bytes, or in one when its first bit is odd (protocol
+ * field compression). tcpdump prints nothing before the IP line.
+ */
+static int decode_ppp(const uint8_t *p, size_t caplen, struct link_frame *out)
+{
+	size_t off = 0;
+
+	out->trunc = "ppp";
+	if (caplen < 2)
+		return TCPLAB_ETRUNC;
+	if (p[0] == 0xff && p[1] == 0x03)
+		off = 2;
+	if (caplen < off + 1)
+		return TCPLAB_ETRUNC;
+	if (p[off] & 1) {
+		set_ppp_proto(out, p[off]);
+		out->offset = off + 1;
+		return 0;
+	}
+	if (caplen < off + 2)
+		return TCPLAB_ETRUNC;
+	set_ppp_proto(out, get_be16(p + off));
+	out->offset = off + 2;
+	return 0;
+}
+
+/*
+ * PPP in HDLC-like framing (RFC 1662): ff 03 and a two-byte protocol,
+ * which tcpdump names before the line ("IP: ", "IP6: "); or Cisco HDLC
+ * (0f or 8f, a zero, an ethertype), which it prints without a prefix.
+ * Anything else is a frame this file does not read.
+ */
+static int decode_ppp_hdlc(const uint8_t *p, size_t caplen,
+                           struct link_frame *out)
+{
+	out->trunc = "ppp_hdlc";
+	if (caplen < 4)
+		return TCPLAB_ETRUNC;
+	out->offset = 4;
+	if (p[0] == 0xff && p[1] == 0x03) {
+		set_ppp_proto(out, get_be16(p + 2));
+		if (out->proto == LINK_P_IPV4)
+			strcpy(out->prefix, "IP: ");
+		else if (out->proto == LINK_P_IPV6)
+			strcpy(out->prefix, "IP6: ");
+		return 0;
+	}
+	if ((p[0] == 0x0f || p[0] == 0x8f) && p[1] == 0) {
+		set_ethertype(out, get_be16(p + 2));
+		if (out->proto != LINK_P_IPV4 && out->proto != LINK_P_IPV6)
+			out->proto = LINK_P_OTHER;
+		return 0;
+	}
+	out->proto = LINK_P_OTHER;
+	out->ethertype = 0;
+	return 0;
+}
+
 int link_supported(int linktype)
 {
 	switch (linktype) {
@@ -288,7 +362,10 @@ int link_supported(int linktype)
 	case LINK_LOOP:
 	case LINK_LINUX_SLL:
 	case LINK_IPV4:
+	case LINK_IPV6:
 	case LINK_LINUX_SLL2:
+	case LINK_PPP:
+	case LINK_PPP_HDLC:
 		return 1;
 	}
 	return 0;
@@ -314,6 +391,17 @@ int link_decode_named(int linktype, const uint8_t *p, size_t caplen,
 		out->proto = LINK_P_IPV4;
 		out->ethertype = ETHERTYPE_IPV4;
 		return 0;
+	case LINK_IPV6:
+		out->trunc = "ip6";
+		if (caplen < 1)
+			return TCPLAB_ETRUNC;
+		out->proto = LINK_P_IPV6;
+		out->ethertype = ETHERTYPE_IPV6;
+		return 0;
+	case LINK_PPP:
+		return decode_ppp(p, caplen, out);
+	case LINK_PPP_HDLC:
+		return decode_ppp_hdlc(p, caplen, out);
 	case LINK_NULL:
 		return decode_null(p, caplen, out);
 	case LINK_LOOP:

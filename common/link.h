@@ -1,9 +1,9 @@
 /*
  * link.h: finds the network-layer packet inside a captured frame.
  *
- * Knows the link types tcpdump writes and reads on Linux: Ethernet, raw IP,
- * Linux cooked captures (v1 and v2, as "tcpdump -i any" writes them) and
- * BSD loopback. It also produces the text tcpdump prints before "IP " for
+ * Knows the link types tcpdump writes and reads on Linux: Ethernet, raw IP
+ * (v4, v6 or either), Linux cooked captures (v1 and v2, as "tcpdump -i any"
+ * writes them), BSD loopback, PPP and PPP in HDLC framing. It also produces the text tcpdump prints before "IP " for
  * that link type. Pure: the numbers below are the LINKTYPE_ and DLT_ values
  * that libpcap reports, so this file needs no pcap.h.
  */
@@ -16,12 +16,15 @@
 /* Link types as pcap_datalink() reports them on Linux. */
 #define LINK_NULL       0   /* BSD loopback, host-order family */
 #define LINK_EN10MB     1   /* Ethernet */
+#define LINK_PPP        9   /* PPP, with or without address and control */
+#define LINK_PPP_HDLC   50  /* PPP in HDLC-like framing, or Cisco HDLC */
 #define LINK_RAW_DLT    12  /* raw IP (DLT_RAW on Linux) */
 #define LINK_RAW_DLT14  14  /* raw IP (DLT_RAW on some BSDs) */
 #define LINK_RAW        101 /* raw IP (LINKTYPE_RAW) */
 #define LINK_LOOP       108 /* OpenBSD loopback, network-order family */
 #define LINK_LINUX_SLL  113 /* Linux cooked v1 */
 #define LINK_IPV4       228 /* raw IPv4 */
+#define LINK_IPV6       229 /* raw IPv6 */
 #define LINK_LINUX_SLL2 276 /* Linux cooked v2 */
 
 /* What a frame carries. */
@@ -39,7 +42,8 @@ struct link_frame {
 	char prefix[48];    /* tcpdump's text before "IP ", often "" */
 	uint32_t ifindex;   /* Linux cooked v2: the interface's index, else 0 */
 	/* After TCPLAB_ETRUNC: the header that was cut, as tcpdump names it
-	 * in its " [|ether]" marker ("ether", "vlan", "sll", "sll2", "null").
+	 * in its " [|ether]" marker ("ether", "vlan", "sll", "sll2", "null",
+	 * "ppp", "ppp_hdlc").
 	 */
 	const char *trunc;
 };

@@ -215,4 +215,57 @@ static inline void ob_ipv4(struct outbuf *ob, uint32_t a)
 	ob_mem(ob, tmp, n - 1);
 }
 
+/*
+ * An IPv6 address (16 bytes in network order) in its text form: lowercase
+ * hex groups without leading zeros, the longest run of two or more zero
+ * groups (the first of equal runs) written "::", and the last 32 bits as a
+ * dotted quad for IPv4-compatible (::a.b.c.d) and IPv4-mapped
+ * (::ffff:a.b.c.d) addresses, as tcpdump and inet_ntop() write them.
+ */
+static inline void ob_ipv6(struct outbuf *ob, const uint8_t *a)
+{
+	char tmp[48];
+	unsigned n = 0, w[8];
+	int i, best = -1, best_len = 0, run = -1, run_len = 0, last;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i++) {
+		if (w[i] != 0) {
+			run = -1;
+			continue;
+		}
+		if (run < 0)
+			run = i, run_len = 0;
+		if (++run_len > best_len)
+			best = run, best_len = run_len;
+	}
+	if (best_len < 2)
+		best = -1;
+	last = best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))
+	               ? 6
+	               : 8;
+	for (i = 0; i < last; i++) {
+		int d;
+		if (i == best) {
+			tmp[n++] = ':';
+			tmp[n++] = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (n > 0 && tmp[n - 1] != ':')
+			tmp[n++] = ':';
+		for (d = 12; d > 0 && (w[i] >> d) == 0; d -= 4)
+			;
+		for (; d >= 0; d -= 4)
+			tmp[n++] = ob_hexdig_[(w[i] >> d) & 15];
+	}
+	if (last == 6 && tmp[n - 1] != ':')
+		tmp[n++] = ':';
+	ob_mem(ob, tmp, n);
+	if (last == 6)
+		ob_ipv4(ob, (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
+		                    (uint32_t)a[14] << 8 | a[15]);
+}
+
 #endif

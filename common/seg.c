@@ -1,6 +1,6 @@
 /*
- * seg.c: decodes IPv4 datagrams that carry TCP into struct seg, encodes
- * them back to bytes, and computes the Internet checksums.
+ * seg.c: decodes IPv4 and IPv6 datagrams that carry TCP into struct seg,
+ * encodes them back to bytes, and computes the Internet checksums.
  *
  * The decoder trusts no length field: before it reads a byte it checks that
  * the byte was captured and that the headers' own lengths agree, and each
@@ -117,6 +117,24 @@ uint16_t tcp_cksum4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp,
 	ph[8] = 0;
 	ph[9] = IPPROTO_TCP_NUM;
 	put16(ph + 10, (uint16_t)len);
+	return inet_cksum_finish(
+	        cksum_skip(inet_cksum_add(0, ph, sizeof ph), tcp, len, 16));
+}
+
+/*
+ * RFC 8200, section 8.1: over IPv6 the pseudo-header holds both addresses,
+ * the upper-layer length in 32 bits, three zero bytes and the next header.
+ */
+uint16_t tcp_cksum6(const uint8_t *saddr, const uint8_t *daddr,
+                    const uint8_t *tcp, size_t len)
+{
+	uint8_t ph[40];
+
+	memcpy(ph, saddr, 16);
+	memcpy(ph + 16, daddr, 16);
+	put32(ph + 32, (uint32_t)len);
+	memset(ph + 36, 0, 3);
+	ph[39] = IPPROTO_TCP_NUM;
 	return inet_cksum_finish(
 	        cksum_skip(inet_cksum_add(0, ph, sizeof ph), tcp, len, 16));
 }
@@ -251,7 +269,62 @@ static int decode_ip(struct seg *s, const uint8_t *p, size_t len, size_t *hlen)
 	return 0;
 }
 
-/* Decodes the TCP header in t[0..tlen), tlen being what IPv4 says. */
+/* IPv6 extension headers that may stand before TCP (RFC 8200, 4.1). */
+#define IP6_HOPOPTS  0
+#define IP6_ROUTING  43
+#define IP6_FRAGMENT 44
+#define IP6_DSTOPTS  60
+
+/*
+ * Decodes the IPv6 header and walks the extension headers to TCP: hop-by-
+ * hop, routing and destination options are skipped by their own length,
+ * checked against the payload first; a fragment is reported, since its
+ * TCP header may be in another datagram. Sets *hlen to TCP's offset.
+ */
+static int decode_ip6(struct seg *s, const uint8_t *p, size_t len,
+                      size_t *hlen)
+{
+	size_t end, off = SEG_IP6_HDR_LEN;
+	uint8_t nh;
+
+	if (len < SEG_IP6_HDR_LEN)
+		return TCPLAB_ETRUNC;
+	s->ip_v = 6;
+	s->ip6_flow = get32(p) & 0x000fffff;
+	s->ip_tos = (uint8_t)(get32(p) >> 20);
+	s->ip_len = get16(p + 4);
+	s->ip_ttl = p[7];
+	memcpy(s->saddr6, p + 8, 16);
+	memcpy(s->daddr6, p + 24, 16);
+	end = SEG_IP6_HDR_LEN + (size_t)s->ip_len;
+	if (len < end)
+		return TCPLAB_ETRUNC;
+	nh = p[6];
+	while (nh != IPPROTO_TCP_NUM) {
+		size_t xlen;
+
+		if (nh == IP6_FRAGMENT)
+			return TCPLAB_EFRAG;
+		if (nh != IP6_HOPOPTS && nh != IP6_ROUTING &&
+		    nh != IP6_DSTOPTS) {
+			s->ip_proto = nh;
+			return TCPLAB_EPROTO;
+		}
+		if (end - off < 8)
+			return TCPLAB_EIPLEN;
+		xlen = ((size_t)p[off + 1] + 1) * 8;
+		if (xlen > end - off)
+			return TCPLAB_EIPLEN;
+		/* Each header's first byte names the one after it. */
+		nh = p[off];
+		off += xlen;
+	}
+	s->ip_proto = IPPROTO_TCP_NUM;
+	*hlen = off;
+	return 0;
+}
+
+/* Decodes the TCP header in t[0..tlen), tlen being what IP says. */
 static int decode_tcp(struct seg *s, const uint8_t *t, size_t tlen)
 {
 	size_t doff;
@@ -283,6 +356,14 @@ int seg_decode(struct seg *s, const uint8_t *p, size_t len)
 	int err;
 
 	memset(s, 0, sizeof *s);
+	if (len >= 1 && p[0] >> 4 == 6) {
+		err = decode_ip6(s, p, len, &hlen);
+		if (err != 0)
+			return err;
+		return decode_tcp(s, p + hlen,
+		                  SEG_IP6_HDR_LEN + (size_t)s->ip_len - hlen);
+	}
+	s->ip_v = 4;
 	err = decode_ip(s, p, len, &hlen);
 	if (err != 0)
 		return err;
@@ -295,9 +376,26 @@ static size_t tcp_hdr_len(const struct seg *s)
 	return SEG_TCP_HDR_MIN + (((size_t)s->opt_len + 3) & ~(size_t)3);
 }
 
+/* The IP header's length: IPv6 is written without extension headers. */
+static size_t ip_hdr_len(const struct seg *s)
+{
+	return s->ip_v == 6 ? SEG_IP6_HDR_LEN : SEG_IP_HDR_MIN + s->ip_opt_len;
+}
+
 size_t seg_encoded_len(const struct seg *s)
 {
-	return SEG_IP_HDR_MIN + s->ip_opt_len + tcp_hdr_len(s) + s->payload_len;
+	return ip_hdr_len(s) + tcp_hdr_len(s) + s->payload_len;
+}
+
+static void encode_ip6(const struct seg *s, uint8_t *b, size_t total)
+{
+	put32(b, 0x60000000u | (uint32_t)s->ip_tos << 20 |
+	                 (s->ip6_flow & 0x000fffff));
+	put16(b + 4, (uint16_t)(total - SEG_IP6_HDR_LEN));
+	b[6] = s->ip_proto;
+	b[7] = s->ip_ttl;
+	memcpy(b + 8, s->saddr6, 16);
+	memcpy(b + 24, s->daddr6, 16);
 }
 
 static void encode_ip(const struct seg *s, uint8_t *b, size_t total)
@@ -335,8 +433,12 @@ static void encode_tcp(const struct seg *s, uint8_t *t)
 	       thlen - SEG_TCP_HDR_MIN - s->opt_len);
 	if (s->payload_len > 0)
 		memcpy(t + thlen, s->payload, s->payload_len);
-	put16(t + 16,
-	      tcp_cksum4(s->saddr, s->daddr, t, thlen + s->payload_len));
+	if (s->ip_v == 6)
+		put16(t + 16, tcp_cksum6(s->saddr6, s->daddr6, t,
+		                         thlen + s->payload_len));
+	else
+		put16(t + 16, tcp_cksum4(s->saddr, s->daddr, t,
+		                         thlen + s->payload_len));
 }
 
 int seg_encode(const struct seg *s, uint8_t *buf, size_t cap)
@@ -357,17 +459,31 @@ int seg_encode(const struct seg *s, uint8_t *buf, size_t cap)
 		return TCPLAB_EINVAL;
 	if (cap < total)
 		return TCPLAB_ENOSPC;
-	encode_ip(s, buf, total);
-	encode_tcp(s, buf + SEG_IP_HDR_MIN + s->ip_opt_len);
+	if (s->ip_v == 6)
+		encode_ip6(s, buf, total);
+	else
+		encode_ip(s, buf, total);
+	encode_tcp(s, buf + ip_hdr_len(s));
 	return (int)total;
 }
 
 void seg_init(struct seg *s)
 {
 	memset(s, 0, sizeof *s);
+	s->ip_v = 4;
 	s->ip_ttl = 64;
 	s->ip_off = IP_DF;
 	s->ip_proto = IPPROTO_TCP_NUM;
+}
+
+void seg_init6(struct seg *s, const uint8_t *saddr, const uint8_t *daddr)
+{
+	memset(s, 0, sizeof *s);
+	s->ip_v = 6;
+	s->ip_ttl = 64;
+	s->ip_proto = IPPROTO_TCP_NUM;
+	memcpy(s->saddr6, saddr, 16);
+	memcpy(s->daddr6, daddr, 16);
 }
 
 uint32_t seg_seq_len(const struct seg *s)

@@ -1,5 +1,6 @@
 /*
- * seg.h: IPv4 + TCP segments, decoded into fields and encoded back to bytes.
+ * seg.h: TCP segments over IPv4 or IPv6, decoded into fields and encoded
+ * back to bytes.
  *
  * seg_decode() checks every length before it reads a byte and reports each
  * kind of damage as its own error; seg_encode() writes the header, options
@@ -45,6 +46,7 @@
 #define TCPOPT_TS 8
 
 #define SEG_IP_HDR_MIN 20
+#define SEG_IP6_HDR_LEN 40
 #define SEG_TCP_HDR_MIN 20
 #define SEG_OPT_MAX 40 /* TCP options: data offset 15 * 4 - 20 */
 #define SEG_IPOPT_MAX 40
@@ -65,7 +67,11 @@ struct seg_sack {
 };
 
 struct seg {
-	/* IPv4 header. */
+	/* The IP header. ip_v says which: 4 (seg_init) or 6 (seg_init6). Over
+	 * IPv6, ip_tos is the traffic class, ip_ttl the hop limit, ip_len the
+	 * payload length, and ip_id, ip_off, ip_sum and the IPv4 options are
+	 * zero; the addresses are saddr6 and daddr6. */
+	uint8_t ip_v;
 	uint8_t ip_tos;
 	uint16_t ip_len; /* total length; seg_encode() computes it */
 	uint16_t ip_id;
@@ -77,6 +83,8 @@ struct seg {
 	uint32_t daddr;
 	uint8_t ip_opt[SEG_IPOPT_MAX]; /* IPv4 options, kept as bytes */
 	uint8_t ip_opt_len;            /* a multiple of 4 */
+	uint32_t ip6_flow;             /* IPv6: the 20-bit flow label */
+	uint8_t saddr6[16], daddr6[16]; /* IPv6, in network byte order */
 
 	/* TCP header. */
 	uint16_t sport;
@@ -105,11 +113,12 @@ struct seg {
 };
 
 /*
- * Decodes one IPv4 datagram carrying a TCP segment. p holds len bytes from
- * the IPv4 header on; bytes past the IPv4 total length (link padding) are
- * ignored. Returns 0, or TCPLAB_ETRUNC, TCPLAB_EVERSION, TCPLAB_EIHL,
- * TCPLAB_EIPLEN, TCPLAB_EPROTO, TCPLAB_EFRAG, TCPLAB_EHDRLEN, TCPLAB_EOPT.
- * s->payload points into p.
+ * Decodes one IPv4 or IPv6 datagram carrying a TCP segment. p holds len
+ * bytes from the IP header on; bytes past the datagram's length (link
+ * padding) are ignored. IPv6 hop-by-hop, routing and destination options
+ * headers are skipped; a fragment header gives TCPLAB_EFRAG. Returns 0, or
+ * TCPLAB_ETRUNC, TCPLAB_EVERSION, TCPLAB_EIHL, TCPLAB_EIPLEN, TCPLAB_EPROTO,
+ * TCPLAB_EFRAG, TCPLAB_EHDRLEN, TCPLAB_EOPT. s->payload points into p.
  */
 int seg_decode(struct seg *s, const uint8_t *p, size_t len);
 
@@ -120,9 +129,10 @@ int seg_decode(struct seg *s, const uint8_t *p, size_t len);
 int seg_parse_options(struct seg *s);
 
 /*
- * Encodes s into buf: IPv4 header (with s->ip_opt), TCP header, options,
- * payload. Computes ip_len, the data offset and both checksums. Returns the
- * number of bytes written, or TCPLAB_ENOSPC, TCPLAB_EINVAL.
+ * Encodes s into buf: the IPv4 header (with s->ip_opt) or the IPv6 header
+ * (without extension headers), TCP header, options, payload. Computes the
+ * length fields, the data offset and the checksums. Returns the number of
+ * bytes written, or TCPLAB_ENOSPC, TCPLAB_EINVAL.
  */
 int seg_encode(const struct seg *s, uint8_t *buf, size_t cap);
 
@@ -131,6 +141,10 @@ size_t seg_encoded_len(const struct seg *s);
 
 /* A segment with Linux's usual IPv4 fields: TTL 64, DF, protocol TCP. */
 void seg_init(struct seg *s);
+
+/* An IPv6 segment between two addresses (16 bytes each): hop limit 64, no
+ * flow label. */
+void seg_init6(struct seg *s, const uint8_t *saddr, const uint8_t *daddr);
 
 /* The option builders: each appends one option and records its value.
  * They return 0, or TCPLAB_EOPT when the 40 bytes of option space are full. */
@@ -163,6 +177,10 @@ uint16_t inet_cksum_finish(uint32_t sum);
  * computed as if its checksum field were zero. */
 uint16_t tcp_cksum4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp,
 		    size_t len);
+
+/* The TCP checksum over IPv6 (addresses of 16 bytes, network order). */
+uint16_t tcp_cksum6(const uint8_t *saddr, const uint8_t *daddr,
+                    const uint8_t *tcp, size_t len);
 
 /* The IPv4 header checksum of hdr[0..hlen), computed as if its checksum
  * field were zero. */

@@ -24,15 +24,28 @@
 /* What a printing step tells its caller. */
 enum { PR_GO = 0, PR_STOP = 1, PR_TRUNC = 2 };
 
-/* One connection in the relative-sequence table. The key is tcpdump's:
- * the two endpoints put in a fixed order (lower port first, then lower
+/* One connection in a relative-sequence table. The key is tcpdump's: the
+ * two endpoints put in a fixed order (lower port first, then lower
  * address), so that both directions find the same entry. */
-struct tcpdump_seqent {
-	uint32_t src, dst; /* addresses in the table's order */
-	uint32_t ports;    /* first port << 16 | second port */
-	uint32_t seq;      /* ISN of the "src" side */
-	uint32_t ack;      /* ISN of the "dst" side */
-	uint32_t used;
+struct seqkey {
+	uint32_t ports;   /* first port << 16 | second port */
+	uint32_t seq;     /* ISN of the "src" side */
+	uint32_t ack;     /* ISN of the "dst" side */
+	uint8_t addr[32]; /* src, then dst, in the table's order */
+};
+
+/* The tables keep entries as bytes, so that IPv4 entries stay small: the
+ * in-use mark, ports, seq and ack (4 bytes each), then both addresses, 4
+ * bytes each in the IPv4 table and 16 in the IPv6 one. The two families
+ * never meet. */
+#define SEQ_FIXED 16
+
+/* One of the two tables, as the code that walks it sees it. */
+struct seqtab {
+	unsigned char **tab;
+	size_t *cap, *count;
+	size_t alen;   /* 4 or 16 */
+	size_t stride; /* the size of one entry */
 };
 
 /* The state of one packet while it is printed. */
@@ -42,10 +55,16 @@ struct pr {
 	const uint8_t *ip;
 	size_t avail;      /* bytes of ip that may be read */
 	const char *proto; /* the name in the " [|proto]" marker */
-	uint32_t saddr, daddr;
+	uint32_t saddr, daddr; /* IPv4 */
+	/* Both families: the addresses in network order, 4 or 16 bytes. */
+	uint8_t src[16], dst[16];
+	uint8_t alen;
+	/* IPv6: the fixed header's next header is TCP, so the TCP line
+	 * names the addresses with the ports; else only the ports. */
+	bool direct;
 	/* A table update to make once the text is known to fit. */
 	bool seq_pending;
-	struct tcpdump_seqent seq_new;
+	struct seqkey seq_new;
 };
 
 static uint16_t rd16(const uint8_t *p)
@@ -346,6 +365,28 @@ static void put_host(struct pr *p, uint32_t addr)
 		ob_ipv4(&p->ob, addr);
 }
 
+static void put_host6(struct pr *p, const uint8_t *addr)
+{
+	const struct tcpdump_ctx *ctx = p->ctx;
+	const char *name = NULL;
+
+	if (ctx->flags.n == 0 && ctx->res.host6 != NULL)
+		name = ctx->res.host6(ctx->res.arg, addr);
+	if (name != NULL)
+		ob_str(&p->ob, name);
+	else
+		ob_ipv6(&p->ob, addr);
+}
+
+/* The packet's source (or destination) address, named when it can be. */
+static void put_end(struct pr *p, bool dst)
+{
+	if (p->alen == 16)
+		put_host6(p, dst ? p->dst : p->src);
+	else
+		put_host(p, dst ? p->daddr : p->saddr);
+}
+
 static void put_port(struct pr *p, uint16_t port)
 {
 	const struct tcpdump_ctx *ctx = p->ctx;
@@ -362,78 +403,125 @@ static void put_port(struct pr *p, uint16_t port)
 /* ------------------------------------------------------------------ */
 /* The relative-sequence table.                                        */
 
-static size_t seq_hash(uint32_t src, uint32_t dst, uint32_t ports)
+static struct seqtab seq_table(struct tcpdump_ctx *ctx, size_t alen)
 {
-	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ull;
+	struct seqtab t;
 
-	h ^= (uint64_t)ports * 0xc2b2ae3d27d4eb4full;
+	t.alen = alen;
+	t.stride = SEQ_FIXED + 2 * alen;
+	t.tab = alen == 16 ? &ctx->seq6_tab : &ctx->seq_tab;
+	t.cap = alen == 16 ? &ctx->seq6_cap : &ctx->seq_cap;
+	t.count = alen == 16 ? &ctx->seq6_count : &ctx->seq_count;
+	return t;
+}
+
+static bool seq_used(const unsigned char *e)
+{
+	return e[0] != 0;
+}
+
+static size_t seq_hash(const struct seqtab *t, const struct seqkey *k)
+{
+	uint64_t h = (uint64_t)k->ports * 0xc2b2ae3d27d4eb4full;
+	size_t i;
+
+	for (i = 0; i < 2 * t->alen; i += 4)
+		h = (h ^ rd32(k->addr + i)) * 0x9e3779b97f4a7c15ull;
 	return (size_t)(h ^ (h >> 29));
 }
 
-/* The entry for the key, or the empty slot where it would go. */
-static struct tcpdump_seqent *seq_slot(struct tcpdump_seqent *tab, size_t cap,
-                                       uint32_t src, uint32_t dst,
-                                       uint32_t ports)
+/* The entry for the key in tab (of cap slots), or the empty slot where it
+ * would go. */
+static unsigned char *seq_slot(unsigned char *tab, size_t cap,
+                               const struct seqtab *t, const struct seqkey *k)
 {
-	size_t i = seq_hash(src, dst, ports) & (cap - 1);
+	size_t i = seq_hash(t, k) & (cap - 1);
 
 	for (;;) {
-		struct tcpdump_seqent *e = &tab[i];
-		if (!e->used ||
-		    (e->src == src && e->dst == dst && e->ports == ports))
+		unsigned char *e = tab + i * t->stride;
+		if (!seq_used(e) ||
+		    (memcmp(e + 4, &k->ports, 4) == 0 &&
+		     memcmp(e + SEQ_FIXED, k->addr, 2 * t->alen) == 0))
 			return e;
 		i = (i + 1) & (cap - 1);
 	}
 }
 
-static struct tcpdump_seqent *seq_find(const struct tcpdump_ctx *ctx,
-                                       uint32_t src, uint32_t dst,
-                                       uint32_t ports)
+static void seq_get(const struct seqtab *t, const unsigned char *e,
+                    struct seqkey *k)
 {
-	struct tcpdump_seqent *e;
+	memcpy(&k->ports, e + 4, 4);
+	memcpy(&k->seq, e + 8, 4);
+	memcpy(&k->ack, e + 12, 4);
+	memcpy(k->addr, e + SEQ_FIXED, 2 * t->alen);
+}
 
-	if (ctx->seq_cap == 0)
-		return NULL;
-	e = seq_slot(ctx->seq_tab, ctx->seq_cap, src, dst, ports);
-	return e->used ? e : NULL;
+static void seq_put(const struct seqtab *t, unsigned char *e,
+                    const struct seqkey *k)
+{
+	e[0] = 1;
+	memcpy(e + 4, &k->ports, 4);
+	memcpy(e + 8, &k->seq, 4);
+	memcpy(e + 12, &k->ack, 4);
+	memcpy(e + SEQ_FIXED, k->addr, 2 * t->alen);
+}
+
+/* Finds the key's entry and copies it into *out; false when there is
+ * none. */
+static bool seq_find(const struct seqtab *t, const struct seqkey *k,
+                     struct seqkey *out)
+{
+	const unsigned char *e;
+
+	if (*t->cap == 0)
+		return false;
+	e = seq_slot(*t->tab, *t->cap, t, k);
+	if (!seq_used(e))
+		return false;
+	seq_get(t, e, out);
+	return true;
 }
 
 /* Doubles the table (or creates it) and moves every entry. */
-static int seq_grow(struct tcpdump_ctx *ctx)
+static int seq_grow(const struct seqtab *t)
 {
-	size_t ncap = ctx->seq_cap ? ctx->seq_cap * 2 : 64;
-	struct tcpdump_seqent *nt = calloc(ncap, sizeof *nt);
-	size_t i;
+	size_t ncap = *t->cap ? *t->cap * 2 : 64, i;
+	unsigned char *nt = calloc(ncap, t->stride);
+	struct seqkey k;
 
 	if (nt == NULL)
 		return TCPLAB_ENOMEM;
-	for (i = 0; i < ctx->seq_cap; i++) {
-		const struct tcpdump_seqent *e = &ctx->seq_tab[i];
-		if (e->used)
-			*seq_slot(nt, ncap, e->src, e->dst, e->ports) = *e;
+	for (i = 0; i < *t->cap; i++) {
+		const unsigned char *e = *t->tab + i * t->stride;
+		if (!seq_used(e))
+			continue;
+		memset(&k, 0, sizeof k);
+		seq_get(t, e, &k);
+		seq_put(t, seq_slot(nt, ncap, t, &k), &k);
 	}
-	free(ctx->seq_tab);
-	ctx->seq_tab = nt;
-	ctx->seq_cap = ncap;
+	free(*t->tab);
+	*t->tab = nt;
+	*t->cap = ncap;
 	return 0;
 }
 
-/* Stores e, inserting it when its key is new; the load stays below 1/2. */
-static int seq_store(struct tcpdump_ctx *ctx, const struct tcpdump_seqent *e)
+/* Stores k, inserting it when its key is new; the load stays below 1/2. */
+static int seq_store(struct tcpdump_ctx *ctx, size_t alen,
+                     const struct seqkey *k)
 {
-	struct tcpdump_seqent *slot = seq_find(ctx, e->src, e->dst, e->ports);
+	struct seqtab t = seq_table(ctx, alen);
+	unsigned char *slot = NULL;
 	int err;
 
-	if (slot == NULL) {
-		if ((ctx->seq_count + 1) * 2 > ctx->seq_cap &&
-		    (err = seq_grow(ctx)) != 0)
+	if (*t.cap > 0)
+		slot = seq_slot(*t.tab, *t.cap, &t, k);
+	if (slot == NULL || !seq_used(slot)) {
+		if ((*t.count + 1) * 2 > *t.cap && (err = seq_grow(&t)) != 0)
 			return err;
-		slot = seq_slot(ctx->seq_tab, ctx->seq_cap, e->src, e->dst,
-		                e->ports);
-		ctx->seq_count++;
+		slot = seq_slot(*t.tab, *t.cap, &t, k);
+		(*t.count)++;
 	}
-	*slot = *e;
-	slot->used = 1;
+	seq_put(&t, slot, k);
 	return 0;
 }
 
@@ -452,30 +540,30 @@ struct relseq {
 static void seq_relative(struct pr *p, uint16_t sport, uint16_t dport,
                          uint16_t flags, struct relseq *r)
 {
-	bool rev = sport > dport || (sport == dport && p->saddr > p->daddr);
-	struct tcpdump_seqent k;
-	const struct tcpdump_seqent *e;
+	bool rev = sport > dport ||
+	           (sport == dport && memcmp(p->src, p->dst, p->alen) > 0);
+	struct seqtab t = seq_table(p->ctx, p->alen);
+	struct seqkey k, e;
 
 	memset(&k, 0, sizeof k);
-	k.src = rev ? p->daddr : p->saddr;
-	k.dst = rev ? p->saddr : p->daddr;
+	memcpy(k.addr, rev ? p->dst : p->src, p->alen);
+	memcpy(k.addr + p->alen, rev ? p->src : p->dst, p->alen);
 	k.ports = rev ? (uint32_t)dport << 16 | sport
 	              : (uint32_t)sport << 16 | dport;
-	e = seq_find(p->ctx, k.src, k.dst, k.ports);
-	if (e == NULL || (flags & 0x02)) {
+	if (!seq_find(&t, &k, &e) || (flags & 0x02)) {
 		k.seq = rev ? r->ack - 1 : r->seq;
 		k.ack = rev ? r->seq : r->ack - 1;
 		p->seq_new = k;
 		p->seq_pending = true;
-		e = &p->seq_new;
+		e = k;
 	} else if (rev) {
-		r->seq -= e->ack;
-		r->ack -= e->seq;
+		r->seq -= e.ack;
+		r->ack -= e.seq;
 	} else {
-		r->seq -= e->seq;
-		r->ack -= e->ack;
+		r->seq -= e.seq;
+		r->ack -= e.ack;
 	}
-	r->base_s = rev ? e->seq : e->ack;
+	r->base_s = rev ? e.seq : e.ack;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1115,21 +1203,37 @@ static void tcp_flags(struct outbuf *ob, uint8_t f)
  * segment and the pseudo-header (RFC 9293, section 3.1). */
 static void tcp_cksum_print(struct pr *p, size_t toff, uint32_t tlen)
 {
-	uint8_t ph[12];
-	uint32_t dst = toff > 20 ? ip_final_dst(p, toff) : p->daddr;
+	uint8_t ph[40];
 	uint64_t sum;
 	uint16_t sent = rd16(p->ip + toff + 16), c;
+	size_t phlen;
 
-	memcpy(ph, p->ip + 12, 4);
-	ph[4] = (uint8_t)(dst >> 24);
-	ph[5] = (uint8_t)(dst >> 16);
-	ph[6] = (uint8_t)(dst >> 8);
-	ph[7] = (uint8_t)dst;
-	ph[8] = 0;
-	ph[9] = 6;
-	ph[10] = (uint8_t)(tlen >> 8);
-	ph[11] = (uint8_t)tlen;
-	sum = sum_native(sum_native(0, ph, 12), p->ip + toff, tlen);
+	if (p->alen == 16) {
+		/* RFC 8200, section 8.1: addresses, 32-bit length, zeros and
+		 * the next header. (Routing headers are never printed, so the
+		 * destination is the header's.) */
+		memcpy(ph, p->src, 16);
+		memcpy(ph + 16, p->dst, 16);
+		memset(ph + 32, 0, 8);
+		ph[34] = (uint8_t)(tlen >> 8);
+		ph[35] = (uint8_t)tlen;
+		ph[39] = 6;
+		phlen = 40;
+	} else {
+		uint32_t dst = toff > 20 ? ip_final_dst(p, toff) : p->daddr;
+
+		memcpy(ph, p->ip + 12, 4);
+		ph[4] = (uint8_t)(dst >> 24);
+		ph[5] = (uint8_t)(dst >> 16);
+		ph[6] = (uint8_t)(dst >> 8);
+		ph[7] = (uint8_t)dst;
+		ph[8] = 0;
+		ph[9] = 6;
+		ph[10] = (uint8_t)(tlen >> 8);
+		ph[11] = (uint8_t)tlen;
+		phlen = 12;
+	}
+	sum = sum_native(sum_native(0, ph, phlen), p->ip + toff, tlen);
 	c = (uint16_t)~sum_fold_be(sum);
 	ob_lit(&p->ob, ", cksum 0x");
 	ob_hex4(&p->ob, sent);
@@ -1176,18 +1280,23 @@ static int tcp_payload(struct pr *p, size_t toff, uint32_t hlen,
 static int tcp_addrs(struct pr *p, size_t toff)
 {
 	if (!pr_have(p, toff, 4)) {
-		put_host(p, p->saddr);
+		put_end(p, false);
 		ob_lit(&p->ob, " > ");
-		put_host(p, p->daddr);
+		put_end(p, true);
 		ob_char(&p->ob, ':');
 		return PR_TRUNC;
 	}
-	put_host(p, p->saddr);
-	ob_char(&p->ob, '.');
+	/* After IPv6 extension headers the addresses are already out. */
+	if (p->direct) {
+		put_end(p, false);
+		ob_char(&p->ob, '.');
+	}
 	put_port(p, rd16(p->ip + toff));
 	ob_lit(&p->ob, " > ");
-	put_host(p, p->daddr);
-	ob_char(&p->ob, '.');
+	if (p->direct) {
+		put_end(p, true);
+		ob_char(&p->ob, '.');
+	}
 	put_port(p, rd16(p->ip + toff + 2));
 	ob_lit(&p->ob, ": ");
 	return PR_GO;
@@ -1458,6 +1567,10 @@ static int ip_print(struct pr *p, size_t wirelen)
 		p->avail = wirelen;
 	p->saddr = rd32(h + 12);
 	p->daddr = rd32(h + 16);
+	memcpy(p->src, h + 12, 4);
+	memcpy(p->dst, h + 16, 4);
+	p->alen = 4;
+	p->direct = true;
 	off = rd16(h + 6);
 	if (p->ctx->flags.v)
 		ip_verbose(p, hlen);
@@ -1469,6 +1582,213 @@ static int ip_print(struct pr *p, size_t wirelen)
 	put_host(p, p->daddr);
 	ob_str(&p->ob, p->ctx->flags.n ? ": ip-proto-6" : ": tcp");
 	return PR_STOP;
+}
+
+/* ------------------------------------------------------------------ */
+/* IPv6.                                                               */
+
+/* A printing step that found what tcplab does not print (a non-TCP next
+ * header, a routing header, an option it does not know): tcpdump_format()
+ * then writes nothing and says so, and the caller prints a skip notice. */
+#define PR_SKIP 3
+
+/* tcpdump's names for the first next header, in the -v part. */
+static const char *ip6_nh_name(uint8_t nh)
+{
+	switch (nh) {
+	case 0:
+		return "Options";
+	case 6:
+		return "TCP";
+	case 44:
+		return "Fragment";
+	default:
+		return "unknown"; /* 60, destination options, among them */
+	}
+}
+
+/* The options of a hop-by-hop or destination options header of hlen bytes
+ * at off (RFC 8200, section 4.2), captured whole. tcpdump checks them with
+ * or without -v and prints them with -v. */
+static int ip6_opts(struct pr *p, size_t off, uint32_t hlen)
+{
+	const uint8_t *h = p->ip + off;
+	uint32_t i = 2, len;
+
+	while (i < hlen) {
+		if (h[i] == 0) {
+			if (p->ctx->flags.v)
+				ob_lit(&p->ob, "(pad1)");
+			i++;
+			continue;
+		}
+		if (i + 2 > hlen || h[i + 1] > hlen - i - 2)
+			return PR_SKIP;
+		len = h[i + 1];
+		switch (h[i]) {
+		case 1:
+			if (p->ctx->flags.v)
+				ob_lit(&p->ob, "(padn)");
+			break;
+		case 5:
+			if (len != 2)
+				return PR_SKIP;
+			if (p->ctx->flags.v) {
+				ob_lit(&p->ob, "(rtalert: 0x");
+				ob_hex4(&p->ob, rd16(h + i + 2));
+				ob_lit(&p->ob, ") ");
+			}
+			break;
+		case 0xc2: /* jumbo payload */
+		case 0xc9: /* home address */
+			return PR_SKIP;
+		default:
+			if (p->ctx->flags.v) {
+				ob_lit(&p->ob, "(opt_type 0x");
+				ob_hex2(&p->ob, h[i]);
+				ob_lit(&p->ob, ": len=");
+				ob_u32(&p->ob, len);
+				ob_char(&p->ob, ')');
+			}
+		}
+		i += 2 + len;
+	}
+	if (p->ctx->flags.v)
+		ob_char(&p->ob, ' ');
+	return PR_GO;
+}
+
+/* A fragment header at off (RFC 8200, section 4.5), captured whole; end is
+ * where the datagram ends. PR_STOP after a later fragment. */
+static int ip6_frag(struct pr *p, size_t off, size_t end)
+{
+	const uint8_t *f = p->ip + off;
+	uint32_t foff = rd16(f + 2) & 0xfff8;
+
+	ob_lit(&p->ob, "frag (");
+	if (p->ctx->flags.v) {
+		ob_lit(&p->ob, "0x");
+		ob_hex4(&p->ob, rd16(f + 4));
+		ob_hex4(&p->ob, rd16(f + 6));
+		ob_char(&p->ob, ':');
+	}
+	ob_u32(&p->ob, foff);
+	ob_char(&p->ob, '|');
+	ob_u32(&p->ob, (uint32_t)(end - off - 8));
+	ob_char(&p->ob, ')');
+	if (foff != 0)
+		return PR_STOP;
+	ob_char(&p->ob, ' ');
+	return PR_GO;
+}
+
+/* The "(class ..., flowlabel ..., hlim ..., ...) " part of -v. */
+static void ip6_verbose(struct pr *p)
+{
+	const uint8_t *h = p->ip;
+	uint32_t flow = rd32(h);
+
+	ob_char(&p->ob, '(');
+	if (flow & 0x0ff00000) {
+		ob_lit(&p->ob, "class 0x");
+		ob_hex2(&p->ob, (uint8_t)(flow >> 20));
+		ob_lit(&p->ob, ", ");
+	}
+	if (flow & 0x000fffff) {
+		/* "%05x": the label's top four bits, then sixteen. */
+		ob_lit(&p->ob, "flowlabel 0x");
+		ob_char(&p->ob, ob_hexdig_[(flow >> 16) & 0x0f]);
+		ob_hex4(&p->ob, (uint16_t)flow);
+		ob_lit(&p->ob, ", ");
+	}
+	ob_lit(&p->ob, "hlim ");
+	ob_u32(&p->ob, h[7]);
+	ob_lit(&p->ob, ", next-header ");
+	ob_str(&p->ob, ip6_nh_name(h[6]));
+	ob_lit(&p->ob, " (");
+	ob_u32(&p->ob, h[6]);
+	ob_lit(&p->ob, ") payload length: ");
+	ob_u32(&p->ob, rd16(h + 4));
+	ob_lit(&p->ob, ") ");
+}
+
+/* tcpdump's ip6_print() for a datagram that carries TCP, possibly after
+ * hop-by-hop, destination options and fragment headers. */
+static int ip6_print(struct pr *p, size_t wirelen)
+{
+	const uint8_t *h = p->ip;
+	uint32_t plen, end;
+	size_t off = 40;
+	uint8_t nh;
+	bool frag = false;
+	int rc;
+
+	p->proto = "ip6";
+	if (!pr_have(p, 0, 40))
+		return PR_TRUNC;
+	plen = rd16(h + 4);
+	if (plen == 0)
+		return PR_SKIP; /* a jumbogram, or damage */
+	ob_lit(&p->ob, "IP6 ");
+	end = 40 + plen;
+	if (wirelen < end) {
+		ob_lit(&p->ob, "truncated-ip6 - ");
+		ob_u32(&p->ob, end - (uint32_t)wirelen);
+		ob_lit(&p->ob, " bytes missing!");
+	}
+	if (p->avail > end)
+		p->avail = end;
+	if (p->avail > wirelen)
+		p->avail = wirelen;
+	memcpy(p->src, h + 8, 16);
+	memcpy(p->dst, h + 24, 16);
+	p->alen = 16;
+	nh = h[6];
+	p->direct = nh == 6;
+	if (p->ctx->flags.v)
+		ip6_verbose(p);
+	if (!p->direct) {
+		put_end(p, false);
+		ob_lit(&p->ob, " > ");
+		put_end(p, true);
+		ob_lit(&p->ob, ": ");
+	}
+	while (nh != 6) {
+		uint32_t xlen;
+
+		/* Hop-by-hop options may only come first (RFC 8200, 4.3). */
+		if ((nh != 0 && nh != 60 && nh != 44) || (nh == 0 && off != 40))
+			return PR_SKIP;
+		if (off >= end)
+			return PR_SKIP;
+		p->proto = nh == 0 ? "hbhopt" : nh == 60 ? "dstopt" : "frag6";
+		if (nh == 44) {
+			/* Without -v the identification is not read. */
+			if (!pr_have(p, off, p->ctx->flags.v ? 8 : 4))
+				return PR_TRUNC;
+			if ((rc = ip6_frag(p, off, end)) != PR_GO)
+				return rc;
+			/* tcpdump ends the line when nothing follows. */
+			if (!pr_have(p, off + 8, 1))
+				return PR_STOP;
+			frag = true;
+			xlen = 8;
+		} else {
+			if (!pr_have(p, off, 2))
+				return PR_TRUNC;
+			xlen = ((uint32_t)h[off + 1] + 1) * 8;
+			if (!pr_have(p, off, xlen))
+				return PR_TRUNC;
+			ob_str(&p->ob, nh == 0 ? "HBH " : "DSTOPT ");
+			if ((rc = ip6_opts(p, off, xlen)) != PR_GO)
+				return rc;
+		}
+		if (xlen > end - off)
+			return PR_SKIP;
+		nh = h[off];
+		off += xlen;
+	}
+	return tcp_print(p, off, end - (uint32_t)off, frag);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1488,9 +1808,10 @@ int tcpdump_ctx_init(struct tcpdump_ctx *ctx, const struct tcpdump_flags *f,
 void tcpdump_ctx_free(struct tcpdump_ctx *ctx)
 {
 	free(ctx->seq_tab);
-	ctx->seq_tab = NULL;
-	ctx->seq_cap = 0;
-	ctx->seq_count = 0;
+	free(ctx->seq6_tab);
+	ctx->seq_tab = ctx->seq6_tab = NULL;
+	ctx->seq_cap = ctx->seq6_cap = 0;
+	ctx->seq_count = ctx->seq6_count = 0;
 }
 
 int tcpdump_format_ts(struct tcpdump_ctx *ctx, int64_t sec, uint32_t usec,
@@ -1515,9 +1836,10 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *pkt,
 	long n;
 	int rc;
 
-	if (pkt->caplen >= 1 && (pkt->ip[0] >> 4) != 4)
+	if (pkt->caplen >= 1 && (pkt->ip[0] >> 4) != 4 &&
+	    (pkt->ip[0] >> 4) != 6)
 		return TCPLAB_EVERSION;
-	if (pkt->caplen >= 10 && pkt->ip[9] != 6)
+	if (pkt->caplen >= 10 && (pkt->ip[0] >> 4) == 4 && pkt->ip[9] != 6)
 		return TCPLAB_EPROTO;
 	memset(&p, 0, sizeof p);
 	p.ctx = ctx;
@@ -1527,7 +1849,12 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *pkt,
 	ts_put(ctx, &p.ob, pkt->ts_sec, pkt->ts_usec);
 	if (pkt->prefix != NULL)
 		ob_str(&p.ob, pkt->prefix);
-	rc = ip_print(&p, pkt->wirelen ? pkt->wirelen : pkt->caplen);
+	if (pkt->caplen >= 1 && (pkt->ip[0] >> 4) == 6)
+		rc = ip6_print(&p, pkt->wirelen ? pkt->wirelen : pkt->caplen);
+	else
+		rc = ip_print(&p, pkt->wirelen ? pkt->wirelen : pkt->caplen);
+	if (rc == PR_SKIP)
+		return TCPLAB_EPROTO;
 	if (rc == PR_TRUNC) {
 		ob_lit(&p.ob, " [|");
 		ob_str(&p.ob, p.proto);
@@ -1537,7 +1864,8 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *pkt,
 	n = ob_finish(&p.ob, buf);
 	if (n < 0 || n > 0x7fffffff)
 		return TCPLAB_ENOSPC;
-	if (p.seq_pending && (rc = seq_store(ctx, &p.seq_new)) != 0)
+	if (p.seq_pending &&
+	    (rc = seq_store(ctx, p.alen, &p.seq_new)) != 0)
 		return rc;
 	ts_advance(ctx, pkt->ts_sec, pkt->ts_usec);
 	return (int)n;

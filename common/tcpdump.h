@@ -1,7 +1,8 @@
 /*
- * tcpdump.h: prints an IPv4/TCP packet exactly as tcpdump 4.99 prints it.
+ * tcpdump.h: prints a TCP packet over IPv4 or IPv6 exactly as tcpdump 4.99
+ * prints it.
  *
- * The printer takes the packet's bytes (from the IPv4 header on, as many as
+ * The printer takes the packet's bytes (from the IP header on, as many as
  * were captured) and writes tcpdump's text for it into the caller's buffer:
  * the timestamp, the IP line, the TCP fields, the options, the HTTP lines on
  * ports 80 and 8080, RST data, and the markers tcpdump prints for damaged or
@@ -39,9 +40,11 @@ struct tcpdump_resolver {
 	const char *(*tcp_port)(void *arg, uint16_t port);
 	int (*local_time)(void *arg, int64_t sec, struct tm *out);
 	void *arg;
+	/* An IPv6 address's name (addr: 16 bytes in network order). */
+	const char *(*host6)(void *arg, const uint8_t *addr);
 };
 
-/* One packet, from the IPv4 header on. */
+/* One packet, from the IP header (version 4 or 6) on. */
 struct tcpdump_pkt {
 	int64_t ts_sec;
 	uint32_t ts_usec;
@@ -55,7 +58,6 @@ struct tcpdump_pkt {
 	size_t wirelen;
 };
 
-struct tcpdump_seqent; /* one connection's base sequence numbers */
 
 struct tcpdump_ctx {
 	struct tcpdump_flags flags;
@@ -64,10 +66,14 @@ struct tcpdump_ctx {
 	bool have_prev;
 	int64_t prev_sec, first_sec;
 	uint32_t prev_usec, first_usec;
-	/* The relative-sequence table: open addressing, grown as needed. */
-	struct tcpdump_seqent *seq_tab;
+	/* The relative-sequence tables, IPv4's and IPv6's: open addressing,
+	 * grown as needed. */
+	unsigned char *seq_tab;
 	size_t seq_cap;
 	size_t seq_count;
+	unsigned char *seq6_tab;
+	size_t seq6_cap;
+	size_t seq6_count;
 	/* The date part of the last timestamp printed ("HH:MM:SS", or
 	 * "YYYY-MM-DD HH:MM:SS" for -tttt), so that local time is looked up
 	 * once a second rather than once a packet. */
@@ -88,8 +94,10 @@ void tcpdump_ctx_free(struct tcpdump_ctx *ctx);
  * Writes tcpdump's text for one packet into buf, every line ending in '\n',
  * NUL-terminated. Returns the length written (without the NUL), or
  * TCPLAB_ENOSPC when cap is too small, TCPLAB_EVERSION for a packet that is
- * not IPv4, TCPLAB_EPROTO for IPv4 that is not TCP (nothing is written and
- * no state changes, so the caller can print its own line).
+ * neither IPv4 nor IPv6, TCPLAB_EPROTO for one that is not TCP or that
+ * tcplab does not print (an IPv6 routing header, a jumbogram, an unusual
+ * extension header option): nothing is written and no state changes, so
+ * the caller can print its own line.
  */
 int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *p,
                    char *buf, size_t cap);

@@ -159,10 +159,13 @@ static int format_other_raw(struct explain *e, const struct pcap_pkthdr *h,
 			return n + k + m;
 	}
 	if (lrc == TCPLAB_ETRUNC ||
-	    (lrc == 0 && lf->proto == LINK_P_IPV4 && ncap == 0))
+	    (lrc == 0 && ncap == 0 &&
+	     (lf->proto == LINK_P_IPV4 || lf->proto == LINK_P_IPV6)))
 		/* tcpdump's marker for a header cut short: " [|ether]". */
 		m = snprintf(p + n, room - (size_t)n, "%s [|%s]\n", lf->prefix,
-		             lrc == TCPLAB_ETRUNC ? lf->trunc : "ip");
+		             lrc == TCPLAB_ETRUNC             ? lf->trunc
+		             : lf->proto == LINK_P_IPV6 ? "ip6"
+		                                        : "ip");
 	else
 		m = skipped_note(e, h, lf, net, ncap, p + n, room - (size_t)n);
 	if (m < 0 || (size_t)m >= room - (size_t)n)
@@ -234,7 +237,9 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	/* Decode. */
 	lrc = link_decode_named(pr->linktype, bytes, h->caplen, ifname_lookup,
 	                        &pr->ifc, &lf);
-	if (lrc != 0 || lf.proto != LINK_P_IPV4 || h->caplen <= lf.offset)
+	if (lrc != 0 ||
+	    (lf.proto != LINK_P_IPV4 && lf.proto != LINK_P_IPV6) ||
+	    h->caplen <= lf.offset)
 		return format_other(e, h, bytes, lrc, &lf, buf, cap);
 	memset(&pk, 0, sizeof(pk));
 	pk.sec = h->ts.tv_sec;
@@ -246,7 +251,7 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	/* A segment that cannot be explained is a notice: with --json and
 	 * --ladder its tcpdump lines go to standard error. */
 	if (e->o->json || e->o->ladder_only) {
-		if (seg_decode(&s, pk.ip, pk.caplen) < 0) {
+		if (seg_decode(&s, pk.ip, pk.caplen) < 0 || s.ip_v != 4) {
 			struct tcpdump_pkt tp = {pk.sec,    pk.usec,   pk.ip,
 			                         pk.caplen, pk.prefix, pk.wirelen};
 
@@ -373,8 +378,8 @@ int pcap_run(pcap_t *p, const struct options *o)
 	if (!link_supported(pcap_datalink(p))) {
 		explain_warn(
 		        _("cannot print %s: link-type %d is not supported "
-		          "(use Ethernet, raw IP, loopback or Linux cooked "
-		          "captures)"),
+		          "(use Ethernet, raw IP, loopback, PPP or Linux "
+		          "cooked captures)"),
 		        o->file, pcap_datalink(p));
 		return EXIT_INPUT;
 	}

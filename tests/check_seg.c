@@ -319,13 +319,13 @@ END_TEST
 
 /* ---- Crafted errors ---- */
 
-START_TEST(test_decode_version_6)
+START_TEST(test_decode_version_5)
 {
 	uint8_t buf[BUFSZ];
 	struct seg s;
 	size_t len = base_ack(buf);
 
-	buf[0] = 0x65;
+	buf[0] = 0x55;
 	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EVERSION);
 }
 END_TEST
@@ -883,7 +883,7 @@ static Suite *seg_suite(void)
 	tcase_add_test(art, test_article_time);
 	suite_add_tcase(s, art);
 
-	tcase_add_test(err, test_decode_version_6);
+	tcase_add_test(err, test_decode_version_5);
 	tcase_add_test(err, test_decode_ihl_below_5);
 	tcase_add_test(err, test_decode_ip_len_below_header);
 	tcase_add_test(err, test_decode_ip_len_past_capture);

@@ -1021,7 +1021,7 @@ START_TEST(test_not_ipv4_tcp)
 	ck_assert_int_eq(tcpdump_format(&ctx, &p, out, sizeof out),
 	                 TCPLAB_EPROTO);
 	ck_assert_str_eq(out, "untouched");
-	b[0] = 0x65;
+	b[0] = 0x55; /* neither IPv4 nor IPv6 */
 	ck_assert_int_eq(tcpdump_format(&ctx, &p, out, sizeof out),
 	                 TCPLAB_EVERSION);
 	ck_assert(!ctx.have_prev);

@@ -7,13 +7,14 @@
 # those of "tcpdump FLAGS -r F". Two time zones are tried, since tcpdump
 # prints local time. The run with names (no -n) happens inside a private
 # network namespace with its own /etc/hosts, so that no lookup leaves it.
-# Set GOLDEN_EXTRA=1 to add the captures that are not IPv4 TCP at all.
+# Set GOLDEN_EXTRA=1 to add the captures that are not TCP at all.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 tl_find_programs
 
 KINDS="article zoo sack rst badhdr trunc wrap midstream interleaved http
-ipvar times cooked sll2 null loop raw ipv4"
+ipvar times cooked sll2 null loop raw ipv4 ip6 ip6trunc cooked6 sll26 null6
+loop6 raw6 ipv6 ppp hdlc"
 [ -n "${GOLDEN_EXTRA:-}" ] && KINDS="$KINDS other"
 
 work=

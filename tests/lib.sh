@@ -241,6 +241,11 @@ ns_names() {
 		10.9.0.2	beta.example
 		172.16.5.1	server.example
 		10.1.0.1	www.example.com
+		::1	localhost6 ip6-localhost
+		2001:db8:101::25	client6.example client6
+		2001:db8:101::5	server6.example
+		2001:db8:101::5	second-name.example
+		2001:db8::5	beta6.example
 	EOF
 	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
 		>"/etc/netns/$1/resolv.conf"

@@ -10,6 +10,7 @@
  * never by hand. This program never opens a network device and never
  * sends a packet.
  */
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,11 +46,13 @@ struct peer {
 	uint32_t ts;
 	uint16_t id;
 	uint16_t win;
+	uint8_t addr6[16]; /* IPv6 connections (conn.v6) */
 };
 
 struct conn {
 	struct peer c; /* the client, which opens */
 	struct peer s; /* the server */
+	int v6;        /* over IPv6, between the peers' addr6 */
 	int step;      /* the next step of conn_script() */
 	char req[320];
 	char resp[640];
@@ -97,11 +100,14 @@ static void mac_for(uint8_t *mac, const uint8_t *addr)
 /* Writes the link header for the datagram ip into out; returns its size. */
 static size_t link_hdr(const struct gen *g, const uint8_t *ip, uint8_t *out)
 {
+	int v6 = ip[0] >> 4 == 6;
+	uint16_t type = v6 ? 0x86dd : 0x0800;
+
 	switch (g->linktype) {
 	case DLT_EN10MB:
 		mac_for(out, ip + 16);
 		mac_for(out + 6, ip + 12);
-		put16(out + 12, 0x0800);
+		put16(out + 12, type);
 		return 14;
 	case DLT_LINUX_SLL:
 		put16(out, g->pkttype);
@@ -109,10 +115,33 @@ static size_t link_hdr(const struct gen *g, const uint8_t *ip, uint8_t *out)
 		put16(out + 4, 6);
 		memset(out + 6, 0, 8);
 		mac_for(out + 6, ip + 12);
-		put16(out + 14, 0x0800);
+		put16(out + 14, type);
 		return 16;
+	case DLT_PPP:
+		/* Address and control on odd steps of the clock, else the
+		 * protocol alone (RFC 1661's compressed forms). */
+		if (g->usec & 1) {
+			out[0] = 0xff;
+			out[1] = 0x03;
+			put16(out + 2, v6 ? 0x0057 : 0x0021);
+			return 4;
+		}
+		put16(out, v6 ? 0x0057 : 0x0021);
+		return 2;
+	case DLT_PPP_SERIAL:
+		/* PPP in HDLC framing, or Cisco HDLC on odd steps. */
+		if (g->usec & 1) {
+			out[0] = 0x0f;
+			out[1] = 0;
+			put16(out + 2, type);
+			return 4;
+		}
+		out[0] = 0xff;
+		out[1] = 0x03;
+		put16(out + 2, v6 ? 0x0057 : 0x0021);
+		return 4;
 	case DLT_LINUX_SLL2:
-		put16(out, 0x0800);
+		put16(out, type);
 		put16(out + 2, 0);
 		put32(out + 4, g->ifindex);
 		put16(out + 8, 1); /* ARPHRD_ETHER */
@@ -124,12 +153,12 @@ static size_t link_hdr(const struct gen *g, const uint8_t *ip, uint8_t *out)
 	case DLT_NULL: {
 		/* BSD loopback: the address family in the writer's byte order.
 		 */
-		uint32_t af = 2;
+		uint32_t af = v6 ? 24 : 2;
 		memcpy(out, &af, 4);
 		return 4;
 	}
 	case DLT_LOOP:
-		put32(out, 2);
+		put32(out, v6 ? 24 : 2);
 		return 4;
 	default:
 		return 0; /* raw IP */
@@ -252,25 +281,41 @@ static void conn_seg(struct conn *k, int from_server, uint16_t flags,
 	struct peer *a = from_server ? &k->s : &k->c;
 	struct peer *b = from_server ? &k->c : &k->s;
 
-	seg_init(s);
-	s->saddr = a->addr;
-	s->daddr = b->addr;
+	if (k->v6) {
+		seg_init6(s, a->addr6, b->addr6);
+	} else {
+		seg_init(s);
+		s->saddr = a->addr;
+		s->daddr = b->addr;
+		s->ip_id = a->id++;
+	}
 	s->sport = a->port;
 	s->dport = b->port;
 	s->seq = a->seq;
 	s->ack = (flags & TH_ACK) ? b->seq : 0;
 	s->flags = flags;
 	s->win = (flags & TH_SYN) ? 64240 : a->win;
-	s->ip_id = a->id++;
 	if (flags & TH_SYN)
-		seg_opt_linux_syn(s, 1460, a->ts, (flags & TH_ACK) ? b->ts : 0,
-		                  7);
+		seg_opt_linux_syn(s, k->v6 ? 1440 : 1460, a->ts,
+		                  (flags & TH_ACK) ? b->ts : 0, 7);
 	else
 		seg_opt_linux_ts(s, a->ts, b->ts);
 	a->ts += 1 + (a->ts & 3);
 	s->payload = data;
 	s->payload_len = len;
 	a->seq += len + !!(flags & TH_SYN) + !!(flags & TH_FIN);
+}
+
+/* An IPv6 connection between the addresses written c6 and s6. */
+static void conn_init6(struct conn *k, const char *c6, uint16_t cport,
+                       const char *s6, uint16_t sport, uint32_t ciss,
+                       uint32_t siss)
+{
+	conn_init(k, 0, cport, 0, sport, ciss, siss);
+	k->v6 = 1;
+	if (inet_pton(AF_INET6, c6, k->c.addr6) != 1 ||
+	    inet_pton(AF_INET6, s6, k->s.addr6) != 1)
+		abort();
 }
 
 /* Sends one segment of k and moves the clock on by us microseconds. */
@@ -1045,14 +1090,11 @@ static void kind_times(struct gen *g, int argc, char **argv)
 }
 
 /* A short HTTP exchange, for the link types other than Ethernet. */
-static void kind_link(struct gen *g, int argc, char **argv)
+static void link_script(struct gen *g, struct conn *k)
 {
 	static const uint8_t types[] = {0, 4, 1, 2, 3, 0, 4};
-	struct conn k;
 	int i = 0;
 
-	conn_init(&k, IP4(192, 168, 101, 25), 57290, IP4(192, 168, 101, 5),
-	          8080, 250118291, 2336326088u);
 	g->ifindex = 1;
 	for (int step = 0; step < 10; step++) {
 		g->pkttype = types[i++ % sizeof types];
@@ -1061,28 +1103,255 @@ static void kind_link(struct gen *g, int argc, char **argv)
 		if (step == 7)
 			g->ifindex = 4000;
 		if (step == 0)
-			conn_send(g, &k, 0, TH_SYN, NULL, 0, 40);
+			conn_send(g, k, 0, TH_SYN, NULL, 0, 40);
 		else if (step == 1)
-			conn_send(g, &k, 1, TH_SYN | TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 1, TH_SYN | TH_ACK, NULL, 0, 40);
 		else if (step == 2)
-			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 0, TH_ACK, NULL, 0, 40);
 		else if (step == 3)
-			conn_sendstr(g, &k, 0,
+			conn_sendstr(g, k, 0,
 			             "GET / HTTP/1.1\r\nHost: b\r\n\r\n");
 		else if (step == 4)
-			conn_sendstr(g, &k, 1, "HTTP/1.1 200 OK\r\n\r\nhi\n");
+			conn_sendstr(g, k, 1, "HTTP/1.1 200 OK\r\n\r\nhi\n");
 		else if (step == 5)
-			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 0, TH_ACK, NULL, 0, 40);
 		else if (step == 6)
-			conn_send(g, &k, 0, TH_FIN | TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 0, TH_FIN | TH_ACK, NULL, 0, 40);
 		else if (step == 7)
-			conn_send(g, &k, 1, TH_FIN | TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 1, TH_FIN | TH_ACK, NULL, 0, 40);
 		else if (step == 8)
-			conn_send(g, &k, 0, TH_ACK, NULL, 0, 40);
+			conn_send(g, k, 0, TH_ACK, NULL, 0, 40);
 		else
-			conn_send(g, &k, 0, TH_RST, "bye", 3, 40);
+			conn_send(g, k, 0, TH_RST, "bye", 3, 40);
 	}
 }
+
+static void kind_link(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	conn_init(&k, IP4(192, 168, 101, 25), 57290, IP4(192, 168, 101, 5),
+	          8080, 250118291, 2336326088u);
+	link_script(g, &k);
+}
+
+/* The same over IPv6. */
+static void kind_link6(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	conn_init6(&k, "2001:db8:101::25", 57290, "2001:db8:101::5", 8080,
+	           250118291, 2336326088u);
+	link_script(g, &k);
+}
+
+/* Both, one after the other: for the link types that carry either. */
+static void kind_link46(struct gen *g, int argc, char **argv)
+{
+	kind_link(g, argc, argv);
+	kind_link6(g, argc, argv);
+}
+/* ------------------------------------------------------------------ */
+/* IPv6.                                                               */
+
+/*
+ * Writes s with the IPv6 extension headers ext[0..n) between the fixed
+ * header and TCP, of which caplen bytes (0: all) are captured. first is the
+ * fixed header's next header (0 hop-by-hop, 60 destination options, 44
+ * fragment); each header in ext names the one after it, the last one TCP
+ * (6). The TCP checksum does not cover them, so it stays right.
+ */
+static void put_seg6_ext(struct gen *g, const struct seg *s, uint8_t first,
+                         const uint8_t *ext, size_t n, size_t caplen)
+{
+	uint8_t enc[FRAME_MAX], buf[FRAME_MAX];
+	size_t len = encode(g, s, enc);
+
+	if (len == 0)
+		return;
+	memcpy(buf, enc, 40);
+	memcpy(buf + 40, ext, n);
+	memcpy(buf + 40 + n, enc + 40, len - 40);
+	buf[6] = first;
+	put16(buf + 4, (uint16_t)(len - 40 + n));
+	put_frame(g, buf, len + n, caplen ? caplen : len + n);
+}
+
+/* The article's exchange over IPv6, and what IPv6 adds to a TCP line. */
+static void kind_ip6(struct gen *g, int argc, char **argv)
+{
+	static const char req[] =
+	        "GET /truedei/test?name=zhenghui HTTP/1.1\r\n"
+	        "User-Agent: Wget/1.14 (linux-gnu)\r\nAccept: */*\r\n"
+	        "Host: [2001:db8:101::5]:8080\r\nConnection: Keep-Alive\r\n\r\n";
+	static const char resp[] = "HTTP/1.1 200 \r\nContent-Type: text/plain"
+	                           "\r\nContent-Length: 16\r\n\r\n"
+	                           "This is zhenghui";
+	/* Addresses whose text form tests every rule of RFC 5952. */
+	static const char *const odd[] = {
+	        "::1",           "::ffff:10.1.2.3", "::10.1.2.3",
+	        "fe80::1:2",     "2001:db8:0:0:1:0:0:1", "1::",
+	        "1:0:1:0:1:0:1:0", "2001:db8:a:b:c:d:e:f", "::ffff:0:10.1.2.3",
+	        "ff02::1:ff00:5",  "0:1::",           "2001:db8::100:0:0"};
+	static const uint8_t hbh_pad[] = {6, 0, 1, 4, 0, 0, 0, 0};
+	static const uint8_t hbh_ra[] = {6, 0, 5, 2, 0, 0, 1, 0};
+	static const uint8_t hbh_mix[] = {6, 1, 0, 0x1e, 2, 0xaa, 0xbb, 0,
+	                                  1, 6, 0, 0,    0, 0,    0,    0};
+	static const uint8_t dst_pad1[] = {6, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t frag_first[] = {6, 0, 0, 1, 0x12, 0x34, 0x56, 0x78};
+	static const uint8_t frag_last[] = {6, 0, 0, 0, 0, 0, 0, 9};
+	static const uint8_t frag_later[] = {6, 0, 0x05, 0xa8, 0, 0, 0, 9};
+	/* Hop-by-hop, destination options, fragment, in that order. */
+	static const uint8_t chain[] = {60, 0, 1, 4, 0, 0, 0, 0, 44, 0, 5, 2,
+	                                0,  1, 0, 0, 6, 0, 0, 1, 0, 0, 0, 7};
+	static char data[1440];
+	struct conn k;
+	struct seg s;
+	size_t i;
+
+	memset(data, 'v', sizeof data);
+	conn_init6(&k, "2001:db8:101::25", 53370, "2001:db8:101::5", 8080,
+	           250118291, 2336326088u);
+	conn_open(g, &k);
+	conn_sendstr(g, &k, 0, req);
+	conn_send(g, &k, 1, TH_ACK, NULL, 0, 200);
+	conn_sendstr(g, &k, 1, resp);
+	conn_send(g, &k, 0, TH_ACK, NULL, 0, 200);
+	/* A flow label and a traffic class, each alone and together. */
+	for (i = 0; i < 4; i++) {
+		conn_seg(&k, (int)(i & 1), TH_ACK, data, 100 * i, &s);
+		s.ip6_flow = (i & 1) ? 0xcdef1 : (i == 2 ? 0x00001 : 0);
+		s.ip_tos = i >= 2 ? 0xb8 : (i == 1 ? 0x01 : 0);
+		s.ip_ttl = (uint8_t)(255 - 60 * i);
+		put_seg(g, &s);
+		tick(g, 50);
+	}
+	/* A full-sized segment, SACK blocks and a damaged checksum. */
+	conn_send(g, &k, 1, TH_ACK, data, sizeof data, 100);
+	conn_seg(&k, 0, TH_ACK, NULL, 0, &s);
+	{
+		struct seg_sack b[2] = {{k.s.seq + 100, k.s.seq + 600},
+		                        {k.s.seq + 900, k.s.seq + 1000}};
+		seg_opt_clear(&s);
+		seg_opt_nop(&s);
+		seg_opt_nop(&s);
+		seg_opt_sack(&s, b, 2);
+		put_seg(g, &s);
+		tick(g, 100);
+	}
+	conn_seg(&k, 1, TH_ACK | TH_PSH, data, 10, &s);
+	{
+		uint8_t buf[FRAME_MAX];
+		size_t n = encode(g, &s, buf);
+		if (n > 0) {
+			buf[40 + 16] ^= 0x5a;
+			put_frame(g, buf, n, n);
+		}
+		tick(g, 100);
+	}
+	/* Extension headers before TCP. */
+	conn_seg(&k, 0, TH_ACK, NULL, 0, &s);
+	put_seg6_ext(g, &s, 0, hbh_pad, sizeof hbh_pad, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 0, hbh_ra, sizeof hbh_ra, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 0, hbh_mix, sizeof hbh_mix, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 60, dst_pad1, sizeof dst_pad1, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 60, hbh_mix, sizeof hbh_mix, 0);
+	tick(g, 10);
+	conn_seg(&k, 1, TH_ACK | TH_PSH, data, 30, &s);
+	put_seg6_ext(g, &s, 44, frag_first, sizeof frag_first, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 44, frag_last, sizeof frag_last, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 44, frag_later, sizeof frag_later, 0);
+	tick(g, 10);
+	put_seg6_ext(g, &s, 0, chain, sizeof chain, 0);
+	tick(g, 10);
+	conn_close(g, &k);
+	/* A RST with data, on port 80; then sequence numbers across 2^32. */
+	conn_init6(&k, "2001:db8:101::25", 53371, "2001:db8:101::5", 80,
+	           4294967290u, 4294967295u);
+	conn_open(g, &k);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 100, 100);
+	conn_sendstr(g, &k, 1, "HTTP/1.1 404 Not Found\r\n\r\n");
+	conn_send(g, &k, 1, TH_RST | TH_ACK, "reset: gone", 11, 100);
+	/* The same port on both sides: the addresses order the entry. */
+	conn_init6(&k, "2001:db8::2", 7000, "2001:db8::1", 7000, 5, 7);
+	conn_open(g, &k);
+	conn_send(g, &k, 1, TH_ACK | TH_PSH, data, 3, 50);
+	conn_send(g, &k, 0, TH_ACK, NULL, 0, 50);
+	/* Every address form, mid-stream. */
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		conn_init6(&k, odd[i], (uint16_t)(40000 + i), odd[(i + 5) % 12],
+		           443, (uint32_t)i * 77777u, 12345);
+		conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 20, 30);
+		conn_send(g, &k, 1, TH_ACK, NULL, 0, 30);
+	}
+	/* An IPv4 connection with the same ports keeps its own numbers. */
+	conn_init(&k, IP4(192, 168, 101, 25), 53370, IP4(192, 168, 101, 5),
+	          8080, 99, 199);
+	conn_open(g, &k);
+	conn_send(g, &k, 0, TH_ACK | TH_PSH, data, 5, 30);
+}
+
+/* IPv6 packets cut short at every byte, and datagrams shorter than their
+ * payload length says. */
+static void kind_ip6trunc(struct gen *g, int argc, char **argv)
+{
+	static const char req[] = "GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n";
+	static const uint8_t hbh[] = {6, 0, 5, 2, 0, 0, 1, 0};
+	static const uint8_t frag[] = {6, 0, 0, 1, 0, 0, 0, 3};
+	static const uint8_t chain[] = {60, 0, 1, 4, 0, 0, 0, 0,
+	                                6,  0, 1, 4, 0, 0, 0, 0};
+	uint8_t buf[FRAME_MAX];
+	struct conn k;
+	struct seg s;
+	size_t n, c;
+
+	conn_init6(&k, "2001:db8::25", 54321, "2001:db8::5", 8080, 1000000,
+	           3000000000u);
+	n = conn_encode(g, &k, 0, TH_SYN, NULL, buf);
+	for (c = 0; c <= n; c++) {
+		put_frame(g, buf, n, c);
+		tick(g, 10);
+	}
+	n = conn_encode(g, &k, 1, TH_SYN | TH_ACK, NULL, buf);
+	put_frame(g, buf, n, n);
+	n = conn_encode(g, &k, 0, TH_ACK | TH_PSH, req, buf);
+	for (c = 40; c <= n; c += 3) {
+		put_frame(g, buf, n, c);
+		tick(g, 10);
+	}
+	/* Shorter on the wire than the payload length. */
+	put_frame(g, buf, n - 10, n - 10);
+	put_frame(g, buf, 60, 60);
+	put_frame(g, buf, 41, 41);
+	/* Extension headers cut at every byte. */
+	conn_seg(&k, 1, TH_ACK, NULL, 0, &s);
+	for (c = 38; c <= 40 + 8 + 32 + 1; c++) {
+		put_seg6_ext(g, &s, 0, hbh, sizeof hbh, c);
+		tick(g, 10);
+	}
+	for (c = 40; c <= 40 + 8 + 21; c++) {
+		put_seg6_ext(g, &s, 44, frag, sizeof frag, c);
+		tick(g, 10);
+	}
+	for (c = 40; c <= 40 + 16 + 21; c++) {
+		put_seg6_ext(g, &s, 0, chain, sizeof chain, c);
+		tick(g, 10);
+	}
+	/* Cuts inside the link header. */
+	for (int i = 0; i < 14; i += 3) {
+		g->link_cut = i;
+		put_frame(g, buf, n, 0);
+		tick(g, 10);
+	}
+	g->link_cut = -1;
+}
+
 
 /*
  * Fills connection number n of the mix, from the client caddr:cport to
@@ -1307,6 +1576,16 @@ static const struct kind kinds[] = {
         {"loop", DLT_LOOP, kind_link},
         {"raw", DLT_RAW, kind_link},
         {"ipv4", DLT_IPV4, kind_link},
+        {"ip6", DLT_EN10MB, kind_ip6},
+        {"ip6trunc", DLT_EN10MB, kind_ip6trunc},
+        {"cooked6", DLT_LINUX_SLL, kind_link6},
+        {"sll26", DLT_LINUX_SLL2, kind_link6},
+        {"null6", DLT_NULL, kind_link6},
+        {"loop6", DLT_LOOP, kind_link6},
+        {"raw6", DLT_RAW, kind_link46},
+        {"ipv6", DLT_IPV6, kind_link6},
+        {"ppp", DLT_PPP, kind_link46},
+        {"hdlc", DLT_PPP_SERIAL, kind_link46},
         {"mix", DLT_EN10MB, kind_mix},
         {"conns", DLT_EN10MB, kind_conns},
         {"other", DLT_EN10MB, kind_other},

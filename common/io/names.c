@@ -39,6 +39,13 @@ struct name_ent {
 	bool tcp; /* a TCP service; else a host */
 };
 
+/* An IPv6 address and its name. Hosts files hold few of them, so they are
+ * kept in file order and searched one by one. */
+struct host6_ent {
+	uint8_t addr[16];
+	uint32_t name; /* offset in the pool */
+};
+
 struct names {
 	char *pool; /* NUL-terminated names; offset 0 holds "" */
 	size_t pool_len, pool_cap;
@@ -46,6 +53,8 @@ struct names {
 	size_t nbyname, byname_cap;
 	struct host_slot *hosts; /* hosts_cap is a power of two */
 	size_t hosts_cap, hosts_count;
+	struct host6_ent *hosts6;
+	size_t nhosts6, hosts6_cap;
 	uint32_t *tcp; /* per port: a pool offset, 0 for none */
 	uint32_t *udp;
 };
@@ -181,18 +190,47 @@ static int split_words(char *line, char **w, size_t *wlen, int max)
 
 #define LINE_WORDS 32
 
-/* "ADDRESS CANONICAL-NAME [ALIASES...]"; only IPv4 lines matter here. The
- * canonical name is what an address prints as; every name reads back. */
+/* An IPv6 line: its address takes the canonical name, unless an earlier
+ * line named it. */
+static int host6_add(struct names *nm, const struct in6_addr *a,
+                     const char *name, size_t len)
+{
+	struct host6_ent *e;
+
+	if (names_host6(nm, a->s6_addr) != NULL)
+		return 0;
+	if (nm->nhosts6 == nm->hosts6_cap) {
+		size_t cap = nm->hosts6_cap ? nm->hosts6_cap * 2 : 16;
+		struct host6_ent *p = realloc(nm->hosts6, cap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		nm->hosts6 = p;
+		nm->hosts6_cap = cap;
+	}
+	e = &nm->hosts6[nm->nhosts6];
+	memcpy(e->addr, a->s6_addr, 16);
+	if ((e->name = pool_add(nm, name, len)) == 0)
+		return -1;
+	nm->nhosts6++;
+	return 0;
+}
+
+/* "ADDRESS CANONICAL-NAME [ALIASES...]". The canonical name is what an
+ * address prints as; every name of an IPv4 line reads back. */
 static int hosts_line(struct names *nm, char *line)
 {
 	char *w[LINE_WORDS];
 	size_t wl[LINE_WORDS];
 	struct in_addr in;
+	struct in6_addr in6;
 	int n, i;
 
 	if ((n = split_words(line, w, wl, LINE_WORDS)) < 2)
 		return 0;
 	w[0][wl[0]] = '\0';
+	if (strchr(w[0], ':') != NULL && inet_pton(AF_INET6, w[0], &in6) == 1)
+		return host6_add(nm, &in6, w[1], wl[1]);
 	if (inet_aton(w[0], &in) == 0)
 		return 0;
 	for (i = 1; i < n; i++)
@@ -298,6 +336,7 @@ void names_close(struct names *nm)
 	free(nm->pool);
 	free(nm->byname);
 	free(nm->hosts);
+	free(nm->hosts6);
 	free(nm->tcp);
 	free(nm->udp);
 	free(nm);
@@ -308,6 +347,16 @@ const char *names_host(const struct names *nm, uint32_t addr)
 	const struct host_slot *slot = host_find(nm, addr);
 
 	return slot != NULL && slot->name != 0 ? nm->pool + slot->name : NULL;
+}
+
+const char *names_host6(const struct names *nm, const uint8_t *addr)
+{
+	size_t i;
+
+	for (i = 0; i < nm->nhosts6; i++)
+		if (memcmp(nm->hosts6[i].addr, addr, 16) == 0)
+			return nm->pool + nm->hosts6[i].name;
+	return NULL;
 }
 
 const char *names_tcp_port(const struct names *nm, uint16_t port)
@@ -359,6 +408,11 @@ static const char *res_host(void *arg, uint32_t addr)
 	return names_host(arg, addr);
 }
 
+static const char *res_host6(void *arg, const uint8_t *addr)
+{
+	return names_host6(arg, addr);
+}
+
 static const char *res_tcp_port(void *arg, uint16_t port)
 {
 	return names_tcp_port(arg, port);
@@ -375,6 +429,7 @@ static int res_local_time(void *arg, int64_t sec, struct tm *out)
 void names_resolver(struct names *nm, struct tcpdump_resolver *res)
 {
 	res->host = res_host;
+	res->host6 = res_host6;
 	res->tcp_port = res_tcp_port;
 	res->local_time = res_local_time;
 	res->arg = nm;

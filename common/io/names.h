@@ -30,6 +30,8 @@ void names_resolver(struct names *nm, struct tcpdump_resolver *res);
  * UDP port, or NULL when the files hold none.
  */
 const char *names_host(const struct names *nm, uint32_t addr);
+/* The name of an IPv6 address (16 bytes in network order), or NULL. */
+const char *names_host6(const struct names *nm, const uint8_t *addr);
 const char *names_tcp_port(const struct names *nm, uint16_t port);
 const char *names_udp_port(const struct names *nm, uint16_t port);
 
