@@ -114,16 +114,28 @@ static void flag_letters(uint16_t fl, char *out)
  */
 static uint16_t cksum_of(const struct seg *s)
 {
-	uint8_t ph[12], h[20];
-	size_t tcplen = 20 + s->opt_len + s->payload_len;
+	uint8_t ph[40], h[20];
+	size_t tcplen = 20 + s->opt_len + s->payload_len, phlen = 12;
 	unsigned doff = (20u + s->opt_len) / 4;
 	uint32_t sum;
 
-	ph[0] = s->saddr >> 24, ph[1] = s->saddr >> 16;
-	ph[2] = s->saddr >> 8, ph[3] = s->saddr;
-	ph[4] = s->daddr >> 24, ph[5] = s->daddr >> 16;
-	ph[6] = s->daddr >> 8, ph[7] = s->daddr;
-	ph[8] = 0, ph[9] = 6, ph[10] = tcplen >> 8, ph[11] = tcplen & 0xff;
+	if (s->ip_v == 6) {
+		/* RFC 8200, 8.1: both addresses, a 32-bit length, next
+		 * header 6. */
+		memcpy(ph, s->saddr6, 16);
+		memcpy(ph + 16, s->daddr6, 16);
+		memset(ph + 32, 0, 8);
+		ph[34] = (uint8_t)(tcplen >> 8), ph[35] = tcplen & 0xff;
+		ph[39] = 6;
+		phlen = 40;
+	} else {
+		ph[0] = s->saddr >> 24, ph[1] = s->saddr >> 16;
+		ph[2] = s->saddr >> 8, ph[3] = s->saddr;
+		ph[4] = s->daddr >> 24, ph[5] = s->daddr >> 16;
+		ph[6] = s->daddr >> 8, ph[7] = s->daddr;
+		ph[8] = 0, ph[9] = 6;
+		ph[10] = tcplen >> 8, ph[11] = tcplen & 0xff;
+	}
 	h[0] = s->sport >> 8, h[1] = s->sport & 0xff;
 	h[2] = s->dport >> 8, h[3] = s->dport & 0xff;
 	h[4] = s->seq >> 24, h[5] = s->seq >> 16, h[6] = s->seq >> 8;
@@ -133,7 +145,7 @@ static uint16_t cksum_of(const struct seg *s)
 	h[13] = s->flags & 0xff;
 	h[14] = s->win >> 8, h[15] = s->win & 0xff;
 	h[16] = 0, h[17] = 0, h[18] = s->urp >> 8, h[19] = s->urp & 0xff;
-	sum = inet_cksum_add(0, ph, sizeof(ph));
+	sum = inet_cksum_add(0, ph, phlen);
 	sum = inet_cksum_add(sum, h, sizeof(h));
 	sum = inet_cksum_add(sum, s->opt_raw, s->opt_len);
 	if (s->payload_len > 0)
@@ -166,11 +178,22 @@ unsigned annot_conn_count(const struct annot_ctx *ctx)
 	return ctx->nconns;
 }
 
-/* The same bucket for both directions of a connection. */
-static size_t bucket_of(const struct annot_ctx *ctx, uint32_t a1, uint16_t p1,
-                        uint32_t a2, uint16_t p2)
+/* One end's part of the hash: its address folded to 64 bits, and port. */
+static uint64_t end_key(const struct ipaddr *a, uint16_t p)
 {
-	uint64_t x = ((uint64_t)a1 << 16 | p1) ^ ((uint64_t)a2 << 16 | p2);
+	uint64_t x = p;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		x = (x << 8 | x >> 56) ^ a->b[i];
+	return x * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The same bucket for both directions of a connection. */
+static size_t bucket_of(const struct annot_ctx *ctx, const struct ipaddr *a1,
+                        uint16_t p1, const struct ipaddr *a2, uint16_t p2)
+{
+	uint64_t x = end_key(a1, p1) ^ end_key(a2, p2);
 
 	/* A 64-bit mix (the finaliser of a well-known hash). */
 	x ^= x >> 33;
@@ -184,7 +207,7 @@ static size_t bucket_of(const struct annot_ctx *ctx, uint32_t a1, uint16_t p1,
 static size_t conn_bucket(const struct annot_ctx *ctx,
                           const struct annot_conn *c)
 {
-	return bucket_of(ctx, c->sd[0].addr, c->sd[0].port, c->sd[1].addr,
+	return bucket_of(ctx, &c->sd[0].addr, c->sd[0].port, &c->sd[1].addr,
 	                 c->sd[1].port);
 }
 
@@ -285,25 +308,29 @@ static void expire(struct annot_ctx *ctx, int64_t now)
 		finish_conn(ctx, c);
 }
 
-static bool conn_matches(const struct annot_conn *c, uint32_t sa, uint16_t sp,
-                         uint32_t da, uint16_t dp, enum annot_side *from)
+static bool conn_matches(const struct annot_conn *c, const struct ipaddr *sa,
+                         uint16_t sp, const struct ipaddr *da, uint16_t dp,
+                         enum annot_side *from)
 {
 	const struct annot_side_mem *a = &c->sd[ANNOT_CLIENT],
 	                            *b = &c->sd[ANNOT_SERVER];
 
-	if (a->addr == sa && a->port == sp && b->addr == da && b->port == dp) {
+	if (a->port == sp && b->port == dp && ipaddr_eq(&a->addr, sa) &&
+	    ipaddr_eq(&b->addr, da)) {
 		*from = ANNOT_CLIENT;
 		return true;
 	}
-	if (b->addr == sa && b->port == sp && a->addr == da && a->port == dp) {
+	if (b->port == sp && a->port == dp && ipaddr_eq(&b->addr, sa) &&
+	    ipaddr_eq(&a->addr, da)) {
 		*from = ANNOT_SERVER;
 		return true;
 	}
 	return false;
 }
 
-static struct annot_conn *lookup(const struct annot_ctx *ctx, uint32_t sa,
-                                 uint16_t sp, uint32_t da, uint16_t dp,
+static struct annot_conn *lookup(const struct annot_ctx *ctx,
+                                 const struct ipaddr *sa, uint16_t sp,
+                                 const struct ipaddr *da, uint16_t dp,
                                  enum annot_side *from)
 {
 	struct annot_conn *c;
@@ -353,9 +380,9 @@ static void conn_begin(struct annot_conn *c, const struct annot_in *in,
 	c->id = id;
 	*from = first_sender(s, in->from, &inf);
 	c->roles_inferred = inf;
-	c->sd[*from].addr = s->saddr;
+	c->sd[*from].addr = seg_src(s);
 	c->sd[*from].port = s->sport;
-	c->sd[!*from].addr = s->daddr;
+	c->sd[!*from].addr = seg_dst(s);
 	c->sd[!*from].port = s->dport;
 	annot_state_start(c, s, *from);
 }
@@ -366,11 +393,12 @@ static struct annot_conn *conn_find(struct annot_ctx *ctx,
                                     enum annot_side *from, bool *is_new)
 {
 	const struct seg *s = in->s;
+	struct ipaddr sa = seg_src(s), da = seg_dst(s);
 	struct annot_conn *c;
 	size_t i;
 
 	*is_new = false;
-	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, from);
+	c = lookup(ctx, &sa, s->sport, &da, s->dport, from);
 	/* A fresh SYN on a pair whose connection is over opens a new one
 	 * (a client reusing its port); the old one is finished first. */
 	if (c != NULL && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over) {
@@ -731,8 +759,8 @@ static void fill_basics(const struct annot_in *in, unsigned n,
 	r->n = n;
 	r->sec = in->sec;
 	r->usec = in->usec;
-	r->saddr = s->saddr;
-	r->daddr = s->daddr;
+	r->saddr = seg_src(s);
+	r->daddr = seg_dst(s);
 	r->sport = s->sport;
 	r->dport = s->dport;
 	r->flags = s->flags;
@@ -894,7 +922,7 @@ int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
 	if (tmp == NULL)
 		return TCPLAB_ENOMEM;
 	fill_basics(in, ctx->nseg + 1, ctx, r);
-	c = lookup(ctx, s->saddr, s->sport, s->daddr, s->dport, &f);
+	c = lookup(ctx, &r->saddr, s->sport, &r->daddr, s->dport, &f);
 	if (c != NULL &&
 	    !((s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->over)) {
 		*tmp = *c;
@@ -909,8 +937,8 @@ int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
 	return 0;
 }
 
-int annot_forget(struct annot_ctx *ctx, uint32_t saddr, uint16_t sport,
-                 uint32_t daddr, uint16_t dport)
+int annot_forget(struct annot_ctx *ctx, const struct ipaddr *saddr,
+                 uint16_t sport, const struct ipaddr *daddr, uint16_t dport)
 {
 	enum annot_side f;
 	struct annot_conn *c = lookup(ctx, saddr, sport, daddr, dport, &f);

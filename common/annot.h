@@ -197,7 +197,7 @@ struct annot_result {
 	uint32_t usec;
 
 	/* The segment. */
-	uint32_t saddr, daddr;
+	struct ipaddr saddr, daddr;
 	uint16_t sport, dport;
 	uint16_t flags;        /* TH_* */
 	char flag_letters[12]; /* tcpdump's, e.g. "S.", "F.", "none" */
@@ -264,7 +264,7 @@ struct annot_result {
 /* What one connection did, for the end of the output. */
 struct annot_summary {
 	unsigned conn;
-	uint32_t caddr, saddr; /* client and server addresses */
+	struct ipaddr caddr, saddr; /* client and server addresses */
 	uint16_t cport, sport;
 	bool roles_inferred;
 	bool handshake; /* SYN, SYN-ACK and the ACK of the SYN-ACK were seen */
@@ -382,8 +382,8 @@ int annot_preview(const struct annot_ctx *ctx, const struct annot_in *in,
 
 /* Finishes the connection of this address and port pair now (an
  * endpoint forgot it). Returns 0, or TCPLAB_EINVAL when there is none. */
-int annot_forget(struct annot_ctx *ctx, uint32_t saddr, uint16_t sport,
-                 uint32_t daddr, uint16_t dport);
+int annot_forget(struct annot_ctx *ctx, const struct ipaddr *saddr,
+                 uint16_t sport, const struct ipaddr *daddr, uint16_t dport);
 
 /* Finishes every connection left, in the order they began (the end of
  * the input). */

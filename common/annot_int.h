@@ -99,7 +99,7 @@ struct annot_est {
 
 /* What one side of a connection has shown on the wire. */
 struct annot_side_mem {
-	uint32_t addr;
+	struct ipaddr addr;
 	uint16_t port;
 	bool sent;        /* it has sent a segment */
 	bool isn_known;   /* isn is the ISN of a SYN seen... */

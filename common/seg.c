@@ -635,3 +635,52 @@ int seg_opt_linux_ts(struct seg *s, uint32_t ts_val, uint32_t ts_ecr)
 	seg_opt_nop(s);
 	return seg_opt_ts(s, ts_val, ts_ecr);
 }
+
+struct ipaddr ipaddr_of4(uint32_t v4)
+{
+	struct ipaddr a;
+
+	memset(a.b, 0, 10);
+	a.b[10] = 0xff;
+	a.b[11] = 0xff;
+	put32(a.b + 12, v4);
+	return a;
+}
+
+bool ipaddr_is4(const struct ipaddr *a)
+{
+	static const uint8_t prefix[12] = {0, 0, 0, 0, 0,    0,
+	                                   0, 0, 0, 0, 0xff, 0xff};
+
+	return memcmp(a->b, prefix, 12) == 0;
+}
+
+uint32_t ipaddr_v4(const struct ipaddr *a)
+{
+	return get32(a->b + 12);
+}
+
+bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
+{
+	return memcmp(a->b, b->b, 16) == 0;
+}
+
+struct ipaddr seg_src(const struct seg *s)
+{
+	struct ipaddr a;
+
+	if (s->ip_v != 6)
+		return ipaddr_of4(s->saddr);
+	memcpy(a.b, s->saddr6, 16);
+	return a;
+}
+
+struct ipaddr seg_dst(const struct seg *s)
+{
+	struct ipaddr a;
+
+	if (s->ip_v != 6)
+		return ipaddr_of4(s->daddr);
+	memcpy(a.b, s->daddr6, 16);
+	return a;
+}

@@ -61,6 +61,15 @@
 #define SEG_HAS_UNKNOWN 0x20 /* an option of a kind not listed above */
 #define SEG_HAS_EOL 0x40
 
+/*
+ * An address of either family, 16 bytes in network order: an IPv6 address
+ * as it is, an IPv4 address as the IPv4-mapped IPv6 address ::ffff:a.b.c.d
+ * (RFC 4291, 2.5.5.2), so that one comparison and one hash serve both.
+ */
+struct ipaddr {
+	uint8_t b[16];
+};
+
 struct seg_sack {
 	uint32_t left;  /* first sequence number of the block */
 	uint32_t right; /* sequence number just after the block */
@@ -162,6 +171,17 @@ int seg_opt_linux_syn(struct seg *s, uint16_t mss, uint32_t ts_val,
 		      uint32_t ts_ecr, uint8_t wscale);
 /* Linux's options after the handshake: nop, nop, TS val/ecr (12 bytes). */
 int seg_opt_linux_ts(struct seg *s, uint32_t ts_val, uint32_t ts_ecr);
+
+/* The segment's source and destination as struct ipaddr. */
+struct ipaddr seg_src(const struct seg *s);
+struct ipaddr seg_dst(const struct seg *s);
+
+/* An IPv4 address (host byte order) as struct ipaddr; whether a is one,
+ * and which (host byte order). */
+struct ipaddr ipaddr_of4(uint32_t v4);
+bool ipaddr_is4(const struct ipaddr *a);
+uint32_t ipaddr_v4(const struct ipaddr *a);
+bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b);
 
 /* Sequence space a segment occupies: payload, plus one each for SYN and FIN. */
 uint32_t seg_seq_len(const struct seg *s);

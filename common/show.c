@@ -168,17 +168,12 @@ static int explain_pkt(struct show *sh, const struct show_pkt *pk, char *buf,
 	struct seg s;
 	int m;
 
-	if (seg_decode(&s, pk->ip, pk->caplen) < 0 || s.ip_v != 4) {
+	if (seg_decode(&s, pk->ip, pk->caplen) < 0) {
 		if (sh->mode != SHOW_EXPLAIN)
 			return n;
 		m = snprintf(buf + n, cap - (size_t)n, "  | %s\n",
-		             s.ip_v == 6 && s.ip_proto == 6
-		                     ? TR(sh->an.tr, "not explained: tcplab "
-		                                     "explains TCP over IPv4 "
-		                                     "only")
-		                     : TR(sh->an.tr, "not explained: the "
-		                                     "segment is damaged or "
-		                                     "cut short"));
+		             TR(sh->an.tr, "not explained: the segment is "
+		                           "damaged or cut short"));
 		return m < 0 || (size_t)m >= cap - (size_t)n ? TCPLAB_ENOSPC
 		                                             : n + m;
 	}
@@ -232,8 +227,6 @@ int show_preview(struct show *sh, const struct show_pkt *pk,
 	rc = seg_decode(&s, pk->ip, pk->caplen);
 	if (rc < 0)
 		return rc;
-	if (s.ip_v != 4)
-		return TCPLAB_EVERSION;
 	packet_in(sh, pk, &s, &in);
 	return annot_preview(&sh->an, &in, r);
 }

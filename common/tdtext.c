@@ -12,6 +12,7 @@
  *
  * This module must never do I/O, allocate or keep global state.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,20 +171,69 @@ static void timestamp(struct cur *c, struct tdtext_pkt *pk)
 	}
 }
 
-/* Moves the cursor past "IP " at the start or after a link prefix such as
- * "lo    In  ". Returns false when the line has no "IP " near its start. */
-static bool find_ip(struct cur *c)
+/* Moves the cursor past "IP " or "IP6 " at the start or after a link prefix
+ * such as "lo    In  ". Returns 4 or 6, or 0 when the line has neither near
+ * its start. */
+static int find_ip(struct cur *c)
 {
 	const char *q;
 
 	if (lit(c, "IP "))
-		return true;
-	for (q = c->p; q + 4 <= c->e && q < c->p + 48; q++)
+		return 4;
+	if (lit(c, "IP6 "))
+		return 6;
+	for (q = c->p; q + 5 <= c->e && q < c->p + 48; q++) {
 		if (memcmp(q, " IP ", 4) == 0) {
 			c->p = q + 4;
-			return true;
+			return 4;
 		}
-	return false;
+		if (memcmp(q, " IP6 ", 5) == 0) {
+			c->p = q + 5;
+			return 6;
+		}
+	}
+	return 0;
+}
+
+/* "(class 0xb8, flowlabel 0xcdef1, hlim 64, next-header TCP (6) payload
+ * length: 40) ": the IPv6 header of -v. Returns 1 when TCP follows it
+ * directly, 0 for anything else, -1 when the text is not such a header. */
+static int ip6_header(struct cur *c, struct seg *s)
+{
+	uint32_t v;
+	int tcp = -1;
+
+	if (!lit(c, "("))
+		return -1;
+	while (c->p < c->e && *c->p != ')') {
+		skip_sp(c);
+		if (lit(c, "class 0x") && hexnum(c, &v))
+			s->ip_tos = (uint8_t)v;
+		else if (lit(c, "flowlabel 0x") && hexnum(c, &v))
+			s->ip6_flow = v & 0xfffff;
+		else if (lit(c, "hlim ") && num(c, &v))
+			s->ip_ttl = (uint8_t)v;
+		else if (lit(c, "next-header TCP (6) payload length: ") &&
+		         num(c, &v)) {
+			s->ip_len = (uint16_t)v;
+			tcp = 1;
+		} else if (lit(c, "next-header ")) {
+			tcp = 0;
+		}
+		while (c->p < c->e && *c->p != ',' && *c->p != ')') {
+			if (*c->p == '(')
+				while (c->p < c->e && *c->p != ')')
+					c->p++;
+			if (c->p < c->e)
+				c->p++;
+		}
+		if (c->p < c->e && *c->p == ',')
+			c->p++;
+	}
+	if (c->p >= c->e)
+		return -1;
+	c->p++;
+	return tcp;
 }
 
 /* "(tos 0x0, ttl 64, id 40563, offset 0, flags [DF], proto TCP (6),
@@ -276,15 +326,20 @@ static bool dotted_quad(const char *s, uint32_t *addr)
 	return c.p == c.e;
 }
 
-static uint32_t host_addr(struct tdtext_ctx *ctx, const char *name)
+/* An address as printed: an IPv6 address, a dotted quad, a name the
+ * lookups know, or a label that stands for itself. */
+static struct ipaddr host_addr(struct tdtext_ctx *ctx, const char *name)
 {
+	struct ipaddr a6;
 	uint32_t a;
 
+	if (strchr(name, ':') != NULL && inet_pton(AF_INET6, name, a6.b) == 1)
+		return a6;
 	if (dotted_quad(name, &a))
-		return a;
+		return ipaddr_of4(a);
 	if (ctx->names.host && ctx->names.host(ctx->names.arg, name, &a) == 0)
-		return a;
-	return opaque(ctx, name);
+		return ipaddr_of4(a);
+	return ipaddr_of4(opaque(ctx, name));
 }
 
 static uint16_t port_num(struct tdtext_ctx *ctx, const char *name)
@@ -309,7 +364,7 @@ static uint16_t port_num(struct tdtext_ctx *ctx, const char *name)
 /* "host.port" up to the end of the cursor: host and port split at the
  * last dot. */
 static bool endpoint(struct tdtext_ctx *ctx, const char *b, const char *e,
-                     char *host, uint32_t *addr, uint16_t *port)
+                     char *host, struct ipaddr *addr, uint16_t *port)
 {
 	char portname[TDTEXT_LABEL_LEN];
 	const char *dot = NULL, *q;
@@ -333,11 +388,13 @@ static bool endpoint(struct tdtext_ctx *ctx, const char *b, const char *e,
 	return true;
 }
 
-/* "SRC > DST: " */
+/* "SRC > DST: ". An IPv6 address on both sides makes the segment IPv6
+ * (a made-up label stands for an IPv4 address, and fits either). */
 static bool endpoints(struct tdtext_ctx *ctx, struct cur *c,
                       struct tdtext_pkt *pk)
 {
 	const char *gt = NULL, *colon = NULL, *q;
+	struct ipaddr sa, da;
 
 	for (q = c->p; q + 3 <= c->e; q++)
 		if (memcmp(q, " > ", 3) == 0) {
@@ -353,11 +410,18 @@ static bool endpoints(struct tdtext_ctx *ctx, struct cur *c,
 		}
 	if (colon == NULL)
 		return false;
-	if (!endpoint(ctx, c->p, gt, pk->src_host, &pk->seg.saddr,
-	              &pk->seg.sport) ||
-	    !endpoint(ctx, gt + 3, colon, pk->dst_host, &pk->seg.daddr,
-	              &pk->seg.dport))
+	if (!endpoint(ctx, c->p, gt, pk->src_host, &sa, &pk->seg.sport) ||
+	    !endpoint(ctx, gt + 3, colon, pk->dst_host, &da, &pk->seg.dport))
 		return false;
+	if (pk->seg.ip_v == 6 || !ipaddr_is4(&sa) || !ipaddr_is4(&da)) {
+		pk->seg.ip_v = 6;
+		pk->seg.ip_off = 0;
+		memcpy(pk->seg.saddr6, sa.b, 16);
+		memcpy(pk->seg.daddr6, da.b, 16);
+	} else {
+		pk->seg.saddr = ipaddr_v4(&sa);
+		pk->seg.daddr = ipaddr_v4(&da);
+	}
 	c->p = colon + 2;
 	return true;
 }
@@ -545,6 +609,7 @@ static int tcp_part(struct tdtext_ctx *ctx, struct cur *c,
 static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
                                     int *src, bool create)
 {
+	struct ipaddr sa = seg_src(s), da = seg_dst(s);
 	struct tdtext_conn *e;
 	unsigned i;
 
@@ -552,13 +617,13 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 		e = &ctx->conns[i];
 		if (!e->used)
 			continue;
-		if (e->addr[0] == s->saddr && e->port[0] == s->sport &&
-		    e->addr[1] == s->daddr && e->port[1] == s->dport) {
+		if (e->port[0] == s->sport && e->port[1] == s->dport &&
+		    ipaddr_eq(&e->addr[0], &sa) && ipaddr_eq(&e->addr[1], &da)) {
 			*src = 0;
 			return e;
 		}
-		if (e->addr[1] == s->saddr && e->port[1] == s->sport &&
-		    e->addr[0] == s->daddr && e->port[0] == s->dport) {
+		if (e->port[1] == s->sport && e->port[0] == s->dport &&
+		    ipaddr_eq(&e->addr[1], &sa) && ipaddr_eq(&e->addr[0], &da)) {
 			*src = 1;
 			return e;
 		}
@@ -569,8 +634,8 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 	ctx->next_conn = (ctx->next_conn + 1) % TDTEXT_CONNS;
 	memset(e, 0, sizeof(*e));
 	e->used = true;
-	e->addr[0] = s->saddr, e->port[0] = s->sport;
-	e->addr[1] = s->daddr, e->port[1] = s->dport;
+	e->addr[0] = sa, e->port[0] = s->sport;
+	e->addr[1] = da, e->port[1] = s->dport;
 	*src = 0;
 	return e;
 }
@@ -677,13 +742,37 @@ static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
                        struct tdtext_pkt *out, struct tdtext_msg *m)
 {
 	struct tdtext_pkt t;
-	int rc, ip;
+	int rc, ip, v;
 
 	pkt_begin(c, &t);
-	if (!find_ip(c))
+	if ((v = find_ip(c)) == 0)
 		return -1;
 	rc = complete(ctx, out);
 	ctx->skipping = false;
+	if (v == 6) {
+		t.seg.ip_v = 6;
+		if (c->p < c->e && *c->p == '(') {
+			t.verbose = true;
+			ip = ip6_header(c, &t.seg);
+			if (ip < 0)
+				return rc | msg(m, ctx->line, TDTEXT_BAD,
+				                N_("unreadable IPv6 header in "
+				                   "parentheses"));
+			if (ip == 0) {
+				ctx->skipping = true;
+				return rc |
+				       msg(m, ctx->line, TDTEXT_SKIP,
+				           N_("IPv6 with extension headers, or "
+				              "not TCP: skipped"));
+			}
+			skip_sp(c);
+		}
+		start_pkt(ctx, &t);
+		ctx->wait_tcp = false;
+		if ((ip = tcp_part(ctx, c, &ctx->cur, m)) != 0)
+			ctx->pending = false;
+		return rc | ip;
+	}
 	if (c->p < c->e && *c->p == '(') {
 		t.verbose = true;
 		ip = ip_header(c, &t.seg);

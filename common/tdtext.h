@@ -7,7 +7,8 @@
  * port names, "(incorrect -> 0x...)" checksums, segment lines quoted
  * without their "IP " (with or without a timestamp), HTTP lines with or
  * without their TAB, tcpdump's [!http] and [|http] markers, blank lines and
- * stray text. For each IPv4 TCP packet it rebuilds a struct seg with what the
+ * stray text. For each TCP packet over IPv4 or IPv6 ("IP6 " lines, without
+ * extension headers) it rebuilds a struct seg with what the
  * text shows: addresses and ports, flags, absolute sequence and
  * acknowledgment numbers (relative ones are turned back into absolute by
  * tcpdump's own rules, from the SYN-ACK or the first ACK of a connection),
@@ -77,7 +78,7 @@ struct tdtext_label {
 };
 
 struct tdtext_conn {
-	uint32_t addr[2];
+	struct ipaddr addr[2];
 	uint16_t port[2];
 	uint32_t isn[2];
 	bool has_isn;

@@ -323,8 +323,8 @@ int cwnd_draw(struct explain *e, const struct annot_summary *sm)
 	x = k->data[ANNOT_SERVER] >= k->data[ANNOT_CLIENT] ? ANNOT_SERVER
 	                                                   : ANNOT_CLIENT;
 	if (sm != NULL) {
-		draw_addr_port(e, sm->caddr, sm->cport, a[0], sizeof a[0]);
-		draw_addr_port(e, sm->saddr, sm->sport, a[1], sizeof a[1]);
+		draw_addr_port(e, &sm->caddr, sm->cport, a[0], sizeof a[0]);
+		draw_addr_port(e, &sm->saddr, sm->sport, a[1], sizeof a[1]);
 		snprintf(title, sizeof title, _("cwnd, connection %u: %s > %s"),
 		         e->o->conn, a[x], a[!x]);
 	} else {

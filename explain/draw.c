@@ -24,6 +24,7 @@
 #include "common/chart.h"
 #include "common/err.h"
 #include "common/io/i18n.h"
+#include "common/outbuf.h"
 #include "explain/explain.h"
 
 /* Whether the ladder of connection conn will be drawn. */
@@ -105,18 +106,29 @@ void draw_forget_all(struct explain *e)
 	e->fin_last = NULL;
 }
 
-void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
-                    char *buf, size_t cap)
+void draw_addr_port(const struct explain *e, const struct ipaddr *a,
+                    uint16_t port, char *buf, size_t cap)
 {
+	char text[48];
+	struct outbuf ob;
 	unsigned i;
 
 	for (i = 0; i < e->nlabel; i++)
-		if (e->label[i].addr == a) {
+		if (ipaddr_eq(&e->label[i].addr, a)) {
 			snprintf(buf, cap, "%s:%u", e->label[i].name, port);
 			return;
 		}
-	snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 0xff,
-	         (a >> 8) & 0xff, a & 0xff, port);
+	ob_init(&ob, text, sizeof text);
+	if (ipaddr_is4(a)) {
+		ob_ipv4(&ob, ipaddr_v4(a));
+		ob_finish(&ob, text);
+		snprintf(buf, cap, "%s:%u", text, port);
+	} else {
+		/* RFC 5952, section 6: brackets keep the port apart. */
+		ob_ipv6(&ob, a->b);
+		ob_finish(&ob, text);
+		snprintf(buf, cap, "[%s]:%u", text, port);
+	}
 }
 
 /* The room for a column's title: an address and port after a word,
@@ -145,8 +157,8 @@ static void ladder_opts_for(const struct explain *e,
 {
 	char cl[48], sl[48], t[2 * LABEL_CAP];
 
-	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
-	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+	draw_addr_port(e, &sm->caddr, sm->cport, cl, sizeof(cl));
+	draw_addr_port(e, &sm->saddr, sm->sport, sl, sizeof(sl));
 	/* TRANSLATORS: the title of the ladder's left column, over the
 	   client's line: its address and port, "192.0.2.1:40000". */
 	snprintf(t, sizeof(t), _("client %s"), cl);
@@ -273,8 +285,8 @@ static void print_summary(struct explain *e, const struct annot_summary *sm)
 			e->used += (size_t)n;
 		return;
 	}
-	draw_addr_port(e, sm->caddr, sm->cport, cl, sizeof(cl));
-	draw_addr_port(e, sm->saddr, sm->sport, sl, sizeof(sl));
+	draw_addr_port(e, &sm->caddr, sm->cport, cl, sizeof(cl));
+	draw_addr_port(e, &sm->saddr, sm->sport, sl, sizeof(sl));
 	/* The title over the summary, after a blank line. */
 	strcpy(line, "\n== ");
 	/* TRANSLATORS: the title over a connection's summary: its number,

@@ -97,7 +97,7 @@ struct explain {
 	int lost;   /* connections not printed for want of memory */
 	/* Text input: the labels behind made-up addresses (240.0.0.0/8). */
 	struct {
-		uint32_t addr;
+		struct ipaddr addr;
 		char name[TDTEXT_LABEL_LEN];
 	} label[TDTEXT_LABELS];
 	unsigned nlabel;
@@ -168,9 +168,10 @@ void draw_finished(struct explain *e);
 void draw_forget(void *arg, const struct annot_summary *sm);
 void draw_forget_all(struct explain *e);
 
-/* "192.0.2.1:80", or "label:80" for a made-up address of text input. */
-void draw_addr_port(const struct explain *e, uint32_t a, uint16_t port,
-                    char *buf, size_t cap);
+/* "192.0.2.1:80", "[2001:db8::1]:80", or "label:80" for a made-up address
+ * of text input. */
+void draw_addr_port(const struct explain *e, const struct ipaddr *a,
+                    uint16_t port, char *buf, size_t cap);
 
 /* tsg.c */
 

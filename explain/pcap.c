@@ -251,7 +251,7 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	/* A segment that cannot be explained is a notice: with --json and
 	 * --ladder its tcpdump lines go to standard error. */
 	if (e->o->json || e->o->ladder_only) {
-		if (seg_decode(&s, pk.ip, pk.caplen) < 0 || s.ip_v != 4) {
+		if (seg_decode(&s, pk.ip, pk.caplen) < 0) {
 			struct tcpdump_pkt tp = {pk.sec,    pk.usec,   pk.ip,
 			                         pk.caplen, pk.prefix, pk.wirelen};
 

@@ -150,17 +150,17 @@ static void kept_trim(struct kept *k, unsigned from)
 }
 
 /* Remembers the label behind a made-up address of the text reader. */
-static void keep_label(struct explain *e, uint32_t addr, const char *name)
+static void keep_label(struct explain *e, struct ipaddr a, const char *name)
 {
 	unsigned i;
 
-	if ((addr >> 24) != 240)
+	if (!ipaddr_is4(&a) || (ipaddr_v4(&a) >> 24) != 240)
 		return;
 	for (i = 0; i < e->nlabel; i++)
-		if (e->label[i].addr == addr)
+		if (ipaddr_eq(&e->label[i].addr, &a))
 			return;
 	if (e->nlabel < TDTEXT_LABELS) {
-		e->label[e->nlabel].addr = addr;
+		e->label[e->nlabel].addr = a;
 		snprintf(e->label[e->nlabel].name, TDTEXT_LABEL_LEN, "%s",
 		         name);
 		e->nlabel++;
@@ -201,8 +201,8 @@ static int text_packet(struct explain *e, const struct tdtext_pkt *pk,
 	w = show_lines(&e->sh, buf + cap / 2, n, buf, cap / 2);
 	if (w < 0)
 		return w;
-	keep_label(e, pk->seg.saddr, pk->src_host);
-	keep_label(e, pk->seg.daddr, pk->dst_host);
+	keep_label(e, seg_src(&pk->seg), pk->src_host);
+	keep_label(e, seg_dst(&pk->seg), pk->dst_host);
 	memset(&in, 0, sizeof(in));
 	in.s = &pk->seg;
 	in.sec = pk->sec;

@@ -93,7 +93,7 @@ static int print_one(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *p,
 static void print_with(uint8_t fb, const uint8_t *data, size_t size)
 {
 	static const struct tcpdump_resolver res = {fz_host, fz_port, fz_time,
-	                                            NULL};
+	                                            NULL, NULL};
 	struct tcpdump_flags f;
 	struct tcpdump_ctx ctx;
 	struct tcpdump_pkt p;

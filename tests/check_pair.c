@@ -276,9 +276,11 @@ static const char *end_name(int e)
 }
 
 /* Which end sent a segment, from its source address and port. */
-static int sender_of(uint32_t saddr, uint16_t sport)
+static int sender_of(struct ipaddr saddr, uint16_t sport)
 {
-	return saddr == end_addr[C] && sport == end_port[C] ? C : S;
+	struct ipaddr c = ipaddr_of4(end_addr[C]);
+
+	return ipaddr_eq(&saddr, &c) && sport == end_port[C] ? C : S;
 }
 
 /* annot's side for end e in result r. */
@@ -439,7 +441,7 @@ static enum annot_role own_role(struct pair *p, enum view v, int host,
 	in.cksum = ANNOT_CKSUM_COMPUTE;
 	if (annot_preview(&p->ctx[v], &in, &r) != 0)
 		bad(p, "annot_preview failed");
-	mine = sender_of(s->saddr, s->sport) == host
+	mine = sender_of(seg_src(s), s->sport) == host
 	               ? r.from
 	               : (enum annot_side) !r.from;
 	return mine == ANNOT_CLIENT ? ANNOT_ROLE_CLIENT : ANNOT_ROLE_SERVER;
@@ -463,7 +465,7 @@ static void capture(struct pair *p, int host, const struct wire *w,
 	uint32_t usec = (uint32_t)(p->now % SEC);
 
 	decode(p, w, &s);
-	end = sender_of(s.saddr, s.sport);
+	end = sender_of(seg_src(&s), s.sport);
 	if (p->seen[host][end] < w->idx + 1)
 		p->seen[host][end] = w->idx + 1;
 	if (annot_segment(&p->ctx[host], &s, sec, usec, &r) != 0)

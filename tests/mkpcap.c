@@ -267,8 +267,8 @@ static void conn_init(struct conn *k, uint32_t caddr, uint16_t cport,
                       uint32_t siss)
 {
 	memset(k, 0, sizeof *k);
-	k->c = (struct peer){caddr, cport, ciss, 4595424, 40563, 502};
-	k->s = (struct peer){saddr, sport, siss, 2480165653u, 0, 509};
+	k->c = (struct peer){caddr, cport, ciss, 4595424, 40563, 502, {0}};
+	k->s = (struct peer){saddr, sport, siss, 2480165653u, 0, 509, {0}};
 }
 
 /*
