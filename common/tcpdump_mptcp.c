@@ -9,7 +9,8 @@
  * (MP_TCPRST, MP_EXPERIMENTAL...) is "unknown" with nothing after it. Each
  * subtype accepts only the lengths its layout allows, some only with
  * certain TCP flags; any other length is "[bad opt]", printed by the
- * caller after the text written so far. The caller has checked that the
+ * caller after the text written so far (for an option of 2 bytes, right
+ * after "mptcp", before any length). The caller has checked that the
  * whole option was captured, so nothing here reads past len bytes.
  *
  * Like the rest of the printer, this never prints, reads files or keeps
@@ -380,9 +381,11 @@ static bool mp_fail_or_close(struct outbuf *ob, const uint8_t *o, uint32_t len,
 	return true;
 }
 
-static const char *const mp_names[] = {"capable",  "join",       "dss",
-                                       "add-addr", "rem-addr",   "prio",
-                                       "fail",     "fast-close", "unknown"};
+/* The subtypes' names as tcpdump 4.99.3 prints them, by subtype. */
+static const char *const mp_names[] = {
+        "capable", "join", "dss",        "add-addr", "rem-addr",
+        "prio",    "fail", "fast-close", "unknown",
+};
 
 bool tcpdump_mptcp_print(struct outbuf *ob, const struct tcpdump_ctx *ctx,
                          const uint8_t *opt, uint32_t len, uint8_t th_flags)
