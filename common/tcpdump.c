@@ -20,6 +20,7 @@
 #include "common/err.h"
 #include "common/outbuf.h"
 #include "common/tcpdump.h"
+#include "common/tcpdump_mptcp.h"
 
 /* What a printing step tells its caller. */
 enum { PR_GO = 0, PR_STOP = 1, PR_TRUNC = 2 };
@@ -623,6 +624,7 @@ struct optwalk {
 	uint8_t kind, len;
 	bool first;
 	uint32_t sack_base;
+	uint8_t th_flags; /* the segment's TCP flags, for MPTCP */
 };
 
 /* tcpdump's LENCHECK: PR_STOP for "[bad opt]" (past the option space),
@@ -768,8 +770,15 @@ static int opt_var(struct pr *p, struct optwalk *w, uint32_t *datalen)
 			opt_tfo(p, w->off, *datalen);
 			return PR_GO;
 		}
-		if (w->kind == 30)
-			return PR_STOP; /* MPTCP: not decoded, see the report */
+		if (w->kind == 30) {
+			/* Later markers name it, as tcpdump's do. */
+			p->proto = "mptcp";
+			return tcpdump_mptcp_print(&p->ob, p->ctx,
+			                           p->ip + w->off - 2, w->len,
+			                           w->th_flags)
+			               ? PR_GO
+			               : PR_STOP;
+		}
 		if (*datalen < 2)
 			return PR_STOP;
 		ob_char(&p->ob, '-');
@@ -862,13 +871,18 @@ static int opt_one(struct pr *p, struct optwalk *w, uint32_t *datalen)
  * The option list. A length byte below 2 or past the header ends the line
  * with "[bad opt]" (and "]" unless it was the first option); bytes not
  * captured end it with " [|tcp]", followed by ">" when the check that
- * failed was tcpdump's LENCHECK on a later option.
+ * failed was tcpdump's LENCHECK on a later option. After an MPTCP option
+ * the marker says " [|mptcp]": tcpdump's MPTCP printer names itself the
+ * current protocol and nothing names TCP again.
  */
 static int tcp_options(struct pr *p, size_t off, uint32_t optlen,
                        uint32_t sack_base)
 {
-	struct optwalk w = {
-	        .left = optlen, .first = true, .sack_base = sack_base};
+	/* off is 20 bytes into the TCP header, whose flags were captured. */
+	struct optwalk w = {.left = optlen,
+	                    .first = true,
+	                    .sack_base = sack_base,
+	                    .th_flags = p->ip[off - 20 + 13]};
 	uint32_t datalen;
 	int rc;
 
@@ -895,7 +909,9 @@ static int tcp_options(struct pr *p, size_t off, uint32_t optlen,
 		if (rc == PR_STOP)
 			goto bad;
 		if (rc == PR_TRUNC) {
-			ob_lit(&p->ob, " [|tcp]");
+			ob_lit(&p->ob, " [|");
+			ob_str(&p->ob, p->proto);
+			ob_char(&p->ob, ']');
 			if (!w.first)
 				ob_char(&p->ob, '>');
 			return PR_STOP;

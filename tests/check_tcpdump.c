@@ -536,6 +536,66 @@ START_TEST(test_options_bad_opt)
 }
 END_TEST
 
+/*
+ * A DSS option with every field at its widest (RFC 8684, section 3.3):
+ * kind 30, length 28, subtype 2 in the high nibble, the flags m M a A
+ * (0x0f), an 8-octet Data ACK, an 8-octet data sequence number, the
+ * 4-octet subflow sequence number, the 2-octet data-level length and the
+ * 2-octet checksum, after nop,nop,TS as Linux puts them. The expected
+ * text was written from that layout and tcpdump's words for the fields
+ * (numbers in decimal, the checksum in hex), then held against tcpdump.
+ */
+START_TEST(test_options_mptcp_dss_wide)
+{
+	static const uint8_t o[40] = {
+	        1,    1,   8,    10,   0, 0, 0, 7, 0, 0, 0, 9, /* TS */
+	        30,   28,  0x20, 0x0f,                         /* DSS */
+	        0,    0,   0,    1,    0, 0, 0, 5, /* Data ACK 2^32 + 5 */
+	        0x80, 0,   0,    0,    0, 0, 0, 1, /* DSN 2^63 + 1 */
+	        0,    0,   0,    1,                /* subflow sequence 1 */
+	        0,    100,                         /* data-level length */
+	        0xbe, 0xef};                       /* checksum */
+	static const char head[] = "IP 10.9.0.1.40000 > 10.9.0.2.5000: Flags "
+	                           "[P.], seq 1:101, ack 2, win 65535, "
+	                           "options [nop,nop,TS val 7 ecr 9,mptcp";
+	uint8_t b[2048], o27[40];
+	char want[512];
+	char data[101];
+	struct tcpdump_ctx ctx;
+	struct seg s;
+	size_t n;
+
+	memset(data, 'x', 100);
+	data[100] = '\0';
+	ctx_open(&ctx, 2, 0, true, 1, NULL);
+	mk(&s, TH_ACK | TH_PSH, 1, 2);
+	s.dport = 5000;
+	set_data(&s, data);
+	set_opts(&s, o, sizeof o);
+	n = enc(&s, b, sizeof b);
+	snprintf(want, sizeof want,
+	         "%s 28 dss ack 4294967301 seq 9223372036854775809 subseq 1 "
+	         "len 100 csum 0xbeef], length 100\n",
+	         head);
+	expect(&ctx, b, n, 0, want);
+	/* Cut two bytes before the option's end: the option's length check
+	 * fails before MPTCP is decoded, after an earlier option (">"). */
+	snprintf(want, sizeof want, "%s [|tcp]>\n", head);
+	expect_cut(&ctx, b, n, 20 + 20 + 38, T0, 0, want);
+	/* One octet short: the checksum no longer fits, one octet is left
+	 * over, and tcpdump refuses the option after its fields. */
+	memcpy(o27, o, sizeof o27);
+	o27[13] = 27;
+	set_opts(&s, o27, sizeof o27);
+	snprintf(want, sizeof want,
+	         "%s 27 dss ack 4294967301 seq 9223372036854775809 subseq 1 "
+	         "len 100[bad opt]]\n",
+	         head);
+	expect_seg(&ctx, &s, 0, want);
+	tcpdump_ctx_free(&ctx);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* RST data, bad header lengths, flags (sections 5 and 9).             */
 
@@ -1044,6 +1104,7 @@ static Suite *tcpdump_suite(void)
 	TESTLIB_ADD(tc, test_seq_table_grows);
 	TESTLIB_ADD(tc, test_options_every_format);
 	TESTLIB_ADD(tc, test_options_bad_opt);
+	TESTLIB_ADD(tc, test_options_mptcp_dss_wide);
 	TESTLIB_ADD(tc, test_rst_data_verbose);
 	TESTLIB_ADD(tc, test_bad_hdr_length_and_flags);
 	TESTLIB_ADD(tc, test_truncation_cut_points);

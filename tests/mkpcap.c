@@ -1551,6 +1551,400 @@ static void kind_other(struct gen *g, int argc, char **argv)
 	put_frame(g, buf, n, n);
 }
 
+/* ------------------------------------------------------------------ */
+/* Multipath TCP (RFC 8684): every option subtype, right and wrong.     */
+
+/* The TCP options of one segment, built byte by byte. */
+struct mpo {
+	uint8_t b[64];
+	size_t n;
+};
+
+/* Appends the low nbytes bytes of v, most significant first. */
+static void mpo_be(struct mpo *o, uint64_t v, unsigned nbytes)
+{
+	while (nbytes-- > 0 && o->n < sizeof o->b)
+		o->b[o->n++] = (uint8_t)(v >> (8 * nbytes));
+}
+
+/* Starts an MPTCP option (kind 30) of subtype sub with byte 2's low
+ * nibble low; returns where it starts, for mpo_end. */
+static size_t mpo_start(struct mpo *o, unsigned sub, unsigned low)
+{
+	size_t at = o->n;
+
+	mpo_be(o, 30, 1);
+	mpo_be(o, 0, 1);
+	mpo_be(o, (sub << 4 | (low & 15)) & 0xff, 1);
+	return at;
+}
+
+/* Sets the length byte of the option at at: its true length plus delta,
+ * so that a test can claim more or fewer bytes than are there. */
+static void mpo_end(struct mpo *o, size_t at, int delta)
+{
+	o->b[at + 1] = (uint8_t)((int)(o->n - at) + delta);
+}
+
+/* Writes one segment of k from one side with the options of o, NOPs in
+ * front to fill a 32-bit word as Linux does, and an optional payload. */
+static void mp_put(struct gen *g, struct conn *k, int from_server,
+                   uint16_t flags, const struct mpo *o, const char *data)
+{
+	uint8_t raw[64];
+	size_t lead = (4 - o->n % 4) % 4;
+	struct seg s;
+
+	memset(raw, TCPOPT_NOP, lead);
+	memcpy(raw + lead, o->b, o->n);
+	conn_seg(k, from_server, flags, data, data ? strlen(data) : 0, &s);
+	put_seg_opts(g, &s, raw, lead + o->n);
+	tick(g, 250);
+}
+
+/* One option of subtype sub: byte 2's nibble low, then the bytes body
+ * (nbody of them), its length byte off by delta. */
+static void mp_one(struct gen *g, struct conn *k, uint16_t flags, unsigned sub,
+                   unsigned low, const char *body, size_t nbody, int delta)
+{
+	struct mpo o = {.n = 0};
+	size_t at = mpo_start(&o, sub, low);
+
+	memcpy(o.b + o.n, body, nbody);
+	o.n += nbody;
+	mpo_end(&o, at, delta);
+	mp_put(g, k, 0, flags, &o, NULL);
+}
+
+#define MP(k, flags, sub, low, lit)                                            \
+	mp_one(g, k, flags, sub, low, lit, sizeof(lit) - 1, 0)
+#define MP_LEN(k, flags, sub, low, lit, delta)                                 \
+	mp_one(g, k, flags, sub, low, lit, sizeof(lit) - 1, delta)
+
+#define KEY_A "\x8e\x0b\x1c\x2d\x3e\x4f\x50\x61"
+#define KEY_B "\x00\x00\x00\x00\x0a\xbc\xde\xf0"
+#define KEY_C "\x00\x01\x02\x03\x04\x05\x06\x07"
+
+/* MP_CAPABLE: SYN (v1 without a key, v0 with one), SYN/ACK, the third
+ * ACK with both keys and with data, the flags, unknown versions, and the
+ * lengths that do not fit the segment's flags. */
+static void mp_capable(struct gen *g, struct conn *k)
+{
+	const uint16_t sa = TH_SYN | TH_ACK;
+
+	MP(k, TH_SYN, 0, 1, "\x81");
+	MP(k, TH_SYN, 0, 1, "\x01");
+	MP(k, TH_SYN, 0, 0, "\x81" KEY_A);
+	MP(k, sa, 0, 1, "\x01" KEY_A);
+	MP(k, sa, 0, 0, "\x80" KEY_B);
+	MP(k, TH_ACK, 0, 1, "\x01" KEY_A KEY_B);
+	MP(k, TH_ACK, 0, 0, "\x81" KEY_C KEY_A);
+	MP(k, TH_ACK | TH_PSH, 0, 1, "\x01" KEY_A KEY_B "\x00\x0b");
+	MP(k, TH_ACK | TH_PSH, 0, 1, "\x81" KEY_A KEY_B "\x00\x0b\xbe\xef");
+	MP(k, TH_SYN, 0, 2, "\x81" KEY_A);
+	MP(k, TH_ACK, 0, 15, "\x01" KEY_A KEY_B);
+	MP(k, TH_SYN, 0, 1, "\xff");
+	MP(k, TH_SYN, 0, 1, "\x01" KEY_A KEY_B);
+	MP(k, TH_ACK, 0, 1, "\x01" KEY_A);
+	MP(k, sa, 0, 1, "\x01" KEY_A KEY_B);
+	MP(k, TH_ACK, 0, 1, "\x01");
+	MP(k, 0, 0, 1, "\x01" KEY_A KEY_B);
+	MP(k, TH_SYN, 0, 1, "\x01" KEY_A "\x00\x00");
+	MP_LEN(k, TH_SYN, 0, 1, "\x01" KEY_A, -1);
+}
+
+/* MP_JOIN: SYN, SYN/ACK and ACK, the backup bit, and wrong lengths. */
+static void mp_join(struct gen *g, struct conn *k)
+{
+	const uint16_t sa = TH_SYN | TH_ACK;
+	const char mac20[] = "\x01\x23\x45\x67\x89\xab\xcd\xef\x00\x11"
+	                     "\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb";
+
+	MP(k, TH_SYN, 1, 0, "\x02\x5e\xc0\x17\x0a\x00\x00\x01\x00\x2a");
+	MP(k, TH_SYN, 1, 1, "\x00\x00\x00\x00\x01\xff\xff\xff\xff");
+	MP(k, sa, 1, 0, "\x02" KEY_A "\x12\x34\x56\x78");
+	MP(k, sa, 1, 1, "\xff" KEY_B "\x00\x00\x00\x00");
+	MP(k, sa, 1, 0, "\x03\x5e\xc0\x17\x0a\x00\x00\x01\x00");
+	mp_one(g, k, TH_ACK, 1, 0, mac20, 20, 0);
+	mp_one(g, k, TH_ACK, 1, 1, mac20, 20, 0);
+	mp_one(g, k, sa, 1, 0, mac20, 20, 0);
+	mp_one(g, k, TH_ACK, 1, 0, mac20, 20, -1);
+	MP(k, TH_ACK, 1, 0, "\x02" KEY_A "\x12\x34\x56\x78");
+	MP(k, TH_SYN, 1, 0, "\x02" KEY_A "\x12\x34\x56\x78");
+	MP(k, TH_ACK, 1, 0, "\x02\x5e\xc0\x17\x0a\x00\x00\x01\x00");
+	MP(k, TH_SYN, 1, 0, "\x02");
+	MP(k, TH_SYN, 1, 0, "\x02\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00");
+}
+
+/* One DSS option with the flags f (F m M a A in the low five bits), the
+ * checksum when csum, extra bytes after the fields, and the length byte
+ * off by delta. */
+static void mp_dss_one(struct gen *g, struct conn *k, uint16_t flags,
+                       unsigned f, int csum, unsigned extra, int delta)
+{
+	struct mpo o = {.n = 0};
+	size_t at = mpo_start(&o, 2, 0);
+
+	mpo_be(&o, f, 1);
+	if (f & 0x01)
+		mpo_be(&o, 0xfedcba9876543210ull, (f & 0x02) ? 8 : 4);
+	if (f & 0x04) {
+		mpo_be(&o, 0x0000000100000002ull + f, (f & 0x08) ? 8 : 4);
+		mpo_be(&o, 0x89abcdefu, 4);
+		mpo_be(&o, 1400 + f, 2);
+		if (csum)
+			mpo_be(&o, 0x0f0e, 2);
+	}
+	while (extra-- > 0)
+		mpo_be(&o, 0xcc, 1);
+	mpo_end(&o, at, delta);
+	mp_put(g, k, 0, flags, &o, NULL);
+}
+
+/* DSS: every combination of the five flags, with and without the
+ * checksum, reserved bits, lengths that are short or long, and a DSS in
+ * a SYN. */
+static void mp_dss(struct gen *g, struct conn *k)
+{
+	static const unsigned some[] = {0x01, 0x03, 0x04, 0x0c, 0x05, 0x0f};
+
+	for (unsigned f = 0; f < 32; f++) {
+		mp_dss_one(g, k, TH_ACK, f, 0, 0, 0);
+		if (f & 0x04)
+			mp_dss_one(g, k, TH_ACK, f, 1, 0, 0);
+	}
+	mp_dss_one(g, k, TH_ACK, 0xe5, 0, 0, 0);
+	mp_dss_one(g, k, TH_FIN | TH_ACK, 0x11, 0, 0, 0);
+	for (size_t i = 0; i < sizeof some / sizeof some[0]; i++) {
+		mp_dss_one(g, k, TH_ACK, some[i], 0, 1, 0);
+		mp_dss_one(g, k, TH_ACK, some[i], 0, 3, 0);
+		mp_dss_one(g, k, TH_ACK, some[i], 1, 1, 0);
+		mp_dss_one(g, k, TH_ACK, some[i], 0, 0, -1);
+		mp_dss_one(g, k, TH_ACK, some[i], 0, 0, -2);
+		mp_dss_one(g, k, TH_ACK, some[i], 0, 0, -4);
+	}
+	mp_dss_one(g, k, TH_SYN | TH_ACK, 0x01, 0, 0, 0);
+	mp_dss_one(g, k, TH_SYN, 0x00, 0, 0, 0);
+	mp_dss_one(g, k, TH_ACK, 0x00, 0, 0, -1);
+}
+
+/* One ADD_ADDR with byte 2's nibble low, id 7, the address addr (4 or 16
+ * bytes), a port when port is not 0, the HMAC when hmac; delta bytes more
+ * when it is positive, a length byte short by -delta when negative. */
+static void mp_add_one(struct gen *g, struct conn *k, unsigned low,
+                       const uint8_t *addr, size_t alen, uint16_t port,
+                       int hmac, int delta)
+{
+	struct mpo o = {.n = 0};
+	size_t at = mpo_start(&o, 3, low);
+
+	mpo_be(&o, 7, 1);
+	memcpy(o.b + o.n, addr, alen);
+	o.n += alen;
+	if (port)
+		mpo_be(&o, port, 2);
+	if (hmac)
+		mpo_be(&o, 0x0123456789abcdefull, 8);
+	for (int i = 0; i < delta; i++)
+		mpo_be(&o, 0xa0 + i, 1);
+	mpo_end(&o, at, delta < 0 ? delta : 0);
+	mp_put(g, k, 0, TH_ACK, &o, NULL);
+}
+
+/* ADD_ADDR: IPv4 and IPv6, with and without port and HMAC, each version
+ * and echo nibble, the forms of IPv6 text, and wrong lengths. */
+static void mp_add_addr(struct gen *g, struct conn *k)
+{
+	static const uint8_t v4[][4] = {
+	        {192, 0, 2, 1}, {10, 9, 0, 1}, {0, 0, 0, 0}};
+	/* 2001:db8::1, two equal runs of zeros, none, a single zero,
+	 * IPv4-mapped and -compatible, ::1, ::, fe80::, a run at the end,
+	 * and two that only look like IPv4 forms. */
+	static const uint8_t v6[][16] = {
+	        {0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	        {0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1},
+	        {0x20, 1, 0x0d, 0xb8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6},
+	        {0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5},
+	        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1},
+	        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1},
+	        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	        {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	        {0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0},
+	        {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xfe, 192, 0, 2, 1},
+	        {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1},
+	};
+	static const unsigned nib[] = {0, 1, 4, 6, 2, 15};
+
+	for (size_t i = 0; i < sizeof nib / sizeof nib[0]; i++) {
+		for (int m = 0; m < 4; m++) {
+			mp_add_one(g, k, nib[i], v4[0], 4, m & 1 ? 8080 : 0,
+			           m & 2, 0);
+			mp_add_one(g, k, nib[i], v6[0], 16, m & 1 ? 443 : 0,
+			           m & 2, 0);
+		}
+	}
+	for (size_t i = 1; i < sizeof v4 / sizeof v4[0]; i++)
+		mp_add_one(g, k, 0, v4[i], 4, 0, 1, 0);
+	for (size_t i = 1; i < sizeof v6 / sizeof v6[0]; i++)
+		mp_add_one(g, k, 1, v6[i], 16, 0, 0, 0);
+	mp_add_one(g, k, 0, v4[0], 4, 0, 0, 1);
+	mp_add_one(g, k, 0, v4[0], 4, 0, 1, -1);
+	mp_add_one(g, k, 0, v4[0], 4, 80, 1, 2);
+	mp_add_one(g, k, 0, v6[0], 16, 0, 0, -1);
+	mp_add_one(g, k, 0, v6[0], 16, 80, 1, 2);
+	mp_add_one(g, k, 4, v4[0], 4, 0, 0, -2);
+	mp_add_one(g, k, 6, v4[0], 4, 0, 0, 4);
+	mp_add_one(g, k, 6, v6[0], 16, 0, 0, 4);
+}
+
+/* REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE, MP_TCPRST, the subtypes
+ * tcpdump does not know, and options too short for any subtype. */
+static void mp_others(struct gen *g, struct conn *k)
+{
+	struct mpo o = {.n = 0};
+
+	MP(k, TH_ACK, 4, 0, "\x05");
+	MP(k, TH_ACK, 4, 0, "\x01\x02\xff");
+	MP(k, TH_ACK, 4, 0, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a");
+	MP(k, TH_ACK, 4, 0, "");
+	MP(k, TH_ACK, 5, 1, "");
+	MP(k, TH_ACK, 5, 0, "");
+	MP(k, TH_ACK, 5, 1, "\x03");
+	MP(k, TH_ACK, 5, 14, "\x00");
+	MP(k, TH_ACK, 5, 0, "\x03\x04");
+	MP(k, TH_ACK, 6, 0, "\x00\xfe\xdc\xba\x98\x76\x54\x32\x10");
+	MP(k, TH_ACK, 6, 0, "\x00\x00\x00\x00\x00\x00\x00\x00\x2a");
+	MP(k, TH_ACK, 6, 0, "\x00\x00\x00\x00\x00\x00\x00\x2a");
+	MP(k, TH_ACK, 7, 0, "\x00" KEY_A);
+	MP(k, TH_RST | TH_ACK, 7, 0, "\x00" KEY_B);
+	MP(k, TH_ACK, 7, 0, "\x00" KEY_A "\x00");
+	MP(k, TH_RST | TH_ACK, 8, 1, "\x02");
+	MP(k, TH_RST | TH_ACK, 8, 15, "\x06\x00\x00\x00");
+	for (unsigned sub = 9; sub < 16; sub++)
+		MP(k, TH_ACK, sub, sub, "\x01\x02\x03");
+	MP(k, TH_ACK, 15, 0, "");
+	/* Lengths 2 and 3 and one past the header. */
+	mpo_be(&o, 0x1e02, 2);
+	mp_put(g, k, 0, TH_ACK, &o, NULL);
+	MP(k, TH_ACK, 2, 0, "");
+	MP_LEN(k, TH_ACK, 2, 0, "\x01\x00\x00\x00\x01", 4);
+}
+
+/* Options around an MPTCP option as Linux sends them, several MPTCP
+ * options in one header, and data. */
+static void mp_mixed(struct gen *g, struct conn *k)
+{
+	static const uint8_t ts[] = {1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9};
+	struct mpo o = {.n = 0};
+	size_t at;
+
+	memcpy(o.b, ts, sizeof ts);
+	o.n = sizeof ts;
+	at = mpo_start(&o, 2, 0);
+	mpo_be(&o, 0x05, 1);
+	mpo_be(&o, 12345, 4);
+	mpo_be(&o, 1, 4);
+	mpo_be(&o, 1, 4);
+	mpo_be(&o, 17, 2);
+	mpo_end(&o, at, 0);
+	mp_put(g, k, 0, TH_ACK | TH_PSH, &o, "hello, subflow 1\n");
+	o.n = 0;
+	at = mpo_start(&o, 5, 1);
+	mpo_end(&o, at, 0);
+	at = mpo_start(&o, 4, 0);
+	mpo_be(&o, 3, 1);
+	mpo_end(&o, at, 0);
+	mpo_be(&o, 0x0101080a, 4);
+	mpo_be(&o, 0x0000000800000007ull, 8);
+	mp_put(g, k, 1, TH_ACK, &o, NULL);
+}
+
+/* A header of options o in a segment with data, written cut at every
+ * length from the first option byte to the end of the header. */
+static void mp_cuts(struct gen *g, struct conn *k, uint16_t flags,
+                    const struct mpo *o, const char *data)
+{
+	uint8_t buf[FRAME_MAX];
+	size_t lead = (4 - o->n % 4) % 4, len, hl;
+	struct seg s;
+
+	conn_seg(k, 0, flags, data, data ? strlen(data) : 0, &s);
+	seg_opt_clear(&s);
+	memset(s.opt_raw, TCPOPT_NOP, lead + o->n);
+	s.opt_len = lead + o->n;
+	if ((len = encode(g, &s, buf)) == 0)
+		return;
+	hl = ip_hlen(buf) + 20;
+	memcpy(buf + hl + lead, o->b, o->n);
+	fix_tcp_sum(buf);
+	for (size_t cut = hl; cut <= hl + lead + o->n; cut++) {
+		put_frame(g, buf, len, cut);
+		tick(g, 10);
+	}
+	put_frame(g, buf, len, len);
+	tick(g, 10);
+}
+
+/* Captures cut inside MPTCP options, and inside options after one. */
+static void mp_trunc(struct gen *g, struct conn *k)
+{
+	struct mpo o = {.n = 0};
+	size_t at;
+
+	at = mpo_start(&o, 0, 1);
+	mpo_be(&o, 0x81, 1);
+	mpo_be(&o, 0x8e0b1c2d3e4f5061ull, 8);
+	mpo_end(&o, at, 0);
+	mpo_be(&o, 0x0101080a, 4);
+	mpo_be(&o, 0x0000000800000007ull, 8);
+	mp_cuts(g, k, TH_SYN, &o, NULL);
+	o.n = 0;
+	at = mpo_start(&o, 2, 0);
+	mpo_be(&o, 0x0f, 1);
+	mpo_be(&o, 0x0102030405060708ull, 8);
+	mpo_be(&o, 0x1112131415161718ull, 8);
+	mpo_be(&o, 0x21222324, 4);
+	mpo_be(&o, 9, 2);
+	mpo_be(&o, 0xabcd, 2);
+	mpo_end(&o, at, 0);
+	mp_cuts(g, k, TH_ACK | TH_PSH, &o, "some data");
+	o.n = 0;
+	at = mpo_start(&o, 3, 0);
+	mpo_be(&o, 9, 1);
+	mpo_be(&o, 0x20010db800000000ull, 8);
+	mpo_be(&o, 0x0000000000000009ull, 8);
+	mpo_be(&o, 8443, 2);
+	mpo_be(&o, 0x0123456789abcdefull, 8);
+	mpo_end(&o, at, 0);
+	mp_cuts(g, k, TH_ACK, &o, NULL);
+	/* An MPTCP option, then an end of options, then padding: a cut in
+	 * the padding stops after the options, at the payload's check. */
+	o.n = 0;
+	at = mpo_start(&o, 2, 0);
+	mpo_be(&o, 0x01, 1);
+	mpo_be(&o, 77, 4);
+	mpo_end(&o, at, 0);
+	mpo_be(&o, 0, 4);
+	mp_cuts(g, k, TH_ACK | TH_PSH, &o, "after the end");
+}
+
+/* Multipath TCP options of every subtype in a connection's segments. */
+static void kind_mptcp(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	conn_init(&k, IP4(10, 9, 0, 1), 45000, IP4(10, 9, 0, 2), 5000,
+	          4294967000u, 123456789);
+	mp_capable(g, &k);
+	mp_join(g, &k);
+	mp_dss(g, &k);
+	mp_add_addr(g, &k);
+	mp_others(g, &k);
+	mp_mixed(g, &k);
+	mp_trunc(g, &k);
+}
+
 struct kind {
 	const char *name;
 	int linktype;
@@ -1589,6 +1983,7 @@ static const struct kind kinds[] = {
         {"mix", DLT_EN10MB, kind_mix},
         {"conns", DLT_EN10MB, kind_conns},
         {"other", DLT_EN10MB, kind_other},
+        {"mptcp", DLT_EN10MB, kind_mptcp},
 };
 
 static int usage(void)
