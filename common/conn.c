@@ -198,14 +198,14 @@ void conn_enter_closed(struct conn *c, struct conn_out *out)
 
 /* A conn with nothing but its configuration and local endpoint. */
 static void conn_init(struct conn *c, const struct conn_cfg *cfg,
-                      uint32_t laddr, uint16_t lport)
+                      const struct ipaddr *laddr, uint16_t lport)
 {
 	struct conn_cfg copy = *cfg;
 
 	memset(c, 0, sizeof *c);
 	c->cfg = copy;
 	c->state = TCP_CLOSED;
-	c->laddr = laddr;
+	c->laddr = *laddr;
 	c->lport = lport;
 	c->ip_id = copy.ip_id;
 	c->rcv_wnd = copy.rcv_wnd;
@@ -214,10 +214,10 @@ static void conn_init(struct conn *c, const struct conn_cfg *cfg,
 	c->snd_mss = CONN_DEFAULT_MSS;
 }
 
-int conn_listen(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
-                uint16_t lport)
+int conn_listen_at(struct conn *c, const struct conn_cfg *cfg,
+                   const struct ipaddr *laddr, uint16_t lport)
 {
-	if (c == NULL || cfg == NULL)
+	if (c == NULL || cfg == NULL || laddr == NULL)
 		return TCPLAB_EINVAL;
 	conn_init(c, cfg, laddr, lport);
 	c->passive = true;
@@ -230,27 +230,30 @@ int conn_listen(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
 void conn_back_to_listen(struct conn *c, struct conn_out *out)
 {
 	struct conn_cfg cfg = c->cfg;
+	struct ipaddr laddr = c->laddr;
 	enum tcp_state from = c->state;
 	uint16_t ip_id = c->ip_id;
 
 	/* Data queued in SYN-RECEIVED goes with the connection. */
 	conn_release(c);
-	conn_init(c, &cfg, c->laddr, c->lport);
+	conn_init(c, &cfg, &laddr, c->lport);
 	c->passive = true;
 	c->ip_id = ip_id;
 	c->state = from;
 	conn_set_state(c, TCP_LISTEN, out);
 }
 
-int conn_connect(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
-                 uint16_t lport, uint32_t raddr, uint16_t rport, uint32_t iss,
-                 uint64_t now_us, struct conn_out *out)
+int conn_connect_to(struct conn *c, const struct conn_cfg *cfg,
+                    const struct ipaddr *laddr, uint16_t lport,
+                    const struct ipaddr *raddr, uint16_t rport, uint32_t iss,
+                    uint64_t now_us, struct conn_out *out)
 {
-	if (c == NULL || cfg == NULL || out == NULL)
+	if (c == NULL || cfg == NULL || out == NULL || laddr == NULL ||
+	    raddr == NULL || ipaddr_is4(laddr) != ipaddr_is4(raddr))
 		return TCPLAB_EINVAL;
 	out_reset(out);
 	conn_init(c, cfg, laddr, lport);
-	c->raddr = raddr;
+	c->raddr = *raddr;
 	c->rport = rport;
 	c->iss = iss;
 	/* Data queued before the handshake ends waits behind the SYN. */
@@ -339,16 +342,38 @@ static void call_end(struct conn *c, struct conn_out *out)
 	sndbuf_trim(c, out);
 }
 
+int conn_listen(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
+                uint16_t lport)
+{
+	struct ipaddr l = ipaddr_of4(laddr);
+
+	return conn_listen_at(c, cfg, &l, lport);
+}
+
+int conn_connect(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
+                 uint16_t lport, uint32_t raddr, uint16_t rport, uint32_t iss,
+                 uint64_t now_us, struct conn_out *out)
+{
+	struct ipaddr l = ipaddr_of4(laddr), r = ipaddr_of4(raddr);
+
+	return conn_connect_to(c, cfg, &l, lport, &r, rport, iss, now_us, out);
+}
+
 /* ---- The interface. ---- */
 
 /* Is the segment for this conn: our port and address, the peer's? */
 static bool seg_for_us(const struct conn *c, const struct seg *in)
 {
-	if (in->dport != c->lport || (c->laddr != 0 && in->daddr != c->laddr))
+	struct ipaddr src = seg_src(in), dst = seg_dst(in);
+
+	if (in->dport != c->lport)
+		return false;
+	if (ipaddr_any(&c->laddr) ? ipaddr_is4(&c->laddr) != ipaddr_is4(&dst)
+	                          : !ipaddr_eq(&c->laddr, &dst))
 		return false;
 	if (c->state == TCP_LISTEN)
 		return true;
-	return in->saddr == c->raddr && in->sport == c->rport;
+	return ipaddr_eq(&src, &c->raddr) && in->sport == c->rport;
 }
 
 int conn_input(struct conn *c, const struct seg *in, uint64_t now_us,

@@ -226,7 +226,9 @@ struct conn {
 	enum tcp_state state;
 	bool passive; /* came from LISTEN (RFC 9293 3.10.7.4) */
 
-	uint32_t laddr, raddr; /* IPv4 addresses, host order */
+	/* The addresses, IPv4 or IPv6; the segments are of the same family.
+	 * A listener's laddr may be unspecified (any address). */
+	struct ipaddr laddr, raddr;
 	uint16_t lport, rport;
 
 	/* Send sequence space (RFC 9293, 3.3.1). */
@@ -340,10 +342,19 @@ struct conn {
 void conn_cfg_linux(struct conn_cfg *cfg);
 
 /* Passive open: the conn waits in LISTEN for a SYN to laddr:lport. */
+int conn_listen_at(struct conn *c, const struct conn_cfg *cfg,
+                   const struct ipaddr *laddr, uint16_t lport);
+
+/* Active open: sends a SYN with sequence number iss; state SYN-SENT. The
+ * two addresses must be of one family. */
+int conn_connect_to(struct conn *c, const struct conn_cfg *cfg,
+                    const struct ipaddr *laddr, uint16_t lport,
+                    const struct ipaddr *raddr, uint16_t rport, uint32_t iss,
+                    uint64_t now_us, struct conn_out *out);
+
+/* The same for IPv4 addresses in host byte order (0: any address). */
 int conn_listen(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
                 uint16_t lport);
-
-/* Active open: sends a SYN with sequence number iss; state SYN-SENT. */
 int conn_connect(struct conn *c, const struct conn_cfg *cfg, uint32_t laddr,
                  uint16_t lport, uint32_t raddr, uint16_t rport, uint32_t iss,
                  uint64_t now_us, struct conn_out *out);

@@ -102,10 +102,10 @@ void conn_in_listen(struct conn *c, const struct seg *in, uint64_t now,
 	 * to SEG.SEQ ... <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> ... SND.NXT is
 	 * set to ISS+1 and SND.UNA to ISS. The connection state should be
 	 * changed to SYN-RECEIVED." */
-	c->raddr = in->saddr;
+	c->raddr = seg_src(in);
 	c->rport = in->sport;
-	if (c->laddr == 0)
-		c->laddr = in->daddr;
+	if (ipaddr_any(&c->laddr))
+		c->laddr = seg_dst(in);
 	accept_syn(c, in);
 	accept_mss(c, in);
 	c->iss = c->cfg.iss;

@@ -27,14 +27,19 @@ static struct seg *seg_new(struct conn *c, struct conn_out *out)
 		return NULL;
 	}
 	s = &out->seg[out->nseg++];
-	seg_init(s);
+	if (ipaddr_is4(&c->laddr)) {
+		seg_init(s);
+		s->saddr = ipaddr_v4(&c->laddr);
+		s->daddr = ipaddr_v4(&c->raddr);
+		s->ip_id = c->ip_id++;
+	} else {
+		/* IPv6 has no identification and no DF (RFC 8200). */
+		seg_init6(s, c->laddr.b, c->raddr.b);
+	}
 	if (c->cfg.ttl != 0)
 		s->ip_ttl = c->cfg.ttl;
-	s->saddr = c->laddr;
-	s->daddr = c->raddr;
 	s->sport = c->lport;
 	s->dport = c->rport;
-	s->ip_id = c->ip_id++;
 	return s;
 }
 

@@ -665,6 +665,14 @@ bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b)
 	return memcmp(a->b, b->b, 16) == 0;
 }
 
+bool ipaddr_any(const struct ipaddr *a)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a->b, zero, 16) == 0 ||
+	       (ipaddr_is4(a) && ipaddr_v4(a) == 0);
+}
+
 struct ipaddr seg_src(const struct seg *s)
 {
 	struct ipaddr a;

@@ -182,6 +182,8 @@ struct ipaddr ipaddr_of4(uint32_t v4);
 bool ipaddr_is4(const struct ipaddr *a);
 uint32_t ipaddr_v4(const struct ipaddr *a);
 bool ipaddr_eq(const struct ipaddr *a, const struct ipaddr *b);
+/* Whether a is the unspecified address of its family (:: or 0.0.0.0). */
+bool ipaddr_any(const struct ipaddr *a);
 
 /* Sequence space a segment occupies: payload, plus one each for SYN and FIN. */
 uint32_t seg_seq_len(const struct seg *s);

@@ -317,11 +317,14 @@ static bool ack_held(const struct conn_out *o)
 
 static bool seg_for(const struct conn *c, const struct seg *in)
 {
-	if (in->dport != c->lport || (c->laddr != 0 && in->daddr != c->laddr))
+	struct ipaddr src = seg_src(in), dst = seg_dst(in);
+
+	if (in->dport != c->lport ||
+	    (!ipaddr_any(&c->laddr) && !ipaddr_eq(&dst, &c->laddr)))
 		return false;
 	if (c->state == TCP_LISTEN)
 		return true;
-	return in->saddr == c->raddr && in->sport == c->rport;
+	return ipaddr_eq(&src, &c->raddr) && in->sport == c->rport;
 }
 
 /* A deep copy, for calls whose effect must not reach the real conn. */
@@ -806,7 +809,8 @@ static void check_seg(struct ep *e, const struct conn *b, const struct call *k,
 		check_rst(e, b, k, s);
 		return;
 	}
-	INV("own-tuple", s->saddr == c->laddr && s->daddr == c->raddr &&
+	INV("own-tuple", s->saddr == ipaddr_v4(&c->laddr) &&
+	                         s->daddr == ipaddr_v4(&c->raddr) &&
 	                         s->sport == c->lport && s->dport == c->rport);
 	if (s->flags & TH_SYN) {
 		check_syn(e, s);
@@ -1243,12 +1247,13 @@ static void build_seg(struct rd *r, const struct ep *e, const struct ep *peer,
 	static const uint8_t payload[4096];
 	static const uint16_t lens[] = {0, 0, 0, 1, 2, 100, 536, 1460};
 	uint8_t m = u8(r);
+	bool at_c = ipaddr_v4(&e->c.laddr) == C_ADDR;
 
 	seg_init(s);
-	s->saddr = e->c.laddr == C_ADDR ? S_ADDR : C_ADDR;
-	s->daddr = e->c.laddr == C_ADDR ? C_ADDR : S_ADDR;
-	s->sport = e->c.laddr == C_ADDR ? S_PORT : C_PORT;
-	s->dport = e->c.laddr == C_ADDR ? C_PORT : S_PORT;
+	s->saddr = at_c ? S_ADDR : C_ADDR;
+	s->daddr = at_c ? C_ADDR : S_ADDR;
+	s->sport = at_c ? S_PORT : C_PORT;
+	s->dport = at_c ? C_PORT : S_PORT;
 	if (m & 0x80)
 		s->sport ^= u16(r);
 	s->flags = u8(r);

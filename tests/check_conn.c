@@ -119,8 +119,8 @@ static void expect_same_conn(const struct conn *a, const struct conn *b)
 {
 	ck_assert_str_eq(tcp_state_name(a->state), tcp_state_name(b->state));
 	ck_assert_int_eq(a->passive, b->passive);
-	ck_assert_uint_eq(a->laddr, b->laddr);
-	ck_assert_uint_eq(a->raddr, b->raddr);
+	ck_assert(ipaddr_eq(&a->laddr, &b->laddr));
+	ck_assert(ipaddr_eq(&a->raddr, &b->raddr));
 	ck_assert_uint_eq(a->lport, b->lport);
 	ck_assert_uint_eq(a->rport, b->rport);
 	ck_assert_uint_eq(a->iss, b->iss);
@@ -165,7 +165,7 @@ static void conn_syn_rcvd_fixture(struct conn *c)
 {
 	conn_listen_fixture(c);
 	c->state = TCP_SYN_RECEIVED;
-	c->raddr = REMOTE_ADDR;
+	c->raddr = ipaddr_of4(REMOTE_ADDR);
 	c->rport = REMOTE_PORT;
 	c->irs = REMOTE_ISS;
 	/* The peer's SYN takes REMOTE_ISS; its first byte will be R(1). */
