@@ -3,10 +3,10 @@
  *
  * The socket is bound to the endpoint's address and port and carries a
  * classic BPF filter of one instruction, "ret #0", attached before it
- * listens. Linux runs a socket's filter in tcp_v4_rcv() before the
- * listener or the connection sees the segment, so every segment for the
- * port is discarded silently: no RST for a SYN, nor for a SYN-ACK that no
- * kernel socket expects. Capture happens earlier, at the device, so
+ * listens. Linux runs a socket's filter in tcp_v4_rcv() and tcp_v6_rcv()
+ * before the listener or the connection sees the segment, so every segment
+ * for the port is discarded silently: no RST for a SYN, nor for a SYN-ACK
+ * that no kernel socket expects. Capture happens earlier, at the device, so
  * libpcap still sees them. This file never prints and never exits.
  */
 #include "config.h"
@@ -24,16 +24,18 @@
 #include "common/io/i18n.h"
 #include "common/io/ioerr.h"
 
-/* addr (host order) as a dotted quad, or "any address" for 0. */
-static const char *addr_text(uint32_t addr, char *buf, size_t cap)
+/* addr as text, or "any address" for the unspecified one. */
+static const char *addr_text(const struct ipaddr *addr, char *buf, size_t cap)
 {
 	struct in_addr a;
 
-	if (addr == 0)
+	if (ipaddr_any(addr))
 		/* TRANSLATORS: where a port guard listens when no address
 		   is given: "port 80 on any address is in use". */
 		return _("any address");
-	a.s_addr = htonl(addr);
+	if (!ipaddr_is4(addr))
+		return inet_ntop(AF_INET6, addr->b, buf, (socklen_t)cap);
+	a.s_addr = htonl(ipaddr_v4(addr));
 	return inet_ntop(AF_INET, &a, buf, (socklen_t)cap);
 }
 
@@ -48,10 +50,10 @@ static int attach_drop_all(int fd)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
 }
 
-static void bind_error(uint32_t addr, uint16_t port, int e, char *err,
-                       size_t errlen)
+static void bind_error(const struct ipaddr *addr, uint16_t port, int e,
+                       char *err, size_t errlen)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	addr_text(addr, a, sizeof a);
 	if (e == EADDRINUSE)
@@ -70,10 +72,19 @@ static void bind_error(uint32_t addr, uint16_t port, int e, char *err,
 
 int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 {
-	struct sockaddr_in sin;
-	int fd, one = 1;
+	struct ipaddr a = ipaddr_of4(addr);
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return guard_open_at(&a, port, err, errlen);
+}
+
+int guard_open_at(const struct ipaddr *addr, uint16_t port, char *err,
+                  size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	int fd, one = 1, v6 = !ipaddr_is4(addr);
+
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		io_seterr(err, errlen, _("port guard: socket: %s"),
 		          strerror(errno));
@@ -88,11 +99,26 @@ int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen)
 		          strerror(errno));
 		goto fail;
 	}
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+	memset(&ss, 0, sizeof ss);
+	if (v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		/* An IPv6 guard guards IPv6 only: the IPv4 port stays free
+		 * for a kernel listener, as the user may want. */
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, addr->b, 16);
+		s6->sin6_port = htons(port);
+		sslen = sizeof *s6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(ipaddr_v4(addr));
+		s4->sin_port = htons(port);
+		sslen = sizeof *s4;
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sslen) != 0) {
 		bind_error(addr, port, errno, err, errlen);
 		goto fail;
 	}

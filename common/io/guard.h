@@ -16,12 +16,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/seg.h"
+
 /*
  * Opens the guard on addr:port (host byte order; addr 0 means any). Returns
  * the socket, or -1 with err filled; a port already in use is named, e.g.
  * "port 8080 on 192.168.101.5 is in use".
  */
 int guard_open(uint32_t addr, uint16_t port, char *err, size_t errlen);
+
+/* The same for an address of either family (unspecified: any address of
+ * that family). An IPv6 guard is IPV6_V6ONLY. */
+int guard_open_at(const struct ipaddr *addr, uint16_t port, char *err,
+                  size_t errlen);
 
 void guard_close(int fd);
 

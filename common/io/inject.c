@@ -2,9 +2,9 @@
  * inject.c: puts a struct seg on the wire with libnet.
  *
  * Each segment is built from the top down, as libnet wants: the TCP
- * options, the TCP header with its payload, the IPv4 options, the IPv4
- * header and, for a link-layer injector, the Ethernet header. libnet
- * computes both checksums. The finished bytes are culled (libnet's
+ * options, the TCP header with its payload, the IPv4 options and header
+ * (or the IPv6 header) and, for a link-layer injector, the Ethernet
+ * header. libnet computes the checksums. The finished bytes are culled (libnet's
  * "advanced" mode) so that the caller can keep a copy for a pcap file, and
  * then written. This file never prints and never exits: errors go into
  * the caller's buffer.
@@ -101,7 +101,13 @@ struct injector *inject_open_raw4(const char *ifname, char *err, size_t errlen)
 	return inject_open(LIBNET_RAW4, ifname, err, errlen);
 }
 
-/* TCP options, TCP header and payload, IPv4 options and header. */
+struct injector *inject_open_raw6(const char *ifname, char *err, size_t errlen)
+{
+	return inject_open(LIBNET_RAW6, ifname, err, errlen);
+}
+
+/* TCP options, TCP header and payload, IPv4 options and header or the
+ * IPv6 header. */
 static int build_ip(struct injector *in, const struct seg *s)
 {
 	libnet_t *l = in->l;
@@ -117,6 +123,18 @@ static int build_ip(struct injector *in, const struct seg *s)
 	                     (uint16_t)tcplen, s->payload,
 	                     (uint32_t)s->payload_len, l, 0) == -1)
 		return -1;
+	if (s->ip_v == 6) {
+		struct libnet_in6_addr src, dst;
+
+		memcpy(src.__u6_addr.__u6_addr8, s->saddr6, 16);
+		memcpy(dst.__u6_addr.__u6_addr8, s->daddr6, 16);
+		return libnet_build_ipv6(s->ip_tos, s->ip6_flow,
+		                         (uint16_t)tcplen, IPPROTO_TCP,
+		                         s->ip_ttl, src, dst, NULL, 0, l,
+		                         0) == -1
+		               ? -1
+		               : 0;
+	}
 	if (s->ip_opt_len > 0 &&
 	    libnet_build_ipv4_options(s->ip_opt, s->ip_opt_len, l, 0) == -1)
 		return -1;
@@ -181,9 +199,11 @@ int inject_seg(struct injector *in, const struct seg *s,
 		rc = write_raw4(in, s, frame, cap, frame_len);
 		goto done;
 	}
-	if (libnet_build_ethernet(dst_mac, in->mac, ETHERTYPE_IP, NULL, 0,
-	                          in->l, 0) == -1)
+	if (libnet_build_ethernet(dst_mac, in->mac,
+	                          s->ip_v == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP,
+	                          NULL, 0, in->l, 0) == -1)
 		goto done;
+	in->to.sll_protocol = htons(s->ip_v == 6 ? ETH_P_IPV6 : ETH_P_IP);
 	if (libnet_adv_cull_packet(in->l, &pkt, &n) == -1)
 		goto done;
 	rc = write_culled(in, pkt, n, frame, cap, frame_len);

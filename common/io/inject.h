@@ -27,9 +27,15 @@ struct injector *inject_open_link(const char *ifname, char *err,
 struct injector *inject_open_raw4(const char *ifname, char *err,
 				  size_t errlen);
 
+/* A raw IPv6 injector: the kernel routes, finds the neighbour and writes
+ * the link header, as for IPv4; the segment's IPv6 header goes as built. */
+struct injector *inject_open_raw6(const char *ifname, char *err,
+				  size_t errlen);
+
 /*
- * Sends s: its TCP header and options, payload and IPv4 header are built
- * with libnet from the fields of s (checksums computed). For a link-layer
+ * Sends s: its TCP header and options, payload and IP header (IPv4 or
+ * IPv6, as s says) are built with libnet from the fields of s (checksums
+ * computed). For a link-layer
  * injector, dst_mac is the next hop's address; it is ignored otherwise.
  * If frame is not NULL, the bytes sent (from the link header on for a
  * link-layer injector, from the IPv4 header on otherwise) are copied there,
