@@ -706,6 +706,17 @@ static bool dns_eopt_data(struct dns *d, uint16_t opt, const uint8_t *p,
 		ob_u32(d->ob, n);
 		ob_char(d->ob, ')');
 		break;
+	case 14: /* edns-key-tag (RFC 8145): 16-bit key tags */
+		if (n % 2 != 0) {
+			ob_lit(d->ob, " (invalid)");
+			break;
+		}
+		for (i = 0; i < n; i += 2) {
+			if (i > 0)
+				ob_char(d->ob, ' ');
+			ob_u32(d->ob, rd16(p + i));
+		}
+		break;
 	case 5: /* DAU, DHU, N3U, ECS, CHAIN: not reproduced */
 	case 6:
 	case 7:
