@@ -13,7 +13,7 @@
 tl_find_programs
 
 KINDS="article zoo sack rst badhdr trunc wrap midstream interleaved http
-ipvar times cooked sll2 null loop raw ipv4"
+ipvar times cooked sll2 null loop raw ipv4 app"
 [ -n "${GOLDEN_EXTRA:-}" ] && KINDS="$KINDS other"
 
 work=
