@@ -12,6 +12,7 @@
 # summary each as they end, --json and --ladder keep standard output to
 # themselves, segment lines without "IP ", /dev/zero and pipes, a long
 # connection's ladder, and memory that does not grow with connections.
+# IPv6 (mkpcap's captures) is explained alike from its text and its bytes.
 #
 # As root (it must run when CI=true): two namespaces with the article's
 # addresses, python's http.server (HTTP/1.0: the server closes first) and
