@@ -644,6 +644,10 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 		e = &ctx->conns[i];
 		if (!e->used)
 			continue;
+		/* tcpdump keeps IPv4 and IPv6 apart, even between an IPv4
+		 * address and its IPv4-mapped IPv6 form. */
+		if (e->ip_v != s->ip_v)
+			continue;
 		if (e->port[0] == s->sport && e->port[1] == s->dport &&
 		    ipaddr_eq(&e->addr[0], &sa) && ipaddr_eq(&e->addr[1], &da)) {
 			*src = 0;
@@ -661,6 +665,7 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 	ctx->next_conn = (ctx->next_conn + 1) % TDTEXT_CONNS;
 	memset(e, 0, sizeof(*e));
 	e->used = true;
+	e->ip_v = s->ip_v;
 	e->addr[0] = sa, e->port[0] = s->sport;
 	e->addr[1] = da, e->port[1] = s->dport;
 	*src = 0;
