@@ -602,6 +602,37 @@ START_TEST(test_ip6_and_ip4_same_ports)
 }
 END_TEST
 
+/* The same with the IPv4-mapped forms of the IPv4 addresses: the same
+ * 16 bytes, yet two connections, as tcpdump keeps them. */
+START_TEST(test_ip6_mapped_apart_from_ip4)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP6 ::ffff:192.0.2.1.40000 > ::ffff:192.0.2.2.80: Flags [S], "
+	     "seq 1000000, win 1, length 0\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [S], seq 7000000, win "
+	     "1, length 0\n"
+	     "IP6 ::ffff:192.0.2.2.80 > ::ffff:192.0.2.1.40000: Flags [S.], "
+	     "seq 3000000, ack 1000001, win 1, length 0\n"
+	     "IP 192.0.2.2.80 > 192.0.2.1.40000: Flags [S.], seq 9000000, ack "
+	     "7000001, win 1, length 0\n"
+	     "IP6 ::ffff:192.0.2.1.40000 > ::ffff:192.0.2.2.80: Flags [P.], "
+	     "seq 1:11, ack 1, win 1, length 10\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [P.], seq 1:21, ack 1, "
+	     "win 1, length 20\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 6);
+	ck_assert_uint_eq(r.pk[4].seg.ip_v, 6);
+	ck_assert_uint_eq(r.pk[4].seg.saddr6[10], 0xff);
+	ck_assert_uint_eq(r.pk[4].seg.seq, 1000001);
+	ck_assert_uint_eq(r.pk[4].seg.ack, 3000001);
+	ck_assert_uint_eq(r.pk[5].seg.ip_v, 4);
+	ck_assert_uint_eq(r.pk[5].seg.seq, 7000001);
+	ck_assert_uint_eq(r.pk[5].seg.ack, 9000001);
+}
+END_TEST
+
 /* Feeds text and keeps the messages of the lines that were skipped. */
 static unsigned feed_skips(struct run *r, const char *text,
                            struct tdtext_msg *skips, unsigned max)
@@ -699,6 +730,7 @@ static Suite *tdtext_suite(void)
 	TESTLIB_ADD(tc, test_ip6_verbose_class_flowlabel);
 	TESTLIB_ADD(tc, test_ip6_names);
 	TESTLIB_ADD(tc, test_ip6_and_ip4_same_ports);
+	TESTLIB_ADD(tc, test_ip6_mapped_apart_from_ip4);
 	TESTLIB_ADD(tc, test_ip6_extension_headers_skipped);
 	suite_add_tcase(s, tc);
 	return s;
