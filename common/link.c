@@ -294,14 +294,16 @@ static void set_ppp_proto(struct link_frame *out, unsigned proto)
 /*
  * PPP (RFC 1661): an optional address and control pair (ff 03), then the
  * protocol in two bytes, or in one when its first bit is odd (protocol
- * field compression). tcpdump prints nothing before the IP line.
+ * field compression). tcpdump prints nothing before the IP line, and
+ * reads no frame shorter than 4 bytes (its PPP_HDRLEN), however short the
+ * header: it prints " [|ppp]" for them.
  */
 static int decode_ppp(const uint8_t *p, size_t caplen, struct link_frame *out)
 {
 	size_t off = 0;
 
 	out->trunc = "ppp";
-	if (caplen < 2)
+	if (caplen < 4)
 		return TCPLAB_ETRUNC;
 	if (p[0] == 0xff && p[1] == 0x03)
 		off = 2;
@@ -329,6 +331,12 @@ static int decode_ppp_hdlc(const uint8_t *p, size_t caplen,
                            struct link_frame *out)
 {
 	out->trunc = "ppp_hdlc";
+	if (caplen < 2)
+		return TCPLAB_ETRUNC;
+	/* tcpdump hands a Cisco address to its chdlc printer, which names
+	 * the cut header after itself. */
+	if (p[0] == 0x0f || p[0] == 0x8f)
+		out->trunc = "chdlc";
 	if (caplen < 4)
 		return TCPLAB_ETRUNC;
 	out->offset = 4;

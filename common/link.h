@@ -43,7 +43,7 @@ struct link_frame {
 	uint32_t ifindex;   /* Linux cooked v2: the interface's index, else 0 */
 	/* After TCPLAB_ETRUNC: the header that was cut, as tcpdump names it
 	 * in its " [|ether]" marker ("ether", "vlan", "sll", "sll2", "null",
-	 * "ppp", "ppp_hdlc").
+	 * "ppp", "ppp_hdlc", "chdlc", "ip", "ip6").
 	 */
 	const char *trunc;
 };

@@ -195,6 +195,33 @@ static int find_ip(struct cur *c)
 	return 0;
 }
 
+/*
+ * Whether the cursor is at "SRC > DST: " and an IPv6 extension header as
+ * tcpdump names it without -v ("HBH ", "DSTOPT ", "srcrt (", "frag ("):
+ * the addresses have no ports, which come after the headers.
+ */
+static bool ip6_ext_text(const struct cur *c)
+{
+	static const char *const names[] = {"HBH ", "DSTOPT ", "srcrt (",
+	                                    "frag ("};
+	const char *q = c->p;
+	size_t i, n;
+
+	while (q + 3 <= c->e && memcmp(q, " > ", 3) != 0)
+		q++;
+	while (q + 2 <= c->e && (q[0] != ':' || q[1] != ' '))
+		q++;
+	if (q + 2 > c->e)
+		return false;
+	q += 2;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		n = strlen(names[i]);
+		if ((size_t)(c->e - q) >= n && memcmp(q, names[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* "(class 0xb8, flowlabel 0xcdef1, hlim 64, next-header TCP (6) payload
  * length: 40) ": the IPv6 header of -v. Returns 1 when TCP follows it
  * directly, 0 for anything else, -1 when the text is not such a header. */
@@ -617,6 +644,10 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 		e = &ctx->conns[i];
 		if (!e->used)
 			continue;
+		/* tcpdump keeps IPv4 and IPv6 apart, even between an IPv4
+		 * address and its IPv4-mapped IPv6 form. */
+		if (e->ip_v != s->ip_v)
+			continue;
 		if (e->port[0] == s->sport && e->port[1] == s->dport &&
 		    ipaddr_eq(&e->addr[0], &sa) &&
 		    ipaddr_eq(&e->addr[1], &da)) {
@@ -636,6 +667,7 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 	ctx->next_conn = (ctx->next_conn + 1) % TDTEXT_CONNS;
 	memset(e, 0, sizeof(*e));
 	e->used = true;
+	e->ip_v = s->ip_v;
 	e->addr[0] = sa, e->port[0] = s->sport;
 	e->addr[1] = da, e->port[1] = s->dport;
 	*src = 0;
@@ -768,6 +800,11 @@ static int packet_line(struct tdtext_ctx *ctx, struct cur *c,
 				              "not TCP: skipped"));
 			}
 			skip_sp(c);
+		} else if (ip6_ext_text(c)) {
+			ctx->skipping = true;
+			return rc | msg(m, ctx->line, TDTEXT_SKIP,
+			                N_("IPv6 with extension headers, or "
+			                   "not TCP: skipped"));
 		}
 		start_pkt(ctx, &t);
 		ctx->wait_tcp = false;

@@ -85,6 +85,7 @@ struct tdtext_conn {
 	uint32_t nxt[2]; /* each side's next sequence number, as seen */
 	bool nxt_valid[2];
 	bool used;
+	uint8_t ip_v; /* 4 or 6: the families' connections are apart */
 };
 
 struct tdtext_ctx {

@@ -1,7 +1,7 @@
 /*
  * fuzz_print.c: libFuzzer target for the tcpdump-format printer.
  *
- * The input is a packet from the IPv4 header on, all of it captured, so
+ * The input is a packet from the IPv4 or IPv6 header on, all captured, so
  * the seed corpus is the same as fuzz_seg's. Its first and last bytes each
  * choose a set of tcpdump's flags. Under each set the packet is printed
  * twice with one fresh context (so the second print sees the

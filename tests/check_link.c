@@ -366,6 +366,189 @@ START_TEST(test_truncation_names)
 }
 END_TEST
 
+/* A whole IPv6 header, version 6, payload length 0, next header TCP. */
+static const uint8_t ip6_full[40] = {0x60, 0, 0, 0, 0, 0, 6, 64};
+
+/* Fails unless the frame decodes as proto at off with this prefix. */
+static void expect_at(int linktype, size_t len, enum link_proto proto,
+                      uint16_t ethertype, size_t off, const char *prefix)
+{
+	struct link_frame lf;
+
+	ck_assert_int_eq(link_decode(linktype, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, proto);
+	ck_assert_uint_eq(lf.ethertype, ethertype);
+	ck_assert_uint_eq(lf.offset, off);
+	ck_assert_str_eq(lf.prefix, prefix);
+	ck_assert_int_eq(frame[lf.offset] >> 4, proto == LINK_P_IPV6 ? 6 : 4);
+}
+
+/* Fails unless every length below hdrlen is ETRUNC naming the header. */
+static void expect_cuts_named(int linktype, size_t hdrlen, const char *name)
+{
+	struct link_frame lf;
+	size_t n;
+
+	for (n = 0; n < hdrlen; n++) {
+		ck_assert_msg(link_decode(linktype, frame, n, &lf) ==
+		                      TCPLAB_ETRUNC,
+		              "link type %d: %zu of %zu bytes not ETRUNC",
+		              linktype, n, hdrlen);
+		ck_assert_msg(lf.trunc != NULL && strcmp(lf.trunc, name) == 0,
+		              "link type %d: %zu bytes cut \"%s\", not \"%s\"",
+		              linktype, n, lf.trunc ? lf.trunc : "(null)",
+		              name);
+	}
+}
+
+/* LINKTYPE_IPV6 (229): the frame is the IPv6 datagram itself. */
+START_TEST(test_ipv6_link_type)
+{
+	size_t len = build(ip6_full, sizeof(ip6_full), NULL, 0);
+
+	ck_assert(link_supported(LINK_IPV6));
+	expect_at(LINK_IPV6, len, LINK_P_IPV6, 0x86dd, 0, "");
+	expect_at(LINK_RAW, len, LINK_P_IPV6, 0x86dd, 0, "");
+	expect_cuts_named(LINK_IPV6, 1, "ip6");
+}
+END_TEST
+
+/*
+ * PPP (RFC 1661, 2 and 6.5, 6.6; RFC 1662, 3.1): the address 0xff and the
+ * control 0x03 may be left out, and a protocol whose first byte is even
+ * takes two bytes, one whose first byte is odd may be sent as that byte
+ * alone. IPv4 is 0x0021 (RFC 1332), IPv6 0x0057 (RFC 5072); tcpdump prints
+ * nothing before the IP line.
+ */
+START_TEST(test_ppp_forms)
+{
+	static const struct {
+		uint8_t hdr[4];
+		size_t hlen;
+		int v6;
+	} forms[] = {
+	        {{0xff, 0x03, 0x00, 0x21}, 4, 0},
+	        {{0x00, 0x21}, 2, 0},
+	        {{0x21}, 1, 0},
+	        {{0xff, 0x03, 0x21}, 3, 0},
+	        {{0xff, 0x03, 0x00, 0x57}, 4, 1},
+	        {{0x00, 0x57}, 2, 1},
+	        {{0x57}, 1, 1},
+	        {{0xff, 0x03, 0x57}, 3, 1},
+	};
+	/* LCP (0xc021) and IPCP (0x8021), with and without address and
+	 * control: PPP's own traffic, not IP. */
+	static const uint8_t lcp[] = {0xff, 0x03, 0xc0, 0x21};
+	struct link_frame lf;
+	size_t i, len;
+
+	ck_assert(link_supported(LINK_PPP));
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		if (forms[i].v6) {
+			len = build(forms[i].hdr, forms[i].hlen, ip6_full,
+			            sizeof(ip6_full));
+			expect_at(LINK_PPP, len, LINK_P_IPV6, 0x86dd,
+			          forms[i].hlen, "");
+		} else {
+			len = build(forms[i].hdr, forms[i].hlen, ip4,
+			            sizeof(ip4));
+			expect_at(LINK_PPP, len, LINK_P_IPV4, 0x0800,
+			          forms[i].hlen, "");
+		}
+	}
+	len = build(lcp, sizeof(lcp), ip4, sizeof(ip4));
+	ck_assert_int_eq(link_decode(LINK_PPP, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+	len = build(lcp + 2, 2, ip4, sizeof(ip4));
+	ck_assert_int_eq(link_decode(LINK_PPP, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+	frame[0] = 0x80;
+	ck_assert_int_eq(link_decode(LINK_PPP, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+}
+END_TEST
+
+/*
+ * A PPP frame cut short. tcpdump reads none shorter than four bytes
+ * (PPP_HDRLEN), even when its header is one byte: "[|ppp]".
+ */
+START_TEST(test_ppp_cuts)
+{
+	static const uint8_t full[4] = {0xff, 0x03, 0x00, 0x21};
+	static const uint8_t pfc[3] = {0xff, 0x03, 0x21};
+
+	build(full, sizeof(full), ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP, 4, "ppp");
+	build(pfc, sizeof(pfc), ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP, 4, "ppp");
+	build(pfc + 2, 1, ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP, 4, "ppp");
+	build(full + 2, 2, ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP, 4, "ppp");
+}
+END_TEST
+
+/*
+ * Link type 50: PPP in HDLC-like framing (RFC 1662, 3.1: 0xff, 0x03, then
+ * the protocol in two bytes), which tcpdump names before the line, or
+ * Cisco HDLC (address 0x0f unicast or 0x8f broadcast, control 0, an
+ * ethertype), which it does not.
+ */
+START_TEST(test_ppp_hdlc_and_cisco)
+{
+	static const uint8_t ppp4[4] = {0xff, 0x03, 0x00, 0x21};
+	static const uint8_t ppp6[4] = {0xff, 0x03, 0x00, 0x57};
+	static const uint8_t cisco4[4] = {0x0f, 0x00, 0x08, 0x00};
+	static const uint8_t cisco6[4] = {0x8f, 0x00, 0x86, 0xdd};
+	static const uint8_t cisco_arp[4] = {0x0f, 0x00, 0x08, 0x06};
+	static const uint8_t lcp[4] = {0xff, 0x03, 0xc0, 0x21};
+	static const uint8_t odd[4] = {0x11, 0x22, 0x08, 0x00};
+	struct link_frame lf;
+	size_t len;
+
+	ck_assert(link_supported(LINK_PPP_HDLC));
+	len = build(ppp4, 4, ip4, sizeof(ip4));
+	expect_at(LINK_PPP_HDLC, len, LINK_P_IPV4, 0x0800, 4, "IP: ");
+	len = build(ppp6, 4, ip6_full, sizeof(ip6_full));
+	expect_at(LINK_PPP_HDLC, len, LINK_P_IPV6, 0x86dd, 4, "IP6: ");
+	len = build(cisco4, 4, ip4, sizeof(ip4));
+	expect_at(LINK_PPP_HDLC, len, LINK_P_IPV4, 0x0800, 4, "");
+	len = build(cisco6, 4, ip6_full, sizeof(ip6_full));
+	expect_at(LINK_PPP_HDLC, len, LINK_P_IPV6, 0x86dd, 4, "");
+	len = build(cisco_arp, 4, ip4, sizeof(ip4));
+	ck_assert_int_eq(link_decode(LINK_PPP_HDLC, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+	len = build(lcp, 4, ip4, sizeof(ip4));
+	ck_assert_int_eq(link_decode(LINK_PPP_HDLC, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+	len = build(odd, 4, ip4, sizeof(ip4));
+	ck_assert_int_eq(link_decode(LINK_PPP_HDLC, frame, len, &lf), 0);
+	ck_assert_int_eq(lf.proto, LINK_P_OTHER);
+}
+END_TEST
+
+/*
+ * Cut link type 50 headers. The first byte decides which printer tcpdump
+ * hands the frame to, and so the name in its marker: with fewer than two
+ * bytes, or with PPP's 0xff, "[|ppp_hdlc]"; with Cisco's address,
+ * "[|chdlc]".
+ */
+START_TEST(test_ppp_hdlc_cuts)
+{
+	static const uint8_t ppp4[4] = {0xff, 0x03, 0x00, 0x21};
+	static const uint8_t cisco4[4] = {0x0f, 0x00, 0x08, 0x00};
+
+	build(ppp4, 4, ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP_HDLC, 4, "ppp_hdlc");
+	build(cisco4, 4, ip4, sizeof(ip4));
+	expect_cuts_named(LINK_PPP_HDLC, 2, "ppp_hdlc");
+	expect_trunc_name(LINK_PPP_HDLC, 2, "chdlc");
+	expect_trunc_name(LINK_PPP_HDLC, 3, "chdlc");
+	frame[0] = 0x8f;
+	expect_trunc_name(LINK_PPP_HDLC, 3, "chdlc");
+}
+END_TEST
+
 static Suite *link_suite(void)
 {
 	Suite *s = suite_create("link");
@@ -385,6 +568,11 @@ static Suite *link_suite(void)
 	TESTLIB_ADD(tc, test_sll2_vlan_and_arp);
 	TESTLIB_ADD(tc, test_unknown_link_type);
 	TESTLIB_ADD(tc, test_truncation_names);
+	TESTLIB_ADD(tc, test_ipv6_link_type);
+	TESTLIB_ADD(tc, test_ppp_forms);
+	TESTLIB_ADD(tc, test_ppp_cuts);
+	TESTLIB_ADD(tc, test_ppp_hdlc_and_cisco);
+	TESTLIB_ADD(tc, test_ppp_hdlc_cuts);
 	suite_add_tcase(s, tc);
 	return s;
 }

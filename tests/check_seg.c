@@ -858,6 +858,513 @@ START_TEST(test_init_linux_defaults)
 }
 END_TEST
 
+/* ---- IPv6 (RFC 8200) ---- */
+
+/* 2001:db8::1 and 2001:db8::2 (RFC 3849's documentation prefix). */
+static const uint8_t doc6_a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                   0,    0,    0,    0,    0, 0, 0, 1};
+static const uint8_t doc6_b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                   0,    0,    0,    0,    0, 0, 0, 2};
+
+/*
+ * A SYN over IPv6 written byte by byte from the two header layouts, not by
+ * the encoder. RFC 8200, 3: version 6, traffic class 0xb8, flow label
+ * 0x12345 (so 6 b8 12345 in the first 32 bits), payload length 20, next
+ * header 6, hop limit 64, then the two addresses. RFC 9293, 3.1: ports
+ * 40000 and 80, sequence number 0xfffffffe, acknowledgment 0, data offset
+ * 5 with SYN, window 64240, the checksum, urgent pointer 0.
+ *
+ * The checksum by hand (RFC 8200, 8.1; RFC 1071), 16-bit words:
+ *   source      2001 + 0db8 + 0001        destination 2001 + 0db8 + 0002
+ *   length      0000 + 0014 (20, in 32 bits)
+ *   next header 0000 + 0006 (three zero bytes, then 6)
+ *   TCP         9c40 + 0050 + ffff + fffe + 0000 + 0000 + 5002 + faf0
+ * 4002 + 1b70 = 5b72; + 1 + 2 + 14 + 6 = 5b8f; + 9c40 = f7cf; + 50 = f81f;
+ * + ffff = 1f81e -> f81f; + fffe = 1f81d -> f81e; + 5002 = 14820 -> 4821;
+ * + faf0 = 14311 -> 4312. The complement of 4312 is bced.
+ */
+static const uint8_t syn6_hand[60] = {
+        0x6b, 0x81, 0x23, 0x45, 0x00, 0x14, 0x06, 0x40, /* fixed header */
+        0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0,    /* source */
+        0,    0,    0,    0,    0,    0,    0,    1,    /* */
+        0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0,    /* destination */
+        0,    0,    0,    0,    0,    0,    0,    2,    /* */
+        0x9c, 0x40, 0x00, 0x50, 0xff, 0xff, 0xff, 0xfe, /* ports, seq */
+        0,    0,    0,    0,    0x50, 0x02, 0xfa, 0xf0, /* ack, SYN, win */
+        0xbc, 0xed, 0,    0};                           /* cksum, urp */
+
+/* The fields of syn6_hand. */
+static void syn6_fields(struct seg *s)
+{
+	seg_init6(s, doc6_a, doc6_b);
+	s->ip_tos = 0xb8;
+	s->ip6_flow = 0x12345;
+	s->sport = 40000;
+	s->dport = 80;
+	s->seq = ISN_NEAR_WRAP;
+	s->flags = TH_SYN;
+	s->win = 64240;
+}
+
+START_TEST(test_ip6_decode_hand_syn)
+{
+	struct seg s;
+
+	ck_assert_int_eq(decode_exact(&s, syn6_hand, sizeof syn6_hand), 0);
+	ck_assert_uint_eq(s.ip_v, 6);
+	ck_assert_uint_eq(s.ip_tos, 0xb8);
+	ck_assert_uint_eq(s.ip6_flow, 0x12345);
+	ck_assert_uint_eq(s.ip_len, 20);
+	ck_assert_uint_eq(s.ip_proto, 6);
+	ck_assert_uint_eq(s.ip_ttl, 64);
+	EXPECT_BYTES(s.saddr6, 16, doc6_a, 16);
+	EXPECT_BYTES(s.daddr6, 16, doc6_b, 16);
+	/* The IPv4-only fields stay zero over IPv6. */
+	ck_assert_uint_eq(s.ip_id, 0);
+	ck_assert_uint_eq(s.ip_off, 0);
+	ck_assert_uint_eq(s.ip_sum, 0);
+	ck_assert_uint_eq(s.saddr, 0);
+	ck_assert_uint_eq(s.daddr, 0);
+	ck_assert_uint_eq(s.ip_opt_len, 0);
+	ck_assert_uint_eq(s.sport, 40000);
+	ck_assert_uint_eq(s.dport, 80);
+	ck_assert_uint_eq(s.seq, ISN_NEAR_WRAP);
+	ck_assert_uint_eq(s.ack, 0);
+	ck_assert_uint_eq(s.flags, TH_SYN);
+	ck_assert_uint_eq(s.win, 64240);
+	ck_assert_uint_eq(s.sum, 0xbced);
+	ck_assert_uint_eq(s.opt_len, 0);
+	ck_assert_uint_eq(s.payload_len, 0);
+}
+END_TEST
+
+START_TEST(test_ip6_encode_hand_syn)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	int n;
+
+	syn6_fields(&s);
+	ck_assert_uint_eq(seg_encoded_len(&s), 60);
+	n = seg_encode(&s, buf, sizeof buf);
+	ck_assert_int_eq(n, 60);
+	EXPECT_BYTES(buf, (size_t)n, syn6_hand, sizeof syn6_hand);
+	ck_assert_int_eq(seg_encode(&s, buf, 59), TCPLAB_ENOSPC);
+}
+END_TEST
+
+/* tcp_cksum6() gives the hand computation, whatever the checksum field
+ * holds, and the filled-in segment sums to all ones. */
+START_TEST(test_ip6_cksum_by_hand)
+{
+	uint8_t tcp[20];
+	uint8_t ph[40] = {0};
+
+	memcpy(tcp, syn6_hand + 40, 20);
+	ck_assert_uint_eq(tcp_cksum6(doc6_a, doc6_b, tcp, 20), 0xbced);
+	tcp[16] = 0x12;
+	tcp[17] = 0x34;
+	ck_assert_uint_eq(tcp_cksum6(doc6_a, doc6_b, tcp, 20), 0xbced);
+	/* The pseudo-header of RFC 8200, 8.1, built here field by field. */
+	memcpy(ph, doc6_a, 16);
+	memcpy(ph + 16, doc6_b, 16);
+	ph[35] = 20;
+	ph[39] = 6;
+	ck_assert_uint_eq(naive_sum(naive_sum(0, ph, 40), syn6_hand + 40, 20),
+	                  0xffff);
+	/* Swapping the addresses changes nothing: the sum commutes. A
+	 * different address does change it. */
+	ck_assert_uint_eq(tcp_cksum6(doc6_b, doc6_a, tcp, 20), 0xbced);
+	ck_assert_uint_ne(tcp_cksum6(doc6_a, doc6_a, tcp, 20), 0xbced);
+}
+END_TEST
+
+static uint8_t payload6[301];
+
+/* A segment that sets every IPv6 field to a value with all bits in use:
+ * traffic class 0xfd, flow label 0xfffff, hop limit 255, Linux's SYN
+ * options, and an odd payload longer than 255 bytes. */
+static void big6_fields(struct seg *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof payload6; i++)
+		payload6[i] = (uint8_t)(i * 7 + 1);
+	seg_init6(s, doc6_b, doc6_a);
+	s->ip_tos = 0xfd;
+	s->ip6_flow = 0xfffff;
+	s->ip_ttl = 255;
+	s->sport = 8080;
+	s->dport = 53370;
+	s->seq = ISN_NEAR_WRAP_PEER;
+	s->ack = ISN_NEAR_WRAP + 1;
+	s->flags = TH_ACK | TH_PSH | TH_ECE;
+	s->win = 509;
+	s->urp = 0;
+	ck_assert_int_eq(seg_opt_linux_syn(s, 1440, 4595424, 2480165653u, 7),
+	                 0);
+	s->payload = payload6;
+	s->payload_len = sizeof payload6;
+}
+
+START_TEST(test_ip6_roundtrip_fields)
+{
+	uint8_t buf[BUFSZ], again[BUFSZ];
+	struct seg a, b;
+	size_t want = 40 + 40 + sizeof payload6;
+	int n;
+
+	big6_fields(&a);
+	n = seg_encode(&a, buf, sizeof buf);
+	ck_assert_int_eq(n, (int)want);
+	/* The fixed header, as RFC 8200, 3 lays it out. */
+	ck_assert_uint_eq(buf[0], 0x6f);
+	ck_assert_uint_eq(buf[1], 0xdf);
+	ck_assert_uint_eq(buf[2], 0xff);
+	ck_assert_uint_eq(buf[3], 0xff);
+	ck_assert_uint_eq(buf[4] << 8 | buf[5], want - 40);
+	ck_assert_uint_eq(buf[6], 6);
+	ck_assert_uint_eq(buf[7], 255);
+	EXPECT_BYTES(buf + 8, 16, doc6_b, 16);
+	EXPECT_BYTES(buf + 24, 16, doc6_a, 16);
+	ck_assert_uint_eq(buf[52], 0xa0); /* data offset 10: 20 option bytes */
+
+	ck_assert_int_eq(seg_decode(&b, buf, (size_t)n), 0);
+	ck_assert_uint_eq(b.ip_v, 6);
+	ck_assert_uint_eq(b.ip6_flow, 0xfffff);
+	ck_assert_uint_eq(b.ip_len, want - 40);
+	EXPECT_BYTES(b.saddr6, 16, doc6_b, 16);
+	EXPECT_BYTES(b.daddr6, 16, doc6_a, 16);
+	ck_assert_uint_eq(b.mss, 1440);
+	ck_assert_uint_eq(b.ts_ecr, 2480165653u);
+	ck_assert(b.has & SEG_HAS_SACKOK);
+	expect_same_fields(&a, &b);
+	ck_assert_int_eq(seg_encode(&b, again, sizeof again), n);
+	EXPECT_BYTES(again, (size_t)n, buf, (size_t)n);
+}
+END_TEST
+
+/* The flow label has 20 bits: a wider value must not spill into the
+ * traffic class or the version. */
+START_TEST(test_ip6_flow_label_20_bits)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+
+	syn6_fields(&s);
+	s.ip6_flow = 0xfff12345u;
+	ck_assert_int_eq(seg_encode(&s, buf, sizeof buf), 60);
+	EXPECT_BYTES(buf, 8, syn6_hand, 8);
+}
+END_TEST
+
+/* The naive sum over RFC 8200's pseudo-header, with the upper-layer
+ * length in 32 bits, and the TCP bytes at tcp[0..len). */
+static uint16_t naive_tcp6_sum(const uint8_t *ip, const uint8_t *tcp,
+                               size_t len)
+{
+	uint8_t ph[40] = {0};
+
+	memcpy(ph, ip + 8, 32);
+	ph[32] = (uint8_t)(len >> 24);
+	ph[33] = (uint8_t)(len >> 16);
+	ph[34] = (uint8_t)(len >> 8);
+	ph[35] = (uint8_t)len;
+	ph[39] = 6;
+	return naive_sum(naive_sum(0, ph, 40), tcp, len);
+}
+
+START_TEST(test_ip6_cksum_independent)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	int n;
+
+	big6_fields(&s);
+	n = seg_encode(&s, buf, sizeof buf);
+	ck_assert_int_gt(n, 40);
+	ck_assert_uint_eq(naive_tcp6_sum(buf, buf + 40, (size_t)n - 40),
+	                  0xffff);
+	/* One bit flipped anywhere the checksum covers is caught. */
+	buf[8] ^= 0x40;
+	ck_assert_uint_ne(naive_tcp6_sum(buf, buf + 40, (size_t)n - 40),
+	                  0xffff);
+}
+END_TEST
+
+/* Every cut of an IPv6 datagram is ETRUNC; bytes after it are padding. */
+START_TEST(test_ip6_every_truncation)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	size_t cut;
+	int n;
+
+	big6_fields(&s);
+	n = seg_encode(&s, buf, sizeof buf);
+	for (cut = 0; cut < (size_t)n; cut++)
+		ck_assert_msg(decode_exact(&s, buf, cut) == TCPLAB_ETRUNC,
+		              "cut at %zu of %d", cut, n);
+	memset(buf + n, 0xee, 6);
+	ck_assert_int_eq(decode_exact(&s, buf, (size_t)n + 6), 0);
+	ck_assert_uint_eq(s.payload_len, sizeof payload6);
+}
+END_TEST
+
+/* The payload length decides where the datagram ends, not the capture. */
+START_TEST(test_ip6_payload_length)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+
+	memcpy(buf, syn6_hand, 60);
+	buf[5] = 21; /* one byte more than was captured */
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_ETRUNC);
+	buf[4] = buf[5] = 0xff;
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_ETRUNC);
+	/* 19 bytes: one short of TCP's fixed header; 0 is a jumbogram's
+	 * mark (RFC 2675), which carries no TCP header here either. */
+	buf[4] = 0;
+	buf[5] = 19;
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_ETRUNC);
+	buf[5] = 0;
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_ETRUNC);
+	/* A data offset of 6 words needs 24 bytes of the 20. */
+	buf[5] = 20;
+	buf[52] = 0x60;
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_EHDRLEN);
+}
+END_TEST
+
+/* syn6_hand with the extension headers ext[0..n) after the fixed header,
+ * whose next header becomes first; returns the length. */
+static size_t ip6_with_ext(uint8_t *out, uint8_t first, const uint8_t *ext,
+                           size_t n)
+{
+	memcpy(out, syn6_hand, 40);
+	memcpy(out + 40, ext, n);
+	memcpy(out + 40 + n, syn6_hand + 40, 20);
+	out[6] = first;
+	out[4] = (uint8_t)((20 + n) >> 8);
+	out[5] = (uint8_t)(20 + n);
+	return 60 + n;
+}
+
+/* Next header numbers (RFC 8200, 4 and IANA). */
+#define NH_HOPOPTS 0
+#define NH_ROUTING 43
+#define NH_FRAG    44
+#define NH_ICMPV6  58
+#define NH_NONE    59
+#define NH_DSTOPTS 60
+
+/* Hop-by-hop (RFC 8200, 4.3): next header, length 0 (8 bytes), PadN. */
+#define EXT_HBH(nh) (nh), 0, 1, 4, 0, 0, 0, 0
+/* Destination options (4.6), 16 bytes: Pad1, then PadN of 11. */
+#define EXT_DST(nh) (nh), 1, 0, 1, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+/* Routing (4.4), 24 bytes: type 253 (RFC 4727, experiments), segments
+ * left 0, so that a node ignores it; reserved, then 2001:db8::9. */
+#define EXT_RT(nh)                                                             \
+	(nh), 2, 253, 0, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, \
+	        0, 0, 0, 0, 0, 9
+
+/* Decodes p and expects syn6_hand's TCP segment, its checksum right over
+ * the TCP bytes alone (the extension headers are not in the sum). */
+static void expect_syn6_after(const uint8_t *p, size_t len, size_t ext)
+{
+	struct seg s;
+	uint8_t *copy = malloc(len);
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, p, len);
+	ck_assert_int_eq(seg_decode(&s, copy, len), 0);
+	ck_assert_uint_eq(s.ip_v, 6);
+	ck_assert_uint_eq(s.ip_len, 20 + ext);
+	ck_assert_uint_eq(s.ip_proto, 6);
+	ck_assert_uint_eq(s.sport, 40000);
+	ck_assert_uint_eq(s.dport, 80);
+	ck_assert_uint_eq(s.seq, ISN_NEAR_WRAP);
+	ck_assert_uint_eq(s.flags, TH_SYN);
+	ck_assert_uint_eq(s.payload_len, 0);
+	ck_assert_ptr_eq(s.payload, copy + len);
+	ck_assert_uint_eq(tcp_cksum6(s.saddr6, s.daddr6, copy + 40 + ext, 20),
+	                  s.sum);
+	free(copy);
+}
+
+START_TEST(test_ip6_ext_each_skipped)
+{
+	static const uint8_t hbh[] = {EXT_HBH(6)};
+	static const uint8_t rt[] = {EXT_RT(6)};
+	static const uint8_t dst[] = {EXT_DST(6)};
+	uint8_t buf[BUFSZ];
+
+	expect_syn6_after(buf, ip6_with_ext(buf, NH_HOPOPTS, hbh, 8), 8);
+	expect_syn6_after(buf, ip6_with_ext(buf, NH_ROUTING, rt, 24), 24);
+	expect_syn6_after(buf, ip6_with_ext(buf, NH_DSTOPTS, dst, 16), 16);
+}
+END_TEST
+
+/* RFC 8200, 4.1's order: hop-by-hop, destination options, routing,
+ * destination options, then TCP: 64 bytes of headers. */
+static const uint8_t chain6[] = {EXT_HBH(NH_DSTOPTS), EXT_DST(NH_ROUTING),
+                                 EXT_RT(NH_DSTOPTS), EXT_DST(6)};
+
+START_TEST(test_ip6_ext_chain)
+{
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	size_t len, cut;
+
+	ck_assert_uint_eq(sizeof chain6, 64);
+	len = ip6_with_ext(buf, NH_HOPOPTS, chain6, sizeof chain6);
+	expect_syn6_after(buf, len, sizeof chain6);
+	for (cut = 0; cut < len; cut++)
+		ck_assert_msg(decode_exact(&s, buf, cut) == TCPLAB_ETRUNC,
+		              "cut at %zu of %zu", cut, len);
+}
+END_TEST
+
+/* An extension header's length is checked against the payload length
+ * before the decoder steps over it, even when the capture goes on. */
+START_TEST(test_ip6_ext_len_past_payload)
+{
+	uint8_t ext[48] = {EXT_HBH(6)};
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	size_t len;
+
+	len = ip6_with_ext(buf, NH_HOPOPTS, ext, 8);
+	buf[41] = 3; /* 32 bytes of header in a 28-byte payload */
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EIPLEN);
+	buf[41] = 255; /* 2048 bytes */
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EIPLEN);
+	/* A payload too short for an extension header's first 8 bytes. */
+	buf[41] = 0;
+	buf[4] = 0;
+	buf[5] = 7;
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EIPLEN);
+	/* A header that fills the payload exactly leaves no TCP header. */
+	buf[5] = 8;
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_ETRUNC);
+	/* The chain ends past the payload in its last header. */
+	len = ip6_with_ext(buf, NH_HOPOPTS, chain6, sizeof chain6);
+	buf[5] = 64 - 1;
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EIPLEN);
+}
+END_TEST
+
+/* A fragment header, alone or after others: the TCP header may be in
+ * another datagram, so the decoder reports it. */
+START_TEST(test_ip6_fragment)
+{
+	/* RFC 8200, 4.5: next header, reserved, offset and M, the id. */
+	static const uint8_t first[] = {6,    0,    0x00, 0x01,
+	                                0x12, 0x34, 0x56, 0x78};
+	static const uint8_t later[] = {6, 0, 0x05, 0xa8, 0, 0, 0, 9};
+	static const uint8_t hbh_frag[] = {
+	        EXT_HBH(NH_FRAG), 6, 0, 0, 1, 0, 0, 0, 7};
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	size_t len;
+
+	len = ip6_with_ext(buf, NH_FRAG, first, sizeof first);
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EFRAG);
+	len = ip6_with_ext(buf, NH_FRAG, later, sizeof later);
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EFRAG);
+	len = ip6_with_ext(buf, NH_HOPOPTS, hbh_frag, sizeof hbh_frag);
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EFRAG);
+}
+END_TEST
+
+START_TEST(test_ip6_not_tcp)
+{
+	static const uint8_t hbh_icmp[] = {EXT_HBH(NH_ICMPV6)};
+	static const uint8_t dst_none[] = {EXT_DST(NH_NONE)};
+	uint8_t buf[BUFSZ];
+	struct seg s;
+	size_t len;
+
+	memcpy(buf, syn6_hand, 60);
+	buf[6] = 17; /* UDP */
+	ck_assert_int_eq(decode_exact(&s, buf, 60), TCPLAB_EPROTO);
+	ck_assert_uint_eq(s.ip_proto, 17);
+	len = ip6_with_ext(buf, NH_HOPOPTS, hbh_icmp, sizeof hbh_icmp);
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EPROTO);
+	ck_assert_uint_eq(s.ip_proto, NH_ICMPV6);
+	len = ip6_with_ext(buf, NH_DSTOPTS, dst_none, sizeof dst_none);
+	ck_assert_int_eq(decode_exact(&s, buf, len), TCPLAB_EPROTO);
+	ck_assert_uint_eq(s.ip_proto, NH_NONE);
+}
+END_TEST
+
+/* struct ipaddr: IPv4 as the IPv4-mapped address of RFC 4291, 2.5.5.2
+ * (80 zero bits, 16 one bits, the IPv4 address). */
+START_TEST(test_ipaddr_helpers)
+{
+	static const uint8_t mapped[16] = {0, 0, 0,    0,    0,   0, 0, 0,
+	                                   0, 0, 0xff, 0xff, 192, 0, 2, 1};
+	/* ::192.0.2.1 (2.5.5.1, deprecated) and ::ffff:0:192.0.2.1 (RFC
+	 * 6052's neighbour, SIIT) are not IPv4 addresses here. */
+	static const uint8_t compat[16] = {0, 0, 0, 0, 0,   0, 0, 0,
+	                                   0, 0, 0, 0, 192, 0, 2, 1};
+	static const uint8_t siit[16] = {0,    0,    0, 0, 0,   0, 0, 0,
+	                                 0xff, 0xff, 0, 0, 192, 0, 2, 1};
+	struct ipaddr a = ipaddr_of4(0xc0000201u), b, z4 = ipaddr_of4(0), z6;
+
+	EXPECT_BYTES(a.b, 16, mapped, 16);
+	ck_assert(ipaddr_is4(&a));
+	ck_assert_uint_eq(ipaddr_v4(&a), 0xc0000201u);
+	memcpy(b.b, compat, 16);
+	ck_assert(!ipaddr_is4(&b));
+	ck_assert(!ipaddr_eq(&a, &b));
+	memcpy(b.b, siit, 16);
+	ck_assert(!ipaddr_is4(&b));
+	memcpy(b.b, doc6_a, 16);
+	ck_assert(!ipaddr_is4(&b));
+	ck_assert(ipaddr_eq(&a, &a));
+	b = ipaddr_of4(0xc0000202u);
+	ck_assert(!ipaddr_eq(&a, &b));
+	b = a;
+	b.b[0] = 1;
+	ck_assert(!ipaddr_eq(&a, &b));
+	/* The unspecified address of each family: :: and 0.0.0.0. */
+	memset(z6.b, 0, 16);
+	ck_assert(ipaddr_any(&z6));
+	ck_assert(ipaddr_any(&z4));
+	ck_assert(!ipaddr_eq(&z4, &z6));
+	ck_assert(!ipaddr_any(&a));
+	z6.b[15] = 1; /* ::1 */
+	ck_assert(!ipaddr_any(&z6));
+	z4 = ipaddr_of4(1);
+	ck_assert(!ipaddr_any(&z4));
+	z4 = ipaddr_of4(0x80000000u);
+	ck_assert(!ipaddr_any(&z4));
+}
+END_TEST
+
+START_TEST(test_seg_src_dst)
+{
+	struct seg s;
+	struct ipaddr a, want4 = ipaddr_of4(0xc0a86519u);
+
+	article_build(0, &s);
+	a = seg_src(&s);
+	ck_assert(ipaddr_eq(&a, &want4));
+	a = seg_dst(&s);
+	ck_assert(ipaddr_is4(&a));
+	ck_assert_uint_eq(ipaddr_v4(&a), 0xc0a86505u);
+	syn6_fields(&s);
+	/* Leftover IPv4 fields do not matter over IPv6. */
+	s.saddr = 0xc0a86519u;
+	a = seg_src(&s);
+	EXPECT_BYTES(a.b, 16, doc6_a, 16);
+	a = seg_dst(&s);
+	EXPECT_BYTES(a.b, 16, doc6_b, 16);
+	ck_assert(!ipaddr_is4(&a));
+}
+END_TEST
+
 static Suite *seg_suite(void)
 {
 	Suite *s = suite_create("seg");
@@ -866,6 +1373,7 @@ static Suite *seg_suite(void)
 	TCase *opt = tcase_create("options");
 	TCase *ck = tcase_create("checksum");
 	TCase *enc = tcase_create("encode");
+	TCase *v6 = tcase_create("ipv6");
 
 	tcase_add_loop_test(art, test_article_encode_cksum, 0, ARTICLE_NSEG);
 	tcase_add_loop_test(art, test_article_ip_cksum_independent, 0,
@@ -925,6 +1433,23 @@ static Suite *seg_suite(void)
 	tcase_add_test(enc, test_encode_einval);
 	tcase_add_test(enc, test_init_linux_defaults);
 	suite_add_tcase(s, enc);
+
+	tcase_add_test(v6, test_ip6_decode_hand_syn);
+	tcase_add_test(v6, test_ip6_encode_hand_syn);
+	tcase_add_test(v6, test_ip6_cksum_by_hand);
+	tcase_add_test(v6, test_ip6_roundtrip_fields);
+	tcase_add_test(v6, test_ip6_flow_label_20_bits);
+	tcase_add_test(v6, test_ip6_cksum_independent);
+	tcase_add_test(v6, test_ip6_every_truncation);
+	tcase_add_test(v6, test_ip6_payload_length);
+	tcase_add_test(v6, test_ip6_ext_each_skipped);
+	tcase_add_test(v6, test_ip6_ext_chain);
+	tcase_add_test(v6, test_ip6_ext_len_past_payload);
+	tcase_add_test(v6, test_ip6_fragment);
+	tcase_add_test(v6, test_ip6_not_tcp);
+	tcase_add_test(v6, test_ipaddr_helpers);
+	tcase_add_test(v6, test_seg_src_dst);
+	suite_add_tcase(s, v6);
 	return s;
 }
 

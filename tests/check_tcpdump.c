@@ -1092,6 +1092,218 @@ START_TEST(test_not_ipv4_tcp)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* IPv6.                                                               */
+
+/* An RFC 1071 sum, one 16-bit word at a time, written apart from seg.c. */
+static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += 2)
+		sum += (uint32_t)(p[i] << 8) | (i + 1 < len ? p[i + 1] : 0);
+	return sum;
+}
+
+/*
+ * A SYN over IPv6, byte by byte: RFC 8200's fixed header (version 6,
+ * traffic class 0x2e, flow label 0xabcde, payload length 40, next header
+ * TCP, hop limit 57), then TCP with Linux's SYN options. The TCP checksum
+ * is filled in here over RFC 8200, 8.1's pseudo-header.
+ */
+#define SYN6_TC    0x2e
+#define SYN6_FLOW  0xabcdeu
+#define SYN6_HLIM  57
+#define SYN6_SPORT 53370
+#define SYN6_DPORT 8080
+#define SYN6_SEQ   4294967290u
+#define SYN6_WIN   64800
+#define SYN6_MSS   1440
+#define SYN6_TSVAL 4595424u
+#define SYN6_WS    7
+
+static void be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	be16(p, (uint16_t)(v >> 16));
+	be16(p + 2, (uint16_t)v);
+}
+
+static size_t syn6(uint8_t *b)
+{
+	/* 2001:db8:101::25 > 2001:db8:101::5 */
+	static const uint8_t addrs[32] = {
+	        0x20, 0x01, 0x0d, 0xb8, 0x01, 0x01, 0, 0,
+	        0,    0,    0,    0,    0,    0,    0, 0x25,
+	        0x20, 0x01, 0x0d, 0xb8, 0x01, 0x01, 0, 0,
+	        0,    0,    0,    0,    0,    0,    0, 0x05};
+	/* mss 1440 (0x05a0), sackOK, TS (val below, ecr 0), nop,
+	 * wscale 7: 20 bytes. */
+	static const uint8_t opts[20] = {2, 4, 5, 0xa0, 4, 2, 8, 10, 0, 0,
+	                                 0, 0, 0, 0,    0, 0, 1, 3,  3, 7};
+	uint8_t ph[8] = {0, 0, 0, 40, 0, 0, 0, 6}, *t = b + 40;
+	uint32_t sum;
+
+	memset(b, 0, 80);
+	/* Version, traffic class, flow label. */
+	be32(b, 6u << 28 | SYN6_TC << 20 | SYN6_FLOW);
+	be16(b + 4, 40);  /* payload length */
+	b[6] = 6;         /* next header: TCP */
+	b[7] = SYN6_HLIM; /* hop limit */
+	memcpy(b + 8, addrs, 32);
+	be16(t, SYN6_SPORT);     /* source port */
+	be16(t + 2, SYN6_DPORT); /* destination port */
+	be32(t + 4, SYN6_SEQ);   /* sequence number; ack 0 */
+	t[12] = 10 << 4;         /* data offset: 10 words */
+	t[13] = 0x02;            /* SYN */
+	be16(t + 14, SYN6_WIN);  /* window; checksum and urgent 0 for now */
+	memcpy(t + 20, opts, 20);
+	be32(t + 28, SYN6_TSVAL);
+	sum = sum16(sum16(sum16(0, addrs, 32), ph, 8), t, 40);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	be16(t + 16, (uint16_t)~sum);
+	return 80;
+}
+
+START_TEST(test_ip6_syn_line_from_fields)
+{
+	struct tcpdump_ctx ctx;
+	uint8_t b[80];
+	char want[512], tcp[256];
+	size_t n = syn6(b);
+
+	snprintf(tcp, sizeof tcp,
+	         "2001:db8:101::25.%u > 2001:db8:101::5.%u: Flags [S], ",
+	         SYN6_SPORT, SYN6_DPORT);
+	ctx_open(&ctx, 2, 0, false, 1, NULL);
+	snprintf(want, sizeof want,
+	         "IP6 %sseq %u, win %u, options [mss %u,sackOK,TS val %u ecr "
+	         "0,nop,wscale %u], length 0\n",
+	         tcp, SYN6_SEQ, SYN6_WIN, SYN6_MSS, SYN6_TSVAL, SYN6_WS);
+	expect(&ctx, b, n, 0, want);
+	tcpdump_ctx_free(&ctx);
+
+	/* -v: the fixed header in parentheses, then TCP on the same line. */
+	ctx_open(&ctx, 2, 1, false, 1, NULL);
+	snprintf(want, sizeof want,
+	         "IP6 (class 0x%02x, flowlabel 0x%05x, hlim %u, next-header "
+	         "TCP (6) payload length: %u) %scksum 0x%02x%02x (correct), "
+	         "seq %u, win %u, options [mss %u,sackOK,TS val %u ecr "
+	         "0,nop,wscale %u], length 0\n",
+	         SYN6_TC, SYN6_FLOW, SYN6_HLIM, 40, tcp, b[56], b[57], SYN6_SEQ,
+	         SYN6_WIN, SYN6_MSS, SYN6_TSVAL, SYN6_WS);
+	expect(&ctx, b, n, 0, want);
+	/* A wrong checksum is shown with the right one. */
+	b[57] ^= 0x01;
+	snprintf(
+	        want, sizeof want,
+	        "IP6 (class 0x%02x, flowlabel 0x%05x, hlim %u, next-header "
+	        "TCP (6) payload length: %u) %scksum 0x%02x%02x (incorrect -> "
+	        "0x%02x%02x), seq %u, win %u, options [mss %u,sackOK,TS val %u "
+	        "ecr 0,nop,wscale %u], length 0\n",
+	        SYN6_TC, SYN6_FLOW, SYN6_HLIM, 40, tcp, b[56], b[57], b[56],
+	        b[57] ^ 0x01, SYN6_SEQ, SYN6_WIN, SYN6_MSS, SYN6_TSVAL,
+	        SYN6_WS);
+	expect(&ctx, b, n, 0, want);
+	tcpdump_ctx_free(&ctx);
+}
+END_TEST
+
+/* A segment between two IPv6 addresses on 40000 and 8080, as mk() does. */
+static void mk6(struct seg *s, const uint8_t *src, const uint8_t *dst,
+                uint16_t flags, uint32_t seq, uint32_t ack)
+{
+	mk(s, flags, seq, ack);
+	s->ip_v = 6;
+	s->ip_off = 0;
+	s->ip_id = 0;
+	memcpy(s->saddr6, src, 16);
+	memcpy(s->daddr6, dst, 16);
+}
+
+/*
+ * An IPv6 connection and an IPv4 one on the same ports, interleaved. The
+ * IPv6 addresses end in the IPv4 ones' 32 bits (2001:db8::a09:1, and the
+ * IPv4-mapped ::ffff:10.9.0.1), so that only the family and the upper
+ * bytes tell them apart: each keeps its own ISNs.
+ */
+static void two_families(const uint8_t *c6, const uint8_t *s6,
+                         const char *c6txt, const char *s6txt)
+{
+	struct tcpdump_ctx ctx;
+	struct seg s;
+	char want[256];
+
+	ctx_open(&ctx, 2, 0, false, 1, NULL);
+	mk6(&s, c6, s6, TH_SYN, 1000, 0);
+	snprintf(want, sizeof want,
+	         "IP6 %s.40000 > %s.8080: Flags [S], seq 1000, win 65535, "
+	         "length 0\n",
+	         c6txt, s6txt);
+	expect_seg(&ctx, &s, 0, want);
+	mk(&s, TH_SYN, 7000, 0);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.8080: Flags [S], seq 7000, "
+	           "win 65535, length 0\n");
+	mk6(&s, s6, c6, TH_SYN | TH_ACK, 3000, 1001);
+	s.sport = 8080;
+	s.dport = 40000;
+	snprintf(want, sizeof want,
+	         "IP6 %s.8080 > %s.40000: Flags [S.], seq 3000, ack 1001, win "
+	         "65535, length 0\n",
+	         s6txt, c6txt);
+	expect_seg(&ctx, &s, 0, want);
+	mk_back(&s, TH_SYN | TH_ACK, 9000, 7001);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.2.8080 > 10.9.0.1.40000: Flags [S.], seq 9000, "
+	           "ack 7001, win 65535, length 0\n");
+	mk6(&s, c6, s6, TH_ACK | TH_PSH, 1001, 3001);
+	set_data(&s, "0123456789");
+	snprintf(want, sizeof want,
+	         "IP6 %s.40000 > %s.8080: Flags [P.], seq 1:11, ack 1, win "
+	         "65535, length 10: HTTP\n",
+	         c6txt, s6txt);
+	expect_seg(&ctx, &s, 0, want);
+	mk(&s, TH_ACK | TH_PSH, 7001, 9001);
+	set_data(&s, "01234567890123456789");
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.8080: Flags [P.], seq 1:21, "
+	           "ack 1, win 65535, length 20: HTTP\n");
+	mk6(&s, s6, c6, TH_ACK, 3001, 1011);
+	s.sport = 8080;
+	s.dport = 40000;
+	snprintf(want, sizeof want,
+	         "IP6 %s.8080 > %s.40000: Flags [.], ack 11, win 65535, "
+	         "length 0\n",
+	         s6txt, c6txt);
+	expect_seg(&ctx, &s, 0, want);
+	ck_assert_uint_eq(ctx.seq_count, 1);
+	ck_assert_uint_eq(ctx.seq6_count, 1);
+	tcpdump_ctx_free(&ctx);
+}
+
+START_TEST(test_ip6_relative_apart_from_ip4)
+{
+	static const uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, 0,  0, 0, 0,
+	                               0,    0,    0,    0,    10, 9, 0, 1};
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, 0,  0, 0, 0,
+	                               0,    0,    0,    0,    10, 9, 0, 2};
+	static const uint8_t c4m[16] = {0, 0, 0,    0,    0,  0, 0, 0,
+	                                0, 0, 0xff, 0xff, 10, 9, 0, 1};
+	static const uint8_t s4m[16] = {0, 0, 0,    0,    0,  0, 0, 0,
+	                                0, 0, 0xff, 0xff, 10, 9, 0, 2};
+
+	two_families(c6, s6, "2001:db8::a09:1", "2001:db8::a09:2");
+	two_families(c4m, s4m, "::ffff:10.9.0.1", "::ffff:10.9.0.2");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Application payloads: DNS over TCP, and the printers left out.      */
 
 /*
@@ -1276,6 +1488,8 @@ static Suite *tcpdump_suite(void)
 	TESTLIB_ADD(tc, test_http_verbose_lines);
 	TESTLIB_ADD(tc, test_enospc_leaves_state_alone);
 	TESTLIB_ADD(tc, test_not_ipv4_tcp);
+	TESTLIB_ADD(tc, test_ip6_syn_line_from_fields);
+	TESTLIB_ADD(tc, test_ip6_relative_apart_from_ip4);
 	TESTLIB_ADD(tc, test_dns_header_and_question);
 	TESTLIB_ADD(tc, test_dns_marks);
 	TESTLIB_ADD(tc, test_app_left_out_is_named);

@@ -428,6 +428,289 @@ START_TEST(test_no_ip_prefix_after_http_and_strays)
 }
 END_TEST
 
+/* ---- IPv6: "IP6 " lines ---- */
+
+/* 2001:db8:101::25 and 2001:db8:101::5, written out group by group. */
+static const uint8_t td6_client[16] = {
+        0x20, 0x01, 0x0d, 0xb8, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x25};
+static const uint8_t td6_server[16] = {
+        0x20, 0x01, 0x0d, 0xb8, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x05};
+
+/* A handshake and a request over IPv6, as tcpdump 4.99.3 prints them
+ * without -v: the first two absolute, then relative to both ISNs. */
+static const char ip6_plain[] =
+        "22:13:20.000000 IP6 2001:db8:101::25.53370 > 2001:db8:101::5.8080: "
+        "Flags [S], seq 250118291, win 64240, options [mss 1440,sackOK,TS "
+        "val 4595424 ecr 0,nop,wscale 7], length 0\n"
+        "22:13:20.000115 IP6 2001:db8:101::5.8080 > 2001:db8:101::25.53370: "
+        "Flags [S.], seq 2336326088, ack 250118292, win 64240, options [mss "
+        "1440,sackOK,TS val 2480165653 ecr 4595425,nop,wscale 7], length 0\n"
+        "22:13:20.000147 IP6 2001:db8:101::25.53370 > 2001:db8:101::5.8080: "
+        "Flags [.], ack 1, win 502, options [nop,nop,TS val 4595425 ecr "
+        "2480165655], length 0\n"
+        "22:13:20.001013 IP6 2001:db8:101::25.53370 > 2001:db8:101::5.8080: "
+        "Flags [P.], seq 1:147, ack 1, win 502, options [nop,nop,TS val "
+        "4595427 ecr 2480165655], length 146: HTTP: GET "
+        "/truedei/test?name=zhenghui HTTP/1.1\n";
+
+START_TEST(test_ip6_plain_relative)
+{
+	struct run r;
+	const struct seg *s;
+	unsigned i;
+
+	feed(&r, NULL, ip6_plain);
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.nskip, 0);
+	ck_assert_uint_eq(r.npk, 4);
+	for (i = 0; i < 4; i++) {
+		s = &r.pk[i].seg;
+		ck_assert_uint_eq(s->ip_v, 6);
+		ck_assert(!r.pk[i].verbose);
+		EXPECT_BYTES(i == 1 ? s->daddr6 : s->saddr6, 16, td6_client,
+		             16);
+		EXPECT_BYTES(i == 1 ? s->saddr6 : s->daddr6, 16, td6_server,
+		             16);
+		ck_assert_uint_eq(i == 1 ? s->dport : s->sport, 53370);
+		ck_assert_uint_eq(i == 1 ? s->sport : s->dport, 8080);
+	}
+	s = &r.pk[0].seg;
+	ck_assert_uint_eq(s->flags, TH_SYN);
+	ck_assert_uint_eq(s->seq, 250118291u);
+	ck_assert_uint_eq(s->mss, 1440);
+	ck_assert_uint_eq(s->wscale, 7);
+	ck_assert_uint_eq(r.pk[1].seg.flags, TH_SYN | TH_ACK);
+	ck_assert_uint_eq(r.pk[1].seg.ack, 250118292u);
+	/* The third ACK: relative 1 and 1 are each side's ISN + 1. */
+	ck_assert(r.pk[2].relative);
+	ck_assert_uint_eq(r.pk[2].seg.flags, TH_ACK);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 250118292u);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 2336326089u);
+	ck_assert_uint_eq(r.pk[3].seg.flags, TH_PSH | TH_ACK);
+	ck_assert_uint_eq(r.pk[3].seg.seq, 250118292u);
+	ck_assert_uint_eq(r.pk[3].seg.payload_len, 146);
+	ck_assert_uint_eq(r.pk[3].seg.ts_val, 4595427u);
+}
+END_TEST
+
+/* -v: the fixed header in parentheses, the TCP part on the same line. */
+START_TEST(test_ip6_verbose_class_flowlabel)
+{
+	struct run r;
+	const struct seg *s;
+
+	feed(&r, NULL,
+	     "22:13:20.002425 IP6 (class 0xb8, flowlabel 0xcdef1, hlim 75, "
+	     "next-header TCP (6) payload length: 332) 2001:db8:101::5.8080 > "
+	     "2001:db8:101::25.53370: Flags [.], cksum 0x17bd (correct), seq "
+	     "180:480, ack 347, win 509, options [nop,nop,TS val 2480165667 "
+	     "ecr 4595443], length 300: HTTP\n"
+	     "22:13:20.002675 IP6 (hlim 64, next-header TCP (6) payload "
+	     "length: 42) 2001:db8:101::5.8080 > 2001:db8:101::25.53370: Flags "
+	     "[P.], cksum 0x7118 (incorrect -> 0x2b18), seq 1920:1930, ack "
+	     "347, win 509, options [nop,nop,TS val 2480165675 ecr 4595447], "
+	     "length 10: HTTP\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.nskip, 0);
+	ck_assert_uint_eq(r.npk, 2);
+	s = &r.pk[0].seg;
+	ck_assert(r.pk[0].verbose);
+	ck_assert_uint_eq(s->ip_v, 6);
+	ck_assert_uint_eq(s->ip_tos, 0xb8);
+	ck_assert_uint_eq(s->ip6_flow, 0xcdef1);
+	ck_assert_uint_eq(s->ip_ttl, 75);
+	ck_assert_uint_eq(s->ip_len, 332);
+	EXPECT_BYTES(s->saddr6, 16, td6_server, 16);
+	EXPECT_BYTES(s->daddr6, 16, td6_client, 16);
+	ck_assert_uint_eq(s->sport, 8080);
+	ck_assert_uint_eq(s->dport, 53370);
+	ck_assert_uint_eq(s->flags, TH_ACK);
+	ck_assert_uint_eq(s->seq, 180);
+	ck_assert_uint_eq(s->ack, 347);
+	ck_assert_uint_eq(s->payload_len, 300);
+	ck_assert_int_eq(r.pk[0].cksum, ANNOT_CKSUM_OK);
+	/* Without class and flow label tcpdump prints neither: both 0. */
+	s = &r.pk[1].seg;
+	ck_assert_uint_eq(s->ip_tos, 0);
+	ck_assert_uint_eq(s->ip6_flow, 0);
+	ck_assert_uint_eq(s->ip_ttl, 64);
+	ck_assert_uint_eq(s->ip_len, 42);
+	ck_assert_int_eq(r.pk[1].cksum, ANNOT_CKSUM_BAD);
+	ck_assert_uint_eq(r.pk[1].cksum_good, 0x2b18);
+	ck_assert_uint_eq(r.pk[1].last_line, 2);
+}
+END_TEST
+
+/* Names: a host no lookup knows is a label; the segment stays IPv6, and
+ * the same label is the same address on every line. */
+START_TEST(test_ip6_names)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP6 client6.example.53370 > server6.example.http-alt: Flags "
+	     "[S], seq 4294967290, win 64240, length 0\n"
+	     "IP6 server6.example.http-alt > client6.example.53370: Flags "
+	     "[S.], seq 4294967295, ack 4294967291, win 64240, length 0\n"
+	     "IP6 client6.example.53370 > server6.example.http-alt: Flags "
+	     "[.], ack 1, win 502, length 0\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 3);
+	ck_assert_uint_eq(r.pk[0].seg.ip_v, 6);
+	ck_assert_uint_eq(r.pk[2].seg.ip_v, 6);
+	ck_assert_str_eq(r.pk[0].src_host, "client6.example");
+	ck_assert_str_eq(r.pk[0].dst_host, "server6.example");
+	ck_assert_uint_eq(r.pk[0].seg.dport, 8080);
+	EXPECT_BYTES(r.pk[0].seg.saddr6, 16, r.pk[1].seg.daddr6, 16);
+	EXPECT_BYTES(r.pk[0].seg.daddr6, 16, r.pk[2].seg.daddr6, 16);
+	ck_assert(memcmp(r.pk[0].seg.saddr6, r.pk[0].seg.daddr6, 16) != 0);
+	/* Relative numbers across the wrap: ISNs 4294967290, 4294967295. */
+	ck_assert(r.pk[2].relative);
+	ck_assert_uint_eq(r.pk[2].seg.seq, 4294967291u);
+	ck_assert_uint_eq(r.pk[2].seg.ack, 0);
+}
+END_TEST
+
+/* An IPv4 connection with the same ports, interleaved, keeps its own
+ * ISNs, and so does the IPv6 one. */
+START_TEST(test_ip6_and_ip4_same_ports)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP6 2001:db8::1.40000 > 2001:db8::2.80: Flags [S], seq 1000, "
+	     "win 1, length 0\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [S], seq 7000, win 1, "
+	     "length 0\n"
+	     "IP6 2001:db8::2.80 > 2001:db8::1.40000: Flags [S.], seq 3000, "
+	     "ack 1001, win 1, length 0\n"
+	     "IP 192.0.2.2.80 > 192.0.2.1.40000: Flags [S.], seq 9000, ack "
+	     "7001, win 1, length 0\n"
+	     "IP6 2001:db8::1.40000 > 2001:db8::2.80: Flags [P.], seq 1:11, "
+	     "ack 1, win 1, length 10\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [P.], seq 1:21, ack 1, "
+	     "win 1, length 20\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 6);
+	ck_assert_uint_eq(r.pk[4].seg.ip_v, 6);
+	ck_assert_uint_eq(r.pk[4].seg.seq, 1001);
+	ck_assert_uint_eq(r.pk[4].seg.ack, 3001);
+	ck_assert_uint_eq(r.pk[5].seg.ip_v, 4);
+	ck_assert_uint_eq(r.pk[5].seg.saddr, 0xc0000201u);
+	ck_assert_uint_eq(r.pk[5].seg.seq, 7001);
+	ck_assert_uint_eq(r.pk[5].seg.ack, 9001);
+}
+END_TEST
+
+/* The same with the IPv4-mapped forms of the IPv4 addresses: the same
+ * 16 bytes, yet two connections, as tcpdump keeps them. */
+START_TEST(test_ip6_mapped_apart_from_ip4)
+{
+	struct run r;
+
+	feed(&r, NULL,
+	     "IP6 ::ffff:192.0.2.1.40000 > ::ffff:192.0.2.2.80: Flags [S], "
+	     "seq 1000000, win 1, length 0\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [S], seq 7000000, win "
+	     "1, length 0\n"
+	     "IP6 ::ffff:192.0.2.2.80 > ::ffff:192.0.2.1.40000: Flags [S.], "
+	     "seq 3000000, ack 1000001, win 1, length 0\n"
+	     "IP 192.0.2.2.80 > 192.0.2.1.40000: Flags [S.], seq 9000000, ack "
+	     "7000001, win 1, length 0\n"
+	     "IP6 ::ffff:192.0.2.1.40000 > ::ffff:192.0.2.2.80: Flags [P.], "
+	     "seq 1:11, ack 1, win 1, length 10\n"
+	     "IP 192.0.2.1.40000 > 192.0.2.2.80: Flags [P.], seq 1:21, ack 1, "
+	     "win 1, length 20\n");
+	ck_assert_uint_eq(r.nbad, 0);
+	ck_assert_uint_eq(r.npk, 6);
+	ck_assert_uint_eq(r.pk[4].seg.ip_v, 6);
+	ck_assert_uint_eq(r.pk[4].seg.saddr6[10], 0xff);
+	ck_assert_uint_eq(r.pk[4].seg.seq, 1000001);
+	ck_assert_uint_eq(r.pk[4].seg.ack, 3000001);
+	ck_assert_uint_eq(r.pk[5].seg.ip_v, 4);
+	ck_assert_uint_eq(r.pk[5].seg.seq, 7000001);
+	ck_assert_uint_eq(r.pk[5].seg.ack, 9000001);
+}
+END_TEST
+
+/* Feeds text and keeps the messages of the lines that were skipped. */
+static unsigned feed_skips(struct run *r, const char *text,
+                           struct tdtext_msg *skips, unsigned max)
+{
+	const char *p = text, *nl;
+	struct tdtext_pkt pk;
+	struct tdtext_msg m;
+	unsigned n = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	tdtext_init(&r->ctx, NULL);
+	for (;;) {
+		nl = strchr(p, '\n');
+		rc = tdtext_line(&r->ctx, p, nl ? (size_t)(nl - p) : strlen(p),
+		                 &pk, &m);
+		if ((rc & TDTEXT_PKT) && r->npk < MAXPKT)
+			r->pk[r->npk++] = pk;
+		if ((rc & TDTEXT_BAD) && r->nbad < MAXPKT)
+			r->bad[r->nbad++] = m.line;
+		if ((rc & TDTEXT_SKIP) && n < max)
+			skips[n++] = m;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	if (tdtext_end(&r->ctx, &pk) == TDTEXT_PKT && r->npk < MAXPKT)
+		r->pk[r->npk++] = pk;
+	return n;
+}
+
+/* A TCP segment behind extension headers is skipped and said to be, in
+ * either form; the line after it is read as usual. */
+START_TEST(test_ip6_extension_headers_skipped)
+{
+	static const char *const lines[] = {
+	        "22:13:20.002775 IP6 (hlim 64, next-header Options (0) payload "
+	        "length: 40) 2001:db8:101::25 > 2001:db8:101::5: HBH (padn) "
+	        "53370 > 8080: Flags [.], cksum 0x7b73 (correct), ack 1930, "
+	        "win 502, options [nop,nop,TS val 4595447 ecr 2480165679], "
+	        "length 0",
+	        "22:13:20.002775 IP6 2001:db8:101::25 > 2001:db8:101::5: HBH "
+	        "53370 > 8080: Flags [.], ack 1930, win 502, options "
+	        "[nop,nop,TS val 4595447 ecr 2480165679], length 0",
+	        "22:13:20.002805 IP6 2001:db8:101::25 > 2001:db8:101::5: "
+	        "DSTOPT "
+	        "53370 > 8080: Flags [.], ack 1930, win 502, length 0",
+	        "22:13:20.002825 IP6 2001:db8:101::5 > 2001:db8:101::25: frag "
+	        "(0|62) 8080 > 53370: Flags [P.], seq 1930:1960, ack 347, win "
+	        "509, length 30: HTTP",
+	        "22:13:20.002845 IP6 2001:db8:101::5 > 2001:db8:101::25: frag "
+	        "(1448|62)",
+	};
+	static const char next[] =
+	        "22:13:20.002865 IP6 2001:db8:101::25.53370 > "
+	        "2001:db8:101::5.8080: Flags [F.], seq 347, ack 1960, win 502, "
+	        "length 0\n";
+	char text[1024];
+	struct tdtext_msg skips[4];
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(text, sizeof(text), "%s\n%s", lines[i], next);
+		ck_assert_uint_eq(feed_skips(&r, text, skips, 4), 1);
+		ck_assert_msg(r.nbad == 0, "line %zu reported as unreadable",
+		              i);
+		ck_assert_uint_eq(skips[0].line, 1);
+		ck_assert_ptr_nonnull(
+		        strstr(skips[0].text, "extension headers"));
+		ck_assert_uint_eq(r.npk, 1);
+		ck_assert_uint_eq(r.pk[0].first_line, 2);
+		ck_assert_uint_eq(r.pk[0].seg.flags, TH_FIN | TH_ACK);
+		ck_assert_uint_eq(r.pk[0].seg.seq, 347);
+	}
+}
+END_TEST
+
 static Suite *tdtext_suite(void)
 {
 	Suite *s = suite_create("tdtext");
@@ -443,6 +726,12 @@ static Suite *tdtext_suite(void)
 	TESTLIB_ADD(tc, test_no_ip_prefix_article);
 	TESTLIB_ADD(tc, test_no_ip_prefix_timestamp_and_ip_line);
 	TESTLIB_ADD(tc, test_no_ip_prefix_after_http_and_strays);
+	TESTLIB_ADD(tc, test_ip6_plain_relative);
+	TESTLIB_ADD(tc, test_ip6_verbose_class_flowlabel);
+	TESTLIB_ADD(tc, test_ip6_names);
+	TESTLIB_ADD(tc, test_ip6_and_ip4_same_ports);
+	TESTLIB_ADD(tc, test_ip6_mapped_apart_from_ip4);
+	TESTLIB_ADD(tc, test_ip6_extension_headers_skipped);
 	suite_add_tcase(s, tc);
 	return s;
 }
