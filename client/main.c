@@ -777,6 +777,10 @@ int main(int argc, char **argv)
 	if (cl.names == NULL)
 		die(EXIT_ENV, "%s", _("out of memory reading /etc/hosts"));
 	resolve(&cl);
+	/* Over IPv6 the profile's SYN is Linux's over IPv6: the MSS and the
+	 * windows follow from the 20 more bytes of IP header. */
+	if (!ipaddr_is4(&cl.daddr))
+		profile_ipv6(&cl.prof);
 	cl.dport = cl.url.port;
 	open_system(&cl);
 	client_show_init(&cl);
