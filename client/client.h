@@ -32,10 +32,12 @@
 
 struct client_opts {
 	const char *url;
-	const char *ifname; /* -i */
-	uint32_t saddr;     /* -s, host order; 0: routing decides */
-	int sport;          /* --sport, -1: the profile's or ephemeral */
-	bool isn_set;       /* --isn */
+	const char *ifname;  /* -i */
+	struct ipaddr saddr; /* -s, when saddr_set; else routing decides */
+	bool saddr_set;
+	int family;   /* -4 or -6: 4 or 6; 0: the URL's host decides */
+	int sport;    /* --sport, -1: the profile's or ephemeral */
+	bool isn_set; /* --isn */
 	uint32_t isn;
 	const char *profile;   /* --profile */
 	const char *outfile;   /* -O */
@@ -56,11 +58,11 @@ struct client_opts {
 	unsigned drop_in[DROP_MAX], ndrop_in; /* --drop-in N */
 	unsigned blackout_n;  /* --blackout N,MS: from the Nth incoming... */
 	uint64_t blackout_us; /* ...everything for MS ms; 0: none */
-	uint32_t rcvbuf;    /* --rcvbuf BYTES; 0: the profile's window */
-	bool no_sack;       /* --no-sack: no sackOK in the SYN */
-	uint32_t read_rate; /* --read-rate BYTES/S; 0: reads at once */
-	uint32_t loss_ppm; /* --loss P, in millionths; 0: none */
-	uint64_t seed;     /* --seed N */
+	uint32_t rcvbuf;      /* --rcvbuf BYTES; 0: the profile's window */
+	bool no_sack;         /* --no-sack: no sackOK in the SYN */
+	uint32_t read_rate;   /* --read-rate BYTES/S; 0: reads at once */
+	uint32_t loss_ppm;    /* --loss P, in millionths; 0: none */
+	uint64_t seed;        /* --seed N */
 	bool seed_set;
 };
 
@@ -89,7 +91,7 @@ struct names;
 
 struct client {
 	struct client_opts o;
-	struct loss loss; /* --loss: its generator */
+	struct loss loss;    /* --loss: its generator */
 	uint32_t rcvbuf_eff; /* the receive buffer the conn gets */
 	uint64_t read_at;    /* --read-rate: when the reader last took data */
 	uint64_t read_carry; /* and the byte-microseconds it has not used */
@@ -100,10 +102,10 @@ struct client {
 
 	/* The system: opened by main.c before privileges are dropped. */
 	char ifname[IF_NAMESIZE];
-	uint32_t saddr, daddr;
+	struct ipaddr saddr, daddr; /* of one family, IPv4 or IPv6 */
 	uint16_t sport, dport;
 	unsigned mtu; /* toward the server: the interface's or the route's */
-	uint16_t mss; /* what the SYN announces: the MTU less 40 */
+	uint16_t mss; /* what the SYN announces: the MTU less the headers */
 	int guard;
 	struct capture *cap;
 	struct injector *inj;
@@ -131,7 +133,7 @@ struct client {
 	bool write_failed;   /* the -O file or standard output refused it */
 
 	uint64_t blackout_end; /* --blackout: the end, once it has begun */
-	enum tcp_state state_before; /* before the call being taken */
+	enum tcp_state state_before;   /* before the call being taken */
 	struct conn_cc_info cc_before; /* the sender before that call */
 	uint32_t nxt_before;           /* SND.NXT before that call */
 	const char *failure; /* why the exchange failed, NULL if it did not */

@@ -25,6 +25,7 @@ client_tcplab_client_CFLAGS = $(AM_CFLAGS) $(PCAP_CFLAGS)
 client_tcplab_client_LDADD = common/io/libtcplabio.a common/libtcplab.a \
 	$(PCAP_LIBS) $(LIBNET_LIBS)
 
-TESTS += tests/client.sh tests/states.sh
-EXTRA_DIST += tests/client.sh tests/states.sh tests/rfc9293.py
+TESTS += tests/client.sh tests/client6.sh tests/states.sh
+EXTRA_DIST += tests/client.sh tests/client6.sh tests/states.sh \
+	tests/rfc9293.py
 dist_man_MANS += man/tcplab-client.1

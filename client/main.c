@@ -1,9 +1,9 @@
 /*
  * main.c: tcplab-client, a wget that performs its TCP by hand.
  *
- * It crafts every segment of an HTTP GET with libnet (raw IPv4), reads the
- * server's with libpcap, and prints each as tcpdump does with both sides'
- * states under it. This file reads the options, finds the route, opens
+ * It crafts every segment of an HTTP GET with libnet (raw IPv4 or IPv6),
+ * reads the server's with libpcap, and prints each as tcpdump does with both
+ * sides' states under it. This file reads the options, finds the route, opens
  * the port guard, the capture, the injector and the files, drops root,
  * and hands over to run.c. Only this file exits.
  */
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -41,7 +42,14 @@ static const struct term_opt help_opts[] = {
          * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
          * they name the option's argument. */
         {"  -i, --interface IFACE  ", N_("send and capture on IFACE")},
-        {"  -s, --source ADDR      ", N_("use source address ADDR")},
+        {"  -s, --source ADDR      ",
+         N_("use source address ADDR (IPv4 or IPv6, the server's family)")},
+        {"  -4, --ipv4             ",
+         N_("take the host's IPv4 address from /etc/hosts, never its IPv6 "
+            "one")},
+        {"  -6, --ipv6             ",
+         N_("take the host's IPv6 address from /etc/hosts, never its IPv4 "
+            "one")},
         {"      --sport PORT       ",
          N_("source port (default: ephemeral, or the profile's)")},
         {"      --isn N            ",
@@ -123,6 +131,8 @@ static void usage(FILE *f)
 	                "request and close crafted by hand, printing each "
 	                "segment as tcpdump does, with the arithmetic and both "
 	                "sides' states under it.\n"));
+	term_print(f, _("Over IPv6 the host is an address in brackets, "
+	                "http://[2001:db8::5]:8080/PATH, or a name.\n"));
 	term_print(f, "\n");
 	term_print_opts(f, help_opts, sizeof help_opts / sizeof help_opts[0]);
 	term_print(f, "\n");
@@ -133,9 +143,11 @@ static void usage(FILE *f)
 	/* TRANSLATORS: HOST is the URL's host; "mss" is the option's name
 	 * as tcpdump prints it. */
 	term_print(f, _("HOST is an address or a name from /etc/hosts (never "
-	                "DNS); the path and query go out percent-encoded as "
-	                "wget sends them. The SYN offers the MTU toward the "
-	                "server less 40 as its mss.\n"));
+	                "DNS): a name takes the address of its first line "
+	                "there, IPv4 or IPv6, unless -4 or -6 says which. The "
+	                "path and query go out percent-encoded as wget sends "
+	                "them. The SYN offers the MTU toward the server less "
+	                "40 (IPv4) or 60 (IPv6) as its mss.\n"));
 	term_print(f,
 	           _("Exit status: 0 the whole response came (a RST after "
 	             "it included), 1 the exchange failed (RST, timeout, bad "
@@ -173,6 +185,8 @@ enum {
 static const struct option longopts[] = {
         {"interface", required_argument, NULL, 'i'},
         {"source", required_argument, NULL, 's'},
+        {"ipv4", no_argument, NULL, '4'},
+        {"ipv6", no_argument, NULL, '6'},
         {"sport", required_argument, NULL, OPT_SPORT},
         {"isn", required_argument, NULL, OPT_ISN},
         {"profile", required_argument, NULL, OPT_PROFILE},
@@ -268,13 +282,11 @@ static void blackout(struct client_opts *o, const char *s)
 	        (uint64_t)number("--blackout", comma + 1, 1, 60000) * 1000;
 }
 
-static uint32_t parse_addr(const char *s)
+static void parse_source(struct client_opts *o, const char *s)
 {
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		die(EXIT_USAGE, _("-s: %s is not an IPv4 address"), s);
-	return ntohl(a.s_addr);
+	if (route_pton(s, 0, &o->saddr) != 0)
+		die(EXIT_USAGE, _("-s: %s is not an IPv4 or IPv6 address"), s);
+	o->saddr_set = true;
 }
 
 static void defaults(struct client_opts *o)
@@ -313,14 +325,21 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 	opt_tcpdump_init(&td, &vv_nn);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-	                        ":i:s:O:U:H:w:T:qh" OPT_TCPDUMP_LETTERS,
+	                        ":i:s:O:U:H:w:T:qh46" OPT_TCPDUMP_LETTERS,
 	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->ifname = optarg;
 			break;
 		case 's':
-			o->saddr = parse_addr(optarg);
+			parse_source(o, optarg);
+			break;
+		case '4':
+		case '6':
+			if (o->family != 0 && o->family != c - '0')
+				die(EXIT_USAGE, "%s",
+				    _("-4 and -6 exclude each other"));
+			o->family = c - '0';
 			break;
 		case OPT_SPORT:
 			o->sport = (int)number("--sport", optarg, 1, 65535);
@@ -457,24 +476,56 @@ static void parse_args(int argc, char **argv, struct client_opts *o)
 }
 
 /*
- * The server's address: a dotted quad, or a name from /etc/hosts. tcplab
- * never sends a DNS query (a lab's capture must hold only the lab's
- * packets), so a name the hosts file does not hold is an error of the
- * environment, said before anything is opened.
+ * The server's address: a dotted quad, an IPv6 address (in brackets in
+ * the URL), or a name from /etc/hosts. tcplab never sends a DNS query (a
+ * lab's capture must hold only the lab's packets), so a name the hosts
+ * file does not hold is an error of the environment, said before
+ * anything is opened. A name on lines of both families takes its first
+ * line's, as the hosts file orders them; -4 and -6 choose, as curl's do.
  */
-static uint32_t resolve(const struct names *nm, const char *host)
+static void resolve(struct client *cl)
 {
-	struct in_addr a;
-	uint32_t r;
+	const char *host = cl->url.host;
+	int fam = cl->o.family;
 
-	if (inet_pton(AF_INET, host, &a) == 1)
-		return ntohl(a.s_addr);
-	if (names_host_addr(nm, host, &r) != 0)
+	if (cl->url.host6 || route_pton(host, 4, &cl->daddr) == 0) {
+		if (cl->url.host6 && route_pton(host, 6, &cl->daddr) != 0)
+			die(EXIT_USAGE,
+			    _("%s: an IPv4 address in brackets: write it "
+			      "without them"),
+			    cl->o.url);
+		if (fam != 0 && fam != (ipaddr_is4(&cl->daddr) ? 4 : 6))
+			die(EXIT_USAGE,
+			    _("-%d: %s is an IPv%d address: leave -%d out"),
+			    fam, host, fam == 4 ? 6 : 4, fam);
+		return;
+	}
+	if (names_host_ip(cl->names, host, fam, &cl->daddr) == 0)
+		return;
+	if (fam != 0 && names_host_ip(cl->names, host, 0, &cl->daddr) == 0)
 		die(EXIT_ENV,
-		    _("unknown host %s: tcplab reads /etc/hosts only; give an "
-		      "address or add the name there"),
-		    host);
-	return r;
+		    _("%s has no IPv%d address in /etc/hosts: add one there, "
+		      "or leave -%d out"),
+		    host, fam, fam);
+	die(EXIT_ENV,
+	    _("unknown host %s: tcplab reads /etc/hosts only; give an "
+	      "address or add the name there"),
+	    host);
+}
+
+/* The URL did not parse. One that starts a host with '[' gets its own
+ * word: RFC 3986's brackets hold a whole IPv6 address, a port after. */
+static void bad_url(const char *url)
+{
+	const char *h = strncasecmp(url, "http://", 7) == 0 ? url + 7 : url;
+
+	if (*h == '[')
+		die(EXIT_USAGE,
+		    _("%s: an IPv6 address goes whole in brackets, the port "
+		      "after them: http://[2001:db8::5]:8080/PATH"),
+		    url);
+	die(EXIT_USAGE, _("%s: not a URL of the form http://HOST[:PORT]/PATH"),
+	    url);
 }
 
 static void draw_random(void *p, size_t n)
@@ -506,6 +557,7 @@ static void open_guard(struct client *cl)
 	char err[256];
 	unsigned i;
 	int port = cl->o.sport >= 0 ? cl->o.sport : cl->prof.client.port;
+	const struct ipaddr *a = &cl->saddr;
 
 	if (cl->o.no_guard) {
 		/* The lesson of --no-guard: nothing reserves the port, so the
@@ -521,7 +573,7 @@ static void open_guard(struct client *cl)
 	}
 	if (port > 0) {
 		cl->sport = (uint16_t)port;
-		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
+		cl->guard = guard_open_at(a, cl->sport, err, sizeof err);
 		if (cl->guard < 0)
 			die(EXIT_ENV, "%s", err);
 		return;
@@ -531,7 +583,7 @@ static void open_guard(struct client *cl)
 		draw_random(&p, sizeof p);
 		cl->sport = (uint16_t)(32768 + p % (61000 - 32768));
 		errno = 0;
-		cl->guard = guard_open(cl->saddr, cl->sport, err, sizeof err);
+		cl->guard = guard_open_at(a, cl->sport, err, sizeof err);
 		if (cl->guard >= 0)
 			return;
 		/* A port in use: bind()'s EADDRINUSE, which guard_open()
@@ -543,31 +595,51 @@ static void open_guard(struct client *cl)
 	die(EXIT_ENV, _("no free source port: %s"), err);
 }
 
+/* -s and the server must be of one family. */
+static void check_source(struct client *cl)
+{
+	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+
+	if (!cl->o.saddr_set ||
+	    ipaddr_is4(&cl->o.saddr) == ipaddr_is4(&cl->daddr))
+		return;
+	die(EXIT_USAGE,
+	    _("-s %s and the server %s are of two families: give -s an "
+	      "address of the server's"),
+	    route_ntop(&cl->o.saddr, sa, sizeof sa),
+	    route_ntop(&cl->daddr, da, sizeof da));
+}
+
 /* Everything that needs root, before root is given up. */
 static void open_system(struct client *cl)
 {
-	char err[256], filter[256], sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
-	struct in_addr a;
+	char err[256], filter[256], sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	bool v6 = !ipaddr_is4(&cl->daddr);
 
-	if (route_find(cl->daddr, cl->dport, cl->o.ifname, cl->o.saddr,
-	               cl->ifname, &cl->saddr, err, sizeof err) != 0)
+	check_source(cl);
+	if (route_find(&cl->daddr, cl->dport, cl->o.ifname,
+	               cl->o.saddr_set ? &cl->o.saddr : NULL, cl->ifname,
+	               &cl->saddr, err, sizeof err) != 0)
 		die(EXIT_ENV, "%s", err);
-	if (route_mtu(cl->daddr, cl->ifname, &cl->mtu, err, sizeof err) != 0)
+	if (route_mtu(&cl->daddr, cl->ifname, &cl->mtu, err, sizeof err) != 0)
 		die(EXIT_ENV, "%s", err);
-	cl->mss = route_mss(cl->mtu);
-	/* The raw socket first: without the privilege it names it. */
-	cl->inj = inject_open_raw4(cl->ifname, err, sizeof err);
+	cl->mss = v6 ? route_mss6(cl->mtu) : route_mss(cl->mtu);
+	/* The raw socket first: without the privilege it names it. Over
+	 * IPv6 as over IPv4 the kernel routes the segment and finds the next
+	 * hop's link address (neighbour discovery, or ARP). */
+	cl->inj = v6 ? inject_open_raw6(cl->ifname, err, sizeof err)
+	             : inject_open_raw4(cl->ifname, err, sizeof err);
 	if (cl->inj == NULL)
 		die(EXIT_ENV, "%s", err);
 	open_guard(cl);
-	a.s_addr = htonl(cl->saddr);
-	inet_ntop(AF_INET, &a, sa, sizeof sa);
-	a.s_addr = htonl(cl->daddr);
-	inet_ntop(AF_INET, &a, da, sizeof da);
+	route_ntop(&cl->saddr, sa, sizeof sa);
+	route_ntop(&cl->daddr, da, sizeof da);
+	/* "tcp" after "ip6" matches a TCP header right after the IPv6 one,
+	 * which is how the server's TCP sends. */
 	snprintf(filter, sizeof filter,
-	         "tcp and src host %s and src port %u and dst host %s and "
-	         "dst port %u",
-	         da, cl->dport, sa, cl->sport);
+	         "%s and tcp and src host %s and src port %u and dst host %s "
+	         "and dst port %u",
+	         v6 ? "ip6" : "ip", da, cl->dport, sa, cl->sport);
 	cl->cap = capture_open(cl->ifname, filter, err, sizeof err);
 	if (cl->cap == NULL)
 		die(EXIT_ENV, "%s", err);
@@ -596,18 +668,16 @@ static void open_system(struct client *cl)
 
 static void say_setup(struct client *cl)
 {
-	char sa[INET_ADDRSTRLEN], da[INET_ADDRSTRLEN];
-	struct in_addr a;
+	char sa[INET6_ADDRSTRLEN], da[INET6_ADDRSTRLEN];
+	bool v6 = !ipaddr_is4(&cl->daddr);
 
 	/* --json keeps standard output for JSON. */
 	FILE *f = cl->o.json ? stderr : stdout;
 
 	if (cl->o.quiet)
 		return;
-	a.s_addr = htonl(cl->saddr);
-	inet_ntop(AF_INET, &a, sa, sizeof sa);
-	a.s_addr = htonl(cl->daddr);
-	inet_ntop(AF_INET, &a, da, sizeof da);
+	route_ntop(&cl->saddr, sa, sizeof sa);
+	route_ntop(&cl->daddr, da, sizeof da);
 	client_say(cl, f,
 	           /* TRANSLATORS: keep "tcplab-client: ADDR.PORT ->
 	            * ADDR.PORT" at the start: the lab runner reads the
@@ -617,7 +687,9 @@ static void say_setup(struct client *cl)
 	           sa, cl->sport, da, cl->dport, cl->ifname, cl->prof.name,
 	           cl->prof.client.iss);
 	if (cl->prof.id == PROFILE_SEED &&
-	    (!profile_addrs_match(&cl->prof, cl->saddr, cl->daddr) ||
+	    (v6 ||
+	     !profile_addrs_match(&cl->prof, ipaddr_v4(&cl->saddr),
+	                          ipaddr_v4(&cl->daddr)) ||
 	     cl->sport != cl->prof.client.port ||
 	     cl->dport != cl->prof.server.port))
 		client_say(cl, f, "%s",
@@ -625,7 +697,16 @@ static void say_setup(struct client *cl)
 		             "192.168.101.25.57290 -> 192.168.101.5.8080: on "
 		             "other addresses or ports, the addresses and "
 		             "checksums will differ from the article\n"));
-	if (cl->mss != cl->prof.client.cfg.mss)
+	if (cl->mss != cl->prof.client.cfg.mss && v6)
+		client_say(cl, f,
+		           _("tcplab-client: MTU %u toward %s: the SYN offers "
+		             "mss %u, the MTU less 60 bytes of IPv6 and TCP "
+		             "headers%s\n"),
+		           cl->mtu, da, cl->mss,
+		           cl->prof.id == PROFILE_SEED
+		                   ? _(" (the article's SYN offered 1460)")
+		                   : "");
+	else if (cl->mss != cl->prof.client.cfg.mss)
 		client_say(
 		        cl, f,
 		        _("tcplab-client: MTU %u toward %s: the SYN offers mss "
@@ -674,9 +755,7 @@ int main(int argc, char **argv)
 	i18n_init();
 	parse_args(argc, argv, &cl.o);
 	if (httpc_parse_url(cl.o.url, &cl.url) != 0)
-		die(EXIT_USAGE,
-		    _("%s: not a URL of the form http://HOST[:PORT]/PATH"),
-		    cl.o.url);
+		bad_url(cl.o.url);
 	setup_profile(&cl);
 	if (!cl.o.seed_set) {
 		draw_random(&cl.o.seed, sizeof cl.o.seed);
@@ -697,7 +776,11 @@ int main(int argc, char **argv)
 	cl.names = names_open();
 	if (cl.names == NULL)
 		die(EXIT_ENV, "%s", _("out of memory reading /etc/hosts"));
-	cl.daddr = resolve(cl.names, cl.url.host);
+	resolve(&cl);
+	/* Over IPv6 the profile's SYN is Linux's over IPv6: the MSS and the
+	 * windows follow from the 20 more bytes of IP header. */
+	if (!ipaddr_is4(&cl.daddr))
+		profile_ipv6(&cl.prof);
 	cl.dport = cl.url.port;
 	open_system(&cl);
 	client_show_init(&cl);

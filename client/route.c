@@ -1,15 +1,19 @@
 /*
- * route.c: finds the interface and source address toward a destination.
+ * route.c: finds the interface and source address toward a destination,
+ * IPv4 or IPv6.
  *
  * The source address is what a connected UDP socket gets from the routing
  * table (connect() on a UDP socket sends nothing); the interface is the
  * one that holds that address. With -i the interface's first IPv4
- * address is the source; with -s the interface is the one holding it.
+ * address is the source; over IPv6 the UDP socket is tied to the
+ * interface instead, so that the kernel picks among its addresses one
+ * whose scope fits the destination (an interface's first IPv6 address is
+ * often its link-local one). With -s the interface is the one holding it.
  *
  * The MTU is the interface's (SIOCGIFMTU), or the route's when that is
- * smaller: what IP_MTU tells on a UDP socket tied to the interface and
- * connected to the destination (a route's "mtu", or a path MTU Linux has
- * learnt).
+ * smaller: what IP_MTU (IPV6_MTU) tells on a UDP socket tied to the
+ * interface and connected to the destination (a route's "mtu", or a path
+ * MTU Linux has learnt).
  */
 #include "config.h"
 
@@ -40,40 +44,108 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *ntoa(uint32_t a, char *buf)
+const char *route_ntop(const struct ipaddr *a, char *buf, size_t cap)
 {
-	struct in_addr in = {htonl(a)};
+	struct in_addr in;
 
-	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
+	if (!ipaddr_is4(a))
+		return inet_ntop(AF_INET6, a->b, buf, (socklen_t)cap);
+	in.s_addr = htonl(ipaddr_v4(a));
+	return inet_ntop(AF_INET, &in, buf, (socklen_t)cap);
 }
 
-/* The source address the routing table gives toward daddr. */
-static int route_source(uint32_t daddr, uint16_t dport, uint32_t *saddr,
-                        char *err, size_t errlen)
+int route_pton(const char *s, int family, struct ipaddr *a)
 {
-	struct sockaddr_in sin = {0};
-	socklen_t sl = sizeof sin;
-	char a[INET_ADDRSTRLEN];
+	struct in_addr in;
+
+	if (family != 6 && inet_pton(AF_INET, s, &in) == 1) {
+		*a = ipaddr_of4(ntohl(in.s_addr));
+		return 0;
+	}
+	/* An IPv4-mapped address is IPv4 in struct ipaddr: not taken as
+	 * IPv6, which it does not travel as. */
+	if (family != 4 && inet_pton(AF_INET6, s, a->b) == 1 && !ipaddr_is4(a))
+		return 0;
+	return -1;
+}
+
+/* A socket address for a (and port), and its length. */
+static socklen_t sockaddr_of(const struct ipaddr *a, uint16_t port,
+                             struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (ipaddr_is4(a)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(ipaddr_v4(a));
+		sin->sin_port = htons(port);
+		return sizeof *sin;
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(sin6->sin6_addr.s6_addr, a->b, 16);
+		sin6->sin6_port = htons(port);
+		return sizeof *sin6;
+	}
+}
+
+/* The address in a socket address of either family. */
+static void ipaddr_of_sockaddr(const struct sockaddr *sa, struct ipaddr *a)
+{
+	if (sa->sa_family == AF_INET)
+		*a = ipaddr_of4(ntohl(
+		        ((const struct sockaddr_in *)sa)->sin_addr.s_addr));
+	else
+		memcpy(a->b,
+		       ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr,
+		       16);
+}
+
+/* A UDP socket of daddr's family, tied to ifname when it is not NULL. */
+static int udp_socket(const struct ipaddr *daddr, const char *ifname)
+{
+	int fd = socket(ipaddr_is4(daddr) ? AF_INET : AF_INET6,
+	                SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && ifname != NULL &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+	               (socklen_t)strlen(ifname)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The source address the routing table gives toward daddr (through
+ * ifname, when it is not NULL). */
+static int route_source(const struct ipaddr *daddr, uint16_t dport,
+                        const char *ifname, struct ipaddr *saddr, char *err,
+                        size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char a[INET6_ADDRSTRLEN];
 	int fd, rc = -1;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = udp_socket(daddr, ifname);
 	if (fd < 0) {
 		seterr(err, errlen, _("route lookup: %s"), strerror(errno));
 		return -1;
 	}
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(daddr);
-	sin.sin_port = htons(dport);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
-		seterr(err, errlen, _("no route to %s: %s"), ntoa(daddr, a),
-		       strerror(errno));
+	sl = sockaddr_of(daddr, dport, &ss);
+	if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
+		seterr(err, errlen, _("no route to %s: %s"),
+		       route_ntop(daddr, a, sizeof a), strerror(errno));
 		goto done;
 	}
-	if (getsockname(fd, (struct sockaddr *)&sin, &sl) != 0) {
+	sl = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		seterr(err, errlen, _("route lookup: %s"), strerror(errno));
 		goto done;
 	}
-	*saddr = ntohl(sin.sin_addr.s_addr);
+	ipaddr_of_sockaddr((struct sockaddr *)&ss, saddr);
 	rc = 0;
 done:
 	close(fd);
@@ -81,11 +153,13 @@ done:
 }
 
 /*
- * Looks through the host's IPv4 addresses for one matching want_if and
- * want_saddr (either may be unset). Fills ifname and *saddr.
+ * Looks through the host's addresses of one family (IPv6 when v6) for one
+ * matching want_if and want_saddr (either may be unset: NULL). Fills
+ * ifname and *saddr.
  */
-static int find_addr(const char *want_if, uint32_t want_saddr, char *ifname,
-                     uint32_t *saddr)
+static int find_addr(bool v6, const char *want_if,
+                     const struct ipaddr *want_saddr, char *ifname,
+                     struct ipaddr *saddr)
 {
 	struct ifaddrs *ifa, *i;
 	int rc = -1;
@@ -93,13 +167,14 @@ static int find_addr(const char *want_if, uint32_t want_saddr, char *ifname,
 	if (getifaddrs(&ifa) != 0)
 		return -1;
 	for (i = ifa; i != NULL; i = i->ifa_next) {
-		uint32_t a;
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+		struct ipaddr a;
+		if (i->ifa_addr == NULL ||
+		    i->ifa_addr->sa_family != (v6 ? AF_INET6 : AF_INET))
 			continue;
-		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		ipaddr_of_sockaddr(i->ifa_addr, &a);
 		if (want_if != NULL && strcmp(i->ifa_name, want_if) != 0)
 			continue;
-		if (want_saddr != 0 && a != want_saddr)
+		if (want_saddr != NULL && !ipaddr_eq(&a, want_saddr))
 			continue;
 		snprintf(ifname, IF_NAMESIZE, "%s", i->ifa_name);
 		*saddr = a;
@@ -110,64 +185,69 @@ static int find_addr(const char *want_if, uint32_t want_saddr, char *ifname,
 	return rc;
 }
 
-int route_find(uint32_t daddr, uint16_t dport, const char *want_if,
-               uint32_t want_saddr, char *ifname, uint32_t *saddr, char *err,
-               size_t errlen)
+int route_find(const struct ipaddr *daddr, uint16_t dport, const char *want_if,
+               const struct ipaddr *want_saddr, char *ifname,
+               struct ipaddr *saddr, char *err, size_t errlen)
 {
-	char a[INET_ADDRSTRLEN];
-	uint32_t src = want_saddr;
+	char a[INET6_ADDRSTRLEN];
+	bool v6 = !ipaddr_is4(daddr);
+	struct ipaddr src;
+	const struct ipaddr *want = want_saddr;
 
 	if (want_if != NULL && if_nametoindex(want_if) == 0) {
 		seterr(err, errlen, _("no interface %s"), want_if);
 		return -1;
 	}
-	if (want_if == NULL && src == 0 &&
-	    route_source(daddr, dport, &src, err, errlen) != 0)
-		return -1;
-	if (find_addr(want_if, src, ifname, saddr) == 0)
+	if (want == NULL && (want_if == NULL || v6)) {
+		if (route_source(daddr, dport, want_if, &src, err, errlen) != 0)
+			return -1;
+		want = &src;
+	}
+	if (find_addr(v6, want_if, want, ifname, saddr) == 0)
 		return 0;
-	if (want_if != NULL && src != 0)
+	if (want_if != NULL && want != NULL)
 		seterr(err, errlen, _("address %s is not on interface %s"),
-		       ntoa(src, a), want_if);
+		       route_ntop(want, a, sizeof a), want_if);
 	else if (want_if != NULL)
 		seterr(err, errlen, _("interface %s has no IPv4 address"),
 		       want_if);
 	else
-		seterr(err, errlen, _("address %s is not on this host"),
-		       ntoa(src, a));
+		seterr(err, errlen,
+		       _("address %s is not on this host: give -s one of "
+		         "its addresses, or leave -s out"),
+		       route_ntop(want, a, sizeof a));
 	return -1;
 }
 
-/* The MTU Linux keeps for the route from fd (a UDP socket) to daddr, or 0
- * when it cannot tell. */
-static unsigned route_ip_mtu(int fd, const char *ifname, uint32_t daddr)
+/* The MTU Linux keeps for the route from fd (a UDP socket tied to the
+ * interface) to daddr, or 0 when it cannot tell. */
+static unsigned route_ip_mtu(int fd, const struct ipaddr *daddr)
 {
-	struct sockaddr_in sin = {0};
+	struct sockaddr_storage ss;
 	socklen_t sl;
 	int mtu = 0;
+	bool v6 = !ipaddr_is4(daddr);
 
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-	               (socklen_t)strlen(ifname)) != 0)
-		return 0;
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(daddr);
-	sin.sin_port = htons(9); /* connect() on UDP sends nothing */
-	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+	sl = sockaddr_of(daddr, 9, &ss); /* connect() on UDP sends nothing */
+	if (connect(fd, (struct sockaddr *)&ss, sl) != 0)
 		return 0;
 	sl = sizeof mtu;
-	if (getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl) != 0 || mtu <= 0)
+	if (getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	               v6 ? IPV6_MTU : IP_MTU, &mtu, &sl) != 0 ||
+	    mtu <= 0)
 		return 0;
 	return (unsigned)mtu;
 }
 
-int route_mtu(uint32_t daddr, const char *ifname, unsigned *mtu, char *err,
-              size_t errlen)
+int route_mtu(const struct ipaddr *daddr, const char *ifname, unsigned *mtu,
+              char *err, size_t errlen)
 {
 	struct ifreq ifr;
-	unsigned rmtu;
+	unsigned rmtu = 0;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = socket(ipaddr_is4(daddr) ? AF_INET : AF_INET6,
+	            SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		seterr(err, errlen, _("MTU of %s: %s"), ifname,
 		       strerror(errno));
@@ -182,7 +262,9 @@ int route_mtu(uint32_t daddr, const char *ifname, unsigned *mtu, char *err,
 		return -1;
 	}
 	*mtu = (unsigned)ifr.ifr_mtu;
-	rmtu = route_ip_mtu(fd, ifname, daddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+	               (socklen_t)strlen(ifname)) == 0)
+		rmtu = route_ip_mtu(fd, daddr);
 	if (rmtu != 0 && rmtu < *mtu)
 		*mtu = rmtu;
 	close(fd);
@@ -198,4 +280,16 @@ uint16_t route_mss(unsigned mtu)
 	if (mtu > 65535)
 		return 65535 - 40;
 	return (uint16_t)(mtu - 40);
+}
+
+uint16_t route_mss6(unsigned mtu)
+{
+	/* Linux's ip6_default_advmss(): the floor is ip6_rt_min_advmss, and
+	 * above 65535 - 20 the MSS is 65535, since a jumbogram's payload
+	 * (RFC 2675) has no 16-bit limit. */
+	if (mtu < ROUTE_MIN_ADVMSS6 + 60)
+		return ROUTE_MIN_ADVMSS6;
+	if (mtu - 60 > 65535 - 20)
+		return 65535;
+	return (uint16_t)(mtu - 60);
 }

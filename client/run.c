@@ -637,6 +637,7 @@ static void flush_queue(struct client *cl)
 static void handle_frame(struct client *cl, const struct capture_frame *f)
 {
 	struct link_frame lf;
+	struct ipaddr sa, da;
 	struct annot_path p;
 	struct annot_cc cc;
 	struct seg s;
@@ -646,14 +647,17 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 
 	if (link_decode(capture_linktype(cl->cap), f->data, f->caplen, &lf) !=
 	            0 ||
-	    lf.proto != LINK_P_IPV4)
+	    lf.proto != (ipaddr_is4(&cl->daddr) ? LINK_P_IPV4 : LINK_P_IPV6))
 		return;
 	ip = f->data + lf.offset;
 	len = f->caplen - lf.offset;
 	wirelen = f->len - lf.offset;
-	if (seg_decode(&s, ip, len) != 0 || s.saddr != cl->daddr ||
-	    s.daddr != cl->saddr || s.sport != cl->dport ||
-	    s.dport != cl->sport)
+	if (seg_decode(&s, ip, len) != 0)
+		return;
+	sa = seg_src(&s);
+	da = seg_dst(&s);
+	if (!ipaddr_eq(&sa, &cl->daddr) || !ipaddr_eq(&da, &cl->saddr) ||
+	    s.sport != cl->dport || s.dport != cl->sport)
 		return;
 	cl->nin++;
 	if (blacked_out(cl, why, sizeof why) ||
@@ -921,8 +925,8 @@ static void start(struct client *cl)
 	httpc_resp_init(&cl->resp);
 	cl->heard_at = now(cl);
 	call_begin(cl);
-	conn_connect(&cl->c, &cfg, cl->saddr, cl->sport, cl->daddr, cl->dport,
-	             cl->prof.client.iss, now(cl), &cl->co);
+	conn_connect_to(&cl->c, &cfg, &cl->saddr, cl->sport, &cl->daddr,
+	                cl->dport, cl->prof.client.iss, now(cl), &cl->co);
 	call_end(cl);
 }
 

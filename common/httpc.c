@@ -10,6 +10,7 @@
  * This file must never do I/O, print, allocate, read a clock or keep state
  * between calls.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -107,6 +108,20 @@ static void lower_ascii(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
+/* The IPv6 address between a URL's brackets, [s, e): kept in lower case,
+ * without the brackets. A zone ("%25eth0", RFC 6874) is not taken. */
+static int literal6(const char *s, const char *e, struct httpc_url *u)
+{
+	struct in6_addr a;
+
+	if (copy_part(u->host, INET6_ADDRSTRLEN, s, (size_t)(e - s)) != 0 ||
+	    inet_pton(AF_INET6, u->host, &a) != 1)
+		return TCPLAB_EINVAL;
+	lower_ascii(u->host);
+	u->host6 = true;
+	return 0;
+}
+
 int httpc_parse_url(const char *url, struct httpc_url *u)
 {
 	const char *host, *end, *colon, *path, *frag;
@@ -126,8 +141,23 @@ int httpc_parse_url(const char *url, struct httpc_url *u)
 		return TCPLAB_EINVAL;
 	if (memchr(host, '@', (size_t)(end - host)) != NULL)
 		return TCPLAB_EINVAL; /* user:password@ is not supported */
-	colon = memchr(host, ':', (size_t)(end - host));
 	u->port = 80;
+	if (*host == '[') {
+		/* RFC 3986 3.2.2: an IPv6 address goes in brackets, so that
+		 * its colons are not taken for the port's. */
+		const char *rb = memchr(host, ']', (size_t)(end - host));
+
+		if (rb == NULL || literal6(host + 1, rb, u) != 0 ||
+		    (rb + 1 != end && rb[1] != ':'))
+			return TCPLAB_EINVAL;
+		colon = rb + 1 != end ? rb + 1 : NULL;
+		if (colon != NULL &&
+		    parse_port(colon + 1, (size_t)(end - colon - 1), &u->port))
+			return TCPLAB_EINVAL;
+		u->port_given = colon != NULL;
+		goto path;
+	}
+	colon = memchr(host, ':', (size_t)(end - host));
 	if (colon != NULL) {
 		if (parse_port(colon + 1, (size_t)(end - colon - 1), &u->port))
 			return TCPLAB_EINVAL;
@@ -138,6 +168,7 @@ int httpc_parse_url(const char *url, struct httpc_url *u)
 	    copy_part(u->host, sizeof u->host, host, (size_t)(end - host)))
 		return TCPLAB_EINVAL;
 	lower_ascii(u->host);
+path:
 	if (path == NULL)
 		path = "/";
 	/* The fragment is the browser's: wget never sends it. */
@@ -238,12 +269,13 @@ int httpc_request(const struct httpc_url *u, const struct httpc_req_opts *o,
 		ua = o->user_agent;
 	if (!value_ok(ua))
 		return TCPLAB_EINVAL;
-	/* wget's Host names the port only when it is not the default. */
+	/* wget's Host names the port only when it is not the default; an
+	 * IPv6 address is in brackets there too (RFC 9110 7.2). */
+	snprintf(hostval, sizeof hostval, u->host6 ? "[%s]" : "%s", u->host);
 	if (u->port != 80)
-		snprintf(hostval, sizeof hostval, "%s:%u", u->host,
+		snprintf(hostval + strlen(hostval),
+		         sizeof hostval - strlen(hostval), ":%u",
 		         (unsigned)u->port);
-	else
-		copy_part(hostval, sizeof hostval, u->host, strlen(u->host));
 	h[n++] = (struct hdr){"User-Agent", 10, ua};
 	h[n++] = (struct hdr){"Accept", 6, "*/*"};
 	h[n++] = (struct hdr){"Host", 4, hostval};

@@ -33,7 +33,9 @@
 #define HTTPC_WGET_UA "Wget/1.14 (linux-gnu)"
 
 struct httpc_url {
-	char host[HTTPC_HOST_MAX]; /* a name (in lower case) or a dotted quad */
+	char host[HTTPC_HOST_MAX]; /* a name (in lower case), a dotted quad,
+	                              or an IPv6 address without brackets */
+	bool host6;                /* host came as "[IPv6 address]" */
 	uint16_t port;             /* 80 unless the URL says otherwise */
 	bool port_given;           /* the URL named a port */
 	char path[HTTPC_PATH_MAX]; /* from the first '/' on, query included,
@@ -43,6 +45,8 @@ struct httpc_url {
 /*
  * Parses url into u. Accepts "http://" or no scheme, a host, an optional
  * ":PORT" (1..65535) and an optional path ("/" when there is none). The
+ * host may be an IPv6 address in brackets, "http://[2001:db8::5]:8080/"
+ * (RFC 3986 3.2.2), which is kept without them and sets host6. The
  * host is kept in lower case, as wget writes it in the Host header; the
  * path and query go through httpc_encode_path(), and a "#fragment" is
  * left out, as wget leaves it out. Returns 0, or TCPLAB_EINVAL for an
@@ -71,7 +75,8 @@ struct httpc_req_opts {
 
 /*
  * Writes the GET request for u into buf (no NUL is counted). The Host
- * header carries ":PORT" only when the port is not 80, as wget's does.
+ * header carries ":PORT" only when the port is not 80, as wget's does,
+ * and an IPv6 address in brackets.
  * Returns the length, TCPLAB_ENOSPC when cap is too small, or
  * TCPLAB_EINVAL for a -H header without a colon, with a name that is not
  * a token (RFC 9110 5.1) or a control character other than tab in it,

@@ -634,19 +634,26 @@ static void check_url(const char *url, const struct httpc_url *u)
 	size_t hl = strlen(u->host);
 	unsigned long port = 0;
 
-	CHECK("url-host", hl > 0 && hl < sizeof u->host &&
-	                          strpbrk(u->host, "/?#@: ") == NULL);
+	/* An IPv6 host came in brackets and is kept without them. */
+	CHECK("url-host",
+	      hl > 0 && hl < sizeof u->host &&
+	              strpbrk(u->host, u->host6 ? "/?#@ []" : "/?#@: ") ==
+	                      NULL);
 	CHECK("url-path", u->path[0] == '/' &&
 	                          strlen(u->path) < sizeof u->path &&
 	                          strpbrk(u->path, " \r\n\t") == NULL);
 	CHECK("url-port", u->port != 0 && (u->port_given || u->port == 80));
 	if (strncasecmp(p, "http://", 7) == 0)
 		p += 7;
+	if (u->host6) {
+		CHECK("url-parts-host6", *p == '[' && p[1 + hl] == ']');
+		p++;
+	}
 	/* httpc.h: the host is kept in lower case, as wget sends it. */
 	CHECK("url-parts-host",
 	      strncasecmp(p, u->host, hl) == 0 &&
 	              strpbrk(u->host, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL);
-	p += hl;
+	p += hl + (u->host6 ? 1 : 0);
 	if (u->port_given) {
 		CHECK("url-parts-port", *p == ':');
 		for (p++; *p >= '0' && *p <= '9'; p++)
@@ -707,10 +714,11 @@ static void check_request(const char *req, size_t n, const struct httpc_url *u)
 	/* RFC 9112 3.2.1: origin-form is a path and a query; a fragment
 	 * stays with the client (wget drops it). */
 	CHECK("req-line-fragment", memchr(req + 4, '#', pl) == NULL);
+	snprintf(line, sizeof line, u->host6 ? "Host: [%s]" : "Host: %s",
+	         u->host);
 	if (u->port != 80)
-		snprintf(line, sizeof line, "Host: %s:%u", u->host, u->port);
-	else
-		snprintf(line, sizeof line, "Host: %s", u->host);
+		snprintf(line + strlen(line), sizeof line - strlen(line), ":%u",
+		         u->port);
 	for (p = req + 4 + pl + 11; p < end; p = e + 2) {
 		const char *q;
 
@@ -767,9 +775,8 @@ static void run_request(const uint8_t *d, size_t n, uint8_t flags)
 	if (k > 0 && httpc_parse_url(lines[0], &u) == 0) {
 		check_url(lines[0], &u);
 		len = request_into(&u, &o, 65536, &req);
-		CHECK("req-result", headers_bad(&o)
-		                            ? len == TCPLAB_EINVAL
-		                            : len > 0);
+		CHECK("req-result",
+		      headers_bad(&o) ? len == TCPLAB_EINVAL : len > 0);
 		if (len > 0) {
 			check_request(req, (size_t)len, &u);
 			/* One byte short is refused; exactly enough fits. */

@@ -41,6 +41,50 @@ START_TEST(test_url_defaults)
 }
 END_TEST
 
+/* RFC 3986 3.2.2: an IPv6 address in brackets, the port after them; the
+ * host is kept without them, in lower case. */
+START_TEST(test_url_ipv6)
+{
+	struct httpc_url u;
+
+	ck_assert_int_eq(httpc_parse_url("http://[2001:DB8:101::5]:8080/"
+	                                 "truedei/test?name=zhenghui",
+	                                 &u),
+	                 0);
+	ck_assert_str_eq(u.host, "2001:db8:101::5");
+	ck_assert(u.host6);
+	ck_assert_uint_eq(u.port, 8080);
+	ck_assert(u.port_given);
+	ck_assert_str_eq(u.path, "/truedei/test?name=zhenghui");
+	ck_assert_int_eq(httpc_parse_url("[::ffff:192.0.2.1]", &u), 0);
+	ck_assert_str_eq(u.host, "::ffff:192.0.2.1");
+	ck_assert_uint_eq(u.port, 80);
+	ck_assert(!u.port_given);
+	ck_assert_str_eq(u.path, "/");
+	ck_assert_int_eq(httpc_parse_url("http://10.0.0.1/", &u), 0);
+	ck_assert(!u.host6);
+}
+END_TEST
+
+START_TEST(test_url_ipv6_bad)
+{
+	static const char *bad[] = {
+	        "http://[2001:db8::5/",        "http://[2001:db8::5]x/",
+	        "http://[2001:db8::5]:/",      "http://[2001:db8::5]:0/",
+	        "http://2001:db8::5/",         "http://[]/",
+	        "http://[192.0.2.1]/",         "http://[fe80::1%25eth0]/",
+	        "http://[2001:db8::g]/",       "http://[2001:db8::5]]/",
+	        "http://[2001:db8::5]:80:80/",
+	};
+	struct httpc_url u;
+	unsigned i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(httpc_parse_url(bad[i], &u) == TCPLAB_EINVAL,
+		              "accepted \"%s\"", bad[i]);
+}
+END_TEST
+
 START_TEST(test_url_bad)
 {
 	static const char *bad[] = {
@@ -210,6 +254,27 @@ START_TEST(test_request_port_80_host)
 }
 END_TEST
 
+/* The Host header writes an IPv6 address in brackets, as the URL does. */
+START_TEST(test_request_ipv6_host)
+{
+	struct httpc_url u;
+	char buf[512];
+	int n;
+
+	httpc_parse_url("http://[2001:db8:101::5]:8080/x", &u);
+	n = httpc_request(&u, NULL, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(
+	        strstr(buf, "\r\nHost: [2001:db8:101::5]:8080\r\n"));
+	httpc_parse_url("http://[2001:db8:101::5]/x", &u);
+	n = httpc_request(&u, NULL, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf, "\r\nHost: [2001:db8:101::5]\r\n"));
+}
+END_TEST
+
 /* --user-agent changes the agent; -H replaces a header of the same name
  * in place (any case) and appends a new one, in the order given. */
 START_TEST(test_request_user_agent_and_headers)
@@ -264,7 +329,6 @@ START_TEST(test_request_bad_header)
 	ck_assert_int_eq(httpc_request(&u, &o, buf, sizeof buf), TCPLAB_EINVAL);
 }
 END_TEST
-
 
 /* Feeds text in pieces of size piece (0: all at once); collects the body. */
 static int feed(struct httpc_resp *r, const char *text, size_t len,
@@ -494,6 +558,8 @@ static Suite *httpc_suite(void)
 	TESTLIB_ADD(url, test_url_article);
 	TESTLIB_ADD(url, test_url_defaults);
 	TESTLIB_ADD(url, test_url_bad);
+	TESTLIB_ADD(url, test_url_ipv6);
+	TESTLIB_ADD(url, test_url_ipv6_bad);
 	TESTLIB_ADD(url, test_url_utf8_query_encoded);
 	TESTLIB_ADD(url, test_url_unsafe_encoded_as_wget);
 	TESTLIB_ADD(url, test_url_reserved_kept);
@@ -501,6 +567,7 @@ static Suite *httpc_suite(void)
 	TESTLIB_ADD(req, test_request_article);
 	TESTLIB_ADD(req, test_request_buffer_exact);
 	TESTLIB_ADD(req, test_request_port_80_host);
+	TESTLIB_ADD(req, test_request_ipv6_host);
 	TESTLIB_ADD(req, test_request_host_lower_case);
 	TESTLIB_ADD(req, test_request_user_agent_and_headers);
 	TESTLIB_ADD(req, test_request_bad_header);

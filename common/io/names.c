@@ -35,8 +35,9 @@ struct host_slot {
  * a TCP service name or alias to its port. */
 struct name_ent {
 	uint32_t name; /* offset in the pool */
-	uint32_t val;
-	bool tcp; /* a TCP service; else a host */
+	uint32_t val;  /* a port, an IPv4 address or an index in hosts6 */
+	bool tcp;      /* a TCP service; else a host */
+	bool v6;       /* a host of an IPv6 line: val indexes hosts6 */
 };
 
 /* An IPv6 address and its name. Hosts files hold few of them, so they are
@@ -144,7 +145,7 @@ static int host_add(struct names *nm, uint32_t addr, const char *name,
 
 /* Remembers that name[0..len) stands for val, for the reverse lookups. */
 static int byname_add(struct names *nm, const char *name, size_t len,
-                      uint32_t val, bool tcp)
+                      uint32_t val, bool tcp, bool v6)
 {
 	struct name_ent *e;
 
@@ -163,6 +164,7 @@ static int byname_add(struct names *nm, const char *name, size_t len,
 		return -1;
 	e->val = val;
 	e->tcp = tcp;
+	e->v6 = v6;
 	nm->nbyname++;
 	return 0;
 }
@@ -191,14 +193,16 @@ static int split_words(char *line, char **w, size_t *wlen, int max)
 #define LINE_WORDS 32
 
 /* An IPv6 line: its address takes the canonical name, unless an earlier
- * line named it. */
-static int host6_add(struct names *nm, const struct in6_addr *a,
-                     const char *name, size_t len)
+ * line named it. Returns the address's index in hosts6, or -1. */
+static long host6_add(struct names *nm, const struct in6_addr *a,
+                      const char *name, size_t len)
 {
 	struct host6_ent *e;
+	size_t i;
 
-	if (names_host6(nm, a->s6_addr) != NULL)
-		return 0;
+	for (i = 0; i < nm->nhosts6; i++)
+		if (memcmp(nm->hosts6[i].addr, a->s6_addr, 16) == 0)
+			return (long)i;
 	if (nm->nhosts6 == nm->hosts6_cap) {
 		size_t cap = nm->hosts6_cap ? nm->hosts6_cap * 2 : 16;
 		struct host6_ent *p = realloc(nm->hosts6, cap * sizeof(*p));
@@ -212,12 +216,11 @@ static int host6_add(struct names *nm, const struct in6_addr *a,
 	memcpy(e->addr, a->s6_addr, 16);
 	if ((e->name = pool_add(nm, name, len)) == 0)
 		return -1;
-	nm->nhosts6++;
-	return 0;
+	return (long)nm->nhosts6++;
 }
 
 /* "ADDRESS CANONICAL-NAME [ALIASES...]". The canonical name is what an
- * address prints as; every name of an IPv4 line reads back. */
+ * address prints as; every name of a line reads back to its address. */
 static int hosts_line(struct names *nm, char *line)
 {
 	char *w[LINE_WORDS];
@@ -229,12 +232,20 @@ static int hosts_line(struct names *nm, char *line)
 	if ((n = split_words(line, w, wl, LINE_WORDS)) < 2)
 		return 0;
 	w[0][wl[0]] = '\0';
-	if (strchr(w[0], ':') != NULL && inet_pton(AF_INET6, w[0], &in6) == 1)
-		return host6_add(nm, &in6, w[1], wl[1]);
+	if (strchr(w[0], ':') != NULL && inet_pton(AF_INET6, w[0], &in6) == 1) {
+		long k = host6_add(nm, &in6, w[1], wl[1]);
+
+		for (i = 1; k >= 0 && i < n; i++)
+			if (byname_add(nm, w[i], wl[i], (uint32_t)k, false,
+			               true) < 0)
+				return -1;
+		return k >= 0 ? 0 : -1;
+	}
 	if (inet_aton(w[0], &in) == 0)
 		return 0;
 	for (i = 1; i < n; i++)
-		if (byname_add(nm, w[i], wl[i], ntohl(in.s_addr), false) < 0)
+		if (byname_add(nm, w[i], wl[i], ntohl(in.s_addr), false,
+		               false) < 0)
 			return -1;
 	return host_add(nm, ntohl(in.s_addr), w[1], wl[1]);
 }
@@ -265,8 +276,9 @@ static int services_line(struct names *nm, char *line)
 		return 0;
 	if (table == nm->tcp)
 		for (i = 0; i < n; i++)
-			if (i != 1 && byname_add(nm, w[i], wl[i],
-			                         (uint32_t)port, true) < 0)
+			if (i != 1 &&
+			    byname_add(nm, w[i], wl[i], (uint32_t)port, true,
+			               false) < 0)
 				return -1;
 	if (table[port] != 0)
 		return 0;
@@ -370,22 +382,28 @@ const char *names_udp_port(const struct names *nm, uint16_t port)
 }
 
 /* The first entry of the kind asked for whose name matches, ignoring case
- * as the resolver does. */
-static const struct name_ent *byname_find(const struct names *nm,
-                                          const char *name, bool tcp)
+ * as the resolver does. For hosts, family 4 or 6 takes only lines of that
+ * family, 0 either. */
+static const struct name_ent *
+byname_find(const struct names *nm, const char *name, bool tcp, int family)
 {
+	const struct name_ent *e;
 	size_t i;
 
-	for (i = 0; i < nm->nbyname; i++)
-		if (nm->byname[i].tcp == tcp &&
-		    strcasecmp(nm->pool + nm->byname[i].name, name) == 0)
-			return &nm->byname[i];
+	for (i = 0; i < nm->nbyname; i++) {
+		e = &nm->byname[i];
+		if (e->tcp != tcp || (!tcp && family == 4 && e->v6) ||
+		    (!tcp && family == 6 && !e->v6))
+			continue;
+		if (strcasecmp(nm->pool + e->name, name) == 0)
+			return e;
+	}
 	return NULL;
 }
 
 int names_host_addr(const struct names *nm, const char *name, uint32_t *addr)
 {
-	const struct name_ent *e = byname_find(nm, name, false);
+	const struct name_ent *e = byname_find(nm, name, false, 4);
 
 	if (e == NULL)
 		return -1;
@@ -393,9 +411,23 @@ int names_host_addr(const struct names *nm, const char *name, uint32_t *addr)
 	return 0;
 }
 
+int names_host_ip(const struct names *nm, const char *name, int family,
+                  struct ipaddr *addr)
+{
+	const struct name_ent *e = byname_find(nm, name, false, family);
+
+	if (e == NULL)
+		return -1;
+	if (e->v6)
+		memcpy(addr->b, nm->hosts6[e->val].addr, 16);
+	else
+		*addr = ipaddr_of4(e->val);
+	return 0;
+}
+
 int names_tcp_port_num(const struct names *nm, const char *name, uint16_t *port)
 {
-	const struct name_ent *e = byname_find(nm, name, true);
+	const struct name_ent *e = byname_find(nm, name, true, 0);
 
 	if (e == NULL)
 		return -1;

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "common/seg.h"
 #include "common/tcpdump.h"
 
 struct names;
@@ -43,6 +44,11 @@ const char *names_udp_port(const struct names *nm, uint16_t port);
  * name.
  */
 int names_host_addr(const struct names *nm, const char *name, uint32_t *addr);
+/* The same for either family: family 4 or 6 looks only at the hosts
+ * file's lines of that family, 0 at both, and then the name's first line
+ * in the file wins. */
+int names_host_ip(const struct names *nm, const char *name, int family,
+                  struct ipaddr *addr);
 int names_tcp_port_num(const struct names *nm, const char *name,
                        uint16_t *port);
 
