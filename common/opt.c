@@ -13,7 +13,7 @@
 
 /* tcpdump counts -v and -n without end; these are the counts past which
  * nothing prints differently for TCP. */
-#define V_MAX 2
+#define V_MAX 3
 #define N_MAX 2
 /* tcpdump refuses -tttttt. */
 #define T_MAX 5

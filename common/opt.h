@@ -39,8 +39,8 @@ void opt_tcpdump_init(struct opt_tcpdump *o,
 
 /*
  * Applies one flag letter, with tcpdump's limits: -v adds up without end
- * but TCP prints at -vvv as at -vv, so v stays at 2; -n the same (-nn
- * prints as -n); -S is on or off; -t goes up to -ttttt and tcpdump refuses
+ * but nothing tcplab prints changes past -vvv (TCP prints there as at -vv,
+ * DNS adds its TTLs), so v stays at 3; -n the same (-nn prints as -n); -S is on or off; -t goes up to -ttttt and tcpdump refuses
  * a sixth. Returns 0, TCPLAB_ERANGE for that sixth -t (the flags are left
  * at -ttttt), or TCPLAB_EINVAL when c is not one of OPT_TCPDUMP_LETTERS.
  */

@@ -21,6 +21,7 @@
 #include "common/outbuf.h"
 #include "common/tcpdump.h"
 #include "common/tcpdump_mptcp.h"
+#include "common/tcpdump_app.h"
 
 /* What a printing step tells its caller. */
 enum { PR_GO = 0, PR_STOP = 1, PR_TRUNC = 2 };
@@ -938,243 +939,6 @@ bad:
 }
 
 /* ------------------------------------------------------------------ */
-/* Payloads: RST data and HTTP.                                        */
-
-/* tcpdump's fn_print_char(): M- for the high bit, ^X for controls. */
-static void put_safe_char(struct outbuf *ob, uint8_t c)
-{
-	if (c & 0x80) {
-		c &= 0x7f;
-		ob_lit(ob, "M-");
-	}
-	if (c < 0x20 || c == 0x7f) {
-		c ^= 0x40;
-		ob_char(ob, '^');
-	}
-	ob_char(ob, (char)c);
-}
-
-/* RFC 1122, 4.2.2.12: a RST may carry text explaining it; -v shows up to
- * 30 bytes of it. */
-static void tcp_rst_data(struct pr *p, size_t off, uint32_t len)
-{
-	uint32_t n = len, i;
-
-	ob_str(&p->ob, pr_have(p, off, len) ? " [RST" : " [!RST");
-	if (n > 30) {
-		n = 30;
-		ob_char(&p->ob, '+');
-	}
-	ob_char(&p->ob, ' ');
-	for (i = 0; i < n && pr_have(p, off + i, 1); i++)
-		put_safe_char(&p->ob, p->ip[off + i]);
-	ob_char(&p->ob, ']');
-}
-
-/* The request methods that tcpdump 4.99.3's print-http.c knows. */
-static const char *const http_methods[] = {"GET",
-                                           "PUT",
-                                           "COPY",
-                                           "HEAD",
-                                           "LOCK",
-                                           "MOVE",
-                                           "POLL",
-                                           "POST",
-                                           "BCOPY",
-                                           "BMOVE",
-                                           "MKCOL",
-                                           "TRACE",
-                                           "LABEL",
-                                           "MERGE",
-                                           "DELETE",
-                                           "SEARCH",
-                                           "UNLOCK",
-                                           "REPORT",
-                                           "UPDATE",
-                                           "NOTIFY",
-                                           "BDELETE",
-                                           "CONNECT",
-                                           "OPTIONS",
-                                           "CHECKIN",
-                                           "PROPFIND",
-                                           "CHECKOUT",
-                                           "CCM_POST",
-                                           "SUBSCRIBE",
-                                           "PROPPATCH",
-                                           "BPROPFIND",
-                                           "BPROPPATCH",
-                                           "UNCHECKOUT",
-                                           "MKACTIVITY",
-                                           "MKWORKSPACE",
-                                           "UNSUBSCRIBE",
-                                           "RPC_CONNECT",
-                                           "VERSION-CONTROL",
-                                           "BASELINE-CONTROL",
-                                           NULL};
-
-#define HTTP_TOKEN_MAX 128
-
-/* A run of text being looked at: d[0..len) by the header's count, of
- * which d[0..cap) was captured. */
-struct txt {
-	const uint8_t *d;
-	uint32_t len;
-	size_t cap;
-};
-
-static bool is_print(uint8_t c)
-{
-	return c >= 0x20 && c < 0x7f;
-}
-
-/*
- * tcpdump's fetch_token(): the printable token at idx and the blanks after
- * it. Returns the index after them, or 0 when there is no token (a
- * non-printable byte, uncaptured bytes, or a token over 128 bytes).
- */
-static uint32_t txt_token(const struct txt *t, uint32_t idx, char *tok,
-                          size_t *toklen)
-{
-	size_t n = 0;
-
-	for (; idx < t->len; idx++) {
-		uint8_t c;
-		if (idx >= t->cap)
-			return 0;
-		c = t->d[idx];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			break;
-		if (!is_print(c) || n + 2 > HTTP_TOKEN_MAX + 1)
-			return 0;
-		tok[n++] = (char)c;
-	}
-	if (n == 0)
-		return 0;
-	tok[n] = '\0';
-	*toklen = n;
-	/* Blanks after the token, up to the end of the line. */
-	for (; idx < t->len && idx < t->cap; idx++) {
-		uint8_t c = t->d[idx];
-		if (c == '\r' || c == '\n' || !is_print(c) || c != ' ')
-			break;
-	}
-	return idx;
-}
-
-/* Whether the payload starts like a request or a response. */
-static bool http_is_message(const struct txt *t)
-{
-	char tok[HTTP_TOKEN_MAX + 1];
-	size_t n;
-	uint32_t idx = txt_token(t, 0, tok, &n);
-	const char *const *m;
-	bool yes = false;
-
-	if (idx == 0)
-		return false;
-	for (m = http_methods; *m != NULL && !yes; m++)
-		yes = strcasecmp(tok, *m) == 0;
-	idx = txt_token(t, idx, tok, &n);
-	if (idx != 0 && n == 3 && tok[0] >= '0' && tok[0] <= '9' &&
-	    tok[1] >= '0' && tok[1] <= '9' && tok[2] >= '0' && tok[2] <= '9')
-		yes = true;
-	return yes;
-}
-
-/*
- * tcpdump's print_txt_line(): prints the line at *idx after prefix when it
- * is all printable text and ends in LF or CRLF, and moves *idx past it.
- * Returns PR_GO for a printed line, PR_STOP when the line is binary or
- * has a bare CR (nothing printed), PR_TRUNC when it runs past the
- * captured bytes or has no end (then a final unterminated line is
- * printed first).
- */
-static int txt_line(struct pr *p, const struct txt *t, const char *prefix,
-                    uint32_t *idx)
-{
-	uint32_t i = *idx, n;
-	uint32_t stop = t->len < t->cap ? t->len : (uint32_t)t->cap;
-
-	while (i < stop) {
-		uint8_t c = t->d[i];
-		if (c == '\n') {
-			n = i - *idx;
-			i++;
-			goto print;
-		}
-		if (c == '\r') {
-			if (i + 1 >= t->len)
-				return PR_STOP;
-			if (i + 1 >= t->cap)
-				return PR_TRUNC;
-			if (t->d[i + 1] != '\n')
-				return PR_STOP;
-			n = i - *idx;
-			i += 2;
-			goto print;
-		}
-		if (!is_print(c) && c != '\t')
-			return PR_STOP;
-		i++;
-	}
-	if (i < t->len)
-		return PR_TRUNC; /* the next byte was not captured */
-	ob_str(&p->ob, prefix);
-	ob_mem(&p->ob, t->d + *idx, i - *idx);
-	return PR_TRUNC;
-print:
-	ob_str(&p->ob, prefix);
-	ob_mem(&p->ob, t->d + *idx, n);
-	*idx = i;
-	return PR_GO;
-}
-
-/* RFC 9110 messages on ports 80 and 8080, as tcpdump's txtproto_print(). */
-static int http_print(struct pr *p, const struct txt *t)
-{
-	uint32_t idx = 0;
-	int rc;
-
-	p->proto = "http";
-	ob_lit(&p->ob, ": HTTP");
-	if (!http_is_message(t))
-		return PR_GO;
-	if (p->ctx->flags.v == 0) {
-		rc = txt_line(p, t, ": ", &idx);
-		return rc == PR_STOP ? PR_GO : rc;
-	}
-	ob_lit(&p->ob, ", length: ");
-	ob_u32(&p->ob, t->len);
-	while (idx < t->len) {
-		rc = txt_line(p, t, "\n\t", &idx);
-		if (rc != PR_GO)
-			return rc == PR_STOP ? PR_GO : rc;
-	}
-	return PR_GO;
-}
-
-/* Ports whose dissector tcpdump runs before HTTP's. */
-static bool port_before_http(uint16_t port)
-{
-	switch (port) {
-	case 21:
-	case 22:
-	case 23:
-	case 25:
-	case 43:
-	case 179:
-	case 1723:
-	case 6379:
-	case 6633:
-	case 6653:
-	case 10288:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* ------------------------------------------------------------------ */
 /* TCP.                                                                */
 
 /* The TCP fields after "Flags [..]" and before the options. */
@@ -1262,12 +1026,14 @@ static void tcp_cksum_print(struct pr *p, size_t toff, uint32_t tlen)
 	}
 }
 
-/* What follows ", length N": RST text with -v, or HTTP on its ports. */
+/* What follows ", length N": RST text with -v, or an application's text
+ * (common/tcpdump_app.c). */
 static int tcp_payload(struct pr *p, size_t toff, uint32_t hlen,
                        uint32_t paylen, uint16_t sport, uint16_t dport,
                        uint8_t flags)
 {
-	struct txt t;
+	struct tcpdump_app a;
+	int rc;
 
 	if (!pr_have(p, toff, hlen)) {
 		ob_lit(&p->ob, " [remaining caplen(");
@@ -1278,18 +1044,18 @@ static int tcp_payload(struct pr *p, size_t toff, uint32_t hlen,
 		ob_lit(&p->ob, ")]");
 		return PR_TRUNC;
 	}
-	if ((flags & 0x04) && p->ctx->flags.v) {
-		tcp_rst_data(p, toff + hlen, paylen);
-		return PR_GO;
-	}
-	if (port_before_http(sport) || port_before_http(dport))
-		return PR_GO;
-	if (sport != 80 && dport != 80 && sport != 8080 && dport != 8080)
-		return PR_GO;
-	t.d = p->ip + toff + hlen;
-	t.len = paylen;
-	t.cap = p->avail - toff - hlen;
-	return http_print(p, &t);
+	memset(&a, 0, sizeof a);
+	a.d = p->ip + toff + hlen;
+	a.len = paylen;
+	a.cap = p->avail - toff - hlen;
+	a.sport = sport;
+	a.dport = dport;
+	a.rst = (flags & 0x04) != 0;
+	rc = tcpdump_app_print(&p->ob, &p->ctx->flags, &a);
+	if (a.proto != NULL)
+		p->proto = a.proto;
+	p->ctx->app_skipped = a.skipped;
+	return rc;
 }
 
 /* The ports, and the line's start "SRC.SPORT > DST.DPORT: ". */
@@ -1852,6 +1618,7 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *pkt,
 	long n;
 	int rc;
 
+	ctx->app_skipped = NULL;
 	if (pkt->caplen >= 1 && (pkt->ip[0] >> 4) != 4 &&
 	    (pkt->ip[0] >> 4) != 6)
 		return TCPLAB_EVERSION;

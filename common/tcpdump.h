@@ -4,9 +4,10 @@
  *
  * The printer takes the packet's bytes (from the IP header on, as many as
  * were captured) and writes tcpdump's text for it into the caller's buffer:
- * the timestamp, the IP line, the TCP fields, the options, the HTTP lines on
- * ports 80 and 8080, RST data, and the markers tcpdump prints for damaged or
- * truncated packets. The flags mean what tcpdump's flags mean.
+ * the timestamp, the IP line, the TCP fields, the options, RST data, the
+ * lines of the application printers tcplab reproduces (FTP, SMTP, WHOIS,
+ * HTTP, RTSP, SSH's banner, DNS), and the markers tcpdump prints for
+ * damaged or truncated packets. The flags mean what tcpdump's flags mean.
  *
  * Relative sequence numbers need memory of earlier packets: it lives in a
  * struct tcpdump_ctx that the caller owns, one per capture. Names come from
@@ -23,7 +24,7 @@
 
 /* tcpdump's command-line flags that change how a TCP packet prints. */
 struct tcpdump_flags {
-	int v;  /* 0, 1 for -v, 2 for -vv (-vvv prints TCP as -vv does) */
+	int v;  /* 0, 1 for -v, 2 for -vv, 3 for -vvv (TCP as -vv; DNS TTLs) */
 	int n;  /* 0: names; 1: -n; 2: -nn (-n already gives port numbers) */
 	bool S; /* -S: absolute sequence numbers */
 	int t;  /* 0: default, 1: -t (none), 2: -tt, ... 5: -ttttt */
@@ -81,6 +82,11 @@ struct tcpdump_ctx {
 	uint8_t ts_cache_len;
 	int64_t ts_cache_sec;
 	char ts_cache[32];
+	/* Set by tcpdump_format(): the application protocol ("BGP") whose
+	 * printer tcplab lacks and to which tcpdump would have handed this
+	 * packet's payload; its text then ends at "length N" where
+	 * tcpdump's goes on. NULL when the text is tcpdump's whole. */
+	const char *app_skipped;
 };
 
 /* Prepares ctx. res may be NULL (no names; time printed as UTC). Returns 0. */

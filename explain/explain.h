@@ -106,6 +106,10 @@ struct explain {
 	int tsg_done, tsg_failed; /* --tsg: drawn (or tried), or failed */
 	struct cwnd_keep *cwnd;     /* --cwnd: the connection's senders */
 	int cwnd_done, cwnd_failed; /* --cwnd: drawn (or tried), or failed */
+	/* The application protocols whose payloads were left out (struct
+	 * tcpdump_ctx's app_skipped), each named once on standard error. */
+	const char *app_noted[24];
+	unsigned napp_noted;
 };
 
 /* run.c */

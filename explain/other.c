@@ -70,9 +70,10 @@ static uint32_t be32(const uint8_t *p)
 
 /*
  * UDP ports that tcpdump 4.99.3 gives to a dissector, found by printing
- * a datagram to every port with several payloads: a datagram from or to
- * one of them is not a plain "UDP, length N" line. 443 and 853 (QUIC) are
- * added, since their dissector depends on the payload.
+ * datagrams with eleven kinds of payload from and to every port, at -v
+ * and -vv: a datagram from or to one of them is not a plain "UDP, length
+ * N" line. 443 and 853 (QUIC) are added, since their dissector depends
+ * on the payload.
  */
 static const uint16_t udp_dissected[][2] = {
         {53, 53},       {67, 69},       {88, 88},       {123, 123},
@@ -91,14 +92,37 @@ static const uint16_t udp_dissected[][2] = {
         {65535, 65535},
 };
 
-static int udp_port_dissected(uint16_t port)
+/* AppleTalk's DDP ports in UDP: tcpdump decodes a datagram from or to one
+ * of them whose third byte says DDP (LAP type 2). */
+static const uint16_t udp_ddp[][2] = {{200, 327}, {768, 895}, {16512, 16639}};
+
+/* BCM-LI-SHIM: tcpdump decodes every datagram from this port (only the
+ * source port counts). */
+#define UDP_BCM_LI_PORT 49152
+
+static int port_in(const uint16_t (*tab)[2], size_t n, uint16_t port)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(udp_dissected) / sizeof(udp_dissected[0]); i++)
-		if (port >= udp_dissected[i][0] && port <= udp_dissected[i][1])
+	for (i = 0; i < n; i++)
+		if (port >= tab[i][0] && port <= tab[i][1])
 			return 1;
 	return 0;
+}
+
+/* Whether tcpdump prints this datagram with a dissector rather than as
+ * "UDP, length N"; data[0..len) is its payload. */
+static int udp_dissected_by(uint16_t sport, uint16_t dport, const uint8_t *data,
+                            size_t len)
+{
+	size_t n = sizeof(udp_dissected) / sizeof(udp_dissected[0]);
+	size_t nd = sizeof(udp_ddp) / sizeof(udp_ddp[0]);
+
+	if (port_in(udp_dissected, n, sport) ||
+	    port_in(udp_dissected, n, dport) || sport == UDP_BCM_LI_PORT)
+		return 1;
+	return len >= 3 && data[2] == 2 &&
+	       (port_in(udp_ddp, nd, sport) || port_in(udp_ddp, nd, dport));
 }
 
 static void put_addr(struct out *o, const struct tcpdump_flags *f,
@@ -161,8 +185,8 @@ static int udp_body(struct out *o, const struct tcpdump_flags *f,
 	dport = be16(udp + 2);
 	ulen = be16(udp + 4);
 	sum = be16(udp + 6);
-	if (ulen < 8 || ulen > plen || udp_port_dissected(sport) ||
-	    udp_port_dissected(dport))
+	if (ulen < 8 || ulen > plen ||
+	    udp_dissected_by(sport, dport, udp + 8, ulen - 8u))
 		return -1;
 	put_addr(o, f, nm, be32(ip + 12));
 	put(o, ".");

@@ -277,6 +277,31 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	return n;
 }
 
+/*
+ * Says once per protocol that tcpdump would have printed more of a
+ * packet: the printer (common/tcpdump_app.c) left out a payload whose
+ * decoder tcplab lacks, so that its lines end at "length N".
+ */
+static void note_app_skipped(struct explain *e)
+{
+	const char *name = e->sh.td.app_skipped;
+	unsigned i;
+
+	if (name == NULL)
+		return;
+	for (i = 0; i < e->napp_noted; i++)
+		if (strcmp(e->app_noted[i], name) == 0)
+			return;
+	if (e->napp_noted < sizeof e->app_noted / sizeof e->app_noted[0])
+		e->app_noted[e->napp_noted++] = name;
+	/* TRANSLATORS: the first %s is the capture file, the second a
+	   protocol's name (BGP, OpenFlow, ...); "length N" stays as it is,
+	   it is what tcpdump's lines say. */
+	explain_warn(_("%s: %s payloads are not decoded; their lines end at "
+	               "\"length N\""),
+	             e->o->file, name);
+}
+
 /* libpcap's callback: one record in, its text out. */
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
                       const u_char *bytes)
@@ -286,8 +311,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	int n, notice;
 
 	explain_room(e, OUT_ROOM);
+	e->sh.td.app_skipped = NULL;
 	n = pcap_packet(pr, h, bytes, e->out + e->used, OUT_CAP - e->used,
 	                &notice);
+	note_app_skipped(e);
 	if (n >= 0)
 		explain_commit(e, (size_t)n, notice);
 	else

@@ -3,8 +3,8 @@
  *
  * tcpdump's flags are applied with tcpdump 4.99's limits (it refuses
  * -tttttt: "only -t, -tt, -ttt, -tttt and -ttttt are supported"; -vvv
- * and -nnn it takes, and prints TCP as with -vv and -nn). Numbers must be
- * whole decimal numbers within bounds. The messages about getopt's
+ * and -nnn it takes, and prints TCP as with -vv and -nn, DNS with its
+ * TTLs at -vvv). Numbers must be whole decimal numbers within bounds. The messages about getopt's
  * complaints are checked on what the real getopt_long leaves for real
  * command lines.
  */
@@ -51,9 +51,11 @@ END_TEST
 
 START_TEST(test_tcpdump_limits)
 {
-	/* -vvv and -nnn are taken, and print TCP as -vv and -nn. */
-	EXPECT_FLAGS(apply(NULL, "vvv"), 2, 0, false, 0);
-	EXPECT_FLAGS(apply(NULL, "vvvvvv"), 2, 0, false, 0);
+	/* -vvv is kept (DNS shows TTLs there), more prints as -vvv; -nnn
+	 * prints as -nn. */
+	EXPECT_FLAGS(apply(NULL, "vv"), 2, 0, false, 0);
+	EXPECT_FLAGS(apply(NULL, "vvv"), 3, 0, false, 0);
+	EXPECT_FLAGS(apply(NULL, "vvvvvv"), 3, 0, false, 0);
 	EXPECT_FLAGS(apply(NULL, "nnn"), 0, 2, false, 0);
 	EXPECT_FLAGS(apply(NULL, "SS"), 0, 0, true, 0);
 	EXPECT_FLAGS(apply(NULL, "t"), 0, 0, false, 1);

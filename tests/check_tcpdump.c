@@ -1091,6 +1091,164 @@ START_TEST(test_not_ipv4_tcp)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Application payloads: DNS over TCP, and the printers left out.      */
+
+/*
+ * RFC 1035, 4.1.1: the header is ID, the flag word (QR, Opcode, AA, TC,
+ * RD, RA, Z, AD, CD, RCODE), then QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT;
+ * 4.2.2: over TCP the message is preceded by its length in two bytes.
+ * "www.tcpdump.org" is 3 www 7 tcpdump 3 org 0 (3.1), QTYPE A (1) and
+ * QCLASS IN (1) follow it (4.1.2); a record's owner may be a pointer to
+ * offset 12, the question's name (4.1.4).
+ */
+static const uint8_t dns_query_a[] = {
+        0x00, 0x2c,             /* length: 44 bytes follow */
+        0x43, 0x19,             /* ID 17177 */
+        0x01, 0x00,             /* RD */
+        0x00, 0x01, 0x00, 0x00, /* one question, no answer */
+        0x00, 0x00, 0x00, 0x01, /* one additional record */
+        3,    'w',  'w',  'w',  7,    't', 'c', 'p',  'd',  'u',
+        'm',  'p',  3,    'o',  'r',  'g', 0,   0x00, 0x01, /* A */
+        0x00, 0x01,                                         /* IN */
+        0,    0x00, 0x29, /* the root, OPT (RFC 6891) */
+        0x04, 0xd0,       /* UDP payload size 1232 */
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+
+static const uint8_t dns_answer_a[] = {
+        0x00, 0x31, 0x43, 0x19, /* length 49, ID 17177 */
+        0x84, 0x00,             /* QR, AA; RA not set */
+        0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 3,    'w', 'w',
+        'w',  7,    't',  'c',  'p',  'd',  'u',  'm',  'p',  3,   'o',
+        'r',  'g',  0,    0x00, 0x01, 0x00, 0x01, 0xc0, 0x0c, /* a pointer to 12
+                                                               */
+        0x00, 0x01, 0x00, 0x01,                               /* A, IN */
+        0x00, 0x00, 0x0e, 0x10,                               /* TTL 3600 */
+        0x00, 0x04, 192,  0,    2,    1};
+
+/* A segment from 10.9.0.1:40000 to port 53 carrying d[0..n). */
+static void mk_dns(struct seg *s, const uint8_t *d, size_t n, uint16_t sport,
+                   uint16_t dport)
+{
+	mk(s, TH_PSH, 5, 0);
+	s->sport = sport;
+	s->dport = dport;
+	s->payload = d;
+	s->payload_len = n;
+}
+
+START_TEST(test_dns_header_and_question)
+{
+	struct tcpdump_ctx ctx;
+	struct seg s;
+
+	ctx_open(&ctx, 2, 0, true, 1, NULL);
+	mk_dns(&s, dns_query_a, sizeof dns_query_a, 40000, 53);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.53: Flags [P], seq 5:51, win "
+	           "65535, length 46 17177+ [1au] A? www.tcpdump.org. (44)\n");
+	mk_dns(&s, dns_answer_a, sizeof dns_answer_a, 53, 40000);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.53 > 10.9.0.2.40000: Flags [P], seq 5:56, win "
+	           "65535, length 51 17177*- 1/0/0 A 192.0.2.1 (49)\n");
+	ck_assert_ptr_null(ctx.app_skipped);
+	tcpdump_ctx_free(&ctx);
+	/* -vv: the question of a response, the owner of a record, EDNS. */
+	ctx_open(&ctx, 2, 2, true, 1, NULL);
+	mk_dns(&s, dns_query_a, sizeof dns_query_a, 40000, 53);
+	expect_seg(
+	        &ctx, &s, 0,
+	        "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP "
+	        "(6), length 86)\n    10.9.0.1.40000 > 10.9.0.2.53: Flags "
+	        "[P], cksum 0x8650 (correct), seq 5:51, win 65535, length 46 "
+	        "17177+ [1au] A? www.tcpdump.org. ar: . OPT UDPsize=1232 "
+	        "(44)\n");
+	mk_dns(&s, dns_answer_a, sizeof dns_answer_a, 53, 40000);
+	expect_seg(
+	        &ctx, &s, 0,
+	        "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP "
+	        "(6), length 91)\n    10.9.0.1.53 > 10.9.0.2.40000: Flags "
+	        "[P], cksum 0xe3ae (correct), seq 5:56, win 65535, length 51 "
+	        "17177*- q: A? www.tcpdump.org. 1/0/0 www.tcpdump.org. A "
+	        "192.0.2.1 (49)\n");
+	tcpdump_ctx_free(&ctx);
+}
+END_TEST
+
+START_TEST(test_dns_marks)
+{
+	uint8_t d[sizeof dns_query_a];
+	struct tcpdump_ctx ctx;
+	struct seg s;
+	uint8_t b[256];
+	size_t n;
+
+	ctx_open(&ctx, 2, 0, true, 1, NULL);
+	/* RFC 1035, 4.2.2's length must be the rest of the segment. */
+	memcpy(d, dns_query_a, sizeof d);
+	d[1] = 0x40;
+	mk_dns(&s, d, sizeof d, 40000, 53);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.53: Flags [P], seq 5:51, win "
+	           "65535, length 46 [prefix length(64) != length(44)] "
+	           "(invalid)\n");
+	/* A pointer must point backwards (to a name already seen); the
+	 * type and class are read after the pointer, from "ww" and "w\a". */
+	d[1] = 0x2c;
+	d[14] = 0xc0;
+	d[15] = 0x20;
+	mk_dns(&s, d, sizeof d, 40000, 53);
+	expect_seg(&ctx, &s, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.53: Flags [P], seq 5:51, win "
+	           "65535, length 46 17177+ [1au] Type30583 (Class 1908)? <BAD "
+	           "PTR> "
+	           "[|domain]\n");
+	/* Cut inside the question's name: the name is skipped to its type
+	 * before anything of the question is printed. */
+	mk_dns(&s, dns_query_a, sizeof dns_query_a, 40000, 53);
+	n = enc(&s, b, sizeof b);
+	expect_cut(&ctx, b, n, 40 + 2 + 12 + 6, T0, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.53: Flags [P], seq 5:51, win "
+	           "65535, length 46 17177+ [1au] [|domain]\n");
+	expect_cut(&ctx, b, n, 40 + 1, T0, 0,
+	           "IP 10.9.0.1.40000 > 10.9.0.2.53: Flags [P], seq 5:51, win "
+	           "65535, length 46 [|domain]\n");
+	tcpdump_ctx_free(&ctx);
+}
+END_TEST
+
+START_TEST(test_app_left_out_is_named)
+{
+	static const uint8_t bgp_keepalive[19] = {
+	        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x04};
+	struct tcpdump_ctx ctx;
+	struct seg s;
+
+	ctx_open(&ctx, 2, 1, true, 1, NULL);
+	/* tcpdump goes on with ": BGP" and a line "\tKeepalive Message
+	 * (4), length: 19"; tcplab stops at the length and names the
+	 * printer it lacks. */
+	mk_dns(&s, bgp_keepalive, sizeof bgp_keepalive, 40000, 179);
+	expect_seg(&ctx, &s, 0,
+	           "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP "
+	           "(6), length 59)\n    10.9.0.1.40000 > 10.9.0.2.179: Flags "
+	           "[P], cksum 0xfaa9 (correct), seq 5:24, win 65535, length "
+	           "19\n");
+	ck_assert_str_eq(ctx.app_skipped, "BGP");
+	/* The next packet starts afresh. */
+	mk_dns(&s, dns_query_a, sizeof dns_query_a, 40000, 53);
+	ck_assert_int_gt(
+	        tcpdump_format(
+	                &ctx,
+	                &(struct tcpdump_pkt){.ip = (uint8_t *)"", .caplen = 0},
+	                out, sizeof out),
+	        0);
+	ck_assert_ptr_null(ctx.app_skipped);
+	tcpdump_ctx_free(&ctx);
+}
+END_TEST
+
 static Suite *tcpdump_suite(void)
 {
 	Suite *su = suite_create("tcpdump");
@@ -1118,6 +1276,9 @@ static Suite *tcpdump_suite(void)
 	TESTLIB_ADD(tc, test_http_verbose_lines);
 	TESTLIB_ADD(tc, test_enospc_leaves_state_alone);
 	TESTLIB_ADD(tc, test_not_ipv4_tcp);
+	TESTLIB_ADD(tc, test_dns_header_and_question);
+	TESTLIB_ADD(tc, test_dns_marks);
+	TESTLIB_ADD(tc, test_app_left_out_is_named);
 	suite_add_tcase(su, tc);
 	return su;
 }

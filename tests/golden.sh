@@ -13,8 +13,8 @@
 tl_find_programs
 
 KINDS="article zoo sack rst badhdr trunc wrap midstream interleaved http
-ipvar times cooked sll2 null loop raw ipv4 mptcp ip6 ip6trunc cooked6 sll26
-null6 loop6 raw6 ipv6 ppp hdlc"
+ipvar times cooked sll2 null loop raw ipv4 mptcp app ip6 ip6trunc cooked6
+sll26 null6 loop6 raw6 ipv6 ppp hdlc"
 [ -n "${GOLDEN_EXTRA:-}" ] && KINDS="$KINDS other"
 
 work=

@@ -1945,6 +1945,483 @@ static void kind_mptcp(struct gen *g, int argc, char **argv)
 	mp_trunc(g, &k);
 }
 
+/* A DNS message being built (RFC 1035, 4.1), behind its two-byte length
+ * as on TCP (4.2.2). */
+struct dnsmsg {
+	uint8_t b[1400];
+	size_t n;
+};
+
+static void dm_u16(struct dnsmsg *m, uint16_t v)
+{
+	if (m->n + 2 <= sizeof m->b) {
+		put16(m->b + m->n, v);
+		m->n += 2;
+	}
+}
+
+static void dm_u32(struct dnsmsg *m, uint32_t v)
+{
+	dm_u16(m, (uint16_t)(v >> 16));
+	dm_u16(m, (uint16_t)v);
+}
+
+static void dm_raw(struct dnsmsg *m, const void *p, size_t n)
+{
+	if (m->n + n <= sizeof m->b) {
+		memcpy(m->b + m->n, p, n);
+		m->n += n;
+	}
+}
+
+/* A name as labels, "www.example.org" or "" for the root; a name ending
+ * in '@' ends with a pointer to offset 12 (the first question's name). */
+static void dm_name(struct dnsmsg *m, const char *name)
+{
+	while (*name != '\0' && *name != '@') {
+		size_t l = strcspn(name, ".@");
+		uint8_t len = (uint8_t)l;
+		dm_raw(m, &len, 1);
+		dm_raw(m, name, l);
+		name += l;
+		if (*name == '.')
+			name++;
+	}
+	if (*name == '@')
+		dm_u16(m, 0xc000 | 12); /* offsets count from the header */
+	else
+		dm_raw(m, "", 1);
+}
+
+/* Starts a message: the length (filled in by dm_send), then the header. */
+static void dm_start(struct dnsmsg *m, uint16_t id, uint16_t flags, uint16_t qd,
+                     uint16_t an, uint16_t ns, uint16_t ar)
+{
+	m->n = 0;
+	dm_u16(m, 0);
+	dm_u16(m, id);
+	dm_u16(m, flags);
+	dm_u16(m, qd);
+	dm_u16(m, an);
+	dm_u16(m, ns);
+	dm_u16(m, ar);
+}
+
+static void dm_q(struct dnsmsg *m, const char *name, uint16_t type,
+                 uint16_t cls)
+{
+	dm_name(m, name);
+	dm_u16(m, type);
+	dm_u16(m, cls);
+}
+
+/* A record whose data is rd[0..n). */
+static void dm_rr(struct dnsmsg *m, const char *name, uint16_t type,
+                  uint16_t cls, uint32_t ttl, const void *rd, size_t n)
+{
+	dm_name(m, name);
+	dm_u16(m, type);
+	dm_u16(m, cls);
+	dm_u32(m, ttl);
+	dm_u16(m, (uint16_t)n);
+	dm_raw(m, rd, n);
+}
+
+/* A record whose data is a name (NS, CNAME, PTR), compressed or not. */
+static void dm_rr_name(struct dnsmsg *m, const char *name, uint16_t type,
+                       uint32_t ttl, const char *target)
+{
+	struct dnsmsg t = {{0}, 0};
+
+	dm_name(&t, target);
+	dm_rr(m, name, type, 1, ttl, t.b, t.n);
+}
+
+/* Sends m on k; with fix, the length prefix says the message's length. */
+static void dm_send(struct gen *g, struct conn *k, int from_server,
+                    struct dnsmsg *m, int fix)
+{
+	if (fix)
+		put16(m->b, (uint16_t)(m->n - 2));
+	conn_send(g, k, from_server, TH_PSH | TH_ACK, (const char *)m->b, m->n,
+	          200);
+}
+
+/* Writes m once for each captured length in cuts (plus the headers). */
+static void dm_cuts(struct gen *g, struct conn *k, struct dnsmsg *m)
+{
+	uint8_t buf[FRAME_MAX];
+	struct seg s;
+	size_t n;
+
+	put16(m->b, (uint16_t)(m->n - 2));
+	conn_seg(k, 1, TH_PSH | TH_ACK, m->b, m->n, &s);
+	if ((n = encode(g, &s, buf)) == 0)
+		return;
+	for (size_t c = 52; c <= n; c += (c < 100 ? 1 : 3)) {
+		put_frame(g, buf, n, c);
+		tick(g, 10);
+	}
+}
+
+/* The plain text dialogues: FTP, SMTP, WHOIS, RTSP, and ports whose text
+ * tcpdump 4.99.3 does not print (POP3, IMAP, SIP). */
+static void app_text(struct gen *g)
+{
+	static const struct {
+		uint16_t port;
+		const char *msg[9];
+	} talks[] = {
+	        {21,
+	         {"220 (vsFTPd 3.0.3)\r\n", "USER anonymous\r\n",
+	          "331 Please specify the password.\r\n", "PASS guest\r\n",
+	          "230 Login successful.\r\n", "FEAT\r\n",
+	          "211-Features:\r\n EPRT\r\n PASV\r\n211 End\r\n", "QUIT",
+	          "221 Goodbye.\n"}},
+	        {25,
+	         {"220 mail.example.org ESMTP Postfix\r\n",
+	          "EHLO client.example.org\r\n",
+	          "250-mail.example.org\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+	          "MAIL FROM:<a@example.org>\r\n", "250 2.1.0 Ok\r\n",
+	          "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n",
+	          "Subject: hi\r\n\r\ncaf\xc3\xa9\r\n.\r\n",
+	          "250 2.0.0 Ok: queued\r\n"}},
+	        {43,
+	         {"example.org\r\n",
+	          "% whois server\r\n\r\ndomain: EXAMPLE.ORG\r\nstatus: "
+	          "ACTIVE\r\n",
+	          "\x01\x02binary\r\n", "a\rb\r\n", "tail without end"}},
+	        {554,
+	         {"OPTIONS rtsp://192.0.2.5/s RTSP/1.0\r\nCSeq: 1\r\n\r\n",
+	          "RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: DESCRIBE, "
+	          "SETUP\r\n\r\n",
+	          "describe rtsp://192.0.2.5/s RTSP/1.0\r\nCSeq: 2\r\n\r\n",
+	          "RTSP/1.0 404 Not Found\r\nCSeq: 2\r\n\r\n",
+	          "GET / HTTP/1.1\r\n\r\n", "TEARDOWN rtsp://x RTSP/1.0\r\n",
+	          "PLAY"}},
+	        {8554, {"SETUP rtsp://h/t RTSP/1.0\r\nCSeq: 3\r\n\r\n"}},
+	        {110, {"+OK POP3 ready\r\n", "USER a\r\n"}},
+	        {143, {"* OK IMAP4rev1 ready\r\n", "a1 LOGIN a b\r\n"}},
+	        {5060, {"INVITE sip:b@example.org SIP/2.0\r\n\r\n"}},
+	        {23, {"login: ", "guest\r\n"}},
+	};
+	struct conn k;
+
+	for (size_t i = 0; i < sizeof talks / sizeof talks[0]; i++) {
+		/* FTP's and SMTP's servers speak first. */
+		int first = talks[i].port == 21 || talks[i].port == 25;
+		conn_init(&k, IP4(192, 0, 2, 25), 41000 + i, IP4(192, 0, 2, 5),
+		          talks[i].port, 1000u * i, 3000000000u + i);
+		conn_open(g, &k);
+		for (int j = 0; j < 9 && talks[i].msg[j] != NULL; j++)
+			conn_sendstr(g, &k, (j & 1) != first, talks[i].msg[j]);
+		conn_close(g, &k);
+	}
+	/* The order of tcpdump's dispatch: SMTP before SSH, FTP before HTTP,
+	 * HTTP before DNS. */
+	conn_init(&k, IP4(192, 0, 2, 25), 22, IP4(192, 0, 2, 5), 25, 7, 9);
+	conn_sendstr(g, &k, 0, "SSH-2.0-not-this\r\n");
+	conn_init(&k, IP4(192, 0, 2, 25), 80, IP4(192, 0, 2, 5), 21, 7, 9);
+	conn_sendstr(g, &k, 0, "GET / HTTP/1.1\r\n\r\n");
+	conn_init(&k, IP4(192, 0, 2, 25), 53, IP4(192, 0, 2, 5), 8080, 7, 9);
+	conn_sendstr(g, &k, 0, "GET / HTTP/1.1\r\n\r\n");
+}
+
+/* SSH: the identification strings (RFC 4253, 4.2), then binary packets. */
+static void app_ssh(struct gen *g)
+{
+	static const char *const lines[] = {
+	        "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n",
+	        "SSH-2.0-OpenSSH_8.4p1\r\n",
+	        "SSH-1.99-lf only\nrest",
+	        "SSH-2.0-bare\rcr\r\n",
+	        "SSH-2.0-tab\there\r\n",
+	        "SSH-2.0-no end",
+	        "SSH-2.0-cr at end\r",
+	        "hello\r\nSSH-2.0-late\r\n",
+	        "ssh-2.0-lower\r\n",
+	        "SS",
+	        "SSH-",
+	        "SSH-\r\n",
+	};
+	static const uint8_t bin[] = {0,    0,    4, 0x3c, 6, 20, 0xde, 0xad,
+	                              0xbe, 0xef, 1, 2,    3, 4,  5,    6};
+	struct conn k;
+	uint8_t buf[FRAME_MAX];
+	struct seg s;
+	size_t n;
+
+	conn_init(&k, IP4(192, 0, 2, 25), 42022, IP4(192, 0, 2, 5), 22, 5, 6);
+	conn_open(g, &k);
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		conn_sendstr(g, &k, i & 1, lines[i]);
+	conn_send(g, &k, 0, TH_PSH | TH_ACK, (const char *)bin, sizeof bin,
+	          100);
+	/* The banner cut by the snapshot length at every byte. */
+	conn_seg(&k, 1, TH_PSH | TH_ACK, lines[1], strlen(lines[1]), &s);
+	if ((n = encode(g, &s, buf)) != 0)
+		for (size_t c = 52; c <= n; c++)
+			put_frame(g, buf, n, c);
+	conn_close(g, &k);
+}
+
+/* Questions and answers of each common type (RFC 1035, 3596, 2782). */
+static void app_dns_answers(struct gen *g, struct conn *k)
+{
+	static const uint8_t soa[] = {0,    0,    0, 1, 0,    0, 0x0e,
+	                              0x10, 0,    0, 2, 0x58, 0, 0x09,
+	                              0x3a, 0x80, 0, 0, 0,    60};
+	static const uint8_t v6[][16] = {
+	        {0x20, 0x01, 0x0d, 0xb8, [15] = 1},
+	        {0},
+	        {[10] = 0xff, [11] = 0xff, 192, 0, 2, 1},
+	        {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1},
+	        {0xfe, 0x80, [9] = 1, [15] = 1},
+	        {[12] = 192, 0, 2, 9},
+	        {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 1, [15] = 1},
+	};
+	struct dnsmsg m, rd;
+
+	dm_start(&m, 17177, 0x0120, 1, 0, 0, 1);
+	dm_q(&m, "www.tcpdump.org", 1, 1);
+	dm_name(&m, "");
+	dm_u16(&m, 41);
+	dm_u16(&m, 1232);
+	dm_u32(&m, 0);
+	dm_u16(&m, 12);
+	dm_u16(&m, 10);
+	dm_u16(&m, 8);
+	dm_raw(&m, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 17177, 0x81a0, 1, 2, 0, 1);
+	dm_q(&m, "www.tcpdump.org", 1, 1);
+	dm_rr_name(&m, "@", 5, 300, "tcpdump.org");
+	dm_rr(&m, "tcpdump.org", 1, 1, 3600, "\xc0\x00\x02\x01", 4);
+	dm_name(&m, "");
+	dm_u16(&m, 41);
+	dm_u16(&m, 1232);
+	dm_u32(&m, 0x8000);
+	dm_u16(&m, 0);
+	dm_send(g, k, 1, &m, 1);
+	/* AAAA in its text forms. */
+	dm_start(&m, 2, 0x8180, 1, 7, 0, 0);
+	dm_q(&m, "v6.example.org", 28, 1);
+	for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++)
+		dm_rr(&m, "@", 28, 1, 86400 * 8 + 61, v6[i], 16);
+	dm_send(g, k, 1, &m, 1);
+	/* MX, TXT, SOA, NS, PTR, SRV, an unknown type, CHAOS. */
+	dm_start(&m, 3, 0x8580, 1, 6, 1, 1);
+	dm_q(&m, "example.org", 255, 1);
+	rd.n = 0;
+	dm_u16(&rd, 10);
+	dm_name(&rd, "mx.example.org");
+	dm_rr(&m, "@", 15, 1, 60, rd.b, rd.n);
+	dm_rr(&m, "@", 16, 1, 60, "\x05hello\x09two words\x00", 17);
+	rd.n = 0;
+	dm_name(&rd, "ns1.example.org");
+	dm_name(&rd, "hostmaster@");
+	dm_raw(&rd, soa, sizeof soa);
+	dm_rr(&m, "@", 6, 1, 31536000 + 3661, rd.b, rd.n);
+	dm_rr_name(&m, "@", 2, 0, "ns2@");
+	rd.n = 0;
+	dm_u16(&rd, 10);
+	dm_u16(&rd, 5);
+	dm_u16(&rd, 5060);
+	dm_name(&rd, "sip@");
+	dm_rr(&m, "_sip._tcp@", 33, 1, 60, rd.b, rd.n);
+	dm_rr(&m, "@", 65, 1, 60, "\x00\x01\x00", 3);
+	dm_rr_name(&m, "1.2.0.192.in-addr.arpa", 12, 60, "host.example.org");
+	dm_rr(&m, "version.bind", 16, 3, 0, "\x049.18", 5);
+	dm_send(g, k, 1, &m, 1);
+	/* A CHAOS query, no recursion, with the checking bit. */
+	dm_start(&m, 4, 0x0010, 1, 0, 0, 0);
+	dm_q(&m, "version.bind", 16, 3);
+	dm_send(g, k, 0, &m, 1);
+}
+
+/* EDNS (RFC 6891): options, the extended RCODE, DO; and the header's
+ * flags, opcodes and odd counts. */
+static void app_dns_header(struct gen *g, struct conn *k)
+{
+	static const uint16_t flags[] = {0x2800, 0x2100, 0x0700, 0x0040,
+	                                 0xa400, 0x8200, 0x8005, 0x800f,
+	                                 0x9000, 0x8800, 0x8402};
+	struct dnsmsg m;
+
+	dm_start(&m, 5, 0x8180, 1, 0, 0, 1);
+	dm_q(&m, "e.example", 1, 1);
+	dm_name(&m, "");
+	dm_u16(&m, 41);
+	dm_u16(&m, 4096);
+	dm_u32(&m, 0x01008000); /* extended RCODE 1: BADVERS */
+	dm_u16(&m, 46);
+	dm_raw(&m, "\x00\x03\x00\x03ns1", 7);
+	dm_raw(&m, "\x00\x0b\x00\x02\x00\x19", 6);
+	dm_raw(&m, "\x00\x09\x00\x04\x00\x00\x0e\x10", 8);
+	dm_raw(&m, "\x00\x0c\x00\x03\x00\x00\x00", 7);
+	dm_raw(&m, "\x00\x0e\x00\x04\x4f\x66\x50\x67", 8);
+	dm_raw(&m, "\x00\x0a\x00\x02\x01\x02", 6);
+	dm_raw(&m, "\x12\x34\x00\x00", 4);
+	dm_send(g, k, 1, &m, 1);
+	for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		dm_start(&m, 100 + i, flags[i], i % 3, (i == 2), i % 2, 0);
+		for (size_t q = 0; q < i % 3; q++)
+			dm_q(&m, q ? "b.example" : "a.example", 1 + q, 1);
+		if (i == 2)
+			dm_rr(&m, "", 1, 1, 0, "\x0a\0\0\x01", 4);
+		if (i % 2)
+			dm_rr_name(&m, "example", 2, 60, "ns.example");
+		dm_send(g, k, flags[i] >> 15, &m, 1);
+	}
+}
+
+/* Damaged messages: tcpdump's own marks for each. */
+static void app_dns_broken(struct gen *g, struct conn *k)
+{
+	struct dnsmsg m;
+	char longname[300];
+
+	dm_start(&m, 7, 0x0100, 1, 0, 0, 0); /* a pointer forwards */
+	dm_u16(&m, 0xc020);
+	dm_u16(&m, 1);
+	dm_u16(&m, 1);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 8, 0x0100, 1, 0, 0, 0); /* a label type 0x80 */
+	dm_raw(&m, "\x81x\x00\x00\x01\x00\x01", 7);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 9, 0x0100, 1, 0, 0, 0); /* an unknown extended label */
+	dm_raw(&m, "\x42x\x00\x00\x01\x00\x01", 7);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 10, 0x0100, 1, 0, 0, 0); /* more than 255 bytes */
+	memset(longname, 'a', sizeof longname);
+	for (int i = 60; i < 290; i += 61)
+		longname[i] = '.';
+	longname[299] = '\0';
+	dm_q(&m, longname, 1, 1);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 11, 0x0100, 1, 0, 0, 0); /* odd bytes in a label */
+	dm_raw(&m, "\x05\x01.\x7f\xff \x00\x00\x01\x00\x01", 11);
+	dm_send(g, k, 0, &m, 1);
+	dm_start(&m, 12, 0x8180, 1, 2, 0, 0); /* more answers than sent */
+	dm_q(&m, "c.example", 1, 1);
+	dm_rr(&m, "@", 1, 1, 1, "\x0a\0\0\x02", 4);
+	dm_send(g, k, 1, &m, 1);
+	dm_start(&m, 13, 0x8180, 1, 1, 0, 0); /* data past the message */
+	dm_q(&m, "c.example", 1, 1);
+	dm_rr(&m, "@", 1, 1, 1, "\x0a\0", 2);
+	dm_send(g, k, 1, &m, 1);
+	dm_start(&m, 14, 0x0100, 1, 0, 0, 0); /* the prefix disagrees */
+	dm_q(&m, "d.example", 1, 1);
+	put16(m.b, 99);
+	dm_send(g, k, 0, &m, 0);
+	dm_start(&m, 15, 0x0100, 0, 0, 0, 0); /* a header cut short */
+	m.n = 10;
+	dm_send(g, k, 0, &m, 1);
+	conn_send(g, k, 0, TH_PSH | TH_ACK, "\x00", 1, 100);
+	dm_start(&m, 16, 0x8180, 1, 1, 0, 0); /* cut at every length */
+	dm_q(&m, "cut.example.org", 1, 1);
+	dm_rr(&m, "@", 16, 1, 60, "\x04some\x04text", 10);
+	dm_cuts(g, k, &m);
+	dm_start(&m, 17, 0x8180, 1, 1, 1, 1);
+	dm_q(&m, "cut.example.org", 28, 1);
+	dm_rr(&m, "@", 28, 1, 60, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\1",
+	      16);
+	dm_rr_name(&m, "example.org", 2, 60, "ns@");
+	dm_rr(&m, "", 41, 512, 0, "", 0);
+	dm_cuts(g, k, &m);
+}
+
+/* Application payloads whose lines tcplab prints as tcpdump does: text
+ * protocols, SSH, DNS over TCP. */
+static void kind_app(struct gen *g, int argc, char **argv)
+{
+	struct conn k;
+
+	app_text(g);
+	app_ssh(g);
+	conn_init(&k, IP4(192, 0, 2, 25), 43053, IP4(192, 0, 2, 53), 53, 1, 2);
+	conn_open(g, &k);
+	app_dns_answers(g, &k);
+	app_dns_header(g, &k);
+	app_dns_broken(g, &k);
+	conn_close(g, &k);
+}
+
+/* Payloads tcpdump hands to printers tcplab lacks: their lines stop at
+ * "length N" (see tests/appcap.sh). */
+static void kind_appskip(struct gen *g, int argc, char **argv)
+{
+	static const struct {
+		uint16_t port;
+		int from_server;
+		const char *data;
+		size_t len;
+	} pl[] = {
+	        {179, 0,
+	         "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+	         "\xff\x00\x1d\x01\x04\xfd\xe9\x00\xb4\xc0\x00\x02\x19\x00",
+	         29},
+	        {6653, 0, "\x04\x00\x00\x08\x00\x00\x00\x01", 8},
+	        {6633, 1, "\x01\x00\x00\x08\x00\x00\x00\x02", 8},
+	        {6379, 0, "*1\r\n$4\r\nPING\r\n", 14},
+	        {1723, 0, "\x00\x9c\x00\x01\x1a\x2b\x3c\x4d\x00\x01\x00\x00",
+	         12},
+	        {10288, 0, "MSG 0 1 . 0 0\r\nEND\r\n", 20},
+	        {639, 0, "\x01\x00\x0b\xc0\x00\x02\x05\x00\x00\x00\x00", 11},
+	        {323, 1, "\x00\x02\x00\x00\x00\x00\x00\x08", 8},
+	        {646, 0,
+	         "\x00\x01\x00\x0e\xc0\x00\x02\x05\x00\x00\x00\x01"
+	         "\x00\x04\x00\x00\x00\x01",
+	         18},
+	        {23, 1, "\xff\xfb\x01\xff\xfd\x03", 6},
+	        {2049, 0,
+	         "\x80\x00\x00\x28\x00\x00\x00\x07\x00\x00\x00\x00"
+	         "\x00\x00\x00\x02\x00\x01\x86\xa3\x00\x00\x00\x03"
+	         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	         "\x00\x00\x00\x00\x00\x00\x00\x00",
+	         44},
+	        {2049, 1,
+	         "\x80\x00\x00\x18\x00\x00\x00\x07\x00\x00\x00\x01"
+	         "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	         "\x00\x00\x00\x00",
+	         28},
+	        {2049, 1, "not rpc at all, nothing printed", 31},
+	        /* DNS corners: a bit label, A6, URI, TSIG, ECS. */
+	        {53, 0,
+	         "\x00\x17\x00\x01\x01\x00\x00\x01\x00\x00\x00\x00\x00"
+	         "\x00\x41\x08\xc0\x00\x00\x01\x00\x01",
+	         23},
+	        {53, 1,
+	         "\x00\x23\x00\x02\x81\x80\x00\x01\x00\x01\x00\x00\x00"
+	         "\x00\x01\x61\x00\x00\x26\x00\x01\xc0\x0c\x00\x26\x00"
+	         "\x01\x00\x00\x00\x3c\x00\x02\x80\x00",
+	         37},
+	        {53, 1,
+	         "\x00\x27\x00\x03\x81\x80\x00\x01\x00\x01\x00\x00\x00"
+	         "\x00\x01\x61\x00\x01\x00\x00\x01\xc0\x0c\x01\x00\x00"
+	         "\x01\x00\x00\x00\x3c\x00\x06\x00\x01\x00\x01\x2f\x78",
+	         41},
+	        {53, 0,
+	         "\x00\x25\x00\x04\x01\x00\x00\x01\x00\x00\x00\x00\x00"
+	         "\x01\x01\x61\x00\x00\x01\x00\x01\x00\x00\x29\x02\x00"
+	         "\x00\x00\x00\x00\x00\x08\x00\x08\x00\x04\x00\x01\x18"
+	         "\x00",
+	         39},
+	};
+	struct conn k;
+
+	for (size_t i = 0; i < sizeof pl / sizeof pl[0]; i++) {
+		conn_init(&k, IP4(192, 0, 2, 25), 44000 + i, IP4(192, 0, 2, 5),
+		          pl[i].port, 100u * i, 2000000000u + i);
+		conn_open(g, &k);
+		conn_send(g, &k, pl[i].from_server, TH_PSH | TH_ACK, pl[i].data,
+		          pl[i].len, 150);
+		conn_send(g, &k, pl[i].from_server, TH_PSH | TH_ACK, pl[i].data,
+		          pl[i].len, 150);
+		conn_close(g, &k);
+	}
+}
+
 struct kind {
 	const char *name;
 	int linktype;
@@ -1984,6 +2461,8 @@ static const struct kind kinds[] = {
         {"conns", DLT_EN10MB, kind_conns},
         {"other", DLT_EN10MB, kind_other},
         {"mptcp", DLT_EN10MB, kind_mptcp},
+        {"app", DLT_EN10MB, kind_app},
+        {"appskip", DLT_EN10MB, kind_appskip},
 };
 
 static int usage(void)
