@@ -76,6 +76,22 @@ static void live_side(struct profile_side *s, bool client)
 	s->port = client ? 0 : 8080;
 }
 
+/* Linux's initial window: whole segments of seg bytes, under 65535. */
+static uint16_t whole_segments(uint32_t seg)
+{
+	return (uint16_t)(65535u / seg * seg);
+}
+
+void profile_ipv6(struct profile *p)
+{
+	p->client.cfg.mss -= 20;
+	p->server.cfg.mss -= 20;
+	if (p->id != PROFILE_LIVE)
+		return;
+	p->client.cfg.syn_win = whole_segments(p->client.cfg.mss);
+	p->server.cfg.syn_win = whole_segments(p->server.cfg.mss - 12u);
+}
+
 int profile_get(const char *name, struct profile *p)
 {
 	if (name == NULL || p == NULL)

@@ -108,6 +108,16 @@ void profile_on_input(const struct profile_side *s, struct conn *c,
                       const struct seg *in);
 
 /* Whether an exchange between these addresses can be the article's. */
+/*
+ * Turns p into its IPv6 form, as Linux does over IPv6 on Ethernet: an MSS
+ * 20 bytes smaller (the IPv6 header is 40 bytes, not 20: 1440), and a live
+ * profile's SYN windows recomputed by Linux's rule, the largest multiple
+ * of the segment size under 65535 (the client's 64800; the server's SYN-
+ * ACK counts its segments without the 12 bytes of timestamps: 64260).
+ * The IPv4 windows 64240 and 65160 follow from the same rule.
+ */
+void profile_ipv6(struct profile *p);
+
 bool profile_addrs_match(const struct profile *p, uint32_t client_addr,
                          uint32_t server_addr);
 

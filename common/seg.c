@@ -281,8 +281,7 @@ static int decode_ip(struct seg *s, const uint8_t *p, size_t len, size_t *hlen)
  * checked against the payload first; a fragment is reported, since its
  * TCP header may be in another datagram. Sets *hlen to TCP's offset.
  */
-static int decode_ip6(struct seg *s, const uint8_t *p, size_t len,
-                      size_t *hlen)
+static int decode_ip6(struct seg *s, const uint8_t *p, size_t len, size_t *hlen)
 {
 	size_t end, off = SEG_IP6_HDR_LEN;
 	uint8_t nh;

@@ -55,8 +55,8 @@ struct pr {
 	struct tcpdump_ctx *ctx;
 	struct outbuf ob;
 	const uint8_t *ip;
-	size_t avail;      /* bytes of ip that may be read */
-	const char *proto; /* the name in the " [|proto]" marker */
+	size_t avail;          /* bytes of ip that may be read */
+	const char *proto;     /* the name in the " [|proto]" marker */
 	uint32_t saddr, daddr; /* IPv4 */
 	/* Both families: the addresses in network order, 4 or 16 bytes. */
 	uint8_t src[16], dst[16];
@@ -1647,8 +1647,7 @@ int tcpdump_format(struct tcpdump_ctx *ctx, const struct tcpdump_pkt *pkt,
 	n = ob_finish(&p.ob, buf);
 	if (n < 0 || n > 0x7fffffff)
 		return TCPLAB_ENOSPC;
-	if (p.seq_pending &&
-	    (rc = seq_store(ctx, p.alen, &p.seq_new)) != 0)
+	if (p.seq_pending && (rc = seq_store(ctx, p.alen, &p.seq_new)) != 0)
 		return rc;
 	ts_advance(ctx, pkt->ts_sec, pkt->ts_usec);
 	return (int)n;

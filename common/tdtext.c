@@ -618,12 +618,14 @@ static struct tdtext_conn *conn_get(struct tdtext_ctx *ctx, const struct seg *s,
 		if (!e->used)
 			continue;
 		if (e->port[0] == s->sport && e->port[1] == s->dport &&
-		    ipaddr_eq(&e->addr[0], &sa) && ipaddr_eq(&e->addr[1], &da)) {
+		    ipaddr_eq(&e->addr[0], &sa) &&
+		    ipaddr_eq(&e->addr[1], &da)) {
 			*src = 0;
 			return e;
 		}
 		if (e->port[1] == s->sport && e->port[0] == s->dport &&
-		    ipaddr_eq(&e->addr[1], &sa) && ipaddr_eq(&e->addr[0], &da)) {
+		    ipaddr_eq(&e->addr[1], &sa) &&
+		    ipaddr_eq(&e->addr[0], &da)) {
 			*src = 1;
 			return e;
 		}

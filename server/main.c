@@ -61,7 +61,8 @@ static const struct term_opt help_opts[] = {
          * --help. Keep the words in capitals (IFACE, ADDR, FILE, N, ...):
          * they name the option's argument. */
         {"  -i, --interface IFACE   ", N_("capture and inject on IFACE")},
-        {"  -a, --address ADDR      ", N_("the server's IPv4 address")},
+        {"  -a, --address ADDR      ",
+         N_("the server's address, IPv4 or IPv6")},
         {"  -p, --port PORT         ", N_("the server's port (8080)")},
         {"  -w, --write FILE        ",
          N_("write every segment seen and sent to a pcap file")},
@@ -412,13 +413,28 @@ static void parse_args(int argc, char **argv, struct server *sv,
 static void settle(struct server *sv, struct options *o)
 {
 	struct in_addr a;
+	char msg[160];
 
-	if (inet_pton(AF_INET, o->addr, &a) != 1)
-		usage_error(_("bad IPv4 address %s"), o->addr);
-	sv->addr = ntohl(a.s_addr);
+	if (inet_pton(AF_INET, o->addr, &a) == 1) {
+		sv->addr = ipaddr_of4(ntohl(a.s_addr));
+	} else if (inet_pton(AF_INET6, o->addr, sv->addr.b) != 1) {
+		snprintf(msg, sizeof msg,
+		         _("bad address %s: give an IPv4 or IPv6 address"),
+		         o->addr);
+		usage_line_error(msg);
+	}
+	if (ipaddr_any(&sv->addr)) {
+		snprintf(msg, sizeof msg,
+		         _("--address %s means any address: give the "
+		           "server's own"),
+		         o->addr);
+		usage_line_error(msg);
+	}
 	sv->tf = o->td.f;
 	if (profile_get(o->profile, &sv->prof) != 0)
 		usage_error(_("unknown profile %s (live, seed)"), o->profile);
+	if (!ipaddr_is4(&sv->addr))
+		profile_ipv6(&sv->prof);
 	/* Windows, options and the seed's fixed fields; new_conn() draws
 	 * what a live profile leaves to chance. */
 	sv->cfg = sv->prof.server.cfg;
@@ -442,14 +458,19 @@ static void settle(struct server *sv, struct options *o)
 static int open_all(struct server *sv, const struct options *o, char *err,
                     size_t errlen)
 {
-	char filter[128], a[INET_ADDRSTRLEN];
+	char filter[160], a[INET6_ADDRSTRLEN];
+	bool v4 = ipaddr_is4(&sv->addr);
 	struct in_addr x;
 
-	x.s_addr = htonl(sv->addr);
-	inet_ntop(AF_INET, &x, a, sizeof a);
+	if (v4) {
+		x.s_addr = htonl(ipaddr_v4(&sv->addr));
+		inet_ntop(AF_INET, &x, a, sizeof a);
+	} else {
+		inet_ntop(AF_INET6, sv->addr.b, a, sizeof a);
+	}
 	/* Only what is addressed to us: the capture is inbound already. */
-	snprintf(filter, sizeof filter, "ip dst host %s and tcp dst port %u", a,
-	         sv->port);
+	snprintf(filter, sizeof filter, "%s dst host %s and tcp dst port %u",
+	         v4 ? "ip" : "ip6", a, sv->port);
 	sv->cap =
 	        capture_open_ring(sv->ifname, filter, SERVER_RING, err, errlen);
 	if (sv->cap == NULL)
@@ -458,7 +479,7 @@ static int open_all(struct server *sv, const struct options *o, char *err,
 	sv->inj = inject_open_link(sv->ifname, err, errlen);
 	if (sv->inj == NULL)
 		return -1;
-	sv->guard = guard_open(sv->addr, sv->port, err, errlen);
+	sv->guard = guard_open_at(&sv->addr, sv->port, err, errlen);
 	if (sv->guard < 0)
 		return -1;
 	if (o->wfile != NULL) {
@@ -531,7 +552,8 @@ static void say_profile(struct server *sv)
 	}
 	if (sv->prof.id != PROFILE_SEED)
 		return;
-	if (sv->addr == sv->prof.server_addr &&
+	if (ipaddr_is4(&sv->addr) &&
+	    ipaddr_v4(&sv->addr) == sv->prof.server_addr &&
 	    sv->port == sv->prof.server.port)
 		return;
 	seed_elsewhere(sv);

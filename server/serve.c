@@ -61,9 +61,20 @@ static enum drop_reason decode_reason(int err)
  */
 static uint16_t offload_sum(const struct seg *s, size_t tcplen)
 {
-	uint8_t ph[12];
+	uint8_t ph[40];
 	uint32_t sum;
 
+	if (s->ip_v == 6) {
+		/* The same over IPv6's pseudo-header (RFC 8200, 8.1). */
+		memcpy(ph, s->saddr6, 16);
+		memcpy(ph + 16, s->daddr6, 16);
+		memset(ph + 32, 0, 8);
+		ph[34] = (uint8_t)(tcplen >> 8);
+		ph[35] = (uint8_t)tcplen;
+		ph[39] = 6;
+		sum = inet_cksum_add(0, ph, 40);
+		return (uint16_t)~inet_cksum_finish(sum);
+	}
 	ph[0] = (uint8_t)(s->saddr >> 24);
 	ph[1] = (uint8_t)(s->saddr >> 16);
 	ph[2] = (uint8_t)(s->saddr >> 8);
@@ -76,23 +87,32 @@ static uint16_t offload_sum(const struct seg *s, size_t tcplen)
 	ph[9] = 6;
 	ph[10] = (uint8_t)(tcplen >> 8);
 	ph[11] = (uint8_t)tcplen;
-	sum = inet_cksum_add(0, ph, sizeof ph);
+	sum = inet_cksum_add(0, ph, 12);
 	return (uint16_t)~inet_cksum_finish(sum);
 }
 
-/* Both checksums of a decoded segment; ip points at its IPv4 header. */
+/* The checksums of a decoded segment (IPv6 has none of its own); ip
+ * points at its IP header. */
 static bool checksums_ok(struct server *sv, const struct seg *s,
                          const uint8_t *ip, struct entry *e)
 {
 	size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
 	size_t tcplen = s->ip_len - ihl;
+	const uint8_t *tcp = ip + ihl;
 
-	if (ip_cksum(ip, ihl) != s->ip_sum) {
+	if (s->ip_v == 6) {
+		/* After any extension headers: the TCP header ends where
+		 * the payload starts. */
+		tcplen = SEG_TCP_HDR_MIN + s->opt_len + s->payload_len;
+		tcp = s->payload - SEG_TCP_HDR_MIN - s->opt_len;
+		if (tcp_cksum6(s->saddr6, s->daddr6, tcp, tcplen) == s->sum)
+			return true;
+	} else if (ip_cksum(ip, ihl) != s->ip_sum) {
 		count_drop(sv, e, DROP_IPSUM);
 		return false;
-	}
-	if (tcp_cksum4(s->saddr, s->daddr, ip + ihl, tcplen) == s->sum)
+	} else if (tcp_cksum4(s->saddr, s->daddr, tcp, tcplen) == s->sum) {
 		return true;
+	}
 	if (s->sum == offload_sum(s, tcplen)) {
 		sv->st.offloaded++;
 		return true;
@@ -576,19 +596,21 @@ static void evict(struct server *sv, struct entry *v, uint64_t now)
 static struct entry *new_conn(struct server *sv, const struct seg *s,
                               uint64_t now)
 {
+	struct ipaddr src = seg_src(s);
 	struct entry *e, *victim;
 	struct profile_side side = sv->prof.server;
 	struct profile_random r;
 
-	e = table_add(&sv->tab, s->saddr, s->sport, &victim);
+	e = table_add(&sv->tab, &src, s->sport, &victim);
 	if (e == NULL && victim != NULL) {
 		evict(sv, victim, now);
-		e = table_add(&sv->tab, s->saddr, s->sport, &victim);
+		e = table_add(&sv->tab, &src, s->sport, &victim);
 	}
 	if (e == NULL)
 		return NULL;
-	if (sv->prof.id == PROFILE_SEED && (s->saddr != sv->prof.client_addr ||
-	                                    s->sport != sv->prof.client.port))
+	if (sv->prof.id == PROFILE_SEED &&
+	    (s->ip_v != 4 || s->saddr != sv->prof.client_addr ||
+	     s->sport != sv->prof.client.port))
 		seed_elsewhere(sv);
 	/* Live: a random ISN, TS offset and first IP id, like Linux. Seed:
 	 * the article's, and its TS script starts now. */
@@ -598,7 +620,7 @@ static struct entry *new_conn(struct server *sv, const struct seg *s,
 	r.ip_id = (uint16_t)random32(sv);
 	profile_randomize(&side, &r);
 	side.cfg.ts_offset = profile_ts_offset(&side, now);
-	conn_listen(&e->c, &side.cfg, sv->addr, sv->port);
+	conn_listen_at(&e->c, &side.cfg, &sv->addr, sv->port);
 	sv->st.conns++;
 	return e;
 }
@@ -610,7 +632,7 @@ static void no_conn(struct server *sv, const struct seg *s, const uint8_t *mac,
 	struct annot_path p;
 
 	sv->st.drops[DROP_NO_CONN]++;
-	conn_listen(&sv->scratch, &sv->cfg, sv->addr, sv->port);
+	conn_listen_at(&sv->scratch, &sv->cfg, &sv->addr, sv->port);
 	conn_input(&sv->scratch, s, now, &sv->out);
 	annot_path_from_events(&p, TCP_LISTEN, &sv->out);
 	trace_own_path(sv, &p, NULL);
@@ -629,7 +651,9 @@ static bool acceptable(struct server *sv, const struct seg *s,
 		count_drop(sv, NULL, DROP_FLAGS);
 		return false;
 	}
-	if (s->daddr != sv->addr || s->dport != sv->port) {
+	struct ipaddr dst = seg_dst(s);
+
+	if (!ipaddr_eq(&dst, &sv->addr) || s->dport != sv->port) {
 		count_drop(sv, NULL, DROP_NOT_OURS);
 		return false;
 	}
@@ -680,7 +704,8 @@ static bool deliver(struct server *sv, struct entry *e, const struct seg *s,
 static void dispatch(struct server *sv, const struct seg *s, const uint8_t *mac)
 {
 	uint64_t now = server_now();
-	struct entry *e = table_find(&sv->tab, s->saddr, s->sport);
+	struct ipaddr src = seg_src(s);
+	struct entry *e = table_find(&sv->tab, &src, s->sport);
 
 	sv->st.seg_in++;
 	if (e != NULL) {
@@ -711,7 +736,7 @@ void serve_frame(struct server *sv, const struct capture_frame *f)
 	sv->st.frames++;
 	capture_dump_write(sv->dump, f->data, f->caplen, f->sec, f->usec);
 	if (link_decode(sv->linktype, f->data, f->caplen, &lf) != 0 ||
-	    lf.proto != LINK_P_IPV4) {
+	    (lf.proto != LINK_P_IPV4 && lf.proto != LINK_P_IPV6)) {
 		sv->st.drops[DROP_LINK]++;
 		return;
 	}

@@ -44,7 +44,7 @@ struct jrec {
 	char prefix[48];
 	struct annot_path own_path; /* the server's states across it */
 	struct annot_cc cc;         /* the server's sender (cc.valid) */
-	uint32_t raddr;             /* JREC_FORGET: the connection's peer */
+	struct ipaddr raddr;        /* JREC_FORGET: the connection's peer */
 	uint16_t rport;
 };
 
@@ -139,7 +139,7 @@ struct stats {
 struct server {
 	/* Options. */
 	const char *ifname;
-	uint32_t addr;
+	struct ipaddr addr; /* IPv4 or IPv6 */
 	uint16_t port;
 	enum close_mode close_mode;
 	uint64_t close_delay_us;

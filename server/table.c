@@ -12,10 +12,16 @@
 
 #include "server/table.h"
 
-static size_t bucket_of(const struct table *t, uint32_t raddr, uint16_t rport)
+static size_t bucket_of(const struct table *t, const struct ipaddr *raddr,
+                        uint16_t rport)
 {
 	/* A multiplicative hash of the peer's address and port. */
-	uint64_t k = ((uint64_t)raddr << 16 | rport) * 0x9e3779b97f4a7c15ull;
+	uint64_t k = rport;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		k = (k << 8 | k >> 56) ^ raddr->b[i];
+	k *= 0x9e3779b97f4a7c15ull;
 
 	return (size_t)(k >> 32) & (t->nbuckets - 1);
 }
@@ -50,11 +56,12 @@ void table_free(struct table *t)
 	t->nheap = t->capheap = 0;
 }
 
-struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport)
+struct entry *table_find(struct table *t, const struct ipaddr *raddr,
+                         uint16_t rport)
 {
 	struct entry *e = t->buckets[bucket_of(t, raddr, rport)];
 
-	while (e != NULL && (e->raddr != raddr || e->rport != rport))
+	while (e != NULL && (e->rport != rport || !ipaddr_eq(&e->raddr, raddr)))
 		e = e->hnext;
 	return e;
 }
@@ -134,8 +141,8 @@ static struct entry *victim(struct table *t)
 	return NULL;
 }
 
-struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
-                        struct entry **evicted)
+struct entry *table_add(struct table *t, const struct ipaddr *raddr,
+                        uint16_t rport, struct entry **evicted)
 {
 	struct entry *e;
 	size_t b;
@@ -148,7 +155,7 @@ struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
 	e = calloc(1, sizeof *e);
 	if (e == NULL)
 		return NULL;
-	e->raddr = raddr;
+	e->raddr = *raddr;
 	e->rport = rport;
 	e->id = t->next_id++;
 	b = bucket_of(t, raddr, rport);
@@ -269,7 +276,7 @@ struct entry *table_pop_due(struct table *t, uint64_t now)
 
 void table_remove(struct table *t, struct entry *e)
 {
-	struct entry **pp = &t->buckets[bucket_of(t, e->raddr, e->rport)];
+	struct entry **pp = &t->buckets[bucket_of(t, &e->raddr, e->rport)];
 
 	while (*pp != NULL && *pp != e)
 		pp = &(*pp)->hnext;

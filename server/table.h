@@ -41,7 +41,7 @@ enum {
 struct entry {
 	struct conn c;
 	struct httpd *http; /* allocated when a request starts, or NULL */
-	uint32_t raddr;     /* the key: the peer's address and port */
+	struct ipaddr raddr; /* the key: the peer's address and port */
 	uint16_t rport;
 	uint8_t peer_mac[6]; /* where our frames go */
 	unsigned id;         /* the connection's number, from 1 */
@@ -84,7 +84,8 @@ struct table {
 int table_init(struct table *t, size_t max);
 void table_free(struct table *t);
 
-struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport);
+struct entry *table_find(struct table *t, const struct ipaddr *raddr,
+                         uint16_t rport);
 
 /*
  * A new, zeroed entry for raddr:rport. When the table is full, *evicted
@@ -92,8 +93,8 @@ struct entry *table_find(struct table *t, uint32_t raddr, uint16_t rport);
  * removes it, then asks again); NULL is returned then, and also when
  * nothing can be evicted (*evicted NULL) or memory is short.
  */
-struct entry *table_add(struct table *t, uint32_t raddr, uint16_t rport,
-                        struct entry **evicted);
+struct entry *table_add(struct table *t, const struct ipaddr *raddr,
+                        uint16_t rport, struct entry **evicted);
 
 void table_remove(struct table *t, struct entry *e);
 

@@ -183,10 +183,8 @@ static void jn_replay(struct server *sv, struct journal *j)
 			fflush(stdout);
 			fwrite(j->buf + r->off, 1, r->len, stderr);
 		} else if (r->kind == JREC_FORGET) {
-			struct ipaddr ra = ipaddr_of4(r->raddr),
-			              la = ipaddr_of4(sv->addr);
-
-			annot_forget(&sv->sh.an, &ra, r->rport, &la, sv->port);
+			annot_forget(&sv->sh.an, &r->raddr, r->rport, &sv->addr,
+			             sv->port);
 		} else {
 			print_packet(sv, r, (const uint8_t *)j->buf + r->off);
 		}
@@ -448,7 +446,6 @@ void trace_own_path(struct server *sv, const struct annot_path *p,
 
 void trace_forget(struct server *sv, const struct entry *e)
 {
-	struct ipaddr ra = ipaddr_of4(e->raddr), la = ipaddr_of4(sv->addr);
 	struct jrec *r;
 
 	if (sv->jn.on && (r = jn_add(&sv->jn, JREC_FORGET)) != NULL) {
@@ -457,7 +454,7 @@ void trace_forget(struct server *sv, const struct entry *e)
 		return;
 	}
 	jn_direct(sv);
-	annot_forget(&sv->sh.an, &ra, e->rport, &la, sv->port);
+	annot_forget(&sv->sh.an, &e->raddr, e->rport, &sv->addr, sv->port);
 }
 
 /* Text for standard output, held back while the journal is on. */

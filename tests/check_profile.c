@@ -257,6 +257,30 @@ START_TEST(test_live_ts_apply_noop)
 }
 END_TEST
 
+/* Over IPv6 on Ethernet: MSS 1500 - 40 - 20, and Linux's SYN windows, the
+ * largest multiple of the segment size under 65535 (less the 12 bytes of
+ * timestamps on the server's side): 45 * 1440 and 45 * 1428. The IPv4
+ * windows of the live profile are the same rule's: 44 * 1460, 45 * 1448. */
+START_TEST(test_live_ipv6)
+{
+	struct profile p;
+
+	ck_assert_int_eq(profile_get("live", &p), 0);
+	ck_assert_uint_eq(p.client.cfg.syn_win, 65535 / 1460 * 1460);
+	ck_assert_uint_eq(p.server.cfg.syn_win, 65535 / (1460 - 12) * 1448);
+	profile_ipv6(&p);
+	ck_assert_uint_eq(p.client.cfg.mss, 1500 - 40 - 20);
+	ck_assert_uint_eq(p.server.cfg.mss, 1500 - 40 - 20);
+	ck_assert_uint_eq(p.client.cfg.syn_win, 45 * 1440);
+	ck_assert_uint_eq(p.server.cfg.syn_win, 45 * 1428);
+	/* The seed keeps its article windows; only the MSS follows IPv6. */
+	ck_assert_int_eq(profile_get("seed", &p), 0);
+	profile_ipv6(&p);
+	ck_assert_uint_eq(p.client.cfg.mss, 1440);
+	ck_assert_uint_eq(p.client.cfg.syn_win, 29200);
+}
+END_TEST
+
 START_TEST(test_unknown_profile)
 {
 	struct profile p;
@@ -279,6 +303,7 @@ static Suite *profile_suite(void)
 	TESTLIB_ADD(seed, test_seed_randomize_keeps_fields);
 	TESTLIB_ADD(live, test_live_client_syn_and_ack);
 	TESTLIB_ADD(live, test_live_ts_apply_noop);
+	TESTLIB_ADD(live, test_live_ipv6);
 	TESTLIB_ADD(live, test_unknown_profile);
 	suite_add_tcase(s, seed);
 	suite_add_tcase(s, live);

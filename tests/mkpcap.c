@@ -1183,27 +1183,36 @@ static void kind_ip6(struct gen *g, int argc, char **argv)
 	static const char req[] =
 	        "GET /truedei/test?name=zhenghui HTTP/1.1\r\n"
 	        "User-Agent: Wget/1.14 (linux-gnu)\r\nAccept: */*\r\n"
-	        "Host: [2001:db8:101::5]:8080\r\nConnection: Keep-Alive\r\n\r\n";
+	        "Host: [2001:db8:101::5]:8080\r\nConnection: "
+	        "Keep-Alive\r\n\r\n";
 	static const char resp[] = "HTTP/1.1 200 \r\nContent-Type: text/plain"
 	                           "\r\nContent-Length: 16\r\n\r\n"
 	                           "This is zhenghui";
 	/* Addresses whose text form tests every rule of RFC 5952. */
-	static const char *const odd[] = {
-	        "::1",           "::ffff:10.1.2.3", "::10.1.2.3",
-	        "fe80::1:2",     "2001:db8:0:0:1:0:0:1", "1::",
-	        "1:0:1:0:1:0:1:0", "2001:db8:a:b:c:d:e:f", "::ffff:0:10.1.2.3",
-	        "ff02::1:ff00:5",  "0:1::",           "2001:db8::100:0:0"};
+	static const char *const odd[] = {"::1",
+	                                  "::ffff:10.1.2.3",
+	                                  "::10.1.2.3",
+	                                  "fe80::1:2",
+	                                  "2001:db8:0:0:1:0:0:1",
+	                                  "1::",
+	                                  "1:0:1:0:1:0:1:0",
+	                                  "2001:db8:a:b:c:d:e:f",
+	                                  "::ffff:0:10.1.2.3",
+	                                  "ff02::1:ff00:5",
+	                                  "0:1::",
+	                                  "2001:db8::100:0:0"};
 	static const uint8_t hbh_pad[] = {6, 0, 1, 4, 0, 0, 0, 0};
 	static const uint8_t hbh_ra[] = {6, 0, 5, 2, 0, 0, 1, 0};
 	static const uint8_t hbh_mix[] = {6, 1, 0, 0x1e, 2, 0xaa, 0xbb, 0,
 	                                  1, 6, 0, 0,    0, 0,    0,    0};
 	static const uint8_t dst_pad1[] = {6, 0, 0, 0, 0, 0, 0, 0};
-	static const uint8_t frag_first[] = {6, 0, 0, 1, 0x12, 0x34, 0x56, 0x78};
+	static const uint8_t frag_first[] = {6,    0,    0,    1,
+	                                     0x12, 0x34, 0x56, 0x78};
 	static const uint8_t frag_last[] = {6, 0, 0, 0, 0, 0, 0, 9};
 	static const uint8_t frag_later[] = {6, 0, 0x05, 0xa8, 0, 0, 0, 9};
 	/* Hop-by-hop, destination options, fragment, in that order. */
 	static const uint8_t chain[] = {60, 0, 1, 4, 0, 0, 0, 0, 44, 0, 5, 2,
-	                                0,  1, 0, 0, 6, 0, 0, 1, 0, 0, 0, 7};
+	                                0,  1, 0, 0, 6, 0, 0, 1, 0,  0, 0, 7};
 	static char data[1440];
 	struct conn k;
 	struct seg s;
@@ -1301,7 +1310,8 @@ static void kind_ip6(struct gen *g, int argc, char **argv)
  * payload length says. */
 static void kind_ip6trunc(struct gen *g, int argc, char **argv)
 {
-	static const char req[] = "GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n";
+	static const char req[] =
+	        "GET / HTTP/1.1\r\nHost: [2001:db8::5]\r\n\r\n";
 	static const uint8_t hbh[] = {6, 0, 5, 2, 0, 0, 1, 0};
 	static const uint8_t frag[] = {6, 0, 0, 1, 0, 0, 0, 3};
 	static const uint8_t chain[] = {60, 0, 1, 4, 0, 0, 0, 0,
@@ -1351,7 +1361,6 @@ static void kind_ip6trunc(struct gen *g, int argc, char **argv)
 	}
 	g->link_cut = -1;
 }
-
 
 /*
  * Fills connection number n of the mix, from the client caddr:cport to

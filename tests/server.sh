@@ -16,7 +16,9 @@
 # must stream N bytes of its pattern to wget, curl and ab, crafted
 # malformed packets must be counted and leave the server answering, and
 # a table full of half-open or idle connections must still let a client
-# in. Every step has a timeout; everything is removed on exit.
+# in. Over IPv6 (2001:db8:101::5), wget -6, curl -6 and ab must be served
+# the same way, with an MSS of 1440 and no RST. Every step has a timeout;
+# everything is removed on exit.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 need_root "server.sh"
@@ -36,7 +38,7 @@ URL="http://$SADDR:8080/truedei/test?name=zhenghui"
 
 work=
 tl_workdir work "$top_builddir/tests/work"
-tl_remove_at_exit "$work"
+[ -n "${TL_KEEP_WORK:-}" ] || tl_remove_at_exit "$work"
 ns_pair "$CLI" "$SRV" "$CADDR" "$SADDR" "$VC" "$VS" ||
 	tl_skip_or_fail "cannot build the two namespaces"
 
@@ -51,7 +53,9 @@ start_server() {
 		"$@" >"$work/$name.out" 2>"$work/$name.err" &
 	SRV_PID=$!
 	TL_PIDS+=("$SRV_PID")
-	tl_wait_for sh -c "ip netns exec $SRV ss -ltn | grep -q '$SADDR:8080 '"
+	local at=$SADDR:8080
+	case $SADDR in *:*) at="[$SADDR]:8080" ;; esac
+	tl_wait_for sh -c "ip netns exec $SRV ss -ltn | grep -qF '$at '"
 }
 
 # Stops the server with SIGTERM; it must exit 0 (sanitizers and all).
@@ -623,18 +627,67 @@ check "the server says it evicted an idle connection" \
 check "the summary counts one eviction" \
 	grep -q '^tcplab-server: 5 connections (.* 1 evicted, ' "$work/idlefull.out"
 
+# IPv6: the same hosts get documentation addresses (nodad: usable at once);
+# wget -6, curl -6 and ab reach tcplab-server on [2001:db8:101::5]:8080.
+tl_say "IPv6: wget -6, curl -6 and ab"
+ip -n "$CLI" addr add 2001:db8:101::25/64 dev "$VC" nodad &&
+	ip -n "$SRV" addr add 2001:db8:101::5/64 dev "$VS" nodad ||
+	fail "cannot give the hosts IPv6 addresses"
+SADDR4=$SADDR
+SADDR=2001:db8:101::5
+URL6="http://[$SADDR]:8080/truedei/test?name=zhenghui"
+start_server v6 -w "$work/v6.pcap" || fail "tcplab-server -a $SADDR did not start"
+start_dump "$work/real6.pcap" || fail "tcpdump did not start"
+body=$(in_cli wget -6 -q -O - -T 5 -t 1 "$URL6")
+check "wget -6 read '$body'" [ "$body" = "This is zhenghui" ]
+body=$(in_cli curl -6 -s -m 5 "$URL6")
+check "curl -6 read '$body'" [ "$body" = "This is zhenghui" ]
+stop_dump
+stop_server v6
+port=$("$TCPDUMP" -nn -r "$work/real6.pcap" 2>/dev/null |
+	sed -n '1s/.*IP6 [0-9a-f:]*\.\([0-9]*\) > .*/\1/p')
+pattern=$(flags_of "$work/real6.pcap" "$port")
+check "wget -6's segments were '$pattern'" \
+	[ "$pattern" = "S S. . P. . P. . F. F. . " ]
+nrst=$("$TCPDUMP" -nn -r "$work/real6.pcap" 2>/dev/null | grep -c 'Flags \[R')
+check "tcpdump saw $nrst RST over IPv6" [ "$nrst" -eq 0 ]
+synack=$("$TCPDUMP" -nn -r "$work/real6.pcap" 2>/dev/null |
+	grep -m1 'Flags \[S\.\]')
+check "the SYN-ACK announces MSS 1440 and Linux's window 64260: $synack" \
+	grep -q 'win 64260, options \[mss 1440,' <<<"$synack"
+grep -v '^    server\|^tcplab-server\|^  | ' "$work/v6.out" >"$work/v6.lines"
+"$TCPDUMP" -vv -nn -r "$work/v6.pcap" >"$work/v6.td" 2>/dev/null
+check "the IPv6 -w file reads back as the server printed it" \
+	cmp -s "$work/v6.lines" "$work/v6.td"
+n=$(grep -c '^  | #[0-9]* conn [0-9]*: ' "$work/v6.out")
+m=$(grep -c '^[0-9:.]* IP6 ' "$work/v6.out")
+check "every IPv6 segment printed is explained ($n of $m)" \
+	test "$n" -eq "$m" -a "$m" -ge 20
+start_server v6ab --quiet || fail "tcplab-server -a $SADDR did not start"
+in_cli ab -q -n 1000 -c 32 -s 10 "http://[$SADDR]:8080/truedei/test?name=ab" \
+	>"$work/ab6.out" 2>&1
+stop_server v6ab
+check "ab over IPv6: 1000 complete, none failed" \
+	grep -qz 'Complete requests: *1000.*Failed requests: *0' "$work/ab6.out"
+check "the server counts 1000 visitors over IPv6" \
+	grep -q '^tcplab-server: [0-9]* connections (.* 1000 visitors$' \
+	"$work/v6ab.out"
+SADDR=$SADDR4
+
 # A usage error about an option is one line that names it, exit status 2.
 for args in "--atuo|unknown option --atuo: see tcplab-server --help" \
 	"-p|option -p needs an argument" \
 	"-p 0|bad value '0' for --port: give a number from 1 to 65535" \
 	"--keepalive-timeout 0|bad value '0' for --keepalive-timeout: give a number from 1 to 3600" \
-	"--st|ambiguous option --st: --step or --stats?"; do
+	"--st|ambiguous option --st: --step or --stats?" \
+	"-a 2001:db8::5::1|bad address 2001:db8::5::1: give an IPv4 or IPv6 address" \
+	"-a ::|--address :: means any address: give the server's own"; do
 	want="tcplab-server: ${args#*|}"
 	# shellcheck disable=SC2086 # the arguments are separate words
 	got=$("$SERVER" -i "$VS" -a "$SADDR" ${args%%|*} 2>&1 >/dev/null)
 	rc=$?
 	check "tcplab-server ${args%%|*}: exit status $rc, said: $got" \
-		[ "$rc" -eq 2 -a "$got" = "$want" ]
+		test "$rc:$got" = "2:$want"
 done
 
 tl_summary

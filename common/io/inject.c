@@ -4,10 +4,10 @@
  * Each segment is built from the top down, as libnet wants: the TCP
  * options, the TCP header with its payload, the IPv4 options and header
  * (or the IPv6 header) and, for a link-layer injector, the Ethernet
- * header. libnet computes the checksums. The finished bytes are culled (libnet's
- * "advanced" mode) so that the caller can keep a copy for a pcap file, and
- * then written. This file never prints and never exits: errors go into
- * the caller's buffer.
+ * header. libnet computes the checksums. The finished bytes are culled
+ * (libnet's "advanced" mode) so that the caller can keep a copy for a pcap
+ * file, and then written. This file never prints and never exits: errors go
+ * into the caller's buffer.
  */
 #include "config.h"
 
