@@ -114,6 +114,7 @@ lab_main() {
 
 	heading "$(t 'the SYN over IPv6, as tcplab-client printed it')"
 	show_segs "$W/client-6.out" 1 1
+	pause "$(t 'what the IPv6 header showed')"
 	expect "$(t 'both SYNs offer the MSS the link allows: %s over IPv4, %s over IPv6' "${mss4:-?}" "${mss6:-?}")" \
 		is_pair "$mss4" 1460 "$mss6" 1440
 	expect "$(t 'the SYN-ACK offers MSS %s over IPv6 too' 1440)" \
@@ -139,6 +140,7 @@ lab_main() {
 	predict_point "$(t "The client's ISN is %s. The SYN-ACK's ack, in absolute numbers?" "${isn:-?}")" \
 		"$ack" "$(t 'ISN + 1: the SYN takes one sequence number, over IPv6 as over IPv4.')"
 	show_segs "$W/client-6.out" 2 2 "$(t 'the third segment')"
+	pause "$(t 'what the handshake showed')"
 	isn=${isn:-0}
 	sisn=${sisn:-0}
 	expect "$(t "the SYN-ACK acknowledges the client's ISN + 1 = %s" $(((isn + 1) % 4294967296)))" \
