@@ -12,6 +12,7 @@
 # summary each as they end, --json and --ladder keep standard output to
 # themselves, segment lines without "IP ", /dev/zero and pipes, a long
 # connection's ladder, and memory that does not grow with connections.
+# IPv6 (mkpcap's captures) is explained alike from its text and its bytes.
 #
 # As root (it must run when CI=true): two namespaces with the article's
 # addresses, python's http.server (HTTP/1.0: the server closes first) and
@@ -165,6 +166,42 @@ check_article_pcap() {
 		fail "article: text and pcap explain differently"
 		diff "$work/text.json" "$work/pcap.json" | head -6
 	fi
+}
+
+# IPv6: the link types' exchange over IPv6 is explained from tcpdump's text
+# as from the capture; mkpcap's IPv6 exchange opens and closes its first
+# connection in three segments each, and the ladder names both ends with
+# their IPv6 addresses in brackets.
+check_ipv6() {
+	local pcap=$work/ipv6.pcap big=$work/ip6.pcap
+	"$MKPCAP" ipv6 "$pcap" && "$MKPCAP" ip6 "$big" ||
+		{ fail "mkpcap ipv6/ip6 failed"; return; }
+	json_core -r "$pcap" >"$work/ip6pcap.json"
+	"$TCPDUMP" -nn -vv -r "$pcap" 2>/dev/null >"$work/ip6.txt"
+	json_core "$work/ip6.txt" >"$work/ip6text.json"
+	if [ "$(grep -c '"segment"' "$work/ip6pcap.json")" -eq 10 ] &&
+		cmp -s "$work/ip6pcap.json" "$work/ip6text.json"; then
+		pass
+	else
+		fail "IPv6: text and pcap explain differently"
+		diff "$work/ip6text.json" "$work/ip6pcap.json" | head -6
+	fi
+	got=$("$EXPLAIN" --json -r "$big" 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["type"] == "connection" and o["conn"] == 1:
+        print(o["handshake"], o["close"], o["segments"])
+')
+	# Its segments in tcpdump's text, fragments (not decoded) aside.
+	n=$("$TCPDUMP" -nn -r "$big" 2>/dev/null | grep ' IP6 ' |
+		grep -v 'frag (' | grep -c '[. ]53370[ :]')
+	check "IPv6: the first connection's handshake, close, $n segments: $got" \
+		test "$got" = "True three-segment $n"
+	"$EXPLAIN" --ladder -r "$big" 2>/dev/null >"$work/ip6.ladder"
+	check "IPv6: the ladder names [2001:db8:101::25]:53370" \
+		grep -q '^client \[2001:db8:101::25\]:53370  *server \[2001:db8:101::5\]:8080$' \
+		"$work/ip6.ladder"
 }
 
 # At COLUMNS=80 nothing tcplab-explain prints for a person is wider than
@@ -381,6 +418,7 @@ check_memory() {
 
 check_article_text
 check_article_pcap
+check_ipv6
 check_edges "the article's text" "$DATA/article-trace.txt"
 check_edges "the kernel's capture" -r "$DATA/wget-kernel-8080.pcap"
 for k in zoo sack rst midstream interleaved wrap http conns; do
