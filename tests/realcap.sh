@@ -15,6 +15,8 @@
 # never leave the two namespaces, and everything is removed on every way
 # out.
 
+# Some functions run only through capture_run, check and tl_wait_for.
+# shellcheck disable=SC2317
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 need_root "realcap.sh"
 need_cmd ip python3 wget curl timeout nginx
@@ -75,10 +77,13 @@ start_nginx() {
 }
 
 # Starts tcpdump in the server namespace on interface $1 into file $2 and
-# waits until it says it is listening; sets CAP_PID.
+# waits until it says it is listening; sets CAP_PID. Its ring holds a slot
+# of the snapshot length for each packet: at the default 2 MB, a handful,
+# which a tcpdump that waits for a busy CPU overruns (a packet "dropped by
+# kernel"); 64 MB hold every packet of the run.
 start_capture() {
 	tl_bg ip netns exec "$SRV" "$TCPDUMP" -i "$1" --immediate-mode -U \
-		-s 262144 -w "$2" tcp \
+		-s 262144 -B 65536 -w "$2" tcp \
 		2>"$2.err"
 	CAP_PID=$!
 	tl_wait_for grep -q 'listening on' "$2.err"
@@ -212,7 +217,7 @@ sys.exit(0 if n else 1)
 # writes NAME.pcap on the veth and on any NAME.pcap on "any" (veth.pcap
 # and any.pcap, veth6.pcap and any6.pcap).
 capture_run() {
-	local veth_pid any_pid
+	local veth_pid any_pid f
 	start_capture "vs$$" "$work/veth$1.pcap" ||
 		fail "tcpdump on the veth did not start"
 	veth_pid=$CAP_PID
@@ -226,6 +231,11 @@ capture_run() {
 		fail "any$1.pcap: a connection did not close within five seconds"
 	stop_capture "$veth_pid"
 	stop_capture "$any_pid"
+	for f in "$work/veth$1.pcap.err" "$work/any$1.pcap.err"; do
+		if grep -q '^0 packets dropped by kernel' "$f"; then pass; else
+			fail "$(basename "$f" .err): tcpdump lost packets: $(grep dropped "$f")"
+		fi
+	done
 }
 
 make_topology || {
