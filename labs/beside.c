@@ -201,10 +201,17 @@ static void put_same(struct view *v, const char *num, const char *td)
 		return;
 	put_segment(v, num, &k);
 	/* TRANSLATORS: under tcpdump's line for a segment: the program
-	   (tcplab-client, tcplab-server) printed the same two lines. */
-	snprintf(msg, sizeof msg,
-	         _("%s printed exactly this line, and the IP line before it"),
-	         v->who);
+	   (tcplab-client, tcplab-server) printed the same two lines; or,
+	   over IPv6, where tcpdump prints a segment on one line, that
+	   line. */
+	if (k.iplen > 0)
+		snprintf(msg, sizeof msg,
+		         _("%s printed exactly this line, and the IP line "
+		           "before it"),
+		         v->who);
+	else
+		snprintf(msg, sizeof msg, _("%s printed exactly this line"),
+		         v->who);
 	put_note(v, "= ", msg);
 }
 

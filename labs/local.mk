@@ -17,6 +17,7 @@ dist_labs_DATA = labs/01-handshake.sh labs/01-handshake.txt \
 	labs/08-slowstart.sh labs/08-slowstart.txt \
 	labs/09-recovery.sh labs/09-recovery.txt \
 	labs/10-flow.sh labs/10-flow.txt \
+	labs/11-ipv6.sh labs/11-ipv6.txt \
 	tests/data/article-trace.vv.txt
 dist_labs_SCRIPTS = labs/compare-article
 
@@ -28,7 +29,7 @@ dist_labszh_DATA = labs/zh_CN/01-handshake.txt labs/zh_CN/02-request.txt \
 	labs/zh_CN/03-closing.txt labs/zh_CN/04-rst.txt labs/zh_CN/05-loss.txt \
 	labs/zh_CN/06-real.txt labs/zh_CN/07-article.txt \
 	labs/zh_CN/08-slowstart.txt labs/zh_CN/09-recovery.txt \
-	labs/zh_CN/10-flow.txt
+	labs/zh_CN/10-flow.txt labs/zh_CN/11-ipv6.txt
 
 dist_man_MANS += man/tcplab.1
 

@@ -13,7 +13,8 @@
 # running in hosts that were up stops the next lab, named; `down` removes
 # the work directory of a killed run and keeps a live run's; a student who
 # presses q is told the lab was stopped. Every run has no controlling
-# terminal (setsid), so that only COLUMNS gives the width. Needs root;
+# terminal (setsid), so that only COLUMNS gives the width. `tcplab up`
+# gives the hosts IPv6 addresses that work at once. Needs root;
 # under CI=true it fails instead of skipping.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
@@ -104,8 +105,35 @@ else
 	fail "run 1 --atuo: exit $rc, '$out'"
 fi
 
-# A tcplab-server left running after `tcplab up` stops the next lab.
+# `tcplab up`: the hosts have their IPv6 addresses beside the IPv4 ones,
+# usable at once (no duplicate address detection to wait for), and the
+# client's is named in both hosts files as its IPv4 address is.
 if runner up >/dev/null 2>&1; then pass; else fail "tcplab up failed"; fi
+while read -r ns a6; do
+	if ip -n "$ns" -o addr show dev eth0 | grep -q "inet6 $a6/64 .*nodad" &&
+		! ip -n "$ns" -o addr show dev eth0 | grep -q "inet6 $a6/64 .*tentative" &&
+		grep -qx "2001:db8:101::25	localhost.localdomain" "/etc/netns/$ns/hosts"; then
+		pass
+	else
+		fail "$ns: no $a6/64 ready, or no name for 2001:db8:101::25: $(ip -n "$ns" -o addr show dev eth0)"
+	fi
+done <<-EOF
+	$TCPLAB_CLIENT_NS 2001:db8:101::25
+	$TCPLAB_SERVER_NS 2001:db8:101::5
+EOF
+mkdir -p "$W/www6"
+printf 'over IPv6\n' >"$W/www6/x"
+tl_bg ip netns exec "$TCPLAB_SERVER_NS" timeout 60 python3 -m http.server 8086 \
+	--bind 2001:db8:101::5 --directory "$W/www6"
+get6() {
+	[ "$(ip netns exec "$TCPLAB_CLIENT_NS" wget -6 -q -O - -T 2 -t 1 \
+		'http://[2001:db8:101::5]:8086/x')" = "over IPv6" ]
+}
+if tl_wait_for get6; then pass; else fail "wget -6 between the hosts failed"; fi
+kill "${TL_PIDS[-1]}" 2>/dev/null
+wait "${TL_PIDS[-1]}" 2>/dev/null
+
+# A tcplab-server left running after `tcplab up` stops the next lab.
 tl_bg ip netns exec "$TCPLAB_SERVER_NS" "$TCPLAB_SERVER_BIN" -i eth0 \
 	-a 192.168.101.5
 stale=${TL_PIDS[-1]}
