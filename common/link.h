@@ -3,9 +3,10 @@
  *
  * Knows the link types tcpdump writes and reads on Linux: Ethernet, raw IP
  * (v4, v6 or either), Linux cooked captures (v1 and v2, as "tcpdump -i any"
- * writes them), BSD loopback, PPP and PPP in HDLC framing. It also produces the text tcpdump prints before "IP " for
- * that link type. Pure: the numbers below are the LINKTYPE_ and DLT_ values
- * that libpcap reports, so this file needs no pcap.h.
+ * writes them), BSD loopback, PPP and PPP in HDLC framing. It also produces the
+ * text tcpdump prints before "IP " for that link type. Pure: the numbers below
+ * are the LINKTYPE_ and DLT_ values that libpcap reports, so this file needs no
+ * pcap.h.
  */
 #ifndef TCPLAB_LINK_H
 #define TCPLAB_LINK_H

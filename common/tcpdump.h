@@ -59,7 +59,6 @@ struct tcpdump_pkt {
 	size_t wirelen;
 };
 
-
 struct tcpdump_ctx {
 	struct tcpdump_flags flags;
 	struct tcpdump_resolver res;

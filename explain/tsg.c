@@ -84,10 +84,8 @@ static int draw(struct explain *e, const struct annot_summary *sm)
 	const char *addr[2] = {a[0], a[1]};
 	int rc = -1;
 
-	draw_addr_port(e, &sm->caddr, sm->cport, a[ANNOT_CLIENT],
-	               sizeof(a[0]));
-	draw_addr_port(e, &sm->saddr, sm->sport, a[ANNOT_SERVER],
-	               sizeof(a[1]));
+	draw_addr_port(e, &sm->caddr, sm->cport, a[ANNOT_CLIENT], sizeof(a[0]));
+	draw_addr_port(e, &sm->saddr, sm->sport, a[ANNOT_SERVER], sizeof(a[1]));
 	g = malloc(sizeof(*g));
 	pts = malloc(tsg_points_max(t->n) * sizeof(*pts));
 	if (g == NULL || pts == NULL) {

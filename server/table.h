@@ -40,7 +40,7 @@ enum {
 
 struct entry {
 	struct conn c;
-	struct httpd *http; /* allocated when a request starts, or NULL */
+	struct httpd *http;  /* allocated when a request starts, or NULL */
 	struct ipaddr raddr; /* the key: the peer's address and port */
 	uint16_t rport;
 	uint8_t peer_mac[6]; /* where our frames go */

@@ -290,8 +290,8 @@ START_TEST(test_article_default_names_like_the_article)
 	        "[.], cksum 0x4b96 (incorrect -> 0x8874), seq 1, ack 1, win "
 	        "229, options [nop,nop,TS val 4595426 ecr 2480165653], length "
 	        "0\n"};
-	struct tcpdump_resolver res = {art_host, art_port, art_local_time,
-	                               NULL, NULL};
+	struct tcpdump_resolver res = {art_host, art_port, art_local_time, NULL,
+	                               NULL};
 	struct tcpdump_ctx ctx;
 	unsigned i;
 
@@ -880,8 +880,7 @@ static void expect_at(struct tcpdump_ctx *ctx, int64_t sec, uint32_t usec,
 
 START_TEST(test_time_formats)
 {
-	struct tcpdump_resolver res = {NULL, NULL, fake_local_time, NULL,
-	                               NULL};
+	struct tcpdump_resolver res = {NULL, NULL, fake_local_time, NULL, NULL};
 	struct tcpdump_ctx ctx;
 
 	ctx_open(&ctx, 2, 0, false, 0, &res);
