@@ -222,6 +222,21 @@ static bool ip6_ext_text(const struct cur *c)
 	return false;
 }
 
+/* Moves past the rest of a field of an IP header in parentheses, to the
+ * next one or to the closing parenthesis (a "(6)" inside is passed over). */
+static void next_field(struct cur *c)
+{
+	while (c->p < c->e && *c->p != ',' && *c->p != ')') {
+		if (*c->p == '(')
+			while (c->p < c->e && *c->p != ')')
+				c->p++;
+		if (c->p < c->e)
+			c->p++;
+	}
+	if (c->p < c->e && *c->p == ',')
+		c->p++;
+}
+
 /* "(class 0xb8, flowlabel 0xcdef1, hlim 64, next-header TCP (6) payload
  * length: 40) ": the IPv6 header of -v. Returns 1 when TCP follows it
  * directly, 0 for anything else, -1 when the text is not such a header. */
@@ -247,15 +262,7 @@ static int ip6_header(struct cur *c, struct seg *s)
 		} else if (lit(c, "next-header ")) {
 			tcp = 0;
 		}
-		while (c->p < c->e && *c->p != ',' && *c->p != ')') {
-			if (*c->p == '(')
-				while (c->p < c->e && *c->p != ')')
-					c->p++;
-			if (c->p < c->e)
-				c->p++;
-		}
-		if (c->p < c->e && *c->p == ',')
-			c->p++;
+		next_field(c);
 	}
 	if (c->p >= c->e)
 		return -1;
@@ -291,16 +298,7 @@ static int ip_header(struct cur *c, struct seg *s)
 			tcp = 0;
 		else if (lit(c, "length ") && num(c, &v))
 			s->ip_len = (uint16_t)v;
-		/* On to the next field (a "(6)" inside is passed over). */
-		while (c->p < c->e && *c->p != ',' && *c->p != ')') {
-			if (*c->p == '(')
-				while (c->p < c->e && *c->p != ')')
-					c->p++;
-			if (c->p < c->e)
-				c->p++;
-		}
-		if (c->p < c->e && *c->p == ',')
-			c->p++;
+		next_field(c);
 	}
 	if (c->p >= c->e)
 		return -1;

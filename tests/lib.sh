@@ -230,6 +230,29 @@ tl_compare() {
 	return 1
 }
 
+# Compares tcpdump and tcplab-explain on each capture after the first
+# argument: with every flag set, in two time zones, then with names inside
+# the namespace named by the first argument (whose files ns_names wrote).
+tl_compare_files() {
+	local ns=$1 f flags
+	shift
+	for f in "$@"; do
+		for TZ in America/New_York UTC; do
+			export TZ
+			for flags in "${FLAGSETS[@]}"; do
+				tl_compare "$f" "$flags"
+			done
+		done
+		RUNNER=(ip netns exec "$ns")
+		NS=$ns
+		for flags in "${NAMEFLAGS[@]}"; do
+			tl_compare "$f" "$flags"
+		done
+		RUNNER=()
+		NS=
+	done
+}
+
 # Gives namespace ns an /etc/hosts that names some test addresses, a DNS
 # server on its own loopback where nothing listens, and files-then-DNS
 # lookups as on the host, so that a name lookup never leaves it.

@@ -206,24 +206,6 @@ stop_capture() {
 	wait "$1" 2>/dev/null
 }
 
-compare_all() {
-	local f flags
-	for f in "$work/sub1.pcap" "$work/sub2.pcap"; do
-		for TZ in America/New_York UTC; do
-			export TZ
-			for flags in "${FLAGSETS[@]}"; do
-				tl_compare "$f" "$flags"
-			done
-		done
-		RUNNER=(ip netns exec "$SRV")
-		NS=$SRV
-		for flags in "${NAMEFLAGS[@]}"; do
-			tl_compare "$f" "$flags"
-		done
-		RUNNER=()
-		NS=
-	done
-}
 
 # Says what the captures hold, and fails when it is not enough.
 report_counts() {
@@ -261,7 +243,7 @@ tl_wait_for captured
 stop_capture "$cap1"
 stop_capture "$cap2"
 report_counts
-compare_all
+tl_compare_files "$SRV" "$work/sub1.pcap" "$work/sub2.pcap"
 if tl_summary; then
 	[ -n "${MPTCP_KEEP:-}" ] || tl_remove_at_exit "$work"
 	exit 0
