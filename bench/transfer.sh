@@ -114,21 +114,7 @@ topology_down() {
 }
 
 start_nginx() {
-	cat >"$work/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		pid $work/nginx.pid;
-		error_log $work/nginx-error.log;
-		events { worker_connections 64; }
-		http {
-			access_log off;
-			client_body_temp_path $work; proxy_temp_path $work;
-			fastcgi_temp_path $work; uwsgi_temp_path $work;
-			scgi_temp_path $work;
-			server { listen $SADDR:8080; root $work/www; }
-		}
-	EOF
+	nginx_conf "$work" "$SADDR:8080" 64
 	tl_bg ip netns exec "$NSS" "$NGINX" -c "$work/nginx.conf"
 	tl_wait_for sh -c "ip netns exec $NSS ss -ltn | grep -q '$SADDR:8080 '"
 }

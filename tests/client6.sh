@@ -217,19 +217,7 @@ fi
 stop_last
 
 # nginx on [::]:8080: HTTP/1.1 keep-alive, the client closes first.
-cat >"$W/nginx.conf" <<-NGINX
-	daemon off;
-	master_process off;
-	pid $W/nginx.pid;
-	error_log $W/nginx-error.log;
-	events { worker_connections 16; }
-	http {
-		access_log off;
-		client_body_temp_path $W; proxy_temp_path $W;
-		fastcgi_temp_path $W; uwsgi_temp_path $W; scgi_temp_path $W;
-		server { listen [::]:8080; root $W/www; }
-	}
-NGINX
+nginx_conf "$W" "[::]:8080" 16
 tl_bg ip netns exec "$NSS" timeout 120 nginx -c "$W/nginx.conf"
 if tl_wait_for listening; then
 	fetch nginx "http://[$SA]:8080/hello.txt"

@@ -230,6 +230,25 @@ tl_compare() {
 	return 1
 }
 
+# Writes DIR/nginx.conf for an nginx that serves DIR/www on LISTEN (an
+# nginx listen argument: "192.0.2.5:8080", "[::]:80") in the foreground,
+# as one process with at most CONNS connections, its files kept in DIR.
+nginx_conf() {
+	cat >"$1/nginx.conf" <<-NGINX
+		daemon off;
+		master_process off;
+		pid $1/nginx.pid;
+		error_log $1/nginx-error.log;
+		events { worker_connections $3; }
+		http {
+			access_log off;
+			client_body_temp_path $1; proxy_temp_path $1;
+			fastcgi_temp_path $1; uwsgi_temp_path $1; scgi_temp_path $1;
+			server { listen $2; root $1/www; }
+		}
+	NGINX
+}
+
 # Compares tcpdump and tcplab-explain on each capture after the first
 # argument: with every flag set, in two time zones, then with names inside
 # the namespace named by the first argument (whose files ns_names wrote).

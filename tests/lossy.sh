@@ -170,19 +170,7 @@ fetch_all() {
 		SUM[${mb}m]=$(sha256sum <"$W/www/${mb}m" | cut -d' ' -f1)
 	done
 	chmod -R a+rX "$W"
-	cat >"$W/nginx.conf" <<-NGINX
-		daemon off;
-		master_process off;
-		pid $W/nginx.pid;
-		error_log $W/nginx-error.log;
-		events { worker_connections 64; }
-		http {
-			access_log off;
-			client_body_temp_path $W; proxy_temp_path $W;
-			fastcgi_temp_path $W; uwsgi_temp_path $W; scgi_temp_path $W;
-			server { listen $SA:8080; root $W/www; }
-		}
-	NGINX
+	nginx_conf "$W" "$SA:8080" 64
 	tl_bg ip netns exec "$NSS" timeout 3600 nginx -c "$W/nginx.conf"
 	tl_wait_for listening 8080 || tl_skip_or_fail "nginx did not start"
 

@@ -58,20 +58,7 @@ start_server() {
 }
 
 start_nginx() {
-	cat >"$work/nginx.conf" <<-NGINX
-		daemon off;
-		master_process off;
-		pid $work/nginx.pid;
-		error_log $work/nginx-error.log;
-		events { worker_connections 16; }
-		http {
-			access_log off;
-			client_body_temp_path $work; proxy_temp_path $work;
-			fastcgi_temp_path $work; uwsgi_temp_path $work;
-			scgi_temp_path $work;
-			server { listen [::]:80; root $work/www; }
-		}
-	NGINX
+	nginx_conf "$work" "[::]:80" 16
 	tl_bg ip netns exec "$SRV" timeout 120 nginx -c "$work/nginx.conf"
 	tl_wait_for ns_exec "$CLI" curl -6 -s -m 1 -o /dev/null "$NGINX6/z.txt"
 }
