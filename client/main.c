@@ -519,6 +519,10 @@ static void bad_url(const char *url)
 {
 	const char *h = strncasecmp(url, "http://", 7) == 0 ? url + 7 : url;
 
+	if (*h == '[' && strstr(h, "%25") != NULL)
+		die(EXIT_USAGE, "%s",
+		    _("no zones (%25...) in URLs: give the server's global "
+		      "address"));
 	if (*h == '[')
 		die(EXIT_USAGE,
 		    _("%s: an IPv6 address goes whole in brackets, the port "

@@ -136,8 +136,16 @@ static int route_source(const struct ipaddr *daddr, uint16_t dport,
 	}
 	sl = sockaddr_of(daddr, dport, &ss);
 	if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
-		seterr(err, errlen, _("no route to %s: %s"),
-		       route_ntop(daddr, a, sizeof a), strerror(errno));
+		/* fe80::/10 needs a zone, which a URL cannot give here. */
+		if (!ipaddr_is4(daddr) && daddr->b[0] == 0xfe &&
+		    (daddr->b[1] & 0xc0) == 0x80)
+			seterr(err, errlen,
+			       _("%s is link-local: give the server's global "
+			         "address"),
+			       route_ntop(daddr, a, sizeof a));
+		else
+			seterr(err, errlen, _("no route to %s: %s"),
+			       route_ntop(daddr, a, sizeof a), strerror(errno));
 		goto done;
 	}
 	sl = sizeof ss;

@@ -247,6 +247,12 @@ want_error "-4 and an IPv6 address" 2 \
 want_error "-4 and a name with IPv6 only" 3 \
 	"tcplab-client: server6.example has no IPv4 address in /etc/hosts: add one there, or leave -4 out" \
 	-4 "http://server6.example:8080/"
+want_error "a zone in the URL" 2 \
+	"tcplab-client: no zones (%25...) in URLs: give the server's global address" \
+	"http://[fe80::1%25$IFC]:8080/"
+want_error "a link-local server" 3 \
+	"tcplab-client: fe80::1 is link-local: give the server's global address" \
+	"http://[fe80::1]:8080/"
 # Without -6 the name's first line, IPv4, wins: no route there.
 want_error "a name's first line" 3 \
 	"tcplab-client: no route to 192.0.2.77: Network is unreachable" \
