@@ -233,7 +233,9 @@ static bool jn_append(struct journal *to, const struct journal *from)
 		to->rec = r;
 		to->caprec = cap;
 	}
-	memcpy(to->buf + to->len, from->buf, from->len);
+	/* An empty journal may have no buffer yet: memcpy() takes none. */
+	if (from->len > 0)
+		memcpy(to->buf + to->len, from->buf, from->len);
 	for (i = 0; i < from->nrec; i++) {
 		to->rec[to->nrec + i] = from->rec[i];
 		to->rec[to->nrec + i].off += to->len;
