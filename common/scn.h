@@ -90,6 +90,10 @@ struct scn_seg {
 	 * payload must begin with (expect); NULL when none. */
 	char *payload;
 	size_t payload_len;
+	/* An expectation ending in "...": any number of such segments,
+	 * none included; the sender's next step takes the first that does
+	 * not fit. */
+	bool many;
 };
 
 enum scn_step_kind {

@@ -2,6 +2,9 @@
 # Lab 1, sourced by tcplab: tcplab-client fetches the article's page from
 # tcplab-server while a real tcpdump watches in the server's namespace.
 # Interactive: the client stops before each segment it sends (--step).
+# A bash lab, not a scenario (tcplab-scenario(5)), because it steps through
+# tcplab-client itself (--step) against tcplab-server, and compares the lines
+# tcplab-client prints with tcpdump's.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -2,6 +2,9 @@
 # Lab 2, sourced by tcplab: the same exchange as lab 1, but the student
 # predicts each segment's relative seq and ack before seeing it
 # (tcplab-client --predict).
+# A bash lab, not a scenario (tcplab-scenario(5)), because it shows the HTTP
+# request and response that tcplab-client and tcplab-server make, which a
+# scenario's ends do not speak.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -5,6 +5,8 @@
 # output goes to a file, and the lab shows the close from it, segment by
 # segment, with a pause between them, so that a student can read each
 # one on an 80x24 screen before the next scrolls it away.
+# A bash lab, not a scenario (tcplab-scenario(5)), because its three closes
+# are tcplab-server's --close modes, options of the program a student runs.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

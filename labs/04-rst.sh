@@ -3,6 +3,9 @@
 # same client with --no-guard, whose SYN-ACK draws the client kernel's RST;
 # a SYN to a port where nothing listens, which draws the server kernel's
 # RST.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it shows
+# tcplab-client's port guard with ss, its --no-guard, and the RST of a kernel
+# with no socket, all of them about the programs.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -4,6 +4,9 @@
 # tcplab-client and a real tcpdump, and timed with -ttt. No step mode:
 # tcplab-client's output goes to a file, and the lab shows the segments
 # around the loss from it, one at a time, so that each fits a screen.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it loses segments
+# with tcplab-client's --drop and --loss and with XDP on the veth ends, which
+# a scenario's drop does not replace.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -2,6 +2,8 @@
 # Lab 6, sourced by tcplab: a real client (wget, the host's own TCP)
 # against tcplab-server, then tcplab-client against a real server (python3
 # -m http.server, the host's own TCP), each beside a real tcpdump.
+# A bash lab, not a scenario (tcplab-scenario(5)), because its peers are real
+# wget, curl and Linux's server, run as programs with their own options.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

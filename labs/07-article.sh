@@ -3,6 +3,9 @@
 # article's hosts field for field; a real tcpdump in the server's
 # namespace records the exchange, and compare-article finds it identical
 # to the article's published trace, with numbers and with names.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it reproduces the
+# article's exchange byte for byte with the seed profile and compares it with
+# the article's trace (compare-article).
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

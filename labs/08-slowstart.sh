@@ -10,6 +10,9 @@
 # shows the interesting segments from the server's output, asks the
 # student to predict the numbers first, and checks the RFC 5681 rules on
 # every ACK: properties that hold however fast the machine is.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it reads cwnd and
+# ssthresh from the programs' --cc notes over a long transfer, which no
+# segment step can say.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -7,6 +7,8 @@
 # the lab shows the segments around each loss from the server's output,
 # asks the student to predict a number first, times each recovery from
 # the server's own timestamps and checks the RFCs' arithmetic.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it loses segments
+# with XDP and reads the recovery from the programs' --cc notes.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

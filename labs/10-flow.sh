@@ -8,6 +8,9 @@
 # first, and checks what always holds: the server never has more in
 # flight than the client's window, the window, not cwnd, limits it, and
 # each probe waits at least twice as long as the one before.
+# A bash lab, not a scenario (tcplab-scenario(5)), because it runs
+# tcplab-client's --rcvbuf and --read-rate against a real server and reads the
+# window from the programs' output.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -6,6 +6,8 @@
 # the student what the IPv4 run lets them predict: what the IPv6 header
 # changes (its size, its fields, the MSS) and what it leaves as it was
 # (TCP's seq/ack arithmetic, the states, the pattern of flags).
+# A bash lab, not a scenario (tcplab-scenario(5)), because it runs the same
+# programs over IPv4 and IPv6 and compares the two exchanges field by field.
 
 # The lab's title, for tcplab list and the lab's heading.
 lab_title() {

@@ -52,3 +52,18 @@ EXTRA_DIST += tests/text.sh
 # runner in Chinese (no root).
 TESTS += tests/runner-i18n.sh
 EXTRA_DIST += tests/runner-i18n.sh
+
+# tcplab-play, the engine of `tcplab run FILE.scn`: plays a scenario
+# (tcplab-scenario(5)) between the lab's two namespaces. A program for
+# the runner, in $(pkglibexecdir) beside tcplab-text.
+pkglibexec_PROGRAMS += labs/tcplab-play
+labs_tcplab_play_SOURCES = labs/play.c labs/play_steps.c labs/play.h
+labs_tcplab_play_LDADD = common/io/libtcplabio.a common/libtcplab.a \
+	$(LIBNET_LIBS) $(PCAP_LIBS)
+dist_man_MANS += man/tcplab-scenario.5
+dist_labs_DATA += labs/simultaneous-close.scn labs/reset-response.scn \
+	labs/zero-window.scn
+
+# Scenarios as a teacher runs them (root).
+TESTS += tests/scenarios.sh
+EXTRA_DIST += tests/scenarios.sh

@@ -23,7 +23,7 @@ need_cmd ip tcpdump python3 wget ss timeout setsid
 LABS_RUNNER=$top_srcdir/labs/tcplab
 [ -x "$LABS_RUNNER" ] || tl_skip_or_fail "$LABS_RUNNER is missing"
 for p in client/tcplab-client server/tcplab-server explain/tcplab-explain \
-	labs/tcplab-text; do
+	labs/tcplab-text labs/tcplab-play; do
 	[ -x "$top_builddir/$p" ] || tl_skip_or_fail "$p not built (run make first)"
 done
 
@@ -32,6 +32,7 @@ export TCPLAB_CLIENT_BIN=$top_builddir/client/tcplab-client
 export TCPLAB_SERVER_BIN=$top_builddir/server/tcplab-server
 export TCPLAB_EXPLAIN_BIN=$top_builddir/explain/tcplab-explain
 export TCPLAB_TEXT_BIN=$top_builddir/labs/tcplab-text
+export TCPLAB_PLAY_BIN=$top_builddir/labs/tcplab-play
 TEXT=$TCPLAB_TEXT_BIN
 # Its work directories go under ours, so that what is left can be seen.
 tl_workdir W "$top_builddir/tests/work"
@@ -43,7 +44,9 @@ TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
 # runner ARGS...: the runner without a controlling terminal, 80 columns.
 runner() { COLUMNS=80 setsid -w "$LABS_RUNNER" "$@" </dev/null; }
 
-nlabs=$(find "$top_srcdir/labs" -name "[0-9]*.sh" | wc -l)
+# The built-in labs and the scenarios that come with them.
+nlabs=$(find "$top_srcdir/labs" -maxdepth 1 -name "[0-9]*.sh" -o \
+	-maxdepth 1 -name "*.scn" | wc -l)
 out=$(timeout 600 setsid -w env COLUMNS=80 "$LABS_RUNNER" check --keep </dev/null 2>&1)
 rc=$?
 printf '%s\n' "$out" | sed 's/^/    /'
@@ -56,7 +59,7 @@ if [ "$nlabs" -ge 10 ]; then pass; else fail "only $nlabs labs"; fi
 # Every line fits 80 columns: check's, each lab's log, list, --help.
 printf '%s\n' "$out" >"$W/check.out"
 fits "tcplab check" "$W/check.out"
-logs=$(find "$W" -name '[0-9]*.log' | sort)
+logs=$(find "$W" -name '*.log' | sort)
 if [ "$(wc -l <<<"$logs")" -eq "$nlabs" ]; then pass; else
 	fail "check --keep kept $(wc -l <<<"$logs") lab logs, not $nlabs"
 fi

@@ -1,0 +1,178 @@
+#!/bin/bash
+# scenarios.sh: teachers' labs written as scenarios (tcplab-scenario(5)),
+# run the way a teacher runs them.
+#
+# With namespace names of its own, through the runner in the build tree:
+# - a scenario in a teacher's directory is listed by `tcplab list --labs
+#   DIR` and with TCPLAB_LABS, and runs by its name;
+# - a scenario with a mistake is not run: one line names its file, line
+#   and column and what was expected, exit status 2;
+# - each scenario that comes with tcplab holds with --auto (one end on
+#   Linux's TCP in two of them), and what tcplab-play printed is tcpdump's
+#   line for every segment;
+# - a scenario whose expectation cannot hold fails, names the line and
+#   the field, exit status 1 (the check can fail);
+# - --student: two students' ISNs and client ports differ (read from
+#   tcpdump -S of their runs), the same student's are the same twice;
+# - --record: one "lab" JSON line per run with the outcome, and the
+#   prediction lines of an interactive run fed from a pipe, right and wrong
+#   as answered, with the expected value that student's run had;
+# - nothing is left behind: no namespace, no address the scenario added.
+# Needs root; under CI=true it fails instead of skipping.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+need_root "scenarios.sh"
+need_cmd ip tcpdump python3 timeout setsid ethtool
+RUNNER=$top_srcdir/labs/tcplab
+for p in client/tcplab-client server/tcplab-server explain/tcplab-explain \
+	labs/tcplab-text labs/tcplab-play; do
+	[ -x "$top_builddir/$p" ] || tl_skip_or_fail "$p not built (run make first)"
+done
+export TCPLAB_CLIENT_NS=tlsc$$ TCPLAB_SERVER_NS=tlss$$
+export TCPLAB_CLIENT_BIN=$top_builddir/client/tcplab-client
+export TCPLAB_SERVER_BIN=$top_builddir/server/tcplab-server
+export TCPLAB_EXPLAIN_BIN=$top_builddir/explain/tcplab-explain
+export TCPLAB_TEXT_BIN=$top_builddir/labs/tcplab-text
+export TCPLAB_PLAY_BIN=$top_builddir/labs/tcplab-play
+tl_workdir W "$top_builddir/tests/work"
+tl_remove_at_exit "$W"
+export TCPLAB_TMP=$W
+TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
+unset TCPLAB_LABS
+
+runner() { COLUMNS=80 timeout 300 setsid -w "$RUNNER" "$@" </dev/null; }
+
+# The hosts stay up for the whole test: each run finds them there.
+runner up >/dev/null 2>&1 || fail "tcplab up failed"
+
+# --- a teacher's directory --------------------------------------------
+mkdir -p "$W/mine"
+cat >"$W/mine/my-handshake.scn" <<'EOF'
+title my own handshake, against Linux's TCP
+client - tcplab
+server - 8080 kernel
+server listen
+client connect
+client > S 0:0(0) win 64240 <mss 1460,sackOK,TS val * ecr 0,nop,wscale 7>
+server > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val * ecr *,nop,wscale 7>
+client > . 1:1(0) ack 1
+client send "hello"
+server > . 1:1(0) ack 6
+client abort
+client > R 6:6(0)
+EOF
+out=$(runner list --labs "$W/mine" 2>&1)
+check "list --labs shows the teacher's scenario" grep -q '^my-handshake  *my own handshake' <<<"$out"
+check "list shows the scenarios that come with tcplab" grep -q '^zero-window ' <<<"$out"
+out=$(TCPLAB_LABS="/nonexistent-$$:$W/mine" runner list 2>&1)
+check "a TCPLAB_LABS directory that does not exist is named" grep -q "nonexistent-$$" <<<"$out"
+out=$(TCPLAB_LABS="$W/mine" runner list 2>&1)
+check "TCPLAB_LABS adds the teacher's directory" grep -q '^my-handshake ' <<<"$out"
+out=$(TCPLAB_LABS="$W/mine" runner run my-handshake --auto 2>&1)
+rc=$?
+printf '%s\n' "$out" | sed 's/^/    /' | tail -30
+check "the teacher's scenario against Linux's TCP holds (exit $rc)" [ "$rc" -eq 0 ]
+check "it says every expectation held" grep -q 'scenario: 6 of 6 expectations held' <<<"$out"
+printf '%s\n' "$out" >"$W/mine.out"
+fits "tcplab run my-handshake" "$W/mine.out"
+
+# --- a mistake in a scenario ------------------------------------------
+printf 'server listen\nclient connect\nclient > Q 0:0(0)\n' >"$W/bad.scn"
+out=$(runner run "$W/bad.scn" --auto 2>&1)
+rc=$?
+check "a scenario with a mistake exits 2 (it did $rc)" [ "$rc" -eq 2 ]
+check "the error names file, line and column: $out" \
+	grep -q "bad.scn:3:10: " <<<"$out"
+check "the error is one line" [ "$(wc -l <<<"$out")" -eq 1 ]
+
+# --- an expectation that cannot hold ------------------------------------
+sed 's/win 65160/win 1234/' "$W/mine/my-handshake.scn" >"$W/wrong.scn"
+out=$(runner run "$W/wrong.scn" --auto 2>&1)
+rc=$?
+check "a scenario that does not hold exits 1 (it did $rc)" [ "$rc" -eq 1 ]
+check "it names the line and the field" \
+	grep -q 'NOT AS EXPECTED: line 7: .*' <<<"$out"
+check "and the window the wire had" grep -q 'its win differs' <<<"$out"
+
+# --- the scenarios that come with tcplab -------------------------------
+for s in "$top_srcdir"/labs/*.scn; do
+	n=$(basename "$s" .scn)
+	out=$(runner run "$n" --auto 2>&1)
+	rc=$?
+	printf '%s\n' "$out" >"$W/$n.out"
+	if [ "$rc" -eq 0 ]; then pass; else
+		fail "scenario $n exited $rc"
+		tail -40 "$W/$n.out" | sed 's/^/    /'
+	fi
+	check "$n: tcplab-play printed tcpdump's line for every segment" \
+		grep -q "every line of tcplab-play is tcpdump's line" "$W/$n.out"
+	fits "tcplab run $n" "$W/$n.out"
+done
+
+# --- students' numbers and records -------------------------------------
+# isn_port NAME: "CLIENT-ISN SERVER-ISN CLIENT-PORT" of that student's run
+# of simultaneous-close, from tcpdump -S of the capture the run kept.
+isn_port() {
+	local out d
+	out=$(runner run simultaneous-close --auto --keep --student "$1" \
+		--record "$W/class.jsonl" 2>&1)
+	d=$(sed -n 's/.*kept in \(.*\)$/\1/p' <<<"$out" | tail -1)
+	"$TCPDUMP" -S -nn -r "$d/dump.pcap" 2>/dev/null | awk '
+		/Flags \[S\],/ { split($3, a, "."); p = a[5]; sub(/,/, "", $7); c = $7 }
+		/Flags \[S\.\],/ { sub(/,/, "", $7); s = $7 }
+		END { print c, s, p }'
+	rm -rf "$d"
+}
+TCPDUMP=$(command -v tcpdump || echo /usr/sbin/tcpdump)
+a1=$(isn_port "Ana Li")
+b1=$(isn_port "Bo Chen")
+a2=$(isn_port "Ana Li")
+tl_say "Ana Li: $a1 / $a2; Bo Chen: $b1"
+check "a student's numbers were read ($a1)" [ "$(wc -w <<<"$a1")" -eq 3 ]
+check "the same student gets the same ISNs and port" [ "$a1" = "$a2" ]
+read -r ac as ap <<<"$a1"
+read -r bc bs bp <<<"$b1"
+check "neighbours' client ISNs differ" [ "$ac" != "$bc" ]
+check "neighbours' server ISNs differ" [ "$as" != "$bs" ]
+check "neighbours' ports differ" [ "$ap" != "$bp" ]
+check "three lab records" [ "$(grep -c '"type":"lab"' "$W/class.jsonl")" -eq 3 ]
+check "each passed" [ "$(grep -c '"outcome":"passed"' "$W/class.jsonl")" -eq 3 ]
+python3 - "$W/class.jsonl" <<'EOF' && pass || fail "the records do not follow the schema"
+import json, sys
+keys = ["type", "student", "lab", "score", "of", "expectations", "met",
+        "duration", "outcome", "time"]
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert list(o) == keys, list(o)
+    assert o["lab"] == "simultaneous-close" and o["met"] == o["expectations"]
+EOF
+
+# An interactive run fed from a pipe: Enter at each action, then the
+# predictions (one right, one wrong) and the answers.
+rm -f "$W/pred.jsonl"
+printf '\n\n\n\n1 1\n\n\n7 7\nclosing\nthree\n' |
+	COLUMNS=80 timeout 300 setsid -w "$RUNNER" run simultaneous-close \
+		--student "Ana Li" --record "$W/pred.jsonl" >"$W/pred.out" 2>&1
+python3 - "$W/pred.jsonl" <<'EOF' && pass || { fail "the prediction records are wrong"; cat "$W/pred.jsonl"; tail -30 "$W/pred.out"; }
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+pred = [r for r in recs if r["type"] == "prediction"]
+ques = [r for r in recs if r["type"] == "question"]
+lab = [r for r in recs if r["type"] == "lab"]
+keys = ["type", "student", "lab", "item", "answer", "expected", "right", "time"]
+for r in pred + ques:
+    assert list(r) == keys, list(r)
+assert [(r["item"], r["answer"], r["expected"], r["right"]) for r in pred] == [
+    ("predict 1 seq", "1", "1", True), ("predict 1 ack", "1", "1", True),
+    ("predict 2 seq", "7", "2", False), ("predict 2 ack", "7", "2", False)], pred
+assert [r["right"] for r in ques] == [True, False], ques
+assert len(lab) == 1 and lab[0]["score"] == 3 and lab[0]["of"] == 6, lab
+EOF
+
+runner down >/dev/null 2>&1
+if ip netns list | grep -qw -e "$TCPLAB_CLIENT_NS" -e "$TCPLAB_SERVER_NS"; then
+	fail "a namespace is left"
+else
+	pass
+fi
+tl_summary
