@@ -366,6 +366,11 @@ static int seg_step(struct st *st, struct scn_cur *c, enum scn_step_kind kind,
 	if (rc < 0)
 		return rc;
 	s->end = s->seg.from;
+	if (s->seg.many && kind != SCN_EXPECT)
+		return scn_fail(&st->ps, c, b,
+		                TR(st->ps.tr, "\"...\" goes only after a "
+		                              "segment expected, not injected, "
+		                              "dropped or delayed"));
 	if ((kind == SCN_DROP || kind == SCN_DELAY) &&
 	    host[s->seg.from].player != SCN_TCPLAB)
 		return scn_fail(&st->ps, c, b,

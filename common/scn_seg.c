@@ -336,7 +336,8 @@ static int parse_opts(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s)
 	return 0;
 }
 
-/* "ack N", "win N", "<OPTIONS>" and "PAYLOAD", each optional, in order. */
+/* "ack N", "win N", "<OPTIONS>", "PAYLOAD" and "...", each optional, in
+ * order. */
 static int parse_tail(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s,
                       const char **ack_at)
 {
@@ -346,7 +347,11 @@ static int parse_tail(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s,
 		scn_skip_sp(c);
 		if (scn_at_end(c))
 			return 0;
-		if (stage < 1 && scn_take_word(c, "ack")) {
+		if (stage < 5 && scn_take_word(c, "...")) {
+			s->many = true;
+			rc = 0;
+			stage = 5;
+		} else if (stage < 1 && scn_take_word(c, "ack")) {
 			*ack_at = c->p - 3;
 			rc = field_num(ps, c, UINT32_MAX, &s->ack);
 			stage = 1;
@@ -360,7 +365,7 @@ static int parse_tail(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s,
 			rc = scn_parse_quoted(ps, c, &s->payload,
 			                      &s->payload_len);
 			stage = 4;
-		} else if (stage == 4) {
+		} else if (stage >= 4) {
 			return scn_fail(ps, c, c->p,
 			                TR(ps->tr, "expected the end of the "
 			                           "line"));
@@ -368,7 +373,7 @@ static int parse_tail(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s,
 			return scn_fail(ps, c, c->p,
 			                TR(ps->tr,
 			                   "expected ack N, win N, "
-			                   "<OPTIONS> or \"PAYLOAD\", in "
+			                   "<OPTIONS>, \"PAYLOAD\" or ..., in "
 			                   "that order"));
 		}
 		if (rc < 0)
@@ -560,6 +565,8 @@ int scn_format_seg(const struct scn_seg *s, char *buf, size_t cap)
 		ob_char(&ob, ' ');
 		fmt_payload(&ob, s->payload, s->payload_len);
 	}
+	if (s->many)
+		ob_lit(&ob, " ...");
 	n = ob_finish(&ob, buf);
 	return n < 0 ? TCPLAB_ENOSPC : (int)n;
 }

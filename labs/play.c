@@ -292,7 +292,7 @@ static int open_end(struct play *p, struct play_end *e, const char *filter,
 	if (if_mac(p->ifname, e->mac, err, cap) != 0)
 		return -1;
 	if (e->id == SCN_SERVER) {
-		p->wire = capture_open(p->ifname, filter, err, cap);
+		p->wire = capture_open_wire(p->ifname, filter, 256, err, cap);
 		if (p->wire == NULL)
 			return -1;
 	}

@@ -90,7 +90,7 @@ struct play_seen {
 	bool has;    /* a segment was matched to it */
 	uint32_t seq, end, len, ack, win;
 	uint16_t flags;
-	char why[160]; /* a verdict of -1: what differed */
+	char why[400]; /* a verdict of -1: what differed */
 };
 
 struct play {

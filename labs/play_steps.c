@@ -33,7 +33,7 @@ struct shown {
 	int64_t sec;
 	uint32_t usec;
 	enum scn_end from;
-	char note[640];
+	char note[1024];
 };
 
 static struct shown showq[SHOWQ_MAX];
@@ -116,24 +116,17 @@ static void settle(struct play *p, unsigned k, const struct seg *s,
 	v->flags = s->flags;
 }
 
-/* "seq 1:143, ack 1, win 502, length 142": what the segment had, for a
- * step that did not fit. */
-static void describe(const struct seg *s, uint32_t rseq, uint32_t rack,
-                     char *buf, size_t cap)
+/* The segment as the scenario's notation writes it, without its payload:
+ * what the wire had, for a step that did not fit. */
+static void describe(enum scn_end d, const struct seg *s, uint32_t rseq,
+                     uint32_t rack, char *buf, size_t cap)
 {
-	static const char letters[] = "FSRPUEW";
-	char fl[12];
-	unsigned i, n = 0;
+	struct scn_seg w;
 
-	for (i = 0; i < 7; i++)
-		if (s->flags & (1u << i))
-			fl[n++] = letters[i];
-	if (s->flags & TH_ACK)
-		fl[n++] = '.';
-	fl[n] = '\0';
-	snprintf(buf, cap, "%s %u:%u(%zu) ack %u win %u", fl, rseq,
-	         rseq + (uint32_t)s->payload_len, s->payload_len, rack,
-	         (unsigned)s->win);
+	scn_seg_of(&w, d, s, rseq, rack);
+	w.payload = NULL;
+	if (scn_format_seg(&w, buf, cap) < 0)
+		snprintf(buf, cap, "?");
 }
 
 static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
@@ -168,7 +161,7 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 {
 	struct play_end *e = &p->e[d];
 	uint32_t rseq, rack, end;
-	char note[640] = "", got[96];
+	char note[1024] = "", got[256];
 	const char *field = NULL;
 	unsigned i;
 	int k;
@@ -228,12 +221,12 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 			field = _("it was sent, not held back");
 		settle(p, (unsigned)k, s, rseq, rack, fits ? 1 : -1);
 		if (!fits) {
-			describe(s, rseq, rack, got, sizeof got);
+			describe(d, s, rseq, rack, got, sizeof got);
 			/* TRANSLATORS: the field that differs ("ack",
-			 * "win"...), then the segment in the scenario's
-			 * notation. */
+			 * "win", "options"...: words of the notation, kept
+			 * as they are), then the segment in the notation. */
 			snprintf(p->seen[k].why, sizeof p->seen[k].why,
-			         _("its %s differs: the wire had %s"),
+			         _("differs in %s: the wire had %s"),
 			         field ? field : "?", got);
 		}
 		note_step(p, (unsigned)k, note, sizeof note);
@@ -262,7 +255,7 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 		return 0;
 	settle(p, (unsigned)k, s, rseq, rack, 1);
 	if (st->kind == SCN_DROP) {
-		char note[640], seg[256];
+		char note[1024], seg[256];
 		if (scn_format_seg(&st->seg, seg, sizeof seg) < 0)
 			seg[0] = '\0';
 		/* Only the note: tcpdump never prints a segment that was
@@ -530,7 +523,7 @@ static void ask_predict(struct play *p, unsigned i)
 	unsigned k, n = 0;
 
 	for (j = (int)i + 1; j < (int)p->scn.nstep; j++)
-		if (is_seg_step(&p->scn.step[j]))
+		if (is_seg_step(&p->scn.step[j]) && !p->scn.step[j].seg.many)
 			break;
 	if (j >= (int)p->scn.nstep || p->autorun)
 		return;
@@ -672,7 +665,7 @@ static void wait_settled(struct play *p, unsigned i)
 			         _("no segment from the %s came in %.1f s"),
 			         scn_end_name(st->seg.from),
 			         (double)p->scn.timeout_us / 1e6);
-			char note[640];
+			char note[1024];
 			note_step(p, i, note, sizeof note);
 			play_say(p, stdout, "%s\n", note);
 			return;
