@@ -82,6 +82,8 @@ struct scn_seg {
 	enum scn_end from;    /* the sender; the receiver is the other end */
 	uint16_t flags;       /* TH_*: S F R P U E W and "." for ACK */
 	bool flags_any;       /* "*": any flags */
+	uint16_t flags_opt;   /* flags written with "?" after them: there
+	                         or not ("P?." fits "." and "P.") */
 	struct scn_num seq, end, len;
 	struct scn_num ack;   /* any when the step gives no ack */
 	struct scn_num win;   /* any when the step gives no win */

@@ -67,6 +67,17 @@ static int parse_from(struct scn_ps *ps, struct scn_cur *c, enum scn_end *from)
 	                           "\"server > ...\""));
 }
 
+/* The bit of flag letter ch (a letter flag_tab knows). */
+static uint16_t flag_last(char ch)
+{
+	size_t k;
+
+	for (k = 0; k < NFLAGS; k++)
+		if (flag_tab[k].c == ch)
+			return flag_tab[k].bit;
+	return 0;
+}
+
 static int parse_flags(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s)
 {
 	size_t n = scn_word_len(c), i, k;
@@ -86,12 +97,25 @@ static int parse_flags(struct scn_ps *ps, struct scn_cur *c, struct scn_seg *s)
 	if (scn_take_word(c, "none"))
 		return 0;
 	for (i = 0; i < n; i++) {
+		if (c->p[i] == '?' && i > 0 && c->p[i - 1] != '?') {
+			/* the flag before may be there or not */
+			if (ps->inject)
+				return scn_fail(ps, c, c->p + i,
+				                TR(ps->tr,
+				                   "an injected segment's flags "
+				                   "are given: ? is for "
+				                   "expectations"));
+			s->flags_opt |= s->flags & ~s->flags_opt &
+			                flag_last(c->p[i - 1]);
+			continue;
+		}
 		for (k = 0; k < NFLAGS && flag_tab[k].c != c->p[i]; k++)
 			;
 		if (k == NFLAGS)
 			return scn_fail(ps, c, c->p + i,
 			                TR(ps->tr, "unknown flag '%.*s': flags "
-			                           "are S F R P U E W and ."),
+			                           "are S F R P U E W and ., "
+			                           "each may be followed by ?"),
 			                utf8_len((unsigned char)c->p[i]),
 			                c->p + i);
 		s->flags |= flag_tab[k].bit;
@@ -457,8 +481,11 @@ static void fmt_flags(struct outbuf *ob, const struct scn_seg *s)
 	if ((s->flags & 0xff) == 0)
 		ob_lit(ob, "none");
 	for (k = 0; k < NFLAGS; k++)
-		if (s->flags & flag_tab[k].bit)
+		if (s->flags & flag_tab[k].bit) {
 			ob_char(ob, flag_tab[k].c);
+			if (s->flags_opt & flag_tab[k].bit)
+				ob_char(ob, '?');
+		}
 }
 
 static void fmt_opt(struct outbuf *ob, const struct scn_opt *o)
@@ -751,7 +778,8 @@ bool scn_match(const struct scn_seg *want, enum scn_end from,
 	scn_seg_of(&g, from, got, rel_seq, rel_ack);
 	if (want->from != from)
 		f = "from";
-	else if (!want->flags_any && want->flags != g.flags)
+	else if (!want->flags_any && (want->flags & ~want->flags_opt) !=
+	                                     (g.flags & ~want->flags_opt))
 		f = "flags";
 	else if (!num_fits(&want->seq, g.seq.lo))
 		f = "seq";

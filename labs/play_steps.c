@@ -189,25 +189,41 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 			continue;
 		o->used = false;
 		if (p->scn.step[o->step].kind == SCN_INJECT) {
+			char seg[256];
 			settle(p, o->step, s, rseq, rack, 1);
-			snprintf(note, sizeof note, _("  injected  line %u"),
-			         p->scn.step[o->step].line);
+			if (scn_format_seg(&p->scn.step[o->step].seg, seg,
+			                   sizeof seg) < 0)
+				seg[0] = '\0';
+			/* TRANSLATORS: before the line number and the
+			 * inject step as written. */
+			snprintf(note, sizeof note, "  %s",
+			         _("injected: "));
+			snprintf(note + strlen(note), sizeof note - strlen(note),
+			         _("line %u: %s"), p->scn.step[o->step].line,
+			         seg);
 		}
 		queue_show(p, d, ip, len, wirelen, sec, usec, note);
 		return;
 	}
 	k = next_of(p, d);
-	/* A step of many segments takes those that fit; the first that
-	 * does not closes it and goes to the step after. */
+	/* A step of many segments takes those that fit. One that does
+	 * not, but fits the sender's step after it, closes it; one that
+	 * fits neither is not in the scenario, and the step stays open. */
 	while (k >= 0 && p->scn.step[k].seg.many) {
 		const struct scn_step *st = &p->scn.step[k];
+		int j = next_of_after(p, d, (unsigned)k);
 		if (scn_match(&st->seg, d, s, rseq, rack, &field)) {
 			p->seen[k].has = true;
 			queue_show(p, d, ip, len, wirelen, sec, usec, "");
 			return;
 		}
-		p->seen[k].verdict = 1;
-		k = next_of(p, d);
+		if (j >= 0 && p->scn.step[j].kind == SCN_EXPECT &&
+		    scn_match(&p->scn.step[j].seg, d, s, rseq, rack, NULL)) {
+			p->seen[k].verdict = 1;
+			k = next_of(p, d);
+			continue;
+		}
+		k = -1;
 	}
 	if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
 		p->unexpected++;
