@@ -61,9 +61,11 @@ enum scn_opt_kind {
 
 struct scn_opt {
 	enum scn_opt_kind kind;
-	struct scn_num a; /* mss, wscale, TS val; a SACK block's left edge */
-	struct scn_num b; /* TS ecr; a SACK block's right edge */
-	unsigned nsack;   /* SCN_OPT_SACK: blocks in a[]/b[] below */
+	struct scn_num a; /* mss, wscale, TS val */
+	struct scn_num b; /* TS ecr */
+	unsigned nsack;   /* SCN_OPT_SACK: blocks in sl[]/sr[] below */
+	/* SACK blocks' left and right edges, relative to the receiver's
+	 * ISN as tcpdump prints them (as ack is). */
 	struct scn_num sl[SEG_SACK_MAX], sr[SEG_SACK_MAX];
 };
 
@@ -132,6 +134,8 @@ struct scn_step {
 	                      QUESTION's */
 	char **answers;    /* QUESTION: its accepted answers */
 	unsigned nanswers;
+	char *why;         /* QUESTION: "why TEXT" after its answers, the
+	                      explanation an answer key prints; or NULL */
 	struct scn_seg seg; /* EXPECT, INJECT, DROP, DELAY */
 };
 
@@ -147,6 +151,9 @@ struct scn_host {
 #define SCN_DEFAULT_CLIENT "192.168.101.25"
 #define SCN_DEFAULT_SERVER "192.168.101.5"
 #define SCN_DEFAULT_PORT   8080
+/* "-" when the other end's address is IPv6: the lab's IPv6 hosts. */
+#define SCN_DEFAULT_CLIENT6 "2001:db8:101::25"
+#define SCN_DEFAULT_SERVER6 "2001:db8:101::5"
 #define SCN_DEFAULT_TIMEOUT_US 10000000u /* an expectation waits 10 s */
 
 struct scn {
@@ -186,12 +193,29 @@ int scn_format_seg(const struct scn_seg *s, char *buf, size_t cap);
  * A segment seen on the wire, in relative numbers: seq and ack relative
  * to the sender's and receiver's ISNs (a SYN's seq 0, its ack absent).
  * Returns true when it fits every field want checks. On false, names the
- * first field that did not fit ("flags", "seq", "ack", "win", "options",
- * "length", "payload") in *field.
+ * first field that did not fit ("from" when want is the other sender's,
+ * "flags", "seq", "length", "ack", "win", "options", "payload", checked
+ * in that order) in *field. Options are compared in their order, as
+ * tcpdump prints them; an EOL after the last option want names is
+ * padding and fits. The payload fits when it begins with want's.
  */
 bool scn_match(const struct scn_seg *want, enum scn_end from,
                const struct seg *got, uint32_t rel_seq, uint32_t rel_ack,
                const char **field);
+
+/*
+ * A segment on the wire in the notation, every field a value: what
+ * scn_format_seg() writes for the runner's report and for tcplab-explain
+ * --scenario. seq and ack as for scn_match() (ack left out without the
+ * ACK flag), the window as sent, the options in their order up to the
+ * first EOL with SACK blocks relative to the receiver's ISN (as ack),
+ * the payload pointing at got's bytes (not a copy: never scn_free() it;
+ * NULL when got has none, as in tcpdump's text). Returns 0, or
+ * TCPLAB_EOPT when the options do not fit the notation (an unknown kind,
+ * damage): w then says nothing of them (opts_given false).
+ */
+int scn_seg_of(struct scn_seg *w, enum scn_end from, const struct seg *got,
+               uint32_t rel_seq, uint32_t rel_ack);
 
 /*
  * The numbers of one run that a text may name in braces: {client.isn},
