@@ -45,19 +45,22 @@ DEB_PKGS="gcc make autoconf automake autopoint gettext pkg-config libpcap-dev
 # ethtool turns the veth offloads off there, so that a lost frame is one
 # segment; the package test (tests/package.sh) builds the .deb and
 # installs it in a root made by debootstrap; rsvg-convert (librsvg2-bin)
-# renders tcplab-explain --tsg's graph (tests/tsg.sh). nginx-light is
+# renders tcplab-explain --tsg's graph (tests/tsg.sh); chromium renders
+# and prints tcplab-explain --handout's HTML and poppler-utils reads the
+# PDF back (tests/handout.sh). nginx-light is
 # among them: it is installed without starting, and its service is
 # stopped and disabled (no_service).
 DEB_CHECK_PKGS="check curl wireshark-common procps busybox nginx-light
  apache2-utils iptables time clang ethtool bash-completion debhelper lintian
- dpkg-dev fakeroot debootstrap librsvg2-bin"
+ dpkg-dev fakeroot debootstrap librsvg2-bin chromium poppler-utils"
 # The same for the RPM family (whose packages start no service when they
 # are installed; glibc-langpack-zh is zh_CN.UTF-8).
 RPM_PKGS="gcc make autoconf automake gettext-devel pkgconf-pkg-config
  libpcap-devel libnet-devel tcpdump iproute glibc-langpack-zh wget python3
  tmux"
 RPM_CHECK_PKGS="check-devel curl wireshark-cli procps-ng busybox nginx
- httpd-tools iptables time clang ethtool librsvg2-tools"
+ httpd-tools iptables time clang ethtool librsvg2-tools chromium
+ poppler-utils"
 
 # missing_deb PACKAGE...: those that are not installed.
 missing_deb() {

@@ -132,18 +132,21 @@ static void cut_cols(char *s, size_t room)
 	s[k] = '\0';
 }
 
-/* The arrow's label: "#4 P. seq 1:143 ack 1 len 142 retransmission". */
+/* The arrow's label: "#4 P. seq 1:143 ack 1 len 142 retransmission";
+ * blank, without seq and ack: "#4 P. len 142". */
 static void row_label(const struct tr *tr, const struct ladder_row *r,
-                      char *buf, size_t cap)
+                      bool blank, char *buf, size_t cap)
 {
 	int n;
 	unsigned i;
 
-	n = snprintf(buf, cap, "#%u %s seq %u", r->n, r->flags, r->rel_seq);
-	if (r->len > 0 && (size_t)n < cap)
+	n = snprintf(buf, cap, "#%u %s", r->n, r->flags);
+	if (!blank && (size_t)n < cap)
+		n += snprintf(buf + n, cap - (size_t)n, " seq %u", r->rel_seq);
+	if (!blank && r->len > 0 && (size_t)n < cap)
 		n += snprintf(buf + n, cap - (size_t)n, ":%u",
 		              r->rel_seq + r->len);
-	if (r->has_ack && (size_t)n < cap)
+	if (!blank && r->has_ack && (size_t)n < cap)
 		n += snprintf(buf + n, cap - (size_t)n, " ack %u", r->rel_ack);
 	if ((size_t)n < cap)
 		n += snprintf(buf + n, cap - (size_t)n, " len %u", r->len);
@@ -174,6 +177,8 @@ static void text_header(struct lw *w, const struct ladder_opts *o,
 		lw_put(w, " ");
 	lw_put(w, r);
 	lw_put(w, "\n");
+	if (o->blank)
+		return;
 	for (i = 0; i < 2; i++)
 		state_text(first->before[i], first->inferred[i] || i == 1,
 		           st[i], sizeof(st[i]));
@@ -185,11 +190,11 @@ static void text_header(struct lw *w, const struct ladder_opts *o,
 
 /* One side's cell: its new state, or its column line. */
 static void side_cell(struct lw *w, const struct ladder_row *r, int side,
-                      const char *bar, bool first)
+                      const char *bar, bool first, bool blank)
 {
 	char st[32];
 
-	if (first || r->after[side] != r->before[side]) {
+	if (!blank && (first || r->after[side] != r->before[side])) {
 		state_text(r->after[side], r->inferred[side], st, sizeof(st));
 		lw_put(w, st);
 	} else {
@@ -198,19 +203,19 @@ static void side_cell(struct lw *w, const struct ladder_row *r, int side,
 	}
 }
 
-static void text_row(struct lw *w, const struct tr *o_tr,
-                     const struct ladder_row *r, bool first, unsigned width,
-                     bool ascii)
+static void text_row(struct lw *w, const struct ladder_opts *o,
+                     const struct ladder_row *r, bool first, unsigned width)
 {
+	bool ascii = o->ascii;
 	const char *dash = ascii ? "-" : "\u2500";
 	const char *bar = ascii ? "|" : "\u2502";
 	unsigned start = SIDE_COLS, end = width - SIDE_COLS;
 	char label[128];
 	size_t room = end - start - 6;
 
-	row_label(o_tr, r, label, sizeof(label));
+	row_label(o->tr, r, o->blank, label, sizeof(label));
 	cut_cols(label, room);
-	side_cell(w, r, 0, bar, first);
+	side_cell(w, r, 0, bar, first, o->blank);
 	lw_fill(w, " ", start);
 	if (r->from == ANNOT_CLIENT) {
 		lw_put(w, dash);
@@ -225,7 +230,7 @@ static void text_row(struct lw *w, const struct tr *o_tr,
 		lw_fill(w, dash, end);
 	}
 	lw_put(w, " ");
-	side_cell(w, r, 1, bar, first);
+	side_cell(w, r, 1, bar, first, o->blank);
 	lw_put(w, "\n");
 }
 
@@ -279,10 +284,10 @@ int ladder_format_text(const struct ladder_row *rows, size_t nrows,
 			text_gap(&w, o->tr, o->gap, width, o->ascii);
 			gap = false;
 		}
-		text_row(&w, o->tr, &rows[i], first, width, o->ascii);
+		text_row(&w, o, &rows[i], first, width);
 		first = false;
 	}
-	if (!first)
+	if (!first && !o->blank)
 		lw_printf(&w, "%s\n",
 		          TR(o->tr, "(* inferred: the capture cannot prove "
 		                    "this state)"));
@@ -347,6 +352,8 @@ static void svg_head(struct lw *w, const struct ladder_opts *o, unsigned nrows,
 	          "<line x1=\"%u\" y1=\"50\" x2=\"%u\" y2=\"%u\" "
 	          "stroke=\"#888\" stroke-width=\"2\"/>\n",
 	          SVG_LX, SVG_LX, h - 20, SVG_RX, SVG_RX, h - 20);
+	if (o->blank)
+		return;
 	lw_printf(w,
 	          "<text x=\"%u\" y=\"44\" text-anchor=\"end\" "
 	          "fill=\"#06c\">%s%s</text>\n",
@@ -356,7 +363,7 @@ static void svg_head(struct lw *w, const struct ladder_opts *o, unsigned nrows,
 	          SVG_RX + 8, tcp_state_name(first->before[1]));
 }
 
-static void svg_row(struct lw *w, const struct tr *o_tr,
+static void svg_row(struct lw *w, const struct ladder_opts *o,
                     const struct ladder_row *r, unsigned k, bool first)
 {
 	unsigned y = SVG_TOP + k * SVG_ROW;
@@ -366,7 +373,7 @@ static void svg_row(struct lw *w, const struct tr *o_tr,
 	char label[128];
 	int i;
 
-	row_label(o_tr, r, label, sizeof(label));
+	row_label(o->tr, r, o->blank, label, sizeof(label));
 	lw_printf(w,
 	          "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" "
 	          "stroke=\"%s\" stroke-width=\"1.5\" "
@@ -378,7 +385,7 @@ static void svg_row(struct lw *w, const struct tr *o_tr,
 	          (SVG_LX + SVG_RX) / 2, y + 3, colour);
 	svg_text(w, label);
 	lw_put(w, "</text>\n");
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 2 && !o->blank; i++) {
 		if (!first && r->after[i] == r->before[i])
 			continue;
 		lw_printf(w,
@@ -436,15 +443,17 @@ int ladder_format_svg(const struct ladder_row *rows, size_t nrows,
 			svg_gap(&w, o->tr, o->gap, k++);
 			gap = false;
 		}
-		svg_row(&w, o->tr, &rows[i], k, k == 0);
+		svg_row(&w, o, &rows[i], k, k == 0);
 		k++;
 	}
-	if (k > 0) {
+	if (k > 0 && !o->blank) {
 		lw_printf(&w, "<text x=\"10\" y=\"%u\" fill=\"#666\">",
 		          SVG_TOP + k * SVG_ROW + 30);
 		svg_text(&w, TR(o->tr, "* inferred: the capture cannot prove "
 		                       "this state"));
-		lw_put(&w, "</text>\n</svg>\n");
+		lw_put(&w, "</text>\n");
 	}
+	if (k > 0)
+		lw_put(&w, "</svg>\n");
 	return lw_end(&w);
 }

@@ -46,6 +46,10 @@ struct ladder_opts {
 	size_t gap_at;
 	const struct tr *tr; /* the labels' language (common/tr.h); NULL:
 	                        English */
+	/* A diagram for students to fill in (a handout): each arrow says
+	 * its number, flags and length but no seq or ack, and the columns
+	 * carry no states. */
+	bool blank;
 };
 
 /* Copies what the diagram needs from an annotation. */

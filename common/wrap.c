@@ -568,6 +568,24 @@ size_t wrap_hang(const char *line, size_t len)
 	return indent;
 }
 
+size_t wrap_cut(const char *s, size_t len, size_t cols, size_t *width)
+{
+	size_t i = 0, w = 0;
+
+	while (i < len) {
+		unsigned c;
+		size_t n = wrap_next(s + i, len - i, &c);
+
+		if (w + c > cols)
+			break;
+		w += c;
+		i += n;
+	}
+	if (width != NULL)
+		*width = w;
+	return i;
+}
+
 size_t wrap_utf8_whole(const char *s, size_t n)
 {
 	size_t i = n, k = 0, need;

@@ -84,6 +84,14 @@ int wrap_unfold(const char *text, size_t len, char *buf, size_t cap);
  */
 size_t wrap_hang(const char *line, size_t len);
 
+/*
+ * The length in bytes of the longest start of s[0..len) that is at most
+ * cols display columns wide and ends at a character boundary, its width
+ * in *width (which may be NULL): where to cut a name that must fit a
+ * column.
+ */
+size_t wrap_cut(const char *s, size_t len, size_t cols, size_t *width);
+
 /* The length of s[0..n) without a UTF-8 character that a cut left
  * incomplete at its end: where to cut a translated line that did not fit
  * its buffer. */

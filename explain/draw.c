@@ -32,7 +32,8 @@ static int wants_rows(const struct explain *e, unsigned conn)
 {
 	if (!e->o->json && !e->o->graph_text)
 		return 1; /* the default output and --ladder draw them all */
-	return e->o->svg != NULL && conn == e->o->conn;
+	return (e->o->svg != NULL || e->o->handout != NULL) &&
+	       conn == e->o->conn;
 }
 
 void draw_keep_row(struct explain *e, const struct annot_result *r)
@@ -245,26 +246,41 @@ static void print_ladder(struct explain *e, struct conn_keep *k)
 /* --svg: the ladder of one connection as an SVG file. */
 static int write_file(const char *file, const char *buf, size_t n);
 
-static int write_svg(struct explain *e, struct conn_keep *k)
+char *draw_svg(struct explain *e, struct conn_keep *k, bool blank, size_t *len)
 {
 	struct ladder_opts lo;
 	char lab[2][LABEL_CAP], *buf;
 	size_t cap = 1024 * (k->nrows + 1) + 8192;
-	int n, rc = -1;
+	int n;
 
 	ladder_opts_for(e, &k->sm, &lo, lab);
 	rows_in_order(k, &lo);
+	lo.blank = blank;
 	buf = malloc(cap);
 	if (buf == NULL) {
 		explain_warn(_("out of memory"));
-		return -1;
+		return NULL;
 	}
 	n = ladder_format_svg(k->rows, k->nrows, k->sm.conn, &lo, buf, cap);
-	if (n < 0)
-		explain_warn(_("cannot write %s: %s"), e->o->svg,
+	if (n < 0) {
+		explain_warn(_("cannot draw connection %u: %s"), k->sm.conn,
 		             _(tcplab_strerror(n)));
-	else
-		rc = write_file(e->o->svg, buf, (size_t)n);
+		free(buf);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return buf;
+}
+
+static int write_svg(struct explain *e, struct conn_keep *k)
+{
+	size_t n;
+	char *buf = draw_svg(e, k, false, &n);
+	int rc;
+
+	if (buf == NULL)
+		return -1;
+	rc = write_file(e->o->svg, buf, n);
 	free(buf);
 	if (rc == 0)
 		e->svg_done = 1;
@@ -314,6 +330,12 @@ void draw_finished(struct explain *e)
 		if (e->o->svg != NULL && k->sm.conn == e->o->conn &&
 		    write_svg(e, k) < 0)
 			e->svg_failed = 1;
+		if (e->o->handout != NULL && k->sm.conn == e->o->conn) {
+			if (handout_conn_done(e, k) < 0)
+				e->handout_failed = 1;
+			else
+				e->handout_done = 1;
+		}
 		tsg_conn_done(e, &k->sm);
 		cwnd_conn_done(e, &k->sm);
 		if (e->o->graph_text) {

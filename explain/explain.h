@@ -9,6 +9,7 @@
  *   draw.c   the end of a connection: its summary, its ladder, the SVG
  *   tsg.c    --tsg: one connection's time-sequence graph, SVG or text
  *   cwnd.c   --cwnd: one connection's cwnd, ssthresh and flight over time
+ *   handout.c --handout: a lab's printable handout or answer key (HTML)
  *
  * Only main() exits; the runs return an exit status. Nothing here sends a
  * packet or makes a DNS query.
@@ -16,6 +17,7 @@
 #ifndef TCPLAB_EXPLAIN_H
 #define TCPLAB_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +30,9 @@
 #include "explain/other.h"
 
 #define PROG "tcplab-explain"
+
+struct scn;
+struct handout_keep;
 
 /* Exit statuses. */
 #define EXIT_OK    0
@@ -60,6 +65,13 @@ struct options {
 	const char *cwnd; /* --cwnd FILE, or "-" for a text plot */
 	int graph_text;   /* --tsg - or --cwnd -: a plot, nothing else */
 	int cc;           /* --cc: notes on the senders' estimates */
+
+	/* --handout: a lab's handout (handout.c). */
+	const char *handout; /* --handout FILE */
+	const char *lab;     /* --lab FILE.scn: the handout's scenario */
+	int key;             /* --key: the answer key */
+	const char *student; /* --student NAME, in the handout's head */
+	struct scn *scn;     /* the scenario, parsed (handout_load) */
 };
 
 /* A long connection's ladder shows its first and last segments. */
@@ -106,6 +118,9 @@ struct explain {
 	int tsg_done, tsg_failed; /* --tsg: drawn (or tried), or failed */
 	struct cwnd_keep *cwnd;     /* --cwnd: the connection's senders */
 	int cwnd_done, cwnd_failed; /* --cwnd: drawn (or tried), or failed */
+
+	struct handout_keep *ho;          /* --handout: the segments */
+	int handout_done, handout_failed; /* --handout: written, or failed */
 	/* The application protocols whose payloads were left out (struct
 	 * tcpdump_ctx's app_skipped), each named once on standard error. */
 	const char *app_noted[24];
@@ -172,6 +187,11 @@ void draw_finished(struct explain *e);
 void draw_forget(void *arg, const struct annot_summary *sm);
 void draw_forget_all(struct explain *e);
 
+/* The ladder of a finished connection as an SVG document, blank (no
+ * seq, ack or state) for a handout; malloc'd, its length in *len. NULL
+ * after a message. */
+char *draw_svg(struct explain *e, struct conn_keep *k, bool blank, size_t *len);
+
 /* "192.0.2.1:80", "[2001:db8::1]:80", or "label:80" for a made-up address
  * of text input. */
 void draw_addr_port(const struct explain *e, const struct ipaddr *a,
@@ -189,6 +209,26 @@ void tsg_conn_done(struct explain *e, const struct annot_summary *sm);
 
 /* Frees what is kept for the graph. */
 void tsg_forget(struct explain *e);
+
+/* handout.c */
+
+/* After the options: with --handout, checks the options that go with it
+ * and reads the scenario (--lab) into o->scn. Returns -1 to go on, or
+ * the status to exit with after a message. */
+int handout_load(struct options *o);
+
+/* Frees the scenario. */
+void handout_unload(struct options *o);
+
+/* Keeps what the handout needs of a segment of its connection. */
+void handout_keep_seg(struct explain *e, const struct annot_result *r);
+
+/* When annot finished the handout's connection: writes the file. Returns
+ * 0, or -1 after a message. */
+int handout_conn_done(struct explain *e, struct conn_keep *k);
+
+/* Frees what the handout keeps. */
+void handout_forget(struct explain *e);
 
 /* pcap.c: explains what libpcap reads from p; returns the exit status. */
 struct pcap;

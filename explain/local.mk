@@ -52,3 +52,9 @@ tests_check_tsg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tsg_LDADD = $(CHECK_LD) -lm
 TESTS += tests/check_tsg tests/tsg.sh tests/cwnd.sh
 EXTRA_DIST += tests/tsg.sh tests/tsgcap.py tests/cwnd.sh tests/pngcheck.py
+
+# --handout: a lab's handout or answer key, one HTML file rendered and
+# printed by a headless chromium in the test.
+explain_tcplab_explain_SOURCES += explain/handout.c
+TESTS += tests/handout.sh
+EXTRA_DIST += tests/handout.sh

@@ -89,8 +89,13 @@ static void usage(FILE *f)
 	                "  --cc           under each segment, what the "
 	                "capture lets one infer of its sender: cwnd, "
 	                "ssthresh, flight, SRTT, RTO\n"
-	                "  --conn N       the connection --svg, --tsg and "
-	                "--cwnd draw (default 1)\n"
+	                "  --conn N       the connection --svg, --tsg, "
+	                "--cwnd and --handout draw (default 1)\n"
+	                "  --handout FILE  write a lab's printable handout "
+	                "as HTML: its text and questions from --lab FILE.scn, "
+	                "the ladder, a table of the segments with seq and "
+	                "ack to fill in; --key fills them and gives the "
+	                "answers, --student NAME puts a name in its head\n"
 	                "  -h, --help     print this help and exit\n"
 	                "  --version      print the version and exit\n"
 	                "\n"
@@ -188,6 +193,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_TSG,
 		OPT_CWND,
 		OPT_CC,
+		OPT_HANDOUT,
+		OPT_LAB,
+		OPT_KEY,
+		OPT_STUDENT,
 	};
 	static const struct option longopts[] = {
 	        {"plain", no_argument, NULL, OPT_PLAIN},
@@ -200,6 +209,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	        {"tsg", required_argument, NULL, OPT_TSG},
 	        {"cwnd", required_argument, NULL, OPT_CWND},
 	        {"cc", no_argument, NULL, OPT_CC},
+	        {"handout", required_argument, NULL, OPT_HANDOUT},
+	        {"lab", required_argument, NULL, OPT_LAB},
+	        {"key", no_argument, NULL, OPT_KEY},
+	        {"student", required_argument, NULL, OPT_STUDENT},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
@@ -260,6 +273,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CC:
 			o->cc = 1;
+			break;
+		case OPT_HANDOUT:
+			o->handout = optarg;
+			break;
+		case OPT_LAB:
+			o->lab = optarg;
+			break;
+		case OPT_KEY:
+			o->key = 1;
+			break;
+		case OPT_STUDENT:
+			o->student = optarg;
 			break;
 		case OPT_WIDTH:
 			if (number(optarg, "--width", 40, 1000, &num) < 0)
@@ -482,6 +507,8 @@ int main(int argc, char **argv)
 	i18n_init();
 	memset(&o, 0, sizeof(o));
 	rc = parse_options(argc, argv, &o);
+	if (rc < 0)
+		rc = handout_load(&o);
 	if (rc >= 0)
 		return rc;
 	f = open_input(o.file, &binary, &json_log);
@@ -508,5 +535,6 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	free(o.filter);
+	handout_unload(&o);
 	return rc;
 }

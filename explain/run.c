@@ -98,6 +98,7 @@ void explain_explained(struct explain *e, const struct seg *s)
 	if (!e->sh.explained)
 		return;
 	draw_keep_row(e, &e->sh.ar);
+	handout_keep_seg(e, &e->sh.ar);
 	tsg_keep_seg(e, &e->sh.ar, s);
 	cwnd_keep_result(e, &e->sh.ar);
 }
@@ -160,6 +161,14 @@ int explain_finish(struct explain *e)
 		             e->o->conn);
 		return -1;
 	}
+	if (e->handout_failed)
+		return -1;
+	if (e->o->handout != NULL && !e->handout_done) {
+		explain_warn(_("no connection %u in the capture for "
+		               "--handout"),
+		             e->o->conn);
+		return -1;
+	}
 	if (e->cwnd_failed)
 		return -1;
 	if (e->o->cwnd != NULL && !e->cwnd_done) {
@@ -185,6 +194,7 @@ int explain_close(struct explain *e, int rc)
 	draw_forget_all(e);
 	tsg_forget(e);
 	cwnd_forget(e);
+	handout_forget(e);
 	free(e->hold);
 	names_close(e->names);
 	free(e->out);

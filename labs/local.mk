@@ -41,12 +41,17 @@ EXTRA_DIST += tests/labs.sh
 # program for the runner alone, in $(pkglibexecdir), where the installed
 # runner finds it ($prefix/libexec/tcplab beside $prefix/bin).
 pkglibexec_PROGRAMS = labs/tcplab-text
-labs_tcplab_text_SOURCES = labs/text.c labs/text.h labs/beside.c
-labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a
+labs_tcplab_text_SOURCES = labs/text.c labs/text.h labs/beside.c \
+	labs/grade.c labs/grade.h
+labs_tcplab_text_LDADD = common/io/libtcplabio.a common/libtcplab.a -lm
 
 # tcplab-text without root: widths, wrapping, folding, the comparison.
 TESTS += tests/text.sh
 EXTRA_DIST += tests/text.sh
+
+# tcplab grade: a class's records in a table and as CSV (no root).
+TESTS += tests/grade.sh
+EXTRA_DIST += tests/grade.sh
 
 # The runner's messages in every catalog that translates them, and the
 # runner in Chinese (no root).

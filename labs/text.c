@@ -9,6 +9,7 @@
  *   tcplab-text width [--over N]      display widths of lines
  *   tcplab-text show                  a program's output, refitted
  *   tcplab-text beside --who NAME [--brief]   the comparison view
+ *   tcplab-text grade [--csv] FILE... a class's records, graded (grade.c)
  *
  * Every command reads stdin and writes stdout; the width is -w N, else
  * TCPLAB_COLS, else the terminal's (see cols). The wrapping itself is
@@ -31,6 +32,7 @@
 #include "common/io/i18n.h"
 #include "common/io/term.h"
 #include "common/wrap.h"
+#include "labs/grade.h"
 #include "labs/text.h"
 
 static const char *prog = "tcplab-text";
@@ -163,8 +165,7 @@ void text_put_folded(const char *first, const char *prefix, const char *line,
 	free(out);
 }
 
-/* The display width given by -w, or the terminal's. */
-static unsigned width_arg(const char *s)
+unsigned text_width_arg(const char *s)
 {
 	char *end;
 	unsigned long v;
@@ -358,7 +359,7 @@ static int cmd_wrap(int argc, char **argv)
 			each = true;
 			break;
 		case 'w':
-			cols = width_arg(optarg);
+			cols = text_width_arg(optarg);
 			break;
 		case 'h':
 			fputs(_(wrap_help), stdout);
@@ -400,7 +401,7 @@ static void simple_opts(int argc, char **argv, const char *help, unsigned *cols,
 
 	while ((c = getopt_long(argc, argv, "w:", opts, NULL)) != -1) {
 		if (c == 'w') {
-			*cols = width_arg(optarg);
+			*cols = text_width_arg(optarg);
 		} else if (c != '?' && c != 'h' && c == extra) {
 			*value = optarg;
 		} else if (c == 'h') {
@@ -560,7 +561,7 @@ static int cmd_width(int argc, char **argv)
 
 	simple_opts(argc, argv, width_help, &cols, 'o', &over);
 	if (over != NULL)
-		a.over = (long)width_arg(over);
+		a.over = (long)text_width_arg(over);
 	in = text_read_all(stdin, &len);
 	each_line(in, len, width_one, &a);
 	free(in);
@@ -633,6 +634,7 @@ static const char usage[] =
            "  width            the display width of each line\n"
            "  show             fit a tcplab program's output\n"
            "  beside           the comparison of a program with tcpdump\n"
+           "  grade            the table of a class's lab records\n"
            "\n"
            "Each command has --help; -w COLS sets the width (0: no\n"
            "wrapping), else TCPLAB_COLS, else the terminal's.\n");
@@ -662,6 +664,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc, argv);
 	if (strcmp(cmd, "beside") == 0)
 		return text_beside(argc, argv);
+	if (strcmp(cmd, "grade") == 0)
+		return text_grade(argc, argv);
 	if (*cmd != '\0')
 		text_warn(_("unknown command %s (see %s --help)"), cmd, prog);
 	else

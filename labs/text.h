@@ -28,6 +28,10 @@ char *text_read_all(FILE *f, size_t *len);
  * terminal's (/dev/tty, stdout, stderr), else COLUMNS, else 80. */
 unsigned text_cols(void);
 
+/* The number of columns an option gives (-w COLS); exits 2 when it is
+ * not one. */
+unsigned text_width_arg(const char *s);
+
 /* Writes n bytes to stdout. */
 void text_write(const char *s, size_t n);
 

@@ -154,6 +154,43 @@ START_TEST(test_svg_gap_takes_a_row)
 }
 END_TEST
 
+/* A handout's diagram: every arrow, with its flags and length, but no
+ * seq, ack or state for the students to find there. */
+START_TEST(test_blank_leaves_numbers_and_states_out)
+{
+	struct ladder_row rows[NROWS];
+	struct ladder_opts o = {.width = 100, .ascii = true, .blank = true};
+	char buf[32768];
+
+	make_rows(rows, 1);
+	rows[2].rel_seq = rows[2].rel_ack = 1;
+	ck_assert_int_gt(
+	        ladder_format_svg(rows, NROWS, 1, &o, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(count_lines(buf, "marker-end"), NROWS - 1);
+	ck_assert_ptr_nonnull(strstr(buf, ">#2 S. len 0<"));
+	ck_assert_ptr_nonnull(strstr(buf, ">#4 . len 100<"));
+	ck_assert_ptr_null(strstr(buf, "seq"));
+	ck_assert_ptr_null(strstr(buf, "ack"));
+	ck_assert_ptr_null(strstr(buf, "SYN-SENT"));
+	ck_assert_ptr_null(strstr(buf, "ESTABLISHED"));
+	ck_assert_ptr_null(strstr(buf, "inferred"));
+	ck_assert_ptr_nonnull(strstr(buf, "</svg>"));
+	ck_assert_int_gt(
+	        ladder_format_text(rows, NROWS, 1, &o, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(count_lines(buf, "#"), NROWS - 1);
+	ck_assert_ptr_nonnull(strstr(buf, " #3 . len 0 "));
+	ck_assert_ptr_null(strstr(buf, "seq"));
+	ck_assert_ptr_null(strstr(buf, "LISTEN"));
+	ck_assert_ptr_null(strstr(buf, "inferred"));
+	/* Without blank, the same rows say them. */
+	o.blank = false;
+	ck_assert_int_gt(
+	        ladder_format_svg(rows, NROWS, 1, &o, buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, ">#3 . seq 1 ack 1 len 0<"));
+	ck_assert_ptr_nonnull(strstr(buf, "SYN-SENT"));
+}
+END_TEST
+
 static Suite *ladder_suite(void)
 {
 	Suite *s = suite_create("ladder");
@@ -163,6 +200,7 @@ static Suite *ladder_suite(void)
 	TESTLIB_ADD(tc, test_text_gap_between_head_and_tail);
 	TESTLIB_ADD(tc, test_text_one_segment_and_no_room);
 	TESTLIB_ADD(tc, test_svg_gap_takes_a_row);
+	TESTLIB_ADD(tc, test_blank_leaves_numbers_and_states_out);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -480,6 +480,33 @@ START_TEST(test_hang)
 }
 END_TEST
 
+START_TEST(test_cut)
+{
+	static const struct {
+		const char *s;
+		size_t cols, len, width;
+	} cases[] = {
+	        {"Ana Li", 10, 6, 6},
+	        {"Ana Li", 3, 3, 3},
+	        {"Ana Li", 0, 0, 0},
+	        {"李安娜", 5, 6, 4}, /* a wide character never half */
+	        {"李安娜", 6, 9, 6},
+	        {"a李b", 2, 1, 1},
+	        {"e\xcc\x81x", 1, 3, 1}, /* a combining mark stays */
+	        {"", 4, 0, 0},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t w = 99, n = wrap_cut(cases[i].s, strlen(cases[i].s),
+		                            cases[i].cols, &w);
+
+		ck_assert_msg(n == cases[i].len && w == cases[i].width,
+		              "cut of '%s' to %zu: %zu bytes, %zu columns",
+		              cases[i].s, cases[i].cols, n, w);
+	}
+}
+END_TEST
+
 static Suite *wrap_suite(void)
 {
 	Suite *s = suite_create("wrap");
@@ -504,6 +531,7 @@ static Suite *wrap_suite(void)
 	TESTLIB_ADD(tc, test_fold_cut_does_not_round_trip);
 	TESTLIB_ADD(tc, test_fold_round_trip_traces);
 	TESTLIB_ADD(tc, test_hang);
+	TESTLIB_ADD(tc, test_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

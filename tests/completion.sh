@@ -75,7 +75,7 @@ labs0=${labs0% }
 
 # tcplab: its commands, the labs, its options.
 expect "tcplab r" "run"
-expect "tcplab " "check down list run up"
+expect "tcplab " "check down grade list run up"
 expect "tcplab run " "$labs"
 expect "tcplab run 03" "03-closing"
 expect "tcplab run hand" "handshake"
@@ -84,6 +84,11 @@ expect "tcplab run --auto 0" "$labs0"
 expect "tcplab --client-ns lab-c r" "run"
 expect "tcplab --client-ns=lab-c r" "run"
 expect "tcplab run 01-handshake " ""
+# grade: record files, as many as given.
+L=$top_srcdir/labs
+expect "tcplab grade $L/01-handsh" "$L/01-handshake.sh $L/01-handshake.txt"
+expect "tcplab grade $L/01-handshake.sh $L/02-req" \
+	"$L/02-request.sh $L/02-request.txt"
 expect "tcplab run --a" "--auto"
 expect_has "tcplab --" --auto --panes --keep --client-ns --server-ns \
 	--client-addr --server-addr --iface

@@ -1,9 +1,12 @@
 #!/usr/bin/python3
-# pngcheck.py FILE: exit 0 when FILE is a 960x600 PNG (as rsvg-convert
-# writes tcplab's charts: 8-bit RGB or RGBA, not interlaced) with more than
-# 5000 pixels that are not white: a chart, not a blank page. Decodes with
-# the standard library alone (zlib and the PNG filters); prints its count.
+# pngcheck.py FILE [WIDTH HEIGHT [DARK]]: exit 0 when FILE is a PNG of
+# WIDTH x HEIGHT pixels (960x600: as rsvg-convert writes tcplab's charts;
+# 8-bit RGB or RGBA, not interlaced) with more than DARK (5000) pixels
+# that are not white: a drawing, not a blank page. Decodes with the
+# standard library alone (zlib and the PNG filters); prints its count.
 import struct, sys, zlib
+want_w, want_h = (int(a) for a in (sys.argv[2:4] or (960, 600)))
+want_dark = int(sys.argv[4]) if len(sys.argv) > 4 else 5000
 data = open(sys.argv[1], "rb").read()
 assert data[:8] == b"\x89PNG\r\n\x1a\n"
 pos, idat, w = 8, b"", 0
@@ -42,4 +45,4 @@ for y in range(h):
             dark += 1
     prev = line
 print("png: %dx%d, %d pixels not white" % (w, h, dark))
-sys.exit(0 if (w, h) == (960, 600) and dark > 5000 else 1)
+sys.exit(0 if (w, h) == (want_w, want_h) and dark > want_dark else 1)
