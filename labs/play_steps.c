@@ -33,6 +33,7 @@ struct shown {
 	int64_t sec;
 	uint32_t usec;
 	enum scn_end from;
+	int step; /* the step it settled, or -1 */
 	char note[1024];
 };
 
@@ -131,7 +132,7 @@ static void describe(enum scn_end d, const struct seg *s, uint32_t rseq,
 
 static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
                        size_t len, size_t wirelen, int64_t sec, uint32_t usec,
-                       const char *note);
+                       const char *note, int step);
 static void flush_shown(struct play *p);
 
 static void note_step(struct play *p, unsigned k, char *note, size_t cap)
@@ -202,7 +203,8 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 			         _("line %u: %s"), p->scn.step[o->step].line,
 			         seg);
 		}
-		queue_show(p, d, ip, len, wirelen, sec, usec, note);
+		queue_show(p, d, ip, len, wirelen, sec, usec, note,
+		           (int)o->step);
 		return;
 	}
 	k = next_of(p, d);
@@ -214,7 +216,7 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		int j = next_of_after(p, d, (unsigned)k);
 		if (scn_match(&st->seg, d, s, rseq, rack, &field)) {
 			p->seen[k].has = true;
-			queue_show(p, d, ip, len, wirelen, sec, usec, "");
+			queue_show(p, d, ip, len, wirelen, sec, usec, "", -1);
 			return;
 		}
 		if (j >= 0 && p->scn.step[j].kind == SCN_EXPECT &&
@@ -247,7 +249,8 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		}
 		note_step(p, (unsigned)k, note, sizeof note);
 	}
-	queue_show(p, d, ip, len, wirelen, sec, usec, note);
+	queue_show(p, d, ip, len, wirelen, sec, usec, note,
+	           k >= 0 && p->scn.step[k].kind != SCN_INJECT ? k : -1);
 }
 
 int play_hold(struct play *p, enum scn_end d, const struct seg *s)
@@ -280,7 +283,7 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 		         _("  dropped  line %u: %s\n    never on the wire: "
 		           "the other end will not see it"),
 		         st->line, seg);
-		queue_show(p, d, NULL, 0, 0, 0, 0, note);
+		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
 		return 1;
 	}
 	for (i = 0; i < PLAY_HELD_MAX; i++)
@@ -311,7 +314,7 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 
 static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
                        size_t len, size_t wirelen, int64_t sec, uint32_t usec,
-                       const char *note)
+                       const char *note, int step)
 {
 	struct shown *q;
 
@@ -327,15 +330,24 @@ static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
 	q->sec = sec;
 	q->usec = usec;
 	q->from = d;
+	q->step = step;
 	snprintf(q->note, sizeof q->note, "%s", note);
 }
 
-static void flush_shown(struct play *p)
+/* Shows what the wire carried, in its order, up to the segment that
+ * settled step `until` (everything when it is -1 or not there). */
+static unsigned flush_until(struct play *p, int until)
 {
-	unsigned i;
+	unsigned i, shown = showq_n;
 	int n;
 
-	for (i = 0; i < showq_n; i++) {
+	if (until >= 0)
+		for (i = 0; i < showq_n; i++)
+			if (showq[i].step == until) {
+				shown = i + 1;
+				break;
+			}
+	for (i = 0; i < shown; i++) {
 		struct shown *q = &showq[i];
 		struct show_pkt pk;
 
@@ -354,8 +366,15 @@ static void flush_shown(struct play *p)
 		if (q->note[0] != '\0' && !p->plain)
 			play_say(p, stdout, "%s\n", q->note);
 	}
-	showq_n = 0;
+	memmove(showq, showq + shown, (showq_n - shown) * sizeof showq[0]);
+	showq_n -= shown;
 	fflush(stdout);
+	return shown;
+}
+
+static void flush_shown(struct play *p)
+{
+	flush_until(p, -1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -434,13 +453,14 @@ static void record_lab(struct play *p, const char *outcome, double secs)
 /* ------------------------------------------------------------------ */
 /* Talking with the student. */
 
-/* Reads a line with the clock stopped; false at end of input. */
+/* Reads a line with the clock stopped; false at end of input. What the
+ * wire carried meanwhile stays queued: a prediction is asked before its
+ * segment shows. */
 static bool ask(struct play *p, const char *prompt, char *line, size_t cap)
 {
 	bool got;
 	size_t n;
 
-	flush_shown(p);
 	play_pause(p);
 	fputs(prompt, stdout);
 	fflush(stdout);
@@ -477,6 +497,21 @@ static bool gate(struct play *p, const struct scn_step *st, const char *what)
 		return false;
 	}
 	return true;
+}
+
+/* After a segment step, interactively: Enter shows the next. */
+static void next_gate(struct play *p)
+{
+	char line[64];
+
+	if (p->autorun || p->stopped)
+		return;
+	if (!ask(p, _("-- [Enter] next, q stops: "), line, sizeof line)) {
+		p->autorun = true;
+		return;
+	}
+	if (line[0] == 'q' || line[0] == 'Q')
+		p->stopped = true;
 }
 
 static const char *kind_word(const struct scn_step *st, char *buf,
@@ -638,6 +673,7 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 	if (p->autorun)
 		return;
 	snprintf(prompt, sizeof prompt, "%s\n   > ", text);
+	flush_shown(p);
 	play_say(p, stdout, _("-- question %u\n"), no);
 	if (!ask(p, prompt, line, sizeof line))
 		return;
@@ -652,6 +688,8 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 		/* TRANSLATORS: the answer the scenario accepts. */
 		play_say(p, stdout, _("   not quite: the answer is %s\n"),
 		         want);
+	if (st->why != NULL && scn_expand(st->why, &v, text, sizeof text) >= 0)
+		play_say(p, stdout, "   %s\n", text);
 }
 
 /* ------------------------------------------------------------------ */
@@ -733,7 +771,7 @@ int play_steps(struct play *p)
 {
 	struct timespec ts;
 	char what[160];
-	unsigned i, qno = 0;
+	unsigned i, qno = 0, shown;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	p->wall_start = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -798,12 +836,17 @@ int play_steps(struct play *p)
 			if (st->seg.many)
 				break;
 			wait_settled(p, i);
-			flush_shown(p);
+			/* At the student's pace: this step's segment, and
+			 * what the wire carried before it, then a pause. */
+			shown = flush_until(p, p->autorun ? -1 : (int)i);
 			if (p->seen[i].verdict < 0)
 				p->bad++;
 			else if (st->kind != SCN_INJECT)
 				p->good++;
 			score_predict(p, i);
+			if (st->kind != SCN_INJECT && p->seen[i].verdict > 0 &&
+			    shown > 0)
+				next_gate(p);
 			break;
 		}
 		if (p->bad > 0)
