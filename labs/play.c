@@ -739,6 +739,34 @@ int play_action(struct play *p, const struct scn_step *st)
 	}
 }
 
+bool play_wind_up(struct play *p)
+{
+	struct linger l = {1, 0};
+	bool any = false;
+	unsigned d;
+
+	for (d = 0; d < 2; d++) {
+		struct play_end *e = &p->e[d];
+		if (e->player == SCN_TCPLAB && e->opened) {
+			enum tcp_state st = e->c.state;
+			if (st == TCP_CLOSED || st == TCP_LISTEN ||
+			    st == TCP_TIME_WAIT)
+				continue;
+			conn_abort(&e->c, play_now(p), &e->co);
+			conn_done(p, e);
+			any = true;
+		} else if (e->player == SCN_KERNEL && e->fd >= 0 &&
+		           !e->closed) {
+			setsockopt(e->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+			close(e->fd);
+			e->fd = -1;
+			e->closed = true;
+			any = true;
+		}
+	}
+	return any;
+}
+
 /* ------------------------------------------------------------------ */
 /* inject: a crafted segment from one side. */
 

@@ -138,6 +138,10 @@ void play_pump(struct play *p, int ms);
 /* Runs the application step on end e (listen, connect, send, read,
  * window, close, abort). Returns 0, or -1 with a message said. */
 int play_action(struct play *p, const struct scn_step *st);
+/* The scenario is over: resets the connection where an end still holds
+ * it open (a tcplab end not closed, a kernel socket not closed), so that
+ * nothing goes on after the engine has gone. True when it reset one. */
+bool play_wind_up(struct play *p);
 /* Crafts and sends an inject step's segment. */
 int play_inject(struct play *p, unsigned i);
 void play_say(struct play *p, FILE *f, const char *fmt, ...)

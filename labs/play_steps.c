@@ -39,6 +39,8 @@ struct shown {
 
 static struct shown showq[SHOWQ_MAX];
 static unsigned showq_n;
+/* flush_until() has shown the segment of the step it was given. */
+static bool shown_target;
 
 static bool is_seg_step(const struct scn_step *st)
 {
@@ -336,7 +338,7 @@ static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
 
 /* Shows what the wire carried, in its order, up to the segment that
  * settled step `until` (everything when it is -1 or not there). */
-static unsigned flush_until(struct play *p, int until)
+static void flush_until(struct play *p, int until)
 {
 	unsigned i, shown = showq_n;
 	int n;
@@ -345,6 +347,7 @@ static unsigned flush_until(struct play *p, int until)
 		for (i = 0; i < showq_n; i++)
 			if (showq[i].step == until) {
 				shown = i + 1;
+				shown_target = true;
 				break;
 			}
 	for (i = 0; i < shown; i++) {
@@ -369,7 +372,6 @@ static unsigned flush_until(struct play *p, int until)
 	memmove(showq, showq + shown, (showq_n - shown) * sizeof showq[0]);
 	showq_n -= shown;
 	fflush(stdout);
-	return shown;
 }
 
 static void flush_shown(struct play *p)
@@ -725,7 +727,7 @@ static void wait_settled(struct play *p, unsigned i)
 			return;
 		}
 		play_pump(p, 50);
-		flush_shown(p);
+		flush_until(p, p->autorun ? -1 : (int)i);
 	}
 }
 
@@ -745,6 +747,12 @@ static int finish(struct play *p)
 
 	pass_time(p, 300000);
 	flush_shown(p);
+	if (play_wind_up(p)) {
+		play_say(p, stdout, "%s\n",
+		         _("the scenario is over: what is still open is reset"));
+		pass_time(p, 300000);
+		flush_shown(p);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	secs = (double)ts.tv_sec + ts.tv_nsec / 1e9 -
 	       (double)p->wall_start / 1e6;
@@ -771,7 +779,7 @@ int play_steps(struct play *p)
 {
 	struct timespec ts;
 	char what[160];
-	unsigned i, qno = 0, shown;
+	unsigned i, qno = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	p->wall_start = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -835,17 +843,18 @@ int play_steps(struct play *p)
 			/* Many segments, or none: nothing to wait for. */
 			if (st->seg.many)
 				break;
-			wait_settled(p, i);
 			/* At the student's pace: this step's segment, and
 			 * what the wire carried before it, then a pause. */
-			shown = flush_until(p, p->autorun ? -1 : (int)i);
+			shown_target = false;
+			wait_settled(p, i);
+			flush_until(p, p->autorun ? -1 : (int)i);
 			if (p->seen[i].verdict < 0)
 				p->bad++;
 			else if (st->kind != SCN_INJECT)
 				p->good++;
 			score_predict(p, i);
 			if (st->kind != SCN_INJECT && p->seen[i].verdict > 0 &&
-			    shown > 0)
+			    shown_target)
 				next_gate(p);
 			break;
 		}

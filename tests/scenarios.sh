@@ -53,8 +53,8 @@ client - tcplab
 server - 8080 kernel
 server listen
 client connect
-client > S 0:0(0) win 64240 <mss 1460,sackOK,TS val * ecr 0,nop,wscale 7>
-server > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val * ecr *,nop,wscale 7>
+client > S 0:0(0) win 64240 <mss 1460,sackOK,TS val * ecr 0,nop,wscale *>
+server > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val * ecr *,nop,wscale *>
 client > . 1:1(0) ack 1
 client send "hello"
 server > . 1:1(0) ack 6
@@ -82,8 +82,9 @@ out=$(runner run "$W/bad.scn" --auto 2>&1)
 rc=$?
 check "a scenario with a mistake exits 2 (it did $rc)" [ "$rc" -eq 2 ]
 check "the error names file, line and column: $out" \
-	grep -q "bad.scn:3:10: " <<<"$out"
-check "the error is one line" [ "$(wc -l <<<"$out")" -eq 1 ]
+	grep -q "^tcplab: $W/bad.scn:3:10: unknown flag 'Q'" <<<"$out"
+# One message, wrapped to the 80 columns with a hanging indent.
+check "the error is one message" [ "$(grep -vc '^  ' <<<"$out")" -eq 1 ]
 
 # --- an expectation that cannot hold ------------------------------------
 sed 's/win 65160/win 1234/' "$W/mine/my-handshake.scn" >"$W/wrong.scn"
@@ -113,15 +114,16 @@ done
 # isn_port NAME: "CLIENT-ISN SERVER-ISN CLIENT-PORT" of that student's run
 # of simultaneous-close, from tcpdump -S of the capture the run kept.
 isn_port() {
-	local out d
-	out=$(runner run simultaneous-close --auto --keep --student "$1" \
-		--record "$W/class.jsonl" 2>&1)
-	d=$(sed -n 's/.*kept in \(.*\)$/\1/p' <<<"$out" | tail -1)
-	"$TCPDUMP" -S -nn -r "$d/dump.pcap" 2>/dev/null | awk '
-		/Flags \[S\],/ { split($3, a, "."); p = a[5]; sub(/,/, "", $7); c = $7 }
-		/Flags \[S\.\],/ { sub(/,/, "", $7); s = $7 }
+	local t d
+	t=$(mktemp -d "$W/isn.XXXXXX")
+	TCPLAB_TMP=$t runner run simultaneous-close --auto --keep \
+		--student "$1" --record "$W/class.jsonl" >/dev/null 2>&1
+	d=$(find "$t" -name dump.pcap | head -1)
+	"$TCPDUMP" -S -nn -r "$d" 2>/dev/null | awk '
+		/Flags \[S\],/ { split($3, a, "."); p = a[5]; sub(/,/, "", $7); c = $9 }
+		/Flags \[S\.\],/ { sub(/,/, "", $9); s = $9 }
 		END { print c, s, p }'
-	rm -rf "$d"
+	rm -rf "$t"
 }
 TCPDUMP=$(command -v tcpdump || echo /usr/sbin/tcpdump)
 a1=$(isn_port "Ana Li")
@@ -147,10 +149,12 @@ for line in open(sys.argv[1]):
     assert o["lab"] == "simultaneous-close" and o["met"] == o["expectations"]
 EOF
 
-# An interactive run fed from a pipe: Enter at each action, then the
-# predictions (one right, one wrong) and the answers.
+# An interactive run fed from a pipe, a line for each prompt: Enter for
+# the two opens and after each of the handshake's segments, for the two
+# closes, a prediction (right), Enter after each FIN, a prediction
+# (wrong), Enter after the ACKs, then the two answers (right, wrong).
 rm -f "$W/pred.jsonl"
-printf '\n\n\n\n1 1\n\n\n7 7\nclosing\nthree\n' |
+printf '\n\n\n\n\n\n\n1 1\n\n\n7 7\n\nclosing\nthree\n' |
 	COLUMNS=80 timeout 300 setsid -w "$RUNNER" run simultaneous-close \
 		--student "Ana Li" --record "$W/pred.jsonl" >"$W/pred.out" 2>&1
 python3 - "$W/pred.jsonl" <<'EOF' && pass || { fail "the prediction records are wrong"; cat "$W/pred.jsonl"; tail -30 "$W/pred.out"; }
