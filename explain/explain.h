@@ -9,6 +9,7 @@
  *   draw.c   the end of a connection: its summary, its ladder, the SVG
  *   tsg.c    --tsg: one connection's time-sequence graph, SVG or text
  *   cwnd.c   --cwnd: one connection's cwnd, ssthresh and flight over time
+ *   scenario.c  --scenario: one connection as a scenario that replays it
  *
  * Only main() exits; the runs return an exit status. Nothing here sends a
  * packet or makes a DNS query.
@@ -60,6 +61,8 @@ struct options {
 	const char *cwnd; /* --cwnd FILE, or "-" for a text plot */
 	int graph_text;   /* --tsg - or --cwnd -: a plot, nothing else */
 	int cc;           /* --cc: notes on the senders' estimates */
+	const char *scenario; /* --scenario FILE, or "-" instead of the
+	                         usual output */
 };
 
 /* A long connection's ladder shows its first and last segments. */
@@ -106,6 +109,8 @@ struct explain {
 	int tsg_done, tsg_failed; /* --tsg: drawn (or tried), or failed */
 	struct cwnd_keep *cwnd;     /* --cwnd: the connection's senders */
 	int cwnd_done, cwnd_failed; /* --cwnd: drawn (or tried), or failed */
+	struct scen_keep *scen;     /* --scenario: the connection's segments */
+	int scen_done, scen_failed; /* --scenario: written (or tried), failed */
 	/* The application protocols whose payloads were left out (struct
 	 * tcpdump_ctx's app_skipped), each named once on standard error. */
 	const char *app_noted[24];
@@ -177,6 +182,15 @@ void draw_forget_all(struct explain *e);
 void draw_addr_port(const struct explain *e, const struct ipaddr *a,
                     uint16_t port, char *buf, size_t cap);
 
+/* Writes n bytes of buf to file. Returns 0, or -1 after a message. */
+int explain_write_file(const char *file, const char *buf, size_t n);
+
+/* The address alone, "192.0.2.1" or "2001:db8::1" (with v6, an IPv4 one
+ * as the IPv4-mapped "::ffff:192.0.2.1"), or the label of a made-up one;
+ * returns 1 for a label, else 0. */
+int draw_addr(const struct explain *e, const struct ipaddr *a, bool v6,
+              char *buf, size_t cap);
+
 /* tsg.c */
 
 /* Keeps what the graph needs of a segment of the --tsg connection. */
@@ -226,5 +240,18 @@ void cwnd_forget(struct explain *e);
 /* Reads a tcplab program's --json log for --cwnd; returns the exit
  * status. */
 int cwnd_log_run(FILE *f, const struct options *o);
+
+/* scenario.c */
+
+/* Keeps a segment of the --scenario connection (s: the decoded segment,
+ * with its payload, or NULL). */
+void scen_keep_seg(struct explain *e, const struct annot_result *r,
+                   const struct seg *s);
+
+/* When annot finished a connection: the --scenario one is written. */
+void scen_conn_done(struct explain *e, const struct annot_summary *sm);
+
+/* Frees what --scenario keeps. */
+void scen_forget(struct explain *e);
 
 #endif

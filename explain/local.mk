@@ -52,3 +52,11 @@ tests_check_tsg_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_tsg_LDADD = $(CHECK_LD) -lm
 TESTS += tests/check_tsg tests/tsg.sh tests/cwnd.sh
 EXTRA_DIST += tests/tsg.sh tests/tsgcap.py tests/cwnd.sh tests/pngcheck.py
+
+# --scenario: one connection as a scenario that replays it (common/scn).
+explain_tcplab_explain_SOURCES += explain/scenario.c
+check_PROGRAMS += tests/scnflags
+tests_scnflags_SOURCES = tests/scnflags.c
+tests_scnflags_LDADD = common/libtcplab.a
+TESTS += tests/scenario.sh
+EXTRA_DIST += tests/scenario.sh

@@ -100,6 +100,7 @@ void explain_explained(struct explain *e, const struct seg *s)
 	draw_keep_row(e, &e->sh.ar);
 	tsg_keep_seg(e, &e->sh.ar, s);
 	cwnd_keep_result(e, &e->sh.ar);
+	scen_keep_seg(e, &e->sh.ar, s);
 }
 
 /* Prints the finished connections before a packet's text, which waits in
@@ -167,6 +168,14 @@ int explain_finish(struct explain *e)
 		             e->o->conn);
 		return -1;
 	}
+	if (e->scen_failed)
+		return -1;
+	if (e->o->scenario != NULL && !e->scen_done) {
+		explain_warn(
+		        _("no connection %u in the capture for --scenario"),
+		        e->o->conn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -185,6 +194,7 @@ int explain_close(struct explain *e, int rc)
 	draw_forget_all(e);
 	tsg_forget(e);
 	cwnd_forget(e);
+	scen_forget(e);
 	free(e->hold);
 	names_close(e->names);
 	free(e->out);
