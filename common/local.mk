@@ -14,3 +14,7 @@ tests_check_scn_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 tests_check_scn_LDADD = $(CHECK_LD)
 TESTS += tests/check_scn
 EXTRA_DIST += fuzz/fuzz_scn.c
+
+# tests/check_scn parses the format's man page's examples: it travels
+# with the sources (the page is installed where the runner's rules say).
+EXTRA_DIST += man/tcplab-scenario.5

@@ -107,29 +107,36 @@ void draw_forget_all(struct explain *e)
 	e->fin_last = NULL;
 }
 
-void draw_addr_port(const struct explain *e, const struct ipaddr *a,
-                    uint16_t port, char *buf, size_t cap)
+int draw_addr(const struct explain *e, const struct ipaddr *a, bool v6,
+              char *buf, size_t cap)
 {
-	char text[48];
 	struct outbuf ob;
 	unsigned i;
 
 	for (i = 0; i < e->nlabel; i++)
 		if (ipaddr_eq(&e->label[i].addr, a)) {
-			snprintf(buf, cap, "%s:%u", e->label[i].name, port);
-			return;
+			snprintf(buf, cap, "%s", e->label[i].name);
+			return 1;
 		}
-	ob_init(&ob, text, sizeof text);
-	if (ipaddr_is4(a)) {
+	ob_init(&ob, buf, cap);
+	if (ipaddr_is4(a) && !v6)
 		ob_ipv4(&ob, ipaddr_v4(a));
-		ob_finish(&ob, text);
-		snprintf(buf, cap, "%s:%u", text, port);
-	} else {
-		/* RFC 5952, section 6: brackets keep the port apart. */
+	else
 		ob_ipv6(&ob, a->b);
-		ob_finish(&ob, text);
+	ob_finish(&ob, buf);
+	return 0;
+}
+
+void draw_addr_port(const struct explain *e, const struct ipaddr *a,
+                    uint16_t port, char *buf, size_t cap)
+{
+	char text[TDTEXT_LABEL_LEN + 48];
+
+	if (draw_addr(e, a, false, text, sizeof text) == 0 && !ipaddr_is4(a))
+		/* RFC 5952, section 6: brackets keep the port apart. */
 		snprintf(buf, cap, "[%s]:%u", text, port);
-	}
+	else
+		snprintf(buf, cap, "%s:%u", text, port);
 }
 
 /* The room for a column's title: an address and port after a word,
@@ -244,8 +251,6 @@ static void print_ladder(struct explain *e, struct conn_keep *k)
 }
 
 /* --svg: the ladder of one connection as an SVG file. */
-static int write_file(const char *file, const char *buf, size_t n);
-
 char *draw_svg(struct explain *e, struct conn_keep *k, bool blank, size_t *len)
 {
 	struct ladder_opts lo;
@@ -280,7 +285,7 @@ static int write_svg(struct explain *e, struct conn_keep *k)
 
 	if (buf == NULL)
 		return -1;
-	rc = write_file(e->o->svg, buf, n);
+	rc = explain_write_file(e->o->svg, buf, n);
 	free(buf);
 	if (rc == 0)
 		e->svg_done = 1;
@@ -338,6 +343,7 @@ void draw_finished(struct explain *e)
 		}
 		tsg_conn_done(e, &k->sm);
 		cwnd_conn_done(e, &k->sm);
+		scen_conn_done(e, &k->sm);
 		if (e->o->graph_text) {
 			keep_free(k);
 			continue;
@@ -353,8 +359,7 @@ void draw_finished(struct explain *e)
 	}
 }
 
-/* Writes n bytes of buf to file. Returns 0, or -1 after a message. */
-static int write_file(const char *file, const char *buf, size_t n)
+int explain_write_file(const char *file, const char *buf, size_t n)
 {
 	FILE *f = fopen(file, "w");
 	int ok;
@@ -403,7 +408,7 @@ int explain_chart(struct explain *e, const struct chart *c, const char *file)
 		             _(tcplab_strerror(n)));
 		rc = -1;
 	} else {
-		rc = write_file(file, buf, (size_t)n);
+		rc = explain_write_file(file, buf, (size_t)n);
 	}
 	free(buf);
 	return rc;

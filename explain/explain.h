@@ -10,6 +10,7 @@
  *   tsg.c    --tsg: one connection's time-sequence graph, SVG or text
  *   cwnd.c   --cwnd: one connection's cwnd, ssthresh and flight over time
  *   handout.c --handout: a lab's printable handout or answer key (HTML)
+ *   scenario.c  --scenario: one connection as a scenario that replays it
  *
  * Only main() exits; the runs return an exit status. Nothing here sends a
  * packet or makes a DNS query.
@@ -72,6 +73,8 @@ struct options {
 	int key;             /* --key: the answer key */
 	const char *student; /* --student NAME, in the handout's head */
 	struct scn *scn;     /* the scenario, parsed (handout_load) */
+	const char *scenario; /* --scenario FILE, or "-" instead of the
+	                         usual output */
 };
 
 /* A long connection's ladder shows its first and last segments. */
@@ -121,6 +124,8 @@ struct explain {
 
 	struct handout_keep *ho;          /* --handout: the segments */
 	int handout_done, handout_failed; /* --handout: written, or failed */
+	struct scen_keep *scen;     /* --scenario: the connection's segments */
+	int scen_done, scen_failed; /* --scenario: written (or tried), failed */
 	/* The application protocols whose payloads were left out (struct
 	 * tcpdump_ctx's app_skipped), each named once on standard error. */
 	const char *app_noted[24];
@@ -197,6 +202,15 @@ char *draw_svg(struct explain *e, struct conn_keep *k, bool blank, size_t *len);
 void draw_addr_port(const struct explain *e, const struct ipaddr *a,
                     uint16_t port, char *buf, size_t cap);
 
+/* Writes n bytes of buf to file. Returns 0, or -1 after a message. */
+int explain_write_file(const char *file, const char *buf, size_t n);
+
+/* The address alone, "192.0.2.1" or "2001:db8::1" (with v6, an IPv4 one
+ * as the IPv4-mapped "::ffff:192.0.2.1"), or the label of a made-up one;
+ * returns 1 for a label, else 0. */
+int draw_addr(const struct explain *e, const struct ipaddr *a, bool v6,
+              char *buf, size_t cap);
+
 /* tsg.c */
 
 /* Keeps what the graph needs of a segment of the --tsg connection. */
@@ -266,5 +280,18 @@ void cwnd_forget(struct explain *e);
 /* Reads a tcplab program's --json log for --cwnd; returns the exit
  * status. */
 int cwnd_log_run(FILE *f, const struct options *o);
+
+/* scenario.c */
+
+/* Keeps a segment of the --scenario connection (s: the decoded segment,
+ * with its payload, or NULL). */
+void scen_keep_seg(struct explain *e, const struct annot_result *r,
+                   const struct seg *s);
+
+/* When annot finished a connection: the --scenario one is written. */
+void scen_conn_done(struct explain *e, const struct annot_summary *sm);
+
+/* Frees what --scenario keeps. */
+void scen_forget(struct explain *e);
 
 #endif

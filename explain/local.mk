@@ -58,3 +58,10 @@ EXTRA_DIST += tests/tsg.sh tests/tsgcap.py tests/cwnd.sh tests/pngcheck.py
 explain_tcplab_explain_SOURCES += explain/handout.c
 TESTS += tests/handout.sh
 EXTRA_DIST += tests/handout.sh
+# --scenario: one connection as a scenario that replays it (common/scn).
+explain_tcplab_explain_SOURCES += explain/scenario.c
+check_PROGRAMS += tests/scnflags
+tests_scnflags_SOURCES = tests/scnflags.c
+tests_scnflags_LDADD = common/libtcplab.a
+TESTS += tests/scenario.sh
+EXTRA_DIST += tests/scenario.sh

@@ -89,8 +89,11 @@ static void usage(FILE *f)
 	                "  --cc           under each segment, what the "
 	                "capture lets one infer of its sender: cwnd, "
 	                "ssthresh, flight, SRTT, RTO\n"
+	                "  --scenario FILE  write one connection as a "
+	                "scenario that replays it, for tcplab run (- for the "
+	                "scenario instead of the usual output)\n"
 	                "  --conn N       the connection --svg, --tsg, "
-	                "--cwnd and --handout draw (default 1)\n"
+	                "--cwnd, --scenario and --handout take (default 1)\n"
 	                "  --handout FILE  write a lab's printable handout "
 	                "as HTML: its text and questions from --lab FILE.scn, "
 	                "the ladder, a table of the segments with seq and "
@@ -175,6 +178,28 @@ static int cwnd_conflict(const struct options *o)
 	return 0;
 }
 
+static int scenario_conflict(const struct options *o)
+{
+	bool text = strcmp(o->scenario, "-") == 0;
+	bool plot =
+	        o->tsg_text || (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0);
+
+	if (o->plain) {
+		explain_warn(
+		        _("--scenario needs the explanations: it cannot go "
+		          "with --plain"));
+		return -1;
+	}
+	if (text && (o->json || o->ladder_only || plot)) {
+		explain_warn(
+		        _("--scenario - prints the scenario instead of the "
+		          "usual output: it cannot go with --json, --ladder, "
+		          "--tsg - or --cwnd -"));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Parses the command line. Returns -1 to go on, or the status to exit
  * with (0 after --help or --version, 2 for a usage error).
@@ -197,6 +222,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		OPT_LAB,
 		OPT_KEY,
 		OPT_STUDENT,
+		OPT_SCENARIO,
 	};
 	static const struct option longopts[] = {
 	        {"plain", no_argument, NULL, OPT_PLAIN},
@@ -213,6 +239,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	        {"lab", required_argument, NULL, OPT_LAB},
 	        {"key", no_argument, NULL, OPT_KEY},
 	        {"student", required_argument, NULL, OPT_STUDENT},
+	        {"scenario", required_argument, NULL, OPT_SCENARIO},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
 	        {NULL, 0, NULL, 0},
@@ -286,6 +313,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_STUDENT:
 			o->student = optarg;
 			break;
+		case OPT_SCENARIO:
+			o->scenario = optarg;
+			break;
 		case OPT_WIDTH:
 			if (number(optarg, "--width", 40, 1000, &num) < 0)
 				return EXIT_USAGE;
@@ -316,8 +346,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return EXIT_USAGE;
 	if (o->cwnd != NULL && cwnd_conflict(o) < 0)
 		return EXIT_USAGE;
-	o->graph_text =
-	        o->tsg_text || (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0);
+	if (o->scenario != NULL && scenario_conflict(o) < 0)
+		return EXIT_USAGE;
+	/* A plot or a scenario on standard output is all it gets. */
+	o->graph_text = o->tsg_text ||
+	                (o->cwnd != NULL && strcmp(o->cwnd, "-") == 0) ||
+	                (o->scenario != NULL && strcmp(o->scenario, "-") == 0);
 	if (o->file == NULL && optind < argc)
 		o->file = argv[optind++]; /* tcplab-explain FILE.txt */
 	if (o->file == NULL) {
@@ -517,7 +551,8 @@ int main(int argc, char **argv)
 	} else if (binary) {
 		rc = read_pcap(f, &o);
 	} else if (json_log) {
-		if (o.cwnd == NULL || o.tsg != NULL || o.svg != NULL) {
+		if (o.cwnd == NULL || o.tsg != NULL || o.svg != NULL ||
+		    o.scenario != NULL) {
 			explain_warn(
 			        _("%s is a --json log: tcplab-explain reads "
 			          "one only with --cwnd"),

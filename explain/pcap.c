@@ -267,8 +267,9 @@ static int pcap_packet(struct prun *pr, const struct pcap_pkthdr *h,
 	if (n == TCPLAB_EPROTO || n == TCPLAB_EVERSION)
 		return format_other(e, h, bytes, lrc, &lf, buf, cap);
 	*notice = !e->sh.explained && !e->o->plain;
-	/* --tsg wants the SACK blocks, which only the decoded segment has. */
-	if (e->o->tsg != NULL && e->sh.explained &&
+	/* --tsg wants the SACK blocks, which only the decoded segment has;
+	 * --scenario its options and payload. */
+	if ((e->o->tsg != NULL || e->o->scenario != NULL) && e->sh.explained &&
 	    e->sh.ar.conn == e->o->conn &&
 	    seg_decode(&s, pk.ip, pk.caplen) >= 0)
 		explain_explained(e, &s);

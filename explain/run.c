@@ -101,6 +101,7 @@ void explain_explained(struct explain *e, const struct seg *s)
 	handout_keep_seg(e, &e->sh.ar);
 	tsg_keep_seg(e, &e->sh.ar, s);
 	cwnd_keep_result(e, &e->sh.ar);
+	scen_keep_seg(e, &e->sh.ar, s);
 }
 
 /* Prints the finished connections before a packet's text, which waits in
@@ -176,6 +177,14 @@ int explain_finish(struct explain *e)
 		             e->o->conn);
 		return -1;
 	}
+	if (e->scen_failed)
+		return -1;
+	if (e->o->scenario != NULL && !e->scen_done) {
+		explain_warn(
+		        _("no connection %u in the capture for --scenario"),
+		        e->o->conn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -195,6 +204,7 @@ int explain_close(struct explain *e, int rc)
 	tsg_forget(e);
 	cwnd_forget(e);
 	handout_forget(e);
+	scen_forget(e);
 	free(e->hold);
 	names_close(e->names);
 	free(e->out);

@@ -106,7 +106,7 @@ expect_has "tcplab-server --" --interface --address --write --close \
 	--header-timeout --stats --version
 expect "tcplab-explain --la" "--ladder"
 expect_has "tcplab-explain --" --plain --json --ladder --ascii --width \
-	--svg --conn
+	--svg --conn --scenario
 
 # Option values: the fixed ones, files, interfaces, the = form.
 expect "tcplab-client --profile " "live seed"
