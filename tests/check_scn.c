@@ -62,7 +62,15 @@ static const struct bad bads[] = {
         {"client >\n", 1, 9,
          "expected the flags after \">\": S F R P U E W and ., none or *"},
         {"client > SQ. 0:0(0)\n", 1, 11,
-         "unknown flag 'Q': flags are S F R P U E W and ."},
+         "unknown flag 'Q': flags are S F R P U E W and ., each may be "
+         "followed by ?"},
+        {"inject client > P?. 1:2(1) ack 1\n", 1, 18,
+         "an injected segment's flags are given: ? is for expectations"},
+        {"inject client > . 1:1(0) ack 1 ...\n", 1, 8,
+         "\"...\" goes only after a segment expected, not injected, "
+         "dropped or delayed"},
+        {"client > . 1:1(0) ... ack 1\n", 1, 23,
+         "expected the end of the line"},
         {"client > S 0:0\n", 1, 12, "expected START:END(LENGTH) or *"},
         {"client > S\n", 1, 11, "expected START:END(LENGTH) or *"},
         {"client > P. 1:143(10) ack 1\n", 1, 19,
@@ -78,7 +86,8 @@ static const struct bad bads[] = {
         {"client > S 0:0(0) ack 1\n", 1, 19,
          "\"ack\" needs the ACK flag \".\""},
         {"client > . 1:1(0) win 5 ack 1\n", 1, 25,
-         "expected ack N, win N, <OPTIONS> or \"PAYLOAD\", in that order"},
+         "expected ack N, win N, <OPTIONS>, \"PAYLOAD\" or ..., in that "
+         "order"},
         {"client > P. 1:2(1) \"a\" x\n", 1, 24, "expected the end of the line"},
         {"client > S 0:0(0) <mss 1460,foo 1>\n", 1, 29,
          "unknown option \"foo\": expected mss, sackOK, TS, nop, wscale, eol "
@@ -504,6 +513,8 @@ static void expect_same(const struct scn_seg *a, const struct scn_seg *b)
 	ck_assert_int_eq(a->from, b->from);
 	ck_assert_uint_eq(a->flags, b->flags);
 	ck_assert_int_eq(a->flags_any, b->flags_any);
+	ck_assert_uint_eq(a->flags_opt, b->flags_opt);
+	ck_assert_int_eq(a->many, b->many);
 	expect_num(&a->seq, &b->seq);
 	expect_num(&a->end, &b->end);
 	expect_num(&a->len, &b->len);
@@ -546,6 +557,8 @@ static const char *const canonical[] = {
         "client > P. 1:20(19) ack 1 \"GET / HTTP/1.0\\r\\n\\r\\n\\t\\\\\\\"#\"",
         "client > P. 1:5(4) ack 1 \"\\x00\\xff\\xe4\\xbd\"",
         "client > P. 1:1(0) ack 1 \"\"",
+        "client > P?. *:*(1-1448) ack 1 ...",
+        "server > FP?. * ack 2 <nop,nop,TS val * ecr *> ...",
 };
 
 START_TEST(test_round_trip)
@@ -673,6 +686,11 @@ START_TEST(test_match)
 	        {7, "client > F. 143:143(0) ack 268", NULL},
 	        {7, "client > F. * ack 200-300", NULL},
 	        {0, "client > S 0:0(0) ack *", NULL},
+	        {3, "client > P?. 1:143(142)", NULL},
+	        {2, "client > P?. 1:1(0)", NULL},
+	        {2, "client > F?P?. 1:1(0)", NULL},
+	        {3, "client > F?. 1:143(142)", "flags"},
+	        {3, "client > P. 1:143(142) ...", NULL},
 	};
 	const char *field;
 	size_t i;
