@@ -39,8 +39,14 @@ struct st {
 	unsigned host_line[2], host_col[2];
 	bool opened[2]; /* listen or connect came: too late for window */
 	unsigned predict_line, predict_col; /* a predict without segment */
-	/* The text ... end block being read. */
+	/* What the line before gave, that a translation may follow: a
+	 * title (-1), the text block (-2), or the step's say, question,
+	 * answer or why; tr_step is -3 when nothing may. */
+	int tr_step;
+	const char *tr_word;
+	/* The text ... end block being read, and where it goes. */
 	bool in_text;
+	char **text_to;
 	unsigned text_line, text_col;
 	unsigned text_lines;
 	size_t text_len, text_cap;
@@ -266,6 +272,9 @@ static int text_begin(struct st *st, struct scn_cur *c, const char *b)
 	st->in_text = true;
 	st->text_line = c->lineno;
 	st->text_col = scn_cols(c->line, b) + 1;
+	st->text_to = &st->ps.out->text;
+	st->text_len = st->text_cap = 0;
+	st->text_lines = 0;
 	st->ps.out->text = calloc(1, 1);
 	return st->ps.out->text == NULL ? scn_nomem(&st->ps) : 0;
 }
@@ -296,7 +305,10 @@ static int header_line(struct st *st, struct scn_cur *c)
 	case 1:
 		return header_host(st, c, (enum scn_end)i);
 	case 2:
-		return rest_text(st, c, "title", &out->title);
+		rc = rest_text(st, c, "title", &out->title);
+		st->tr_step = -1;
+		st->tr_word = "title";
+		return rc;
 	case 3:
 		scn_skip_sp(c);
 		rc = scn_parse_secs(&st->ps, c, 1000, &out->timeout_us);
@@ -318,24 +330,27 @@ static int text_line(struct st *st, const char *p, const char *e)
 		t++;
 	while (te > t && scn_is_sp(te[-1]))
 		te--;
+	(void)out;
 	if (te - t == 3 && memcmp(t, "end", 3) == 0) {
 		st->in_text = false;
+		st->tr_step = -2;
+		st->tr_word = "text";
 		return 0;
 	}
 	need = st->text_len + n + 2;
 	if (need > st->text_cap) {
 		size_t ncap = need > 2 * st->text_cap ? need : 2 * st->text_cap;
 
-		if ((nt = realloc(out->text, ncap)) == NULL)
+		if ((nt = realloc(*st->text_to, ncap)) == NULL)
 			return scn_nomem(&st->ps);
-		out->text = nt;
+		*st->text_to = nt;
 		st->text_cap = ncap;
 	}
 	if (st->text_lines++ > 0)
-		out->text[st->text_len++] = '\n';
-	memcpy(out->text + st->text_len, p, n);
+		(*st->text_to)[st->text_len++] = '\n';
+	memcpy(*st->text_to + st->text_len, p, n);
 	st->text_len += n;
-	out->text[st->text_len] = '\0';
+	(*st->text_to)[st->text_len] = '\0';
 	return 0;
 }
 
@@ -683,6 +698,13 @@ static int delay_step(struct st *st, struct scn_cur *c, uint64_t after)
 }
 
 /* A step, at c->p, after its time (timed: one was written). */
+/* The last step's text may be translated on the next line. */
+static void tr_target(struct st *st, const char *word)
+{
+	st->tr_step = (int)st->ps.out->nstep - 1;
+	st->tr_word = word;
+}
+
 static int step_line(struct st *st, struct scn_cur *c, uint64_t after,
                      bool timed, enum last prev)
 {
@@ -699,10 +721,16 @@ static int step_line(struct st *st, struct scn_cur *c, uint64_t after,
 		                (int)(c->p - b), b);
 	if ((rc = first_step(st)) < 0)
 		return rc;
-	if (scn_take_word(c, "answer"))
-		return answer_line(st, c, b, prev);
-	if (scn_take_word(c, "why"))
-		return why_line(st, c, b, prev);
+	if (scn_take_word(c, "answer")) {
+		rc = answer_line(st, c, b, prev);
+		tr_target(st, "answer");
+		return rc;
+	}
+	if (scn_take_word(c, "why")) {
+		rc = why_line(st, c, b, prev);
+		tr_target(st, "why");
+		return rc;
+	}
 	if (scn_word_len(c) == 6 &&
 	    (scn_take_word(c, "client") || scn_take_word(c, "server"))) {
 		c->p = b;
@@ -722,17 +750,147 @@ static int step_line(struct st *st, struct scn_cur *c, uint64_t after,
 			rc = wait_step(st, c, after, t);
 		return rc < 0 ? rc : line_end(st, c);
 	}
-	if (scn_take_word(c, "say"))
-		return text_step(st, c, SCN_SAY, "say", after);
+	if (scn_take_word(c, "say")) {
+		rc = text_step(st, c, SCN_SAY, "say", after);
+		tr_target(st, "say");
+		return rc;
+	}
 	if (scn_take_word(c, "question")) {
 		st->last = LAST_QUESTION;
 		st->question_line = c->lineno;
 		st->question_col = scn_cols(c->line, b) + 1;
-		return text_step(st, c, SCN_QUESTION, "question", after);
+		rc = text_step(st, c, SCN_QUESTION, "question", after);
+		tr_target(st, "question");
+		return rc;
 	}
 	if (scn_take_word(c, "predict"))
 		return predict_step(st, c, b, after);
 	return unknown_word(st, c, header_open);
+}
+
+/* Adds text in lang to t. */
+static int tr_add(struct st *st, const struct scn_cur *c, const char *at,
+                  struct scn_trs *t, const char *lang, size_t langlen,
+                  char *text)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++)
+		if (strlen(t->lang[i]) == langlen &&
+		    memcmp(t->lang[i], lang, langlen) == 0) {
+			free(text);
+			return scn_fail(&st->ps, c, at,
+			                TR(st->ps.tr, "a second translation "
+			                              "into %.*s"),
+			                (int)langlen, lang);
+		}
+	if (t->n == SCN_TR_MAX) {
+		free(text);
+		return scn_fail(&st->ps, c, at,
+		                TR(st->ps.tr, "at most %u translations of a "
+		                              "text"),
+		                SCN_TR_MAX);
+	}
+	memcpy(t->lang[t->n], lang, langlen);
+	t->lang[t->n][langlen] = '\0';
+	t->text[t->n++] = text;
+	return 0;
+}
+
+/* "WORD.LANG TEXT": a translation of the text on the line before (or of
+ * the text block before, "text.LANG" ... "end"). */
+static int tr_line(struct st *st, struct scn_cur *c, enum last prev)
+{
+	struct scn *out = st->ps.out;
+	const char *b = c->p, *dot, *lang, *at;
+	size_t n = scn_word_len(c), langlen, k;
+	struct scn_step *s = NULL;
+	struct scn_trs *t;
+	char *text = NULL;
+	int rc;
+
+	dot = memchr(b, '.', n);
+	lang = dot + 1;
+	langlen = (size_t)(b + n - lang);
+	for (k = 0; k < langlen; k++)
+		if (!((lang[k] >= 'a' && lang[k] <= 'z') ||
+		      (lang[k] >= 'A' && lang[k] <= 'Z') || lang[k] == '_'))
+			break;
+	if (langlen < 2 || langlen >= SCN_LANG_LEN || k < langlen)
+		return scn_fail(&st->ps, c, lang,
+		                TR(st->ps.tr, "expected a language after "
+		                              "\".\", as in a locale's name: "
+		                              "zh_CN"));
+	if (st->tr_step == -3 || st->tr_word == NULL ||
+	    strlen(st->tr_word) != (size_t)(dot - b) ||
+	    memcmp(st->tr_word, b, (size_t)(dot - b)) != 0)
+		return scn_fail(&st->ps, c, b,
+		                TR(st->ps.tr, "\"%.*s\" must follow the "
+		                              "\"%.*s\" it translates"),
+		                (int)n, b, (int)(dot - b), b);
+	c->p = b + n;
+	if (st->tr_step == -2) { /* text.LANG: a block of its own */
+		if ((rc = line_end(st, c)) < 0)
+			return rc;
+		if ((text = calloc(1, 1)) == NULL)
+			return scn_nomem(&st->ps);
+		rc = tr_add(st, c, b, &out->text_tr, lang, langlen, text);
+		if (rc < 0)
+			return rc;
+		st->in_text = true;
+		st->text_line = c->lineno;
+		st->text_col = scn_cols(c->line, b) + 1;
+		st->text_to = &out->text_tr.text[out->text_tr.n - 1];
+		st->text_len = st->text_cap = 0;
+		st->text_lines = 0;
+		return 0;
+	}
+	scn_skip_sp(c);
+	at = c->p;
+	if (st->tr_step >= 0)
+		s = &out->step[st->tr_step];
+	if (s != NULL && strcmp(st->tr_word, "answer") == 0) {
+		unsigned first = s->nanswers;
+		/* every language's answers count */
+		st->last = LAST_QUESTION;
+		rc = answer_line(st, c, b, LAST_QUESTION);
+		if (rc < 0)
+			return rc;
+		c->p = c->e;
+		st->last = prev;
+		text = malloc(strlen(s->answers[first]) + 1);
+		if (text == NULL)
+			return scn_nomem(&st->ps);
+		strcpy(text, s->answers[first]);
+		return tr_add(st, c, b, &s->answer_tr, lang, langlen, text);
+	}
+	if ((rc = rest_text(st, c, st->tr_word, &text)) < 0)
+		return rc;
+	if (s != NULL && (rc = scn_check_names(&st->ps, c, at)) < 0) {
+		free(text);
+		return rc;
+	}
+	t = s == NULL ? &out->title_tr
+	    : strcmp(st->tr_word, "why") == 0 ? &s->why_tr
+	                                     : &s->tr;
+	st->last = prev;
+	return tr_add(st, c, b, t, lang, langlen, text);
+}
+
+/* Whether the word at c->p is WORD.LANG, a translation line. */
+static bool is_tr_word(const struct scn_cur *c)
+{
+	static const char *const words[] = {"title", "text", "say",
+	                                    "question", "answer", "why"};
+	size_t n = scn_word_len(c), i, w;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		w = strlen(words[i]);
+		if (n > w + 1 && memcmp(c->p, words[i], w) == 0 &&
+		    c->p[w] == '.')
+			return true;
+	}
+	return false;
 }
 
 /* Whether the word at c->p begins a header line rather than a step. */
@@ -787,6 +945,13 @@ static int one_line(struct st *st, struct scn_cur *c)
 		timed = true;
 		scn_skip_sp(c);
 	}
+	if (!timed && is_tr_word(c)) {
+		/* A translation keeps what the line before was: an answer
+		 * may still follow a question, a why an answer. */
+		rc = tr_line(st, c, prev);
+		return rc < 0 ? rc : line_end(st, c);
+	}
+	st->tr_step = -3;
 	probe = *c;
 	if (prev == LAST_QUESTION && !scn_take_word(&probe, "answer"))
 		return no_answer(st);
@@ -862,6 +1027,7 @@ int scn_parse(const char *text, size_t len, const struct tr *tr,
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
+	st.tr_step = -3;
 	memset(err, 0, sizeof(*err));
 	st.ps.tr = tr;
 	st.ps.err = err;
@@ -894,6 +1060,37 @@ int scn_parse(const char *text, size_t len, const struct tr *tr,
 	return rc;
 }
 
+static void trs_free(struct scn_trs *t)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->text[i]);
+	t->n = 0;
+}
+
+const char *scn_tr_pick(const char *en, const struct scn_trs *t,
+                        const char *lang)
+{
+	size_t n;
+	unsigned i;
+
+	if (lang == NULL || t == NULL)
+		return en;
+	/* "zh_CN.UTF-8@x": the name up to its codeset or modifier */
+	n = strcspn(lang, ".@");
+	for (i = 0; i < t->n; i++)
+		if (strlen(t->lang[i]) == n && strncmp(t->lang[i], lang, n) == 0)
+			return t->text[i];
+	/* "zh" for "zh_CN", and "zh_CN" for "zh" */
+	for (i = 0; i < t->n; i++) {
+		size_t a = strcspn(t->lang[i], "_"), b = strcspn(lang, "_.@");
+		if (a == b && strncmp(t->lang[i], lang, a) == 0)
+			return t->text[i];
+	}
+	return en;
+}
+
 void scn_free(struct scn *s)
 {
 	unsigned i, k;
@@ -907,9 +1104,14 @@ void scn_free(struct scn *s)
 		free(st->answers);
 		free(st->why);
 		free(st->seg.payload);
+		trs_free(&st->tr);
+		trs_free(&st->answer_tr);
+		trs_free(&st->why_tr);
 	}
 	free(s->step);
 	free(s->title);
 	free(s->text);
+	trs_free(&s->title_tr);
+	trs_free(&s->text_tr);
 	memset(s, 0, sizeof(*s));
 }

@@ -100,6 +100,16 @@ struct scn_seg {
 	bool many;
 };
 
+/* A text given again in other languages ("say.zh_CN TEXT" on the line
+ * after "say TEXT"): at most SCN_TR_MAX of them. */
+#define SCN_TR_MAX 4
+#define SCN_LANG_LEN 16
+struct scn_trs {
+	char lang[SCN_TR_MAX][SCN_LANG_LEN]; /* "zh_CN" */
+	char *text[SCN_TR_MAX];
+	unsigned n;
+};
+
 enum scn_step_kind {
 	SCN_LISTEN,   /* END listen */
 	SCN_CONNECT,  /* END connect */
@@ -142,6 +152,10 @@ struct scn_step {
 	unsigned nanswers;
 	char *why;         /* QUESTION: "why TEXT" after its answers, the
 	                      explanation an answer key prints; or NULL */
+	struct scn_trs tr;        /* SAY's or QUESTION's text, translated */
+	struct scn_trs answer_tr; /* QUESTION: the first answer of each
+	                             language (all are in answers too) */
+	struct scn_trs why_tr;    /* QUESTION: why, translated */
 	struct scn_seg seg; /* EXPECT, INJECT, DROP, DELAY */
 };
 
@@ -165,6 +179,7 @@ struct scn_host {
 struct scn {
 	char *title;
 	char *text; /* the lab's text (text ... end), lines joined by \n */
+	struct scn_trs title_tr, text_tr; /* translated */
 	struct scn_host host[2]; /* [SCN_CLIENT], [SCN_SERVER] */
 	uint64_t timeout_us;     /* timeout T: how long an expectation waits */
 	struct scn_step *step;
@@ -251,6 +266,13 @@ int scn_expand(const char *text, const struct scn_vars *v, char *buf,
  */
 bool scn_answer_ok(const struct scn_step *q, const struct scn_vars *v,
                    const char *answer);
+
+/*
+ * The text to show a reader of language lang (a locale's name, "zh_CN",
+ * "zh_CN.UTF-8", "zh"): the translation whose language it is, else en.
+ */
+const char *scn_tr_pick(const char *en, const struct scn_trs *t,
+                        const char *lang);
 
 /* "client" or "server"; "tcplab", "kernel" or "raw". */
 const char *scn_end_name(enum scn_end e);

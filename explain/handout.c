@@ -430,7 +430,10 @@ static void css_pages(struct hb *b, const struct options *o, const char *lab,
 static void html_head(struct hb *b, const struct options *o, const char *lab,
                       const struct scn_vars *v)
 {
-	const char *title = o->scn->title != NULL ? o->scn->title : lab;
+	const char *title = o->scn->title != NULL
+	                            ? scn_tr_pick(o->scn->title,
+	                                          &o->scn->title_tr, i18n_lang())
+	                            : lab;
 	/* TRANSLATORS: the two kinds of sheet, in the handout's head. */
 	const char *sheet = o->key ? _("answer key") : _("handout");
 
@@ -462,7 +465,10 @@ static void html_head(struct hb *b, const struct options *o, const char *lab,
 	hb_s(b, "</h1>\n");
 	if (o->scn->text != NULL) {
 		hb_s(b, "<pre class=\"text\">");
-		hb_expanded(b, o->scn->text, v);
+		hb_expanded(b,
+		            scn_tr_pick(o->scn->text, &o->scn->text_tr,
+		                        i18n_lang()),
+		            v);
 		hb_s(b, "</pre>\n");
 	}
 }
@@ -575,7 +581,11 @@ static void html_questions(struct hb *b, const struct options *o,
 			          _("Questions"));
 		any = true;
 		hb_s(b, "<li><p>");
-		hb_expanded(b, q->text != NULL ? q->text : "", v);
+		hb_expanded(b,
+		            q->text != NULL
+		                    ? scn_tr_pick(q->text, &q->tr, i18n_lang())
+		                    : "",
+		            v);
 		hb_s(b, "</p>\n");
 		if (!o->key) {
 			hb_s(b, "<div class=\"write\"></div>"
@@ -595,7 +605,9 @@ static void html_questions(struct hb *b, const struct options *o,
 			hb_s(b, "<p class=\"why\"><b>");
 			hb_label(b, _("Why:"));
 			hb_s(b, "</b>");
-			hb_expanded(b, q->why, v);
+			hb_expanded(b, scn_tr_pick(q->why, &q->why_tr,
+			                           i18n_lang()),
+			            v);
 			hb_s(b, "</p>\n");
 		}
 		hb_s(b, "</li>\n");

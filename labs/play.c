@@ -1075,8 +1075,11 @@ int main(int argc, char **argv)
 		        se.msg);
 		return EXIT_USE;
 	}
+	p.lang = i18n_lang();
 	if (title) {
-		printf("%s\n", p.scn.title ? p.scn.title : "");
+		printf("%s\n", p.scn.title ? scn_tr_pick(p.scn.title,
+		                                          &p.scn.title_tr, p.lang)
+		                            : "");
 		scn_free(&p.scn);
 		return EXIT_OK;
 	}

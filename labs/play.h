@@ -101,6 +101,7 @@ struct play {
 	const char *ns[2];
 	bool autorun, plain, quiet;
 	const char *student;
+	const char *lang; /* the reader's language, for the texts */
 	FILE *rec;
 	struct play_end e[2];
 	struct capture *wire; /* the server's interface: the wire */

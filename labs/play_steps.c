@@ -666,12 +666,16 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 	bool right;
 
 	play_vars(p, &v);
-	if (scn_expand(st->text, &v, text, sizeof text) < 0)
-		snprintf(text, sizeof text, "%s", st->text);
+	const char *q = scn_tr_pick(st->text, &st->tr, p->lang);
+	if (scn_expand(q, &v, text, sizeof text) < 0)
+		snprintf(text, sizeof text, "%s", q);
 	want[0] = '\0';
-	if (st->nanswers > 0 &&
-	    scn_expand(st->answers[0], &v, want, sizeof want) < 0)
-		snprintf(want, sizeof want, "%s", st->answers[0]);
+	if (st->nanswers > 0) {
+		const char *a = scn_tr_pick(st->answers[0], &st->answer_tr,
+		                            p->lang);
+		if (scn_expand(a, &v, want, sizeof want) < 0)
+			snprintf(want, sizeof want, "%s", a);
+	}
 	if (p->autorun)
 		return;
 	snprintf(prompt, sizeof prompt, "%s\n   > ", text);
@@ -690,7 +694,9 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 		/* TRANSLATORS: the answer the scenario accepts. */
 		play_say(p, stdout, _("   not quite: the answer is %s\n"),
 		         want);
-	if (st->why != NULL && scn_expand(st->why, &v, text, sizeof text) >= 0)
+	if (st->why != NULL &&
+	    scn_expand(scn_tr_pick(st->why, &st->why_tr, p->lang), &v, text,
+	               sizeof text) >= 0)
 		play_say(p, stdout, "   %s\n", text);
 }
 
@@ -734,9 +740,12 @@ static void wait_settled(struct play *p, unsigned i)
 static void heading(struct play *p)
 {
 	play_say(p, stdout, "== %s\n",
-	         p->scn.title ? p->scn.title : p->file);
+	         p->scn.title ? scn_tr_pick(p->scn.title, &p->scn.title_tr,
+	                                    p->lang)
+	                      : p->file);
 	if (!p->autorun && p->scn.text != NULL)
-		play_say(p, stdout, "%s\n\n", p->scn.text);
+		play_say(p, stdout, "%s\n\n",
+		         scn_tr_pick(p->scn.text, &p->scn.text_tr, p->lang));
 }
 
 static int finish(struct play *p)
@@ -818,8 +827,10 @@ int play_steps(struct play *p)
 			char text[1024];
 			flush_shown(p);
 			play_vars(p, &v);
-			if (scn_expand(st->text, &v, text, sizeof text) < 0)
-				snprintf(text, sizeof text, "%s", st->text);
+			const char *say = scn_tr_pick(st->text, &st->tr,
+			                              p->lang);
+			if (scn_expand(say, &v, text, sizeof text) < 0)
+				snprintf(text, sizeof text, "%s", say);
 			play_say(p, stdout, "%s\n", text);
 			break;
 		}

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,3 +58,26 @@ static const char *lookup(void *arg, const char *ctx, const char *msgid)
 }
 
 const struct tr i18n_tr = {lookup, NULL};
+
+const char *i18n_lang(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	static char first[64];
+	const char *v = NULL, *l;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			break;
+	}
+	if (v == NULL || *v == '\0' || strcmp(v, "C") == 0 ||
+	    strcmp(v, "POSIX") == 0 || strncmp(v, "C.", 2) == 0)
+		return NULL;
+	l = getenv("LANGUAGE");
+	if (l != NULL && *l != '\0') {
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(l, ":"), l);
+		return first;
+	}
+	return v;
+}

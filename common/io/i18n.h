@@ -32,6 +32,14 @@
 /* Chooses the language and opens the catalog. Call first in main(). */
 void i18n_init(void);
 
+/*
+ * The reader's language, for texts that come with their own translations
+ * (a scenario's): LANGUAGE's first, else LC_ALL, LC_MESSAGES, LANG, as
+ * gettext chooses; NULL in the C or POSIX locale, where gettext ignores
+ * LANGUAGE too.
+ */
+const char *i18n_lang(void);
+
 /* The catalog, as a lookup for the core. */
 extern const struct tr i18n_tr;
 
