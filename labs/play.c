@@ -291,18 +291,13 @@ static int open_end(struct play *p, struct play_end *e, const char *filter,
 		return -1;
 	if (if_mac(p->ifname, e->mac, err, cap) != 0)
 		return -1;
-	if (e->id == SCN_SERVER) {
-		p->wire = capture_open_wire(p->ifname, filter, 256, err, cap);
-		if (p->wire == NULL)
-			return -1;
-	}
+	/* What arrives at this end, whoever plays it: the wire as the end
+	 * sees it, taken when the end takes it. */
+	e->cap = capture_open_ring(p->ifname, filter, 256, err, cap);
+	if (e->cap == NULL)
+		return -1;
 	if (e->player == SCN_KERNEL)
 		return kernel_socket(e, err, cap);
-	if (e->id == SCN_CLIENT) {
-		e->cap = capture_open(p->ifname, filter, err, cap);
-		if (e->cap == NULL)
-			return -1;
-	}
 	e->inj = inject_open_link(p->ifname, err, cap);
 	if (e->inj == NULL)
 		return -1;
@@ -505,37 +500,32 @@ static void to_conn(struct play *p, struct play_end *e, const struct seg *s)
 	conn_done(p, e);
 }
 
-static void read_wire(struct play *p)
+/*
+ * The segments that reached end r: each is seen (shown, matched against
+ * the scenario) at the moment r's TCP takes it, so that what the walk has
+ * seen, the receiver has had too.
+ */
+static void read_end(struct play *p, enum scn_end r)
 {
+	struct play_end *e = &p->e[r];
 	struct capture_frame f;
 	struct seg s;
 	char err[256];
 	size_t off;
-	int d;
 
-	while (capture_next(p->wire, &f, err, sizeof err) == 1) {
-		if (!seg_of(p, &f, &s, &off) || (d = sender(p, &s)) < 0)
+	while (capture_next(e->cap, &f, err, sizeof err) == 1) {
+		if (!seg_of(p, &f, &s, &off) || sender(p, &s) != (int)!r)
 			continue;
-		play_seen_on_wire(p, (enum scn_end)d, &s, f.data + off,
+		play_seen_on_wire(p, (enum scn_end)!r, &s, f.data + off,
 		                  f.caplen - off, f.len - off, f.sec, f.usec);
-		if (d == SCN_CLIENT)
-			to_conn(p, &p->e[SCN_SERVER], &s);
+		to_conn(p, e, &s);
 	}
 }
 
-static void read_client(struct play *p)
+static void read_wire(struct play *p)
 {
-	struct play_end *e = &p->e[SCN_CLIENT];
-	struct capture_frame f;
-	struct seg s;
-	char err[256];
-	size_t off;
-
-	if (e->cap == NULL)
-		return;
-	while (capture_next(e->cap, &f, err, sizeof err) == 1)
-		if (seg_of(p, &f, &s, &off) && sender(p, &s) == SCN_SERVER)
-			to_conn(p, e, &s);
+	read_end(p, SCN_SERVER);
+	read_end(p, SCN_CLIENT);
 }
 
 static void run_held(struct play *p)
@@ -559,10 +549,10 @@ void play_pump(struct play *p, int ms)
 	unsigned n = 0, d;
 	uint64_t next = UINT64_MAX, t = play_now(p);
 
-	pfd[n++] = (struct pollfd){capture_fd(p->wire), POLLIN, 0};
-	if (p->e[SCN_CLIENT].cap != NULL)
-		pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_CLIENT].cap),
-		                           POLLIN, 0};
+	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_SERVER].cap), POLLIN,
+	                           0};
+	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_CLIENT].cap), POLLIN,
+	                           0};
 	for (d = 0; d < 2; d++) {
 		struct play_end *e = &p->e[d];
 		if (e->player == SCN_KERNEL && e->fd >= 0)
@@ -587,7 +577,6 @@ void play_pump(struct play *p, int ms)
 			ms = 20;
 	poll(pfd, n, ms);
 	read_wire(p);
-	read_client(p);
 	run_held(p);
 	for (d = 0; d < 2; d++) {
 		struct play_end *e = &p->e[d];
@@ -985,8 +974,7 @@ static void cleanup(struct play *p)
 			conn_release(&e->c);
 		free(e->app);
 	}
-	if (p->wire)
-		capture_close(p->wire);
+
 	show_free(&p->sh);
 	free(p->text);
 	free(p->seen);

@@ -5,11 +5,12 @@
  * of the lab's network namespaces while it starts, and opens there what
  * each end needs: for a tcplab end a capture, a link-layer injector and a
  * port guard, around a struct conn; for a kernel end an ordinary TCP
- * socket; for a raw end the same as tcplab's but no conn. A capture on
- * the server's interface is the wire: every segment of the connection is
- * seen there, in the order it passed, shown through common/show (tcpdump's
- * line and annot's arithmetic) and matched against the scenario's
- * segment steps of its direction (play_steps.c). Since one process holds
+ * socket; for a raw end the same as tcplab's but no conn; for every end a
+ * capture of what reaches it. A segment is seen when it reaches its
+ * receiver, and at that moment the receiver's TCP takes it: it is shown
+ * through common/show (tcpdump's line and annot's arithmetic) and matched
+ * against the scenario's segment steps of its direction (play_steps.c), so
+ * that whatever the walk has seen, the receiving end has had too. Since one process holds
  * both ends, one clock serves both: it stands still while the student
  * reads, so tcplab's ends never time out at a prompt.
  */
@@ -56,7 +57,7 @@ struct play_end {
 	enum scn_player player;
 	struct ipaddr addr;
 	uint16_t port;
-	struct capture *cap;    /* tcplab and raw: segments to this end */
+	struct capture *cap;    /* the segments that reach this end */
 	struct injector *inj;   /* tcplab and raw */
 	uint8_t mac[6];         /* this end's interface */
 	int guard;              /* tcplab and raw: the port guard */
@@ -104,7 +105,6 @@ struct play {
 	const char *lang; /* the reader's language, for the texts */
 	FILE *rec;
 	struct play_end e[2];
-	struct capture *wire; /* the server's interface: the wire */
 	struct show sh;
 	char *text; /* show's output buffer */
 	size_t text_cap;

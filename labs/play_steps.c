@@ -119,6 +119,21 @@ static void settle(struct play *p, unsigned k, const struct seg *s,
 	v->flags = s->flags;
 }
 
+/* A segment step as written, for a note: its payload only when short,
+ * so that the note stays a line or two. */
+static void step_text(const struct scn_seg *w, char *buf, size_t cap)
+{
+	struct scn_seg c = *w;
+
+	if (c.payload != NULL && c.payload_len > 40)
+		c.payload = NULL;
+	if (scn_format_seg(&c, buf, cap) < 0) {
+		c.payload = NULL;
+		if (scn_format_seg(&c, buf, cap) < 0)
+			snprintf(buf, cap, "?");
+	}
+}
+
 /* The segment as the scenario's notation writes it, without its payload:
  * what the wire had, for a step that did not fit. */
 static void describe(enum scn_end d, const struct seg *s, uint32_t rseq,
@@ -142,8 +157,7 @@ static void note_step(struct play *p, unsigned k, char *note, size_t cap)
 	const struct scn_step *st = &p->scn.step[k];
 	char seg[256];
 
-	if (scn_format_seg(&st->seg, seg, sizeof seg) < 0)
-		seg[0] = '\0';
+	step_text(&st->seg, seg, sizeof seg);
 	char line_of[300];
 
 	/* TRANSLATORS: the scenario's line number and the segment step as
@@ -194,9 +208,7 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		if (p->scn.step[o->step].kind == SCN_INJECT) {
 			char seg[256];
 			settle(p, o->step, s, rseq, rack, 1);
-			if (scn_format_seg(&p->scn.step[o->step].seg, seg,
-			                   sizeof seg) < 0)
-				seg[0] = '\0';
+			step_text(&p->scn.step[o->step].seg, seg, sizeof seg);
 			/* TRANSLATORS: before the line number and the
 			 * inject step as written. */
 			snprintf(note, sizeof note, "  %s",
@@ -277,8 +289,7 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	settle(p, (unsigned)k, s, rseq, rack, 1);
 	if (st->kind == SCN_DROP) {
 		char note[1024], seg[256];
-		if (scn_format_seg(&st->seg, seg, sizeof seg) < 0)
-			seg[0] = '\0';
+		step_text(&st->seg, seg, sizeof seg);
 		/* Only the note: tcpdump never prints a segment that was
 		 * not on the wire, so neither does the engine. */
 		snprintf(note, sizeof note,
@@ -842,8 +853,7 @@ int play_steps(struct play *p)
 			break;
 		case SCN_INJECT:
 			flush_shown(p);
-			if (scn_format_seg(&st->seg, what, sizeof what) < 0)
-				what[0] = '\0';
+			step_text(&st->seg, what, sizeof what);
 			if (!gate(p, st, what))
 				break;
 			play_inject(p, i);

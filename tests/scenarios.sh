@@ -17,6 +17,9 @@
 # - --record: one "lab" JSON line per run with the outcome, and the
 #   prediction lines of an interactive run fed from a pipe, right and wrong
 #   as answered, with the expected value that student's run had;
+# - a capture made into a scenario (tcplab-explain --scenario) and run
+#   gives tcpdump the capture's flags: the article's exchange, and real
+#   wget and curl against python's http.server on the lab's hosts;
 # - nothing is left behind: no namespace, no address the scenario added.
 # Needs root; under CI=true it fails instead of skipping.
 
@@ -57,9 +60,10 @@ client > S 0:0(0) win 64240 <mss 1460,sackOK,TS val * ecr 0,nop,wscale *>
 server > S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val * ecr *,nop,wscale *>
 client > . 1:1(0) ack 1
 client send "hello"
+client > P. 1:6(5) ack 1 "hello"
 server > . 1:1(0) ack 6
 client abort
-client > R 6:6(0)
+client > R. 6:6(0) ack 1
 EOF
 out=$(runner list --labs "$W/mine" 2>&1)
 check "list --labs shows the teacher's scenario" grep -q '^my-handshake  *my own handshake' <<<"$out"
@@ -172,6 +176,91 @@ assert [(r["item"], r["answer"], r["expected"], r["right"]) for r in pred] == [
 assert [r["right"] for r in ques] == [True, False], ques
 assert len(lab) == 1 and lab[0]["score"] == 3 and lab[0]["of"] == 6, lab
 EOF
+
+# --- a capture made into a scenario, replayed ---------------------------
+# flags_of PCAP: tcpdump's flags of every TCP segment, in order.
+flags_of() {
+	"$TCPDUMP" -nn -r "$1" tcp 2>/dev/null |
+		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' '
+}
+# round_trip NAME PCAP: tcplab-explain --scenario of the capture, run with
+# --auto; tcpdump's flags of the run are the capture's.
+round_trip() {
+	local name=$1 pcap=$2 t d want got
+	if ! "$TCPLAB_EXPLAIN_BIN" --scenario "$W/$name.scn" -r "$pcap" \
+		>/dev/null 2>"$W/$name.err"; then
+		fail "$name: --scenario failed: $(cat "$W/$name.err")"
+		return
+	fi
+	t=$(mktemp -d "$W/rt.XXXXXX")
+	if TCPLAB_TMP=$t runner run "$W/$name.scn" --auto --keep \
+		>"$W/$name.out" 2>&1; then pass; else
+		fail "$name: the replay did not hold"
+		tail -20 "$W/$name.out" | sed 's/^/    /'
+	fi
+	d=$(find "$t" -name dump.pcap | head -1)
+	want=$(flags_of "$pcap")
+	got=$(flags_of "$d")
+	tl_say "$name: capture [$want], replay [$got]"
+	check "$name: a flag pattern was read" [ -n "$want" ]
+	check "$name: the replay's flags are the capture's" [ "$got" = "$want" ]
+	check "$name: tcplab-play printed tcpdump's lines" \
+		grep -q "every line of tcplab-play is tcpdump's line" "$W/$name.out"
+	rm -rf "$t"
+}
+"$top_builddir/tests/mkpcap" article "$W/article.pcap" ||
+	fail "mkpcap article"
+round_trip article "$W/article.pcap"
+
+# Real wget and curl against python's http.server, captured by tcpdump on
+# the server's host (the hosts tcplab up made).
+TCPLAB_DEV=${TCPLAB_IF:-eth0}
+# wait_until COMMAND...: polls for up to 30 s (a busy VM starts python
+# slowly).
+wait_until() {
+	local _
+	for _ in $(seq 300); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+listening() { ip netns exec "$TCPLAB_SERVER_NS" ss -ltn | grep -q ':8080 '; }
+# Both FINs of the exchange are in the capture.
+closed() {
+	[ "$("$TCPDUMP" -nn -r "$1" 2>/dev/null | grep -c 'Flags \[F')" -ge 2 ]
+}
+printf 'hello from the server\n' >"$W/index.html"
+(cd "$W" && exec ip netns exec "$TCPLAB_SERVER_NS" python3 -m http.server \
+	8080 --bind 192.168.101.5 >"$W/http.log" 2>&1) &
+HTTP_PID=$!
+TL_PIDS+=("$HTTP_PID")
+wait_until listening ||
+	fail "python's http.server did not start"
+for peer in wget curl; do
+	ip netns exec "$TCPLAB_SERVER_NS" "$TCPDUMP" -i "$TCPLAB_DEV" -U -nn \
+		-w "$W/$peer.pcap" tcp port 8080 >"$W/$peer.td" 2>&1 &
+	td=$!
+	wait_until grep -q 'listening on' "$W/$peer.td" ||
+		fail "tcpdump did not start for $peer"
+	case $peer in
+	wget) ip netns exec "$TCPLAB_CLIENT_NS" wget -q -O /dev/null \
+		http://192.168.101.5:8080/index.html ;;
+	curl) ip netns exec "$TCPLAB_CLIENT_NS" curl -s -o /dev/null \
+		http://192.168.101.5:8080/index.html ;;
+	esac || fail "$peer did not fetch the page"
+	# Both FINs captured: the last ACK follows at once (-U writes
+	# each packet as it comes).
+	wait_until closed "$W/$peer.pcap" || fail "$peer's close was not captured"
+	kill "$td" 2>/dev/null
+	wait "$td" 2>/dev/null
+done
+# The replay's raw server holds port 8080 itself.
+kill "$HTTP_PID" 2>/dev/null
+wait "$HTTP_PID" 2>/dev/null
+for peer in wget curl; do
+	round_trip "$peer" "$W/$peer.pcap"
+done
 
 runner down >/dev/null 2>&1
 if ip netns list | grep -qw -e "$TCPLAB_CLIENT_NS" -e "$TCPLAB_SERVER_NS"; then

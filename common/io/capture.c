@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -102,16 +101,15 @@ static int capture_activate(pcap_t *p, const char *ifname, unsigned slots,
 	return 0;
 }
 
-/* Inbound only (unless both), the caller's filter, and reads that never
- * block. */
+/* Inbound only, the caller's filter, and reads that never block. */
 static int capture_narrow(pcap_t *p, const char *ifname, const char *filter,
-                          bool both, char *err, size_t errlen)
+                          char *err, size_t errlen)
 {
 	struct bpf_program prog;
 	char ebuf[PCAP_ERRBUF_SIZE];
 
 	/* An endpoint must not read the segments it sends itself. */
-	if (!both && pcap_setdirection(p, PCAP_D_IN) != 0) {
+	if (pcap_setdirection(p, PCAP_D_IN) != 0) {
 		io_seterr(err, errlen, _("capture on %s: inbound only: %s"),
 		          ifname, pcap_geterr(p));
 		return -1;
@@ -143,25 +141,8 @@ struct capture *capture_open(const char *ifname, const char *filter, char *err,
 	                         errlen);
 }
 
-static struct capture *open_dir(const char *ifname, const char *filter,
-                                 unsigned slots, bool both, char *err,
-                                 size_t errlen);
-
 struct capture *capture_open_ring(const char *ifname, const char *filter,
                                   unsigned slots, char *err, size_t errlen)
-{
-	return open_dir(ifname, filter, slots, false, err, errlen);
-}
-
-struct capture *capture_open_wire(const char *ifname, const char *filter,
-                                  unsigned slots, char *err, size_t errlen)
-{
-	return open_dir(ifname, filter, slots, true, err, errlen);
-}
-
-static struct capture *open_dir(const char *ifname, const char *filter,
-                                 unsigned slots, bool both, char *err,
-                                 size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct capture *c;
@@ -184,7 +165,7 @@ static struct capture *open_dir(const char *ifname, const char *filter,
 		goto fail;
 	}
 	if (capture_activate(c->p, ifname, slots, err, errlen) != 0 ||
-	    capture_narrow(c->p, ifname, filter, both, err, errlen) != 0)
+	    capture_narrow(c->p, ifname, filter, err, errlen) != 0)
 		goto fail;
 	c->fd = pcap_get_selectable_fd(c->p);
 	if (c->fd < 0) {

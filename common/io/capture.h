@@ -45,13 +45,6 @@ struct capture *capture_open(const char *ifname, const char *filter,
 struct capture *capture_open_ring(const char *ifname, const char *filter,
 				  unsigned slots, char *err, size_t errlen);
 
-/*
- * capture_open_ring() for an observer: both directions, what the host
- * sends as well as what it receives, as tcpdump sees the wire.
- */
-struct capture *capture_open_wire(const char *ifname, const char *filter,
-                                  unsigned slots, char *err, size_t errlen);
-
 /* A descriptor to poll() for readability. */
 int capture_fd(const struct capture *c);
 
