@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/err.h"
 #include "common/io/i18n.h"
@@ -485,6 +486,10 @@ static bool ask(struct play *p, const char *prompt, char *line, size_t cap)
 		n = strlen(line);
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
+		/* Answers from a file or a pipe: the output reads as if
+		 * they had been typed. */
+		if (!isatty(STDIN_FILENO))
+			printf("%s\n", line);
 	}
 	return got;
 }

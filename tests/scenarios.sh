@@ -97,7 +97,7 @@ rc=$?
 check "a scenario that does not hold exits 1 (it did $rc)" [ "$rc" -eq 1 ]
 check "it names the line and the field" \
 	grep -q 'NOT AS EXPECTED: line 7: .*' <<<"$out"
-check "and the window the wire had" grep -q 'its win differs' <<<"$out"
+check "and the window the wire had" grep -q 'differs in win: the wire had server > S. 0:0(0) ack 1 win 65160' <<<"$out"
 
 # --- the scenarios that come with tcplab -------------------------------
 for s in "$top_srcdir"/labs/*.scn; do
@@ -161,6 +161,8 @@ rm -f "$W/pred.jsonl"
 printf '\n\n\n\n\n\n\n1 1\n\n\n7 7\n\nclosing\nthree\n' |
 	COLUMNS=80 timeout 300 setsid -w "$RUNNER" run simultaneous-close \
 		--student "Ana Li" --record "$W/pred.jsonl" >"$W/pred.out" 2>&1
+fits "an interactive run, its questions and answers" "$W/pred.out"
+check "the answer's why is shown" grep -q 'each is an active closer' "$W/pred.out"
 python3 - "$W/pred.jsonl" <<'EOF' && pass || { fail "the prediction records are wrong"; cat "$W/pred.jsonl"; tail -30 "$W/pred.out"; }
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
