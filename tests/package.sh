@@ -85,12 +85,12 @@ in_root_install() {
 		test -x /usr/libexec/tcplab/tcplab-text
 	local m
 	for m in man1/tcplab.1 man1/tcplab-client.1 man1/tcplab-explain.1 \
-		man8/tcplab-server.8; do
+		man5/tcplab-scenario.5 man8/tcplab-server.8; do
 		check "man page /usr/share/man/$m.gz" test -s "/usr/share/man/$m.gz"
 	done
 	if has_zh_man; then
 		for m in man1/tcplab.1 man1/tcplab-client.1 man1/tcplab-explain.1 \
-			man8/tcplab-server.8; do
+			man5/tcplab-scenario.5 man8/tcplab-server.8; do
 			check "Chinese man page /usr/share/man/zh_CN/$m.gz" \
 				test -s "/usr/share/man/zh_CN/$m.gz"
 		done
