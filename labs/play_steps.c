@@ -293,10 +293,12 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 		step_text(&st->seg, seg, sizeof seg);
 		/* Only the note: tcpdump never prints a segment that was
 		 * not on the wire, so neither does the engine. */
-		snprintf(note, sizeof note,
-		         _("  dropped  line %u: %s\n    never on the wire: "
-		           "the other end will not see it"),
-		         st->line, seg);
+		snprintf(note, sizeof note, "  %s", _("dropped: "));
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("line %u: %s"), st->line, seg);
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "\n    %s",
+		         _("never on the wire: the other end will not see it"));
 		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
 		return 1;
 	}
@@ -312,6 +314,22 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	p->held[i].s.payload = p->held[i].payload;
 	p->held[i].due_us = play_now(p) + st->delay_us;
 	p->held[i].used = true;
+	{
+		char note[1024], seg[256];
+		step_text(&st->seg, seg, sizeof seg);
+		/* TRANSLATORS: the line, the step as written, the seconds
+		 * the segment is held back. */
+		snprintf(note, sizeof note, "  %s", _("delayed: "));
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("line %u: %s"), st->line, seg);
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "\n    ");
+		/* TRANSLATORS: seconds. */
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("held back %.3f s before it goes on the wire"),
+		         (double)st->delay_us / 1e6);
+		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
+	}
 	for (unsigned j = 0; j < PLAY_OURS_MAX; j++)
 		if (!p->ours[j].used) {
 			p->ours[j] = (struct play_ours){
