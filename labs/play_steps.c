@@ -182,6 +182,7 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 	char note[1024] = "", got[256];
 	const char *field = NULL;
 	unsigned i;
+	bool again;
 	int k;
 
 	if ((s->flags & TH_SYN) && !p->isn_seen[d]) {
@@ -190,6 +191,12 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 	}
 	end = s->seq + (uint32_t)s->payload_len +
 	      ((s->flags & TH_SYN) ? 1 : 0) + ((s->flags & TH_FIN) ? 1 : 0);
+	/* What Linux's TCP sends again: its timers run while the lab
+	 * waits for the student, and the kernel retransmits what went
+	 * unanswered. A step may expect it; if none does, it is said for
+	 * what it is, not taken for a mistake. */
+	again = e->player == SCN_KERNEL && e->sent_any && end != s->seq &&
+	        (int32_t)(end - e->nxt) <= 0;
 	if (!e->sent_any || (int32_t)(end - e->nxt) > 0)
 		e->nxt = end;
 	e->sent_any = true;
@@ -242,7 +249,14 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		}
 		k = -1;
 	}
-	if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
+	if (again && (k < 0 || p->scn.step[k].kind != SCN_EXPECT ||
+	              !scn_match(&p->scn.step[k].seg, d, s, rseq, rack,
+	                         NULL))) {
+		snprintf(note, sizeof note, "  %s",
+		         _("(Linux sent it again: its retransmission timer "
+		           "runs while the lab waits)"));
+		k = -1;
+	} else if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
 		p->unexpected++;
 		snprintf(note, sizeof note, "%s",
 		         _("  (not in the scenario)"));
