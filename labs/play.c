@@ -500,32 +500,71 @@ static void to_conn(struct play *p, struct play_end *e, const struct seg *s)
 	conn_done(p, e);
 }
 
-/*
- * The segments that reached end r: each is seen (shown, matched against
- * the scenario) at the moment r's TCP takes it, so that what the walk has
- * seen, the receiver has had too.
- */
-static void read_end(struct play *p, enum scn_end r)
+/* A frame taken from an end's capture, waiting for its turn. */
+struct arrival {
+	uint8_t data[1600];
+	size_t caplen, len;
+	int64_t sec;
+	uint32_t usec;
+	enum scn_end to;
+};
+
+#define ARRIVALS_MAX 256
+static struct arrival arrivals[ARRIVALS_MAX];
+
+static int by_time(const void *a, const void *b)
 {
-	struct play_end *e = &p->e[r];
+	const struct arrival *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->usec != y->usec)
+		return x->usec < y->usec ? -1 : 1;
+	/* the same microsecond: the server's capture was read first */
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The segments that reached either end, in the order they arrived (both
+ * captures stamp with the same clock): each is seen (shown, matched
+ * against the scenario) at the moment its receiver's TCP takes it, so
+ * that what the walk has seen, the receiving end has had too.
+ */
+static void read_wire(struct play *p)
+{
 	struct capture_frame f;
 	struct seg s;
 	char err[256];
 	size_t off;
+	unsigned n = 0, i, r;
 
-	while (capture_next(e->cap, &f, err, sizeof err) == 1) {
-		if (!seg_of(p, &f, &s, &off) || sender(p, &s) != (int)!r)
-			continue;
-		play_seen_on_wire(p, (enum scn_end)!r, &s, f.data + off,
-		                  f.caplen - off, f.len - off, f.sec, f.usec);
-		to_conn(p, e, &s);
+	for (r = 0; r < 2; r++) {
+		while (n < ARRIVALS_MAX &&
+		       capture_next(p->e[r].cap, &f, err, sizeof err) == 1) {
+			struct arrival *a = &arrivals[n];
+			if (f.caplen > sizeof a->data)
+				continue;
+			memcpy(a->data, f.data, f.caplen);
+			a->caplen = f.caplen;
+			a->len = f.len;
+			a->sec = f.sec;
+			a->usec = f.usec;
+			a->to = (enum scn_end)r;
+			n++;
+		}
 	}
-}
-
-static void read_wire(struct play *p)
-{
-	read_end(p, SCN_SERVER);
-	read_end(p, SCN_CLIENT);
+	qsort(arrivals, n, sizeof arrivals[0], by_time);
+	for (i = 0; i < n; i++) {
+		struct capture_frame g = {arrivals[i].data, arrivals[i].caplen,
+		                          arrivals[i].len, arrivals[i].sec,
+		                          arrivals[i].usec};
+		enum scn_end to = arrivals[i].to;
+		if (!seg_of(p, &g, &s, &off) || sender(p, &s) != (int)!to)
+			continue;
+		play_seen_on_wire(p, (enum scn_end)!to, &s, g.data + off,
+		                  g.caplen - off, g.len - off, g.sec, g.usec);
+		to_conn(p, &p->e[to], &s);
+	}
 }
 
 static void run_held(struct play *p)

@@ -182,6 +182,7 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 	char note[1024] = "", got[256];
 	const char *field = NULL;
 	unsigned i;
+	bool again;
 	int k;
 
 	if ((s->flags & TH_SYN) && !p->isn_seen[d]) {
@@ -190,6 +191,12 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 	}
 	end = s->seq + (uint32_t)s->payload_len +
 	      ((s->flags & TH_SYN) ? 1 : 0) + ((s->flags & TH_FIN) ? 1 : 0);
+	/* What Linux's TCP sends again: its timers run while the lab
+	 * waits for the student, and the kernel retransmits what went
+	 * unanswered. A step may expect it; if none does, it is said for
+	 * what it is, not taken for a mistake. */
+	again = e->player == SCN_KERNEL && e->sent_any && end != s->seq &&
+	        (int32_t)(end - e->nxt) <= 0;
 	if (!e->sent_any || (int32_t)(end - e->nxt) > 0)
 		e->nxt = end;
 	e->sent_any = true;
@@ -242,7 +249,14 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		}
 		k = -1;
 	}
-	if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
+	if (again && (k < 0 || p->scn.step[k].kind != SCN_EXPECT ||
+	              !scn_match(&p->scn.step[k].seg, d, s, rseq, rack,
+	                         NULL))) {
+		snprintf(note, sizeof note, "  %s",
+		         _("(Linux sent it again: its retransmission timer "
+		           "runs while the lab waits)"));
+		k = -1;
+	} else if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
 		p->unexpected++;
 		snprintf(note, sizeof note, "%s",
 		         _("  (not in the scenario)"));
@@ -293,10 +307,12 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 		step_text(&st->seg, seg, sizeof seg);
 		/* Only the note: tcpdump never prints a segment that was
 		 * not on the wire, so neither does the engine. */
-		snprintf(note, sizeof note,
-		         _("  dropped  line %u: %s\n    never on the wire: "
-		           "the other end will not see it"),
-		         st->line, seg);
+		snprintf(note, sizeof note, "  %s", _("dropped: "));
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("line %u: %s"), st->line, seg);
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "\n    %s",
+		         _("never on the wire: the other end will not see it"));
 		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
 		return 1;
 	}
@@ -312,6 +328,22 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	p->held[i].s.payload = p->held[i].payload;
 	p->held[i].due_us = play_now(p) + st->delay_us;
 	p->held[i].used = true;
+	{
+		char note[1024], seg[256];
+		step_text(&st->seg, seg, sizeof seg);
+		/* TRANSLATORS: the line, the step as written, the seconds
+		 * the segment is held back. */
+		snprintf(note, sizeof note, "  %s", _("delayed: "));
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("line %u: %s"), st->line, seg);
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         "\n    ");
+		/* TRANSLATORS: seconds. */
+		snprintf(note + strlen(note), sizeof note - strlen(note),
+		         _("held back %.3f s before it goes on the wire"),
+		         (double)st->delay_us / 1e6);
+		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
+	}
 	for (unsigned j = 0; j < PLAY_OURS_MAX; j++)
 		if (!p->ours[j].used) {
 			p->ours[j] = (struct play_ours){

@@ -71,6 +71,23 @@ static const struct bad bads[] = {
          "dropped or delayed"},
         {"client > . 1:1(0) ... ack 1\n", 1, 23,
          "expected the end of the line"},
+        /* Translations. */
+        {"say hi\nsay.zh_CN 嗨\nsay.zh_CN 你好\n", 3, 1,
+         "a second translation into zh_CN"},
+        {"say hi\nsay.de a\nsay.fr b\nsay.es c\nsay.it d\nsay.pt e\n", 6,
+         1, "at most 4 translations of a text"},
+        {"say hi\nsay.z 嗨\n", 2, 5,
+         "expected a language after \".\", as in a locale's name: zh_CN"},
+        {"say hi\nsay.zh-CN 嗨\n", 2, 5,
+         "expected a language after \".\", as in a locale's name: zh_CN"},
+        {"say hi\nclient listen\nsay.zh_CN 嗨\n", 3, 1,
+         "\"say.zh_CN\" must follow the \"say\" it translates"},
+        {"question q?\nanswer a\nquestion.zh_CN 问？\n", 3, 1,
+         "\"question.zh_CN\" must follow the \"question\" it translates"},
+        {"title t\ntitle.zh_CN\n", 2, 12, "expected a text after \"title\""},
+        {"say hi\nsay.zh_CN {client.foo}\n", 2, 11,
+         "unknown name {client.foo}: expected {client.isn}, {server.isn}, "
+         "{client.port} or {server.port}"},
         {"client > S 0:0\n", 1, 12, "expected START:END(LENGTH) or *"},
         {"client > S\n", 1, 11, "expected START:END(LENGTH) or *"},
         {"client > P. 1:143(10) ack 1\n", 1, 19,
@@ -462,6 +479,58 @@ START_TEST(test_steps)
 	ck_assert_int_eq(t[12].kind, SCN_CLOSE);
 	ck_assert_int_eq(t[13].kind, SCN_ABORT);
 	ck_assert_uint_eq(t[13].line, 14);
+	scn_free(&s);
+}
+END_TEST
+
+/* Texts again in other languages: each kept with its own, the answers
+ * of every language accepted, the reader's chosen. */
+START_TEST(test_translations)
+{
+	struct scn s = parse_ok("title both close\n"
+	                        "title.zh_CN 同时关闭\n"
+	                        "text\n"
+	                        "Goal.\n"
+	                        "end\n"
+	                        "text.zh_CN\n"
+	                        "目标。\n"
+	                        "第二行\n"
+	                        "end\n"
+	                        "say hi {client.port}\n"
+	                        "\n"
+	                        "say.zh_CN 嗨 {client.port}\n"
+	                        "say.de hallo\n"
+	                        "question Which?\n"
+	                        "question.zh_CN 哪个？\n"
+	                        "answer CLOSING\n"
+	                        "answer.zh_CN 关闭中 | 关闭\n"
+	                        "why Both.\n"
+	                        "why.zh_CN 两者。\n");
+	const struct scn_step *q = &s.step[1];
+	struct scn_vars v = {{0, 0}, {false, false}, {0, 0}};
+
+	ck_assert_str_eq(scn_tr_pick(s.title, &s.title_tr, "zh_CN.UTF-8"),
+	                 "同时关闭");
+	ck_assert_str_eq(scn_tr_pick(s.title, &s.title_tr, "zh"), "同时关闭");
+	ck_assert_str_eq(scn_tr_pick(s.title, &s.title_tr, "en_US.UTF-8"),
+	                 "both close");
+	ck_assert_str_eq(scn_tr_pick(s.title, &s.title_tr, NULL),
+	                 "both close");
+	ck_assert_str_eq(scn_tr_pick(s.text, &s.text_tr, "zh_CN"),
+	                 "目标。\n第二行");
+	ck_assert_str_eq(s.text, "Goal.");
+	ck_assert_uint_eq(s.nstep, 2);
+	ck_assert_str_eq(scn_tr_pick(s.step[0].text, &s.step[0].tr, "de_DE"),
+	                 "hallo");
+	ck_assert_str_eq(scn_tr_pick(s.step[0].text, &s.step[0].tr, "zh_CN"),
+	                 "嗨 {client.port}");
+	ck_assert_str_eq(scn_tr_pick(q->text, &q->tr, "zh_CN"), "哪个？");
+	ck_assert_uint_eq(q->nanswers, 3);
+	ck_assert_str_eq(scn_tr_pick(q->answers[0], &q->answer_tr, "zh_CN"),
+	                 "关闭中");
+	ck_assert(scn_answer_ok(q, &v, "closing"));
+	ck_assert(scn_answer_ok(q, &v, "关闭"));
+	ck_assert_str_eq(scn_tr_pick(q->why, &q->why_tr, "zh_CN"), "两者。");
 	scn_free(&s);
 }
 END_TEST
@@ -884,6 +953,7 @@ static Suite *scn_suite(void)
 	TESTLIB_ADD(tc, test_header_v4);
 	TESTLIB_ADD(tc, test_steps);
 	TESTLIB_ADD(tc, test_talk);
+	TESTLIB_ADD(tc, test_translations);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(nt, test_round_trip, 0,
 	                    (int)(sizeof(canonical) / sizeof(canonical[0])));

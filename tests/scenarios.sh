@@ -9,7 +9,8 @@
 #   and column and what was expected, exit status 2;
 # - each scenario that comes with tcplab holds with --auto (one end on
 #   Linux's TCP in two of them), and what tcplab-play printed is tcpdump's
-#   line for every segment;
+#   line for every segment; so do a teacher's with Linux's TCP as the
+#   client, and one where tcplab drops a segment and delays another;
 # - a scenario whose expectation cannot hold fails, names the line and
 #   the field, exit status 1 (the check can fail);
 # - --student: two students' ISNs and client ports differ (read from
@@ -65,6 +66,49 @@ server > . 1:1(0) ack 6
 client abort
 client > R. 6:6(0) ack 1
 EOF
+# Linux's TCP as the client, and a lost and a late segment of tcplab's.
+cat >"$W/mine/kernel-client.scn" <<'EOF'
+title Linux's TCP as the client, tcplab's as the server
+client - kernel
+server - 8080 tcplab
+server listen
+client connect
+client > S 0:0(0) <mss 1460,sackOK,TS val * ecr 0,nop,wscale *>
+server > S. 0:0(0) ack 1
+client > . 1:1(0) ack 1
+client send "GET / HTTP/1.0\r\n\r\n"
+client > P. 1:19(18) ack 1 "GET /"
+server > . 1:1(0) ack 19
+server send "HTTP/1.0 200 OK\r\n\r\nhi"
+server > P. 1:22(21) ack 19 "HTTP/1.0 200"
+client > . 19:19(0) ack 22
+server close
+server > F. 22:22(0) ack 19
+client > . 19:19(0) ack 23
+client close
+client > F. 19:19(0) ack 23
+server > . 23:23(0) ack 20
+EOF
+cat >"$W/mine/lost.scn" <<'EOF'
+title a lost segment and a late one
+server listen
+client connect
+client > S 0:0(0)
+server > S. 0:0(0) ack 1
+client > . 1:1(0) ack 1
+client send "hello"
+drop client > P. 1:6(5) ack 1
+client > P. 1:6(5) ack 1
+server > . 1:1(0) ack 6
+server send "world"
+delay 0.1 server > P. 1:6(5) ack 6
+client > . 6:6(0) ack 6
+client close
+client > F. 6:6(0) ack 6
+server close
+server > F. 6:6(0) ack 7
+client > . 7:7(0) ack 7
+EOF
 out=$(runner list --labs "$W/mine" 2>&1)
 check "list --labs shows the teacher's scenario" grep -q '^my-handshake  *my own handshake' <<<"$out"
 check "list shows the scenarios that come with tcplab" grep -q '^zero-window ' <<<"$out"
@@ -79,6 +123,21 @@ check "the teacher's scenario against Linux's TCP holds (exit $rc)" [ "$rc" -eq 
 check "it says every expectation held" grep -q 'scenario: 6 of 6 expectations held' <<<"$out"
 printf '%s\n' "$out" >"$W/mine.out"
 fits "tcplab run my-handshake" "$W/mine.out"
+
+out=$(runner run kernel-client --labs "$W/mine" --auto 2>&1)
+rc=$?
+check "Linux's TCP as the client holds (exit $rc)" [ "$rc" -eq 0 ]
+check "every expectation of kernel-client held" \
+	grep -q 'scenario: 11 of 11 expectations held' <<<"$out"
+out=$(runner run lost --labs "$W/mine" --auto 2>&1)
+rc=$?
+check "the lost and the late segment hold (exit $rc)" [ "$rc" -eq 0 ]
+check "the drop is said" grep -q '^  dropped: line 8: client > P. 1:6(5) ack 1' <<<"$out"
+check "the delay is said" grep -q '^  delayed: line 12: server > P. 1:6(5) ack 6' <<<"$out"
+check "the retransmission is the expectation after the drop" \
+	grep -q '^  ok: line 9: client > P. 1:6(5) ack 1' <<<"$out"
+check "tcpdump never saw the dropped segment: 10 segments agree" \
+	grep -q 'agree on 10 segment(s), disagree on 0' <<<"$out"
 
 # --- a mistake in a scenario ------------------------------------------
 printf 'server listen\nclient connect\nclient > Q 0:0(0)\n' >"$W/bad.scn"
