@@ -153,24 +153,32 @@ static void queue_show(struct play *p, enum scn_end d, const uint8_t *ip,
                        const char *note, int step);
 static void flush_shown(struct play *p);
 
-static void note_step(struct play *p, unsigned k, char *note, size_t cap)
+/* "  MARK line N: STEP" for segment step st, and under it why, if any:
+ * the one form of every note about a step. */
+static void step_note(const struct scn_step *st, const char *mark,
+                      const char *why, char *note, size_t cap)
 {
-	const struct scn_step *st = &p->scn.step[k];
-	char seg[256];
+	char seg[256], line_of[300];
 
 	step_text(&st->seg, seg, sizeof seg);
-	char line_of[300];
-
 	/* TRANSLATORS: the scenario's line number and the segment step as
 	 * written there. */
 	snprintf(line_of, sizeof line_of, _("line %u: %s"), st->line, seg);
+	if (why != NULL)
+		snprintf(note, cap, "  %s%s\n    %s", mark, line_of, why);
+	else
+		snprintf(note, cap, "  %s%s", mark, line_of);
+}
+
+static void note_step(struct play *p, unsigned k, char *note, size_t cap)
+{
 	if (p->seen[k].verdict > 0)
 		/* TRANSLATORS: before a segment step that held. */
-		snprintf(note, cap, "  %s%s", _("ok: "), line_of);
+		step_note(&p->scn.step[k], _("ok: "), NULL, note, cap);
 	else
-		/* The runner's mark of a failure, then as above. */
-		snprintf(note, cap, "  %s%s\n    %s", _("NOT AS EXPECTED: "),
-		         line_of, p->seen[k].why);
+		/* The runner's mark of a failure. */
+		step_note(&p->scn.step[k], _("NOT AS EXPECTED: "),
+		          p->seen[k].why, note, cap);
 }
 
 void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
@@ -214,16 +222,10 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 			continue;
 		o->used = false;
 		if (p->scn.step[o->step].kind == SCN_INJECT) {
-			char seg[256];
 			settle(p, o->step, s, rseq, rack, 1);
-			step_text(&p->scn.step[o->step].seg, seg, sizeof seg);
-			/* TRANSLATORS: before the line number and the
-			 * inject step as written. */
-			snprintf(note, sizeof note, "  %s",
-			         _("injected: "));
-			snprintf(note + strlen(note), sizeof note - strlen(note),
-			         _("line %u: %s"), p->scn.step[o->step].line,
-			         seg);
+			/* TRANSLATORS: before an inject step. */
+			step_note(&p->scn.step[o->step], _("injected: "), NULL,
+			          note, sizeof note);
 		}
 		queue_show(p, d, ip, len, wirelen, sec, usec, note,
 		           (int)o->step);
@@ -301,18 +303,14 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 		rseq = 0;
 	if (!scn_match(&st->seg, d, s, rseq, rack, &field))
 		return 0;
-	settle(p, (unsigned)k, s, rseq, rack, 1);
 	if (st->kind == SCN_DROP) {
-		char note[1024], seg[256];
-		step_text(&st->seg, seg, sizeof seg);
+		char note[1024];
+		settle(p, (unsigned)k, s, rseq, rack, 1);
 		/* Only the note: tcpdump never prints a segment that was
 		 * not on the wire, so neither does the engine. */
-		snprintf(note, sizeof note, "  %s", _("dropped: "));
-		snprintf(note + strlen(note), sizeof note - strlen(note),
-		         _("line %u: %s"), st->line, seg);
-		snprintf(note + strlen(note), sizeof note - strlen(note),
-		         "\n    %s",
-		         _("never on the wire: the other end will not see it"));
+		step_note(st, _("dropped: "),
+		          _("never on the wire: the other end will not see it"),
+		          note, sizeof note);
 		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
 		return 1;
 	}
@@ -321,6 +319,7 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 			break;
 	if (i == PLAY_HELD_MAX)
 		return 0;
+	settle(p, (unsigned)k, s, rseq, rack, 1);
 	p->held[i].s = *s;
 	if (s->payload_len > sizeof p->held[i].payload)
 		p->held[i].s.payload_len = sizeof p->held[i].payload;
@@ -329,19 +328,12 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	p->held[i].due_us = play_now(p) + st->delay_us;
 	p->held[i].used = true;
 	{
-		char note[1024], seg[256];
-		step_text(&st->seg, seg, sizeof seg);
-		/* TRANSLATORS: the line, the step as written, the seconds
-		 * the segment is held back. */
-		snprintf(note, sizeof note, "  %s", _("delayed: "));
-		snprintf(note + strlen(note), sizeof note - strlen(note),
-		         _("line %u: %s"), st->line, seg);
-		snprintf(note + strlen(note), sizeof note - strlen(note),
-		         "\n    ");
+		char note[1024], why[128];
 		/* TRANSLATORS: seconds. */
-		snprintf(note + strlen(note), sizeof note - strlen(note),
+		snprintf(why, sizeof why,
 		         _("held back %.3f s before it goes on the wire"),
 		         (double)st->delay_us / 1e6);
+		step_note(st, _("delayed: "), why, note, sizeof note);
 		queue_show(p, d, NULL, 0, 0, 0, 0, note, k);
 	}
 	for (unsigned j = 0; j < PLAY_OURS_MAX; j++)
