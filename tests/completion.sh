@@ -69,14 +69,24 @@ for f in "$top_srcdir"/labs/[0-9][0-9]-*.sh; do
 	f=${f##*/}
 	labs="$labs${labs:+ }${f%.sh}"
 done
+# ... with the scenarios that come with them, in the order compgen gives.
+scenarios=
+for f in "$top_srcdir"/labs/*.scn; do
+	f=${f##*/}
+	scenarios="$scenarios${scenarios:+ }${f%.scn}"
+done
 # shellcheck disable=SC2086 # one name a word
 labs0=$(printf '%s\n' $labs | grep '^0' | tr '\n' ' ')
 labs0=${labs0% }
 
 # tcplab: its commands, the labs, its options.
 expect "tcplab r" "run"
-expect "tcplab " "check down grade list run up"
-expect "tcplab run " "$labs"
+expect "tcplab " "check down grade handout list run up"
+# shellcheck disable=SC2086 # one name a word
+expect "tcplab run " "$(printf '%s\n' $labs $scenarios | sort | tr '\n' ' ' | sed 's/ $//')"
+expect "tcplab run zero" "zero-window"
+expect "tcplab handout sim" "simultaneous-close"
+expect "tcplab handout simultaneous-close --h" "--html"
 expect "tcplab run 03" "03-closing"
 expect "tcplab run hand" "handshake"
 expect "tcplab run 7" "7"

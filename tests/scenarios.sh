@@ -15,6 +15,8 @@
 #   the field, exit status 1 (the check can fail);
 # - --student: two students' ISNs and client ports differ (read from
 #   tcpdump -S of their runs), the same student's are the same twice;
+# - tcplab handout --key --student: each student's key has that
+#   student's ISNs and not the neighbour's; her sheet to fill in has none;
 # - --record: one "lab" JSON line per run with the outcome, and the
 #   prediction lines of an interactive run fed from a pipe, right and wrong
 #   as answered, with the expected value that student's run had;
@@ -200,6 +202,24 @@ read -r bc bs bp <<<"$b1"
 check "neighbours' client ISNs differ" [ "$ac" != "$bc" ]
 check "neighbours' server ISNs differ" [ "$as" != "$bs" ]
 check "neighbours' ports differ" [ "$ap" != "$bp" ]
+# The answer key of each student carries that student's numbers.
+runner handout simultaneous-close --html "$W/key-ana.html" --key \
+	--student "Ana Li" >/dev/null 2>&1 || fail "handout --key for Ana Li"
+runner handout simultaneous-close --html "$W/key-bo.html" --key \
+	--student "Bo Chen" >/dev/null 2>&1 || fail "handout --key for Bo Chen"
+check "Ana's key has her client ISN $ac" grep -q "$ac" "$W/key-ana.html"
+check "Ana's key has her server ISN $as" grep -q "$as" "$W/key-ana.html"
+check "Ana's key names her" grep -q "Ana Li" "$W/key-ana.html"
+check "Bo's key has his ISNs" grep -q "$bc" "$W/key-bo.html"
+check "Bo's key has none of Ana's" sh -c "! grep -q '$ac' '$W/key-bo.html'"
+runner handout simultaneous-close --html "$W/sheet.html" \
+	--student "Ana Li" >/dev/null 2>&1 || fail "handout"
+check "Ana's sheet, not a key, leaves her ISNs out" \
+	sh -c "! grep -q '$ac' '$W/sheet.html'"
+out=$(runner handout 1 --html "$W/no.html" 2>&1)
+check "a built-in lab has no handout, and says so: $out" \
+	grep -q "is a built-in lab" <<<"$out"
+
 check "three lab records" [ "$(grep -c '"type":"lab"' "$W/class.jsonl")" -eq 3 ]
 check "each passed" [ "$(grep -c '"outcome":"passed"' "$W/class.jsonl")" -eq 3 ]
 python3 - "$W/class.jsonl" <<'EOF' && pass || fail "the records do not follow the schema"
