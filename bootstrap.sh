@@ -36,10 +36,11 @@ t() {
 # compiler and autotools (autopoint and gettext for the translations),
 # libpcap and libnet, tcpdump and iproute2, netbase (/etc/services, which
 # the labs' hosts replace with their own), locales for zh_CN.UTF-8, and
-# what some labs run: wget, python3, tmux (the package's Depends and
+# what some labs run: wget, python3, tmux, and ethtool, with which a
+# scenario turns the veth offloads off (the package's Depends and
 # Recommends). None of them starts a service.
 DEB_PKGS="gcc make autoconf automake autopoint gettext pkg-config libpcap-dev
- libnet1-dev tcpdump iproute2 netbase locales wget python3 tmux"
+ libnet1-dev tcpdump iproute2 netbase locales wget python3 tmux ethtool"
 # What the tests add: Check, the peers they run tcplab against, iptables;
 # clang compiles the XDP programs of the lossy links (tests/netlib.sh) and
 # ethtool turns the veth offloads off there, so that a lost frame is one
@@ -57,7 +58,7 @@ DEB_CHECK_PKGS="check curl wireshark-common procps busybox nginx-light
 # are installed; glibc-langpack-zh is zh_CN.UTF-8).
 RPM_PKGS="gcc make autoconf automake gettext-devel pkgconf-pkg-config
  libpcap-devel libnet-devel tcpdump iproute glibc-langpack-zh wget python3
- tmux"
+ tmux ethtool"
 RPM_CHECK_PKGS="check-devel curl wireshark-cli procps-ng busybox nginx
  httpd-tools iptables time clang ethtool librsvg2-tools chromium
  poppler-utils"
