@@ -83,6 +83,14 @@ in_root_install() {
 		sh -c 'tcplab-explain /usr/share/tcplab/labs/article-trace.vv.txt >/dev/null'
 	check "tcplab-text is where the runner finds it (/usr/libexec/tcplab)" \
 		test -x /usr/libexec/tcplab/tcplab-text
+	check "tcplab-play is where the runner finds it (/usr/libexec/tcplab)" \
+		test -x /usr/libexec/tcplab/tcplab-play
+	check "tcplab list names the scenarios installed (zero-window)" \
+		sh -c 'tcplab list | grep -q "^zero-window "'
+	check "each installed scenario reads without a mistake" \
+		sh -c 'for f in /usr/share/tcplab/labs/*.scn; do /usr/libexec/tcplab/tcplab-play --check "$f" || exit 1; done'
+	check "tcplab grade reads a record (no root needed for it)" \
+		sh -c 'printf "%s\n" "{\"type\":\"lab\",\"student\":\"A\",\"lab\":\"x\",\"score\":1,\"of\":1,\"expectations\":1,\"met\":1,\"duration\":1.0,\"outcome\":\"passed\",\"time\":\"2026-12-01T00:00:00Z\"}" | tcplab grade - | grep -q "^A "'
 	local m
 	for m in man1/tcplab.1 man1/tcplab-client.1 man1/tcplab-explain.1 \
 		man5/tcplab-scenario.5 man8/tcplab-server.8; do
