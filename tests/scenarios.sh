@@ -185,8 +185,8 @@ isn_port() {
 		--student "$1" --record "$W/class.jsonl" >/dev/null 2>&1
 	d=$(find "$t" -name dump.pcap | head -1)
 	"$TCPDUMP" -S -nn -r "$d" 2>/dev/null | awk '
-		/Flags \[S\],/ { split($3, a, "."); p = a[5]; sub(/,/, "", $7); c = $9 }
-		/Flags \[S\.\],/ { sub(/,/, "", $9); s = $9 }
+		/Flags \[S\],/ { split($3, a, "."); p = a[5]; c = $9; sub(/,/, "", c) }
+		/Flags \[S\.\],/ { s = $9; sub(/,/, "", s) }
 		END { print c, s, p }'
 	rm -rf "$t"
 }
