@@ -21,7 +21,8 @@
 #   prediction lines of an interactive run fed from a pipe, right and wrong
 #   as answered, with the expected value that student's run had;
 # - a capture made into a scenario (tcplab-explain --scenario) and run
-#   gives tcpdump the capture's flags: the article's exchange, and real
+#   gives tcpdump the capture's flags: the article's exchange (its pcap,
+#   and its text as the article prints it, without bytes), and real
 #   wget and curl against python's http.server on the lab's hosts;
 # - nothing is left behind: no namespace, no address the scenario added.
 # Needs root; under CI=true it fails instead of skipping.
@@ -264,11 +265,13 @@ flags_of() {
 	"$TCPDUMP" -nn -r "$1" tcp 2>/dev/null |
 		sed -n 's/.*Flags \[\([^]]*\)\].*/\1/p' | tr '\n' ' '
 }
-# round_trip NAME PCAP: tcplab-explain --scenario of the capture, run with
-# --auto; tcpdump's flags of the run are the capture's.
+# round_trip NAME CAPTURE: tcplab-explain --scenario of the capture (a
+# pcap, or tcpdump's text pasted into a .txt file), run with --auto;
+# tcpdump's flags of the run are the capture's.
 round_trip() {
-	local name=$1 pcap=$2 t d want got
-	if ! "$TCPLAB_EXPLAIN_BIN" --scenario "$W/$name.scn" -r "$pcap" \
+	local name=$1 pcap=$2 t d want got src=(-r "$2")
+	[ "${pcap%.txt}" != "$pcap" ] && src=("$pcap")
+	if ! "$TCPLAB_EXPLAIN_BIN" --scenario "$W/$name.scn" "${src[@]}" \
 		>/dev/null 2>"$W/$name.err"; then
 		fail "$name: --scenario failed: $(cat "$W/$name.err")"
 		return
@@ -280,7 +283,11 @@ round_trip() {
 		tail -20 "$W/$name.out" | sed 's/^/    /'
 	fi
 	d=$(find "$t" -name dump.pcap | head -1)
-	want=$(flags_of "$pcap")
+	if [ "${pcap%.txt}" != "$pcap" ]; then
+		want=$(sed -n 's/.*Flags \[\([^]]*\)\].*/\1 /p' "$pcap" | tr -d '\n')
+	else
+		want=$(flags_of "$pcap")
+	fi
 	got=$(flags_of "$d")
 	tl_say "$name: capture [$want], replay [$got]"
 	check "$name: a flag pattern was read" [ -n "$want" ]
@@ -292,6 +299,7 @@ round_trip() {
 "$top_builddir/tests/mkpcap" article "$W/article.pcap" ||
 	fail "mkpcap article"
 round_trip article "$W/article.pcap"
+round_trip article-text "$top_srcdir/tests/data/article-trace.txt"
 
 # Real wget and curl against python's http.server, captured by tcpdump on
 # the server's host (the hosts tcplab up made).
