@@ -628,12 +628,17 @@ static void ask_predict(struct play *p, unsigned i)
 		}
 	p->pred_no++;
 	for (;;) {
-		/* TRANSLATORS: "client" or "server", then the fields asked
-		 * for ("seq ack"), in tcpdump's relative numbers. */
+		/* TRANSLATORS: the line, then the fields asked for ("seq
+		 * ack": words of the notation), in tcpdump's relative
+		 * numbers. */
 		snprintf(prompt, sizeof prompt,
-		         _("-- predict: the next segment from the %s (line "
-		           "%u).\n   Its %s, as tcpdump prints them: "),
-		         scn_end_name(p->scn.step[j].seg.from),
+		         p->scn.step[j].seg.from == SCN_CLIENT
+		                 ? _("-- predict: the next segment from the "
+		                     "client (line %u).\n   Its %s, as tcpdump "
+		                     "prints them: ")
+		                 : _("-- predict: the next segment from the "
+		                     "server (line %u).\n   Its %s, as tcpdump "
+		                     "prints them: "),
 		         p->scn.step[j].line, names);
 		if (!ask(p, prompt, line, sizeof line))
 			return;
@@ -762,10 +767,13 @@ static void wait_settled(struct play *p, unsigned i)
 	while (p->seen[i].verdict == 0 && !play_interrupted()) {
 		if (play_now(p) >= until) {
 			p->seen[i].verdict = -1;
-			/* TRANSLATORS: "client" or "server", and seconds. */
+			/* TRANSLATORS: seconds. */
 			snprintf(p->seen[i].why, sizeof p->seen[i].why,
-			         _("no segment from the %s came in %.1f s"),
-			         scn_end_name(st->seg.from),
+			         st->seg.from == SCN_CLIENT
+			                 ? _("no segment from the client came in "
+			                     "%.1f s")
+			                 : _("no segment from the server came in "
+			                     "%.1f s"),
 			         (double)p->scn.timeout_us / 1e6);
 			char note[1024];
 			note_step(p, i, note, sizeof note);
