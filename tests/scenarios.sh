@@ -233,6 +233,18 @@ for line in open(sys.argv[1]):
     assert o["lab"] == "simultaneous-close" and o["met"] == o["expectations"]
 EOF
 
+# A built-in lab records its run too.
+rm -f "$W/lab1.jsonl"
+runner run 1 --auto --student "Li Lei" --record "$W/lab1.jsonl" >/dev/null 2>&1 ||
+	fail "lab 1 with --record"
+check "lab 1's record: one lab line, passed, its expectations all met" \
+	python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert len(r)==1 and r[0]["lab"]=="01-handshake" and r[0]["student"]=="Li Lei" and r[0]["outcome"]=="passed" and r[0]["met"]==r[0]["expectations"]>0' "$W/lab1.jsonl"
+out=$(runner grade "$W/class.jsonl" "$W/lab1.jsonl" 2>&1)
+check "grade: a row per student and lab" \
+	[ "$(grep -cE '^(Ana Li|Bo Chen|Li Lei) ' <<<"$out")" -eq 3 ]
+check "grade: Ana ran simultaneous-close twice" \
+	grep -qE '^Ana Li +simultaneous-close +2 ' <<<"$out"
+
 # An interactive run fed from a pipe, a line for each prompt: Enter for
 # the two opens and after each of the handshake's segments, for the two
 # closes, a prediction (right), Enter after each FIN, a prediction
