@@ -353,7 +353,7 @@ START_TEST(test_man_examples)
 	unsigned n = man_examples(ex, 8), i;
 	struct scn s;
 
-	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(n, 4);
 	for (i = 0; i < n; i++) {
 		unroff(ex[i]);
 		s = parse_ok(ex[i]);

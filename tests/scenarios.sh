@@ -5,6 +5,7 @@
 # With namespace names of its own, through the runner in the build tree:
 # - a scenario in a teacher's directory is listed by `tcplab list --labs
 #   DIR` and with TCPLAB_LABS, and runs by its name;
+# - the manual's examples run and hold as they are written;
 # - a scenario with a mistake is not run: one line names its file, line
 #   and column and what was expected, exit status 2;
 # - each scenario that comes with tcplab holds with --auto (one end on
@@ -141,6 +142,32 @@ check "the retransmission is the expectation after the drop" \
 	grep -q '^  ok: line 9: client > P. 1:6(5) ack 1' <<<"$out"
 check "tcpdump never saw the dropped segment: 10 segments agree" \
 	grep -q 'agree on 10 segment(s), disagree on 0' <<<"$out"
+
+# The manual's examples run as they are, written from tcplab-scenario(5)
+# alone: every one that is a whole scenario (an end listens).
+python3 - "$top_srcdir/man/tcplab-scenario.5" "$W/man" <<'EOF' ||
+import os, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+os.makedirs(sys.argv[2], exist_ok=True)
+ex = page[page.index(".SH EXAMPLES"):]
+n = 0
+for block in re.findall(r"\.EX\n(.*?)\.EE", ex, re.S):
+    if " listen" not in block:
+        continue
+    n += 1
+    text = block.replace("\\e", "\\").replace("\\-", "-")
+    open(os.path.join(sys.argv[2], "example%d.scn" % n), "w").write(text)
+sys.exit(0 if n >= 3 else 1)
+EOF
+	fail "the manual's examples could not be read"
+for f in "$W"/man/example*.scn; do
+	out=$(runner run "$f" --auto 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then pass; else
+		fail "the manual's $(basename "$f") exited $rc"
+		grep -A1 'NOT AS EXPECTED' <<<"$out" | head -6 | sed 's/^/    /'
+	fi
+done
 
 # --- a mistake in a scenario ------------------------------------------
 printf 'server listen\nclient connect\nclient > Q 0:0(0)\n' >"$W/bad.scn"
