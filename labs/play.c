@@ -29,6 +29,7 @@
 #include "common/io/guard.h"
 #include "common/io/i18n.h"
 #include "common/io/inject.h"
+#include "common/io/privdrop.h"
 #include "common/io/term.h"
 #include "common/link.h"
 #include "common/profile.h"
@@ -1132,7 +1133,10 @@ int main(int argc, char **argv)
 	show_init(&p.sh, p.plain ? SHOW_PLAIN : SHOW_EXPLAIN,
 	          term_cols(STDOUT_FILENO), &vv_nn, NULL, ANNOT_ROLE_UNKNOWN);
 	show_set_tr(&p.sh, &i18n_tr);
-	if (setup(&p, err, sizeof err) != 0) {
+	/* Everything that needs root is open now: root is given up before
+	 * a single segment is read. */
+	if (setup(&p, err, sizeof err) != 0 ||
+	    privdrop(NULL, err, sizeof err) != 0) {
 		play_say(&p, stderr, "tcplab-play: %s\n", err);
 		cleanup(&p);
 		free(name);
