@@ -128,6 +128,39 @@ check "it says every expectation held" grep -q 'scenario: 6 of 6 expectations he
 printf '%s\n' "$out" >"$W/mine.out"
 fits "tcplab run my-handshake" "$W/mine.out"
 
+# Addresses and a port of the scenario's own, and IPv6.
+cat >"$W/mine/addresses.scn" <<'EOF'
+title other addresses and port
+client 10.9.0.2 kernel
+server 10.9.0.1 9000 tcplab
+server listen
+client connect
+client > S 0:0(0)
+server > S. 0:0(0) ack 1
+client > . 1:1(0) ack 1
+client close
+client > F. 1:1(0) ack 1
+server > . 1:1(0) ack 2
+server close
+server > F. 1:1(0) ack 2
+client > . 2:2(0) ack 2
+EOF
+sed -e 's/^client 10.9.0.2 kernel/client 2001:db8:101::25 tcplab/' \
+	-e 's/^server 10.9.0.1 9000 tcplab/server 2001:db8:101::5 8080 kernel/' \
+	-e 's/^client > S 0:0(0)$/client > S 0:0(0) <mss 1440,sackOK,TS val * ecr 0,nop,wscale *>/' \
+	"$W/mine/addresses.scn" >"$W/mine/ipv6.scn"
+out=$(runner run addresses --labs "$W/mine" --auto 2>&1)
+check "a scenario's own addresses and port hold (exit $?)" \
+	grep -q 'scenario: 7 of 7 expectations held' <<<"$out"
+check "its segments went between them" grep -q '10.9.0.2.[0-9]* > 10.9.0.1.9000: Flags \[S\]' <<<"$out"
+check "the address it added is gone after the run" \
+	sh -c "! ip -n $TCPLAB_CLIENT_NS addr show | grep -q 10.9.0.2"
+out=$(runner run ipv6 --labs "$W/mine" --auto 2>&1)
+check "a scenario over IPv6 holds (exit $?)" \
+	grep -q 'scenario: 7 of 7 expectations held' <<<"$out"
+check "its segments went between the IPv6 addresses" \
+	grep -q '2001:db8:101::25\.[0-9]* > 2001:db8:101::5\.8080: Flags \[S\]' <<<"$out"
+
 out=$(runner run kernel-client --labs "$W/mine" --auto 2>&1)
 rc=$?
 check "Linux's TCP as the client holds (exit $rc)" [ "$rc" -eq 0 ]
