@@ -562,7 +562,7 @@ static void read_wire(struct play *p)
 		enum scn_end to = arrivals[i].to;
 		if (!seg_of(p, &g, &s, &off) || sender(p, &s) != (int)!to)
 			continue;
-		play_seen_on_wire(p, (enum scn_end)!to, &s, g.data + off,
+		play_seen_on_wire(p, (enum scn_end) !to, &s, g.data + off,
 		                  g.caplen - off, g.len - off, g.sec, g.usec);
 		to_conn(p, &p->e[to], &s);
 	}
@@ -577,8 +577,9 @@ static void run_held(struct play *p)
 		if (!h->used || h->due_us > play_now(p))
 			continue;
 		h->used = false;
-		send_seg(p, sender(p, &h->s) == SCN_SERVER ? SCN_SERVER
-		                                            : SCN_CLIENT,
+		send_seg(p,
+		         sender(p, &h->s) == SCN_SERVER ? SCN_SERVER
+		                                        : SCN_CLIENT,
 		         &h->s);
 	}
 }
@@ -589,10 +590,8 @@ void play_pump(struct play *p, int ms)
 	unsigned n = 0, d;
 	uint64_t next = UINT64_MAX, t = play_now(p);
 
-	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_SERVER].cap), POLLIN,
-	                           0};
-	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_CLIENT].cap), POLLIN,
-	                           0};
+	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_SERVER].cap), POLLIN, 0};
+	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_CLIENT].cap), POLLIN, 0};
 	for (d = 0; d < 2; d++) {
 		struct play_end *e = &p->e[d];
 		if (e->player == SCN_KERNEL && e->fd >= 0)
@@ -804,8 +803,8 @@ static uint32_t num_or(const struct scn_num *n, uint32_t dflt)
 	return n->any ? dflt : n->lo;
 }
 
-static void build_opts(struct play *p, const struct scn_seg *w,
-                       enum scn_end d, struct seg *s)
+static void build_opts(struct play *p, const struct scn_seg *w, enum scn_end d,
+                       struct seg *s)
 {
 	const struct play_end *e = &p->e[d], *o = &p->e[!d];
 	unsigned i, k;
@@ -831,8 +830,8 @@ static void build_opts(struct play *p, const struct scn_seg *w,
 		case SCN_OPT_TS:
 			seg_opt_ts(s,
 			           num_or(&op->a,
-			                  e->ts_base +
-			                          (uint32_t)(play_now(p) / 1000)),
+			                  e->ts_base + (uint32_t)(play_now(p) /
+			                                          1000)),
 			           num_or(&op->b, o->ts_seen ? o->ts_last : 0));
 			break;
 		case SCN_OPT_SACK: {
@@ -908,8 +907,8 @@ int play_inject(struct play *p, unsigned i)
 		if (!p->ours[k].used)
 			break;
 	if (k < PLAY_OURS_MAX)
-		p->ours[k] = (struct play_ours){s.seq, s.ack, s.flags, len, i,
-		                                true};
+		p->ours[k] =
+		        (struct play_ours){s.seq, s.ack, s.flags, len, i, true};
 	send_seg(p, d, &s);
 	return 0;
 }
@@ -1057,9 +1056,15 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': p.autorun = true; break;
-		case 'p': p.plain = true; break;
-		case 's': p.student = optarg; break;
+		case 'a':
+			p.autorun = true;
+			break;
+		case 'p':
+			p.plain = true;
+			break;
+		case 's':
+			p.student = optarg;
+			break;
 		case 'r':
 			p.rec = fopen(optarg, "a");
 			if (p.rec == NULL) {
@@ -1069,15 +1074,33 @@ int main(int argc, char **argv)
 				return EXIT_ENV;
 			}
 			break;
-		case 'l': p.lab = optarg; break;
-		case 'c': check = true; break;
-		case 'T': title = true; break;
-		case 'H': hosts = true; break;
-		case 'C': p.ns[SCN_CLIENT] = optarg; break;
-		case 'S': p.ns[SCN_SERVER] = optarg; break;
-		case 'i': p.ifname = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'V': printf("tcplab-play %s\n", PACKAGE_VERSION); return 0;
+		case 'l':
+			p.lab = optarg;
+			break;
+		case 'c':
+			check = true;
+			break;
+		case 'T':
+			title = true;
+			break;
+		case 'H':
+			hosts = true;
+			break;
+		case 'C':
+			p.ns[SCN_CLIENT] = optarg;
+			break;
+		case 'S':
+			p.ns[SCN_SERVER] = optarg;
+			break;
+		case 'i':
+			p.ifname = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("tcplab-play %s\n", PACKAGE_VERSION);
+			return 0;
 		default:
 			fprintf(stderr, "%s",
 			        _("tcplab-play: unknown option or missing "
@@ -1105,9 +1128,10 @@ int main(int argc, char **argv)
 	}
 	p.lang = i18n_lang();
 	if (title) {
-		printf("%s\n", p.scn.title ? scn_tr_pick(p.scn.title,
-		                                          &p.scn.title_tr, p.lang)
-		                            : "");
+		printf("%s\n", p.scn.title
+		                       ? scn_tr_pick(p.scn.title,
+		                                     &p.scn.title_tr, p.lang)
+		                       : "");
 		scn_free(&p.scn);
 		return EXIT_OK;
 	}

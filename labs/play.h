@@ -10,9 +10,9 @@
  * receiver, and at that moment the receiver's TCP takes it: it is shown
  * through common/show (tcpdump's line and annot's arithmetic) and matched
  * against the scenario's segment steps of its direction (play_steps.c), so
- * that whatever the walk has seen, the receiving end has had too. Since one process holds
- * both ends, one clock serves both: it stands still while the student
- * reads, so tcplab's ends never time out at a prompt.
+ * that whatever the walk has seen, the receiving end has had too. Since one
+ * process holds both ends, one clock serves both: it stands still while the
+ * student reads, so tcplab's ends never time out at a prompt.
  */
 #ifndef TCPLAB_PLAY_H
 #define TCPLAB_PLAY_H
@@ -57,10 +57,10 @@ struct play_end {
 	enum scn_player player;
 	struct ipaddr addr;
 	uint16_t port;
-	struct capture *cap;    /* the segments that reach this end */
-	struct injector *inj;   /* tcplab and raw */
-	uint8_t mac[6];         /* this end's interface */
-	int guard;              /* tcplab and raw: the port guard */
+	struct capture *cap;  /* the segments that reach this end */
+	struct injector *inj; /* tcplab and raw */
+	uint8_t mac[6];       /* this end's interface */
+	int guard;            /* tcplab and raw: the port guard */
 	/* tcplab */
 	struct conn c;
 	struct conn_cfg cfg;
@@ -96,8 +96,8 @@ struct play_seen {
 
 struct play {
 	struct scn scn;
-	const char *file;  /* the scenario's path */
-	const char *lab;   /* its name, for records */
+	const char *file; /* the scenario's path */
+	const char *lab;  /* its name, for records */
 	const char *ifname;
 	const char *ns[2];
 	bool autorun, plain, quiet;

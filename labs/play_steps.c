@@ -24,7 +24,6 @@
 #include "common/io/i18n.h"
 #include "labs/play.h"
 
-
 #define SHOWQ_MAX 256
 
 /* A segment seen, waiting to be shown, with its note. */
@@ -251,17 +250,16 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		}
 		k = -1;
 	}
-	if (again && (k < 0 || p->scn.step[k].kind != SCN_EXPECT ||
-	              !scn_match(&p->scn.step[k].seg, d, s, rseq, rack,
-	                         NULL))) {
+	if (again &&
+	    (k < 0 || p->scn.step[k].kind != SCN_EXPECT ||
+	     !scn_match(&p->scn.step[k].seg, d, s, rseq, rack, NULL))) {
 		snprintf(note, sizeof note, "  %s",
 		         _("(Linux sent it again: its retransmission timer "
 		           "runs while the lab waits)"));
 		k = -1;
 	} else if (k < 0 || p->scn.step[k].kind == SCN_INJECT) {
 		p->unexpected++;
-		snprintf(note, sizeof note, "%s",
-		         _("  (not in the scenario)"));
+		snprintf(note, sizeof note, "%s", _("  (not in the scenario)"));
 	} else {
 		const struct scn_step *st = &p->scn.step[k];
 		bool fits = st->kind == SCN_EXPECT &&
@@ -339,8 +337,8 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	for (unsigned j = 0; j < PLAY_OURS_MAX; j++)
 		if (!p->ours[j].used) {
 			p->ours[j] = (struct play_ours){
-			        s->seq, s->ack, s->flags,
-			        (uint32_t)p->held[i].s.payload_len,
+			        s->seq,      s->ack,
+			        s->flags,    (uint32_t)p->held[i].s.payload_len,
 			        (unsigned)k, true};
 			break;
 		}
@@ -398,8 +396,9 @@ static void flush_until(struct play *p, int until)
 		                                : ANNOT_ROLE_SERVER;
 		pk.sec = q->sec;
 		pk.usec = q->usec;
-		n = q->len == 0 ? 0
-		                : show_packet(&p->sh, &pk, p->text, p->text_cap);
+		n = q->len == 0
+		            ? 0
+		            : show_packet(&p->sh, &pk, p->text, p->text_cap);
 		if (n > 0 && !p->quiet)
 			fwrite(p->text, 1, (size_t)n, stdout);
 		if (q->note[0] != '\0' && !p->plain)
@@ -556,8 +555,7 @@ static void next_gate(struct play *p)
 		p->stopped = true;
 }
 
-static const char *kind_word(const struct scn_step *st, char *buf,
-                             size_t cap)
+static const char *kind_word(const struct scn_step *st, char *buf, size_t cap)
 {
 	static const char *const w[] = {
 	        [SCN_LISTEN] = "listen", [SCN_CONNECT] = "connect",
@@ -694,7 +692,8 @@ static void score_predict(struct play *p, unsigned k)
 		if (!right)
 			/* TRANSLATORS: a field name, what the student
 			 * said, what the segment had. */
-			play_say(p, stdout, _("   %s: you said %s, it was %s\n"),
+			play_say(p, stdout,
+			         _("   %s: you said %s, it was %s\n"),
 			         pred_names[f], a, x);
 	}
 	play_say(p, stdout, "%s\n",
@@ -716,8 +715,8 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 		snprintf(text, sizeof text, "%s", q);
 	want[0] = '\0';
 	if (st->nanswers > 0) {
-		const char *a = scn_tr_pick(st->answers[0], &st->answer_tr,
-		                            p->lang);
+		const char *a =
+		        scn_tr_pick(st->answers[0], &st->answer_tr, p->lang);
 		if (scn_expand(a, &v, want, sizeof want) < 0)
 			snprintf(want, sizeof want, "%s", a);
 	}
@@ -770,9 +769,11 @@ static void wait_settled(struct play *p, unsigned i)
 			/* TRANSLATORS: seconds. */
 			snprintf(p->seen[i].why, sizeof p->seen[i].why,
 			         st->seg.from == SCN_CLIENT
-			                 ? _("no segment from the client came in "
+			                 ? _("no segment from the client came "
+			                     "in "
 			                     "%.1f s")
-			                 : _("no segment from the server came in "
+			                 : _("no segment from the server came "
+			                     "in "
 			                     "%.1f s"),
 			         (double)p->scn.timeout_us / 1e6);
 			char note[1024];
@@ -788,9 +789,9 @@ static void wait_settled(struct play *p, unsigned i)
 static void heading(struct play *p)
 {
 	play_say(p, stdout, "== %s\n",
-	         p->scn.title ? scn_tr_pick(p->scn.title, &p->scn.title_tr,
-	                                    p->lang)
-	                      : p->file);
+	         p->scn.title
+	                 ? scn_tr_pick(p->scn.title, &p->scn.title_tr, p->lang)
+	                 : p->file);
 	if (!p->autorun && p->scn.text != NULL)
 		play_say(p, stdout, "%s\n\n",
 		         scn_tr_pick(p->scn.text, &p->scn.text_tr, p->lang));
@@ -805,8 +806,9 @@ static int finish(struct play *p)
 	pass_time(p, 300000);
 	flush_shown(p);
 	if (play_wind_up(p)) {
-		play_say(p, stdout, "%s\n",
-		         _("the scenario is over: what is still open is reset"));
+		play_say(
+		        p, stdout, "%s\n",
+		        _("the scenario is over: what is still open is reset"));
 		pass_time(p, 300000);
 		flush_shown(p);
 	}
@@ -875,8 +877,8 @@ int play_steps(struct play *p)
 			char text[1024];
 			flush_shown(p);
 			play_vars(p, &v);
-			const char *say = scn_tr_pick(st->text, &st->tr,
-			                              p->lang);
+			const char *say =
+			        scn_tr_pick(st->text, &st->tr, p->lang);
 			if (scn_expand(say, &v, text, sizeof text) < 0)
 				snprintf(text, sizeof text, "%s", say);
 			play_say(p, stdout, "%s\n", text);

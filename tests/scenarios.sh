@@ -31,7 +31,7 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 need_root "scenarios.sh"
 need_cmd ip tcpdump python3 timeout setsid ethtool
-RUNNER=$top_srcdir/labs/tcplab
+SCN_RUNNER=$top_srcdir/labs/tcplab
 for p in client/tcplab-client server/tcplab-server explain/tcplab-explain \
 	labs/tcplab-text labs/tcplab-play; do
 	[ -x "$top_builddir/$p" ] || tl_skip_or_fail "$p not built (run make first)"
@@ -48,7 +48,7 @@ export TCPLAB_TMP=$W
 TL_NETNS+=("$TCPLAB_CLIENT_NS" "$TCPLAB_SERVER_NS")
 unset TCPLAB_LABS
 
-runner() { COLUMNS=80 timeout 300 setsid -w "$RUNNER" "$@" </dev/null; }
+runner() { COLUMNS=80 timeout 300 setsid -w "$SCN_RUNNER" "$@" </dev/null; }
 
 # The hosts stay up for the whole test: each run finds them there.
 runner up >/dev/null 2>&1 || fail "tcplab up failed"
@@ -283,7 +283,7 @@ check "a built-in lab has no handout, and says so: $out" \
 
 check "three lab records" [ "$(grep -c '"type":"lab"' "$W/class.jsonl")" -eq 3 ]
 check "each passed" [ "$(grep -c '"outcome":"passed"' "$W/class.jsonl")" -eq 3 ]
-python3 - "$W/class.jsonl" <<'EOF' && pass || fail "the records do not follow the schema"
+if python3 - "$W/class.jsonl" <<'EOF'; then pass; else fail "the records do not follow the schema"; fi
 import json, sys
 keys = ["type", "student", "lab", "score", "of", "expectations", "met",
         "duration", "outcome", "time"]
@@ -311,11 +311,17 @@ check "grade: Ana ran simultaneous-close twice" \
 # (wrong), Enter after the ACKs, then the two answers (right, wrong).
 rm -f "$W/pred.jsonl"
 printf '\n\n\n\n\n\n\n1 1\n\n\n7 7\n\nclosing\nthree\n' |
-	COLUMNS=80 timeout 300 setsid -w "$RUNNER" run simultaneous-close \
+	COLUMNS=80 timeout 300 setsid -w "$SCN_RUNNER" run simultaneous-close \
 		--student "Ana Li" --record "$W/pred.jsonl" >"$W/pred.out" 2>&1
 fits "an interactive run, its questions and answers" "$W/pred.out"
 check "the answer's why is shown" grep -q 'each is an active closer' "$W/pred.out"
-python3 - "$W/pred.jsonl" <<'EOF' && pass || { fail "the prediction records are wrong"; cat "$W/pred.jsonl"; tail -30 "$W/pred.out"; }
+records_wrong() {
+	fail "the prediction records are wrong"
+	cat "$W/pred.jsonl"
+	tail -30 "$W/pred.out"
+}
+if python3 - "$W/pred.jsonl" <<'EOF'; then pass; else records_wrong; fi
+
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 pred = [r for r in recs if r["type"] == "prediction"]
