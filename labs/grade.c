@@ -976,7 +976,9 @@ int text_grade(int argc, char **argv)
 			free(b.row[i].lab);
 		}
 	b.n = kept;
-	qsort(b.row, b.n, sizeof(*b.row), row_cmp);
+	/* No rows: no table to sort (and qsort() must not get NULL). */
+	if (b.n > 0)
+		qsort(b.row, b.n, sizeof(*b.row), row_cmp);
 	if (csv)
 		put_csv(&b);
 	else
