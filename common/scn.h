@@ -211,6 +211,13 @@ void scn_free(struct scn *s);
 int scn_format_seg(const struct scn_seg *s, char *buf, size_t cap);
 
 /*
+ * Writes len bytes at p as a quoted text of the notation ("GET /\r\n"),
+ * the way scn_format_seg() writes a payload. Returns the length written,
+ * or TCPLAB_ENOSPC.
+ */
+int scn_format_text(const char *p, size_t len, char *buf, size_t cap);
+
+/*
  * A segment seen on the wire, in relative numbers: seq and ack relative
  * to the sender's and receiver's ISNs (a SYN's seq 0, its ack absent).
  * Returns true when it fits every field want checks. On false, names the

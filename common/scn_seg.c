@@ -550,6 +550,17 @@ static void fmt_payload(struct outbuf *ob, const char *p, size_t len)
 	ob_char(ob, '"');
 }
 
+int scn_format_text(const char *p, size_t len, char *buf, size_t cap)
+{
+	struct outbuf ob;
+	long n;
+
+	ob_init(&ob, buf, cap);
+	fmt_payload(&ob, p, len);
+	n = ob_finish(&ob, buf);
+	return n < 0 ? TCPLAB_ENOSPC : (int)n;
+}
+
 int scn_format_seg(const struct scn_seg *s, char *buf, size_t cap)
 {
 	struct outbuf ob;

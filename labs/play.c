@@ -297,11 +297,13 @@ static int open_end(struct play *p, struct play_end *e, const char *filter,
 	e->cap = capture_open_ring(p->ifname, filter, 256, err, cap);
 	if (e->cap == NULL)
 		return -1;
-	if (e->player == SCN_KERNEL)
-		return kernel_socket(e, err, cap);
+	/* Every end may inject, a kernel end too (a crafted segment
+	 * beside what its kernel sends). */
 	e->inj = inject_open_link(p->ifname, err, cap);
 	if (e->inj == NULL)
 		return -1;
+	if (e->player == SCN_KERNEL)
+		return kernel_socket(e, err, cap);
 	e->guard = guard_open_at(&e->addr, e->port, err, cap);
 	if (e->guard < 0)
 		return -1;
@@ -344,13 +346,15 @@ static int setup(struct play *p, char *err, size_t cap)
 /* ------------------------------------------------------------------ */
 /* tcplab's ends: a conn and its segments. */
 
-static void send_seg(struct play *p, enum scn_end d, const struct seg *s)
+static int send_seg(struct play *p, enum scn_end d, const struct seg *s)
 {
 	char err[256];
 
 	if (inject_seg(p->e[d].inj, s, p->e[!d].mac, NULL, 0, NULL, err,
-	               sizeof err) != 0)
-		play_say(p, stderr, "tcplab-play: %s\n", err);
+	               sizeof err) == 0)
+		return 0;
+	play_say(p, stderr, "tcplab-play: %s\n", err);
+	return -1;
 }
 
 /* A call on a tcplab end's conn is over: its segments go out (or are
@@ -361,8 +365,10 @@ static void conn_done(struct play *p, struct play_end *e)
 
 	for (i = 0; i < e->co.nseg; i++) {
 		int h = play_hold(p, e->id, &e->co.seg[i]);
-		if (h == 0)
+		if (h == 0) {
 			send_seg(p, e->id, &e->co.seg[i]);
+			p->unseen[e->id]++;
+		}
 	}
 	if (!e->cfg.app_reads)
 		e->received += e->co.data_len;
@@ -443,6 +449,8 @@ static void app_kernel(struct play *p, struct play_end *e)
 				want = (size_t)e->read_left;
 		}
 		n = recv(e->fd, buf, want, MSG_DONTWAIT);
+		if (n == 0)
+			e->eof = true;
 		if (n <= 0)
 			break;
 		e->received += (uint64_t)n;
@@ -594,7 +602,12 @@ void play_pump(struct play *p, int ms)
 	pfd[n++] = (struct pollfd){capture_fd(p->e[SCN_CLIENT].cap), POLLIN, 0};
 	for (d = 0; d < 2; d++) {
 		struct play_end *e = &p->e[d];
-		if (e->player == SCN_KERNEL && e->fd >= 0)
+		/* A kernel end is polled only when its application reads:
+		 * unread data, or the peer's FIN, would wake poll() at once,
+		 * for ever. */
+		if (e->player == SCN_KERNEL && e->fd >= 0 && !e->eof &&
+		    (e->read == PLAY_READ_ALL ||
+		     (e->read == PLAY_READ_SOME && e->read_left > 0)))
 			pfd[n++] = (struct pollfd){e->fd, POLLIN, 0};
 		if (e->player == SCN_TCPLAB && e->opened &&
 		    conn_next_timer(&e->c) < next)
@@ -654,6 +667,14 @@ static int kernel_open(struct play *p, struct play_end *e, bool active)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 
+	/* The bound socket listens or connects, whichever comes. */
+	if (!active && e->lfd < 0) {
+		e->lfd = e->fd;
+		e->fd = -1;
+	} else if (active && e->fd < 0) {
+		e->fd = e->lfd;
+		e->lfd = -1;
+	}
 	if (!active) {
 		if (listen(e->lfd, 8) != 0) {
 			play_say(p, stderr, _("tcplab-play: listen: %s\n"),
@@ -908,9 +929,9 @@ int play_inject(struct play *p, unsigned i)
 			break;
 	if (k < PLAY_OURS_MAX)
 		p->ours[k] =
-		        (struct play_ours){s.seq, s.ack, s.flags, len, i, true};
-	send_seg(p, d, &s);
-	return 0;
+		        (struct play_ours){s.seq, s.ack, s.flags, len, i, true,
+		                           s.ip_id};
+	return send_seg(p, d, &s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -954,6 +975,13 @@ static char *read_file(const char *path, size_t *len)
 		n += k;
 		if (k < 4096)
 			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
 	}
 	fclose(f);
 	buf[n] = '\0';
@@ -1045,6 +1073,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	bool check = false, title = false, hosts = false;
 	char err[512], *buf, *name;
+	const char *record = NULL;
 	size_t len;
 	int c, rc;
 
@@ -1066,13 +1095,7 @@ int main(int argc, char **argv)
 			p.student = optarg;
 			break;
 		case 'r':
-			p.rec = fopen(optarg, "a");
-			if (p.rec == NULL) {
-				fprintf(stderr,
-				        _("tcplab-play: cannot write %s: %s\n"),
-				        optarg, strerror(errno));
-				return EXIT_ENV;
-			}
+			record = optarg;
 			break;
 		case 'l':
 			p.lab = optarg;
@@ -1144,6 +1167,14 @@ int main(int argc, char **argv)
 		scn_free(&p.scn);
 		return EXIT_OK;
 	}
+	/* The record file only for a run (not --check, --title, --hosts),
+	 * and before root is given up. */
+	if (record != NULL && (p.rec = fopen(record, "a")) == NULL) {
+		fprintf(stderr, _("tcplab-play: cannot write %s: %s\n"), record,
+		        strerror(errno));
+		scn_free(&p.scn);
+		return EXIT_ENV;
+	}
 	name = lab_name(p.file);
 	if (p.lab == NULL)
 		p.lab = name;
@@ -1151,7 +1182,7 @@ int main(int argc, char **argv)
 	p.text = malloc(p.text_cap);
 	p.seen = calloc(p.scn.nstep + 1, sizeof *p.seen);
 	if (p.text == NULL || p.seen == NULL) {
-		fputs("tcplab-play: out of memory\n", stderr);
+		fputs(_("tcplab-play: out of memory\n"), stderr);
 		return EXIT_ENV;
 	}
 	show_init(&p.sh, p.plain ? SHOW_PLAIN : SHOW_EXPLAIN,

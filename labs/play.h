@@ -50,6 +50,7 @@ struct play_ours {
 	uint32_t len;
 	unsigned step; /* the step that sent it */
 	bool used;
+	uint16_t ip_id; /* IPv4: a retransmission has another */
 };
 
 struct play_end {
@@ -75,8 +76,9 @@ struct play_end {
 	uint64_t read_left; /* PLAY_READ_SOME */
 	uint64_t received;  /* bytes the application has read */
 	/* kernel */
-	int lfd, fd;
+	int lfd, fd; /* the bound socket is one of them until it opens */
 	bool listening, connecting;
+	bool eof; /* the peer's FIN has been read */
 	/* what this end sent, as the wire showed it (inject's defaults) */
 	bool sent_any;
 	uint32_t nxt, last_ack, ts_last;
@@ -117,6 +119,8 @@ struct play {
 	struct play_seen *seen; /* per step */
 	unsigned next_seg[2];   /* per sender: the next segment step to match */
 	struct play_held held[PLAY_HELD_MAX];
+	unsigned unseen[2]; /* per sender: tcplab segments sent, not yet seen */
+	bool over;          /* the walk has ended: the wire is only shown */
 	struct play_ours ours[PLAY_OURS_MAX];
 	unsigned good, bad, unexpected;
 	unsigned pred_asked, pred_right, q_asked, q_right;

@@ -93,10 +93,16 @@ void play_vars(const struct play *p, struct scn_vars *v)
 	}
 }
 
+/* Relative numbers, as tcpdump prints them. A sender whose SYN has not
+ * been seen has no ISN to count from: a kernel end's is its kernel's, and
+ * its numbers stay absolute (tcpdump's, for a connection whose SYN it
+ * never saw); tcplab's and raw ends' are the run's own. */
 static void rel_of(const struct play *p, enum scn_end d, const struct seg *s,
                    uint32_t *rseq, uint32_t *rack)
 {
-	uint32_t isn = p->isn_seen[d] ? p->isn[d] : p->e[d].iss;
+	uint32_t isn = p->isn_seen[d]                   ? p->isn[d]
+	               : p->e[d].player == SCN_KERNEL ? 0
+	                                              : p->e[d].iss;
 
 	*rseq = s->seq - isn;
 	*rack = p->isn_seen[!d] ? s->ack - p->isn[!d] : s->ack;
@@ -180,6 +186,20 @@ static void note_step(struct play *p, unsigned k, char *note, size_t cap)
 		          p->seen[k].why, note, cap);
 }
 
+/* The "..." steps of sender d from step k up to step j (all of them
+ * when j < 0) are over. */
+static void close_many(struct play *p, enum scn_end d, unsigned k, int j)
+{
+	unsigned i;
+
+	for (i = k; i < p->scn.nstep && (j < 0 || i < (unsigned)j); i++) {
+		const struct scn_step *st = &p->scn.step[i];
+		if (is_seg_step(st) && st->seg.from == d && st->seg.many &&
+		    p->seen[i].verdict == 0)
+			p->seen[i].verdict = 1;
+	}
+}
+
 void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
                        const uint8_t *ip, size_t len, size_t wirelen,
                        int64_t sec, uint32_t usec)
@@ -214,10 +234,16 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		e->ts_seen = true;
 	}
 	rel_of(p, d, s, &rseq, &rack);
+	/* Once the walk is over, the wire is only shown. */
+	if (p->over) {
+		queue_show(p, d, ip, len, wirelen, sec, usec, "", -1);
+		return;
+	}
 	for (i = 0; i < PLAY_OURS_MAX; i++) {
 		struct play_ours *o = &p->ours[i];
 		if (!o->used || o->seq != s->seq || o->flags != s->flags ||
-		    o->len != s->payload_len || o->ack != s->ack)
+		    o->len != s->payload_len || o->ack != s->ack ||
+		    (s->ip_v == 4 && o->ip_id != s->ip_id))
 			continue;
 		o->used = false;
 		if (p->scn.step[o->step].kind == SCN_INJECT) {
@@ -230,25 +256,29 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		           (int)o->step);
 		return;
 	}
+	if (p->unseen[d] > 0)
+		p->unseen[d]--;
 	k = next_of(p, d);
-	/* A step of many segments takes those that fit. One that does
-	 * not, but fits the sender's step after it, closes it; one that
-	 * fits neither is not in the scenario, and the step stays open. */
-	while (k >= 0 && p->scn.step[k].seg.many) {
-		const struct scn_step *st = &p->scn.step[k];
-		int j = next_of_after(p, d, (unsigned)k);
-		if (scn_match(&st->seg, d, s, rseq, rack, &field)) {
-			p->seen[k].has = true;
+	/* Steps of many segments ("..."): the first of them the segment
+	 * fits takes it, and those before it are over; a segment that fits
+	 * none of them goes to the sender's first step after them. */
+	if (k >= 0 && p->scn.step[k].seg.many) {
+		int j = k;
+		while (j >= 0 && p->scn.step[j].seg.many &&
+		       !scn_match(&p->scn.step[j].seg, d, s, rseq, rack, NULL))
+			j = next_of_after(p, d, (unsigned)j);
+		if (again && (j < 0 || p->scn.step[j].seg.many ||
+		              !scn_match(&p->scn.step[j].seg, d, s, rseq, rack,
+		                         NULL)))
+			j = -2; /* a retransmission: said below */
+		else
+			close_many(p, d, (unsigned)k, j);
+		if (j >= 0 && p->scn.step[j].seg.many) {
+			p->seen[j].has = true;
 			queue_show(p, d, ip, len, wirelen, sec, usec, "", -1);
 			return;
 		}
-		if (j >= 0 && p->scn.step[j].kind == SCN_EXPECT &&
-		    scn_match(&p->scn.step[j].seg, d, s, rseq, rack, NULL)) {
-			p->seen[k].verdict = 1;
-			k = next_of(p, d);
-			continue;
-		}
-		k = -1;
+		k = j == -2 ? -1 : j;
 	}
 	if (again &&
 	    (k < 0 || p->scn.step[k].kind != SCN_EXPECT ||
@@ -264,18 +294,22 @@ void play_seen_on_wire(struct play *p, enum scn_end d, const struct seg *s,
 		const struct scn_step *st = &p->scn.step[k];
 		bool fits = st->kind == SCN_EXPECT &&
 		            scn_match(&st->seg, d, s, rseq, rack, &field);
-		if (!fits && st->kind != SCN_EXPECT)
-			field = _("it was sent, not held back");
 		settle(p, (unsigned)k, s, rseq, rack, fits ? 1 : -1);
-		if (!fits) {
+		if (!fits)
 			describe(d, s, rseq, rack, got, sizeof got);
+		if (!fits && st->kind != SCN_EXPECT)
+			/* TRANSLATORS: a drop or delay step's segment went
+			 * out as it was; then the segment in the notation. */
+			snprintf(p->seen[k].why, sizeof p->seen[k].why,
+			         _("it was sent, not held back: the wire had %s"),
+			         got);
+		else if (!fits)
 			/* TRANSLATORS: the field that differs ("ack",
 			 * "win", "options"...: words of the notation, kept
 			 * as they are), then the segment in the notation. */
 			snprintf(p->seen[k].why, sizeof p->seen[k].why,
 			         _("differs in %s: the wire had %s"),
 			         field ? field : "?", got);
-		}
 		note_step(p, (unsigned)k, note, sizeof note);
 	}
 	queue_show(p, d, ip, len, wirelen, sec, usec, note,
@@ -287,10 +321,16 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 	uint32_t rseq, rack;
 	const char *field;
 	int k = next_of(p, d);
-	unsigned i;
+	unsigned i, skip = p->unseen[d];
 
-	while (k >= 0 && p->scn.step[k].seg.many)
+	/* Past the "..." steps, and past the steps of the segments this
+	 * end has sent that the wire has not shown yet (an earlier one of
+	 * the same burst). */
+	while (k >= 0 && (p->scn.step[k].seg.many || skip > 0)) {
+		if (!p->scn.step[k].seg.many)
+			skip--;
 		k = next_of_after(p, d, (unsigned)k);
+	}
 	if (k < 0)
 		return 0;
 	const struct scn_step *st = &p->scn.step[k];
@@ -339,7 +379,8 @@ int play_hold(struct play *p, enum scn_end d, const struct seg *s)
 			p->ours[j] = (struct play_ours){
 			        s->seq,      s->ack,
 			        s->flags,    (uint32_t)p->held[i].s.payload_len,
-			        (unsigned)k, true};
+			        (unsigned)k, true,
+			        s->ip_id};
 			break;
 		}
 	return 2;
@@ -501,12 +542,19 @@ static bool ask(struct play *p, const char *prompt, char *line, size_t cap)
 	play_pause(p);
 	fputs(prompt, stdout);
 	fflush(stdout);
-	got = fgets(line, (int)cap, stdin) != NULL;
+	got = fgets(line, (int)cap, stdin) != NULL && !play_interrupted();
 	if (!got)
 		fputs("\n", stdout);
 	play_resume(p);
 	if (got) {
 		n = strlen(line);
+		/* The rest of a line too long for line is not the next
+		 * answer. */
+		if (n > 0 && line[n - 1] != '\n') {
+			int ch;
+			while ((ch = getchar()) != EOF && ch != '\n')
+				;
+		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		/* Answers from a file or a pipe: the output reads as if
@@ -524,14 +572,16 @@ static bool gate(struct play *p, const struct scn_step *st, const char *what)
 
 	if (p->autorun)
 		return true;
-	/* TRANSLATORS: the scenario's line number and the step as written
-	 * ("client close"); Enter and q are keys. */
-	snprintf(prompt, sizeof prompt,
-	         _("-- line %u: %s  [Enter] runs it, q stops: "), st->line,
-	         what);
-	if (!ask(p, prompt, line, sizeof line)) {
+	/* The step, wrapped to the width; the prompt on a line of its
+	 * own. */
+	snprintf(prompt, sizeof prompt, "-- %s", _("line %u: %s"));
+	play_say(p, stdout, prompt, st->line, what);
+	/* TRANSLATORS: Enter and q are keys. */
+	if (!ask(p, _("   [Enter] runs it, q stops: "), line, sizeof line)) {
+		/* no more input: the rest runs by itself; a signal stops */
 		p->autorun = true;
-		return true;
+		p->stopped = play_interrupted();
+		return !p->stopped;
 	}
 	if (line[0] == 'q' || line[0] == 'Q') {
 		p->stopped = true;
@@ -549,6 +599,7 @@ static void next_gate(struct play *p)
 		return;
 	if (!ask(p, _("-- [Enter] next, q stops: "), line, sizeof line)) {
 		p->autorun = true;
+		p->stopped = play_interrupted();
 		return;
 	}
 	if (line[0] == 'q' || line[0] == 'Q')
@@ -567,11 +618,16 @@ static const char *kind_word(const struct scn_step *st, char *buf, size_t cap)
 
 	switch (st->kind) {
 	case SCN_SEND:
-		if (st->text != NULL)
-			snprintf(buf, cap, "%s send \"%.*s%s\"", end,
-			         st->n > 40 ? 40 : (int)st->n, st->text,
-			         st->n > 40 ? "..." : "");
-		else
+		if (st->text != NULL) {
+			/* as written in the scenario, escapes and all, and
+			 * cut to a line */
+			char q[160];
+			if (scn_format_text(st->text, st->n > 60 ? 60 : st->n, q,
+			                    sizeof q) < 0)
+				snprintf(q, sizeof q, "\"\"");
+			snprintf(buf, cap, "%s send %s%s", end, q,
+			         st->n > 60 ? "..." : "");
+		} else
 			snprintf(buf, cap, "%s send %u", end, st->n);
 		break;
 	case SCN_READ:
@@ -638,7 +694,16 @@ static void ask_predict(struct play *p, unsigned i)
 		                     "server (line %u).\n   Its %s, as tcpdump "
 		                     "prints them: "),
 		         p->scn.step[j].line, names);
-		if (!ask(p, prompt, line, sizeof line))
+		if (!ask(p, prompt, line, sizeof line)) {
+			p->stopped = play_interrupted();
+			return;
+		}
+		/* q stops the lab; an empty answer lets this one go. */
+		if (line[0] == 'q' || line[0] == 'Q') {
+			p->stopped = true;
+			return;
+		}
+		if (line[strspn(line, " \t")] == '\0')
 			return;
 		char *s = line, *endp;
 		unsigned got = 0;
@@ -654,8 +719,11 @@ static void ask_predict(struct play *p, unsigned i)
 		}
 		if (got == n)
 			break;
-		/* TRANSLATORS: how many numbers the student must type. */
-		printf(_("   %u number(s) please, separated by spaces\n"), n);
+		/* TRANSLATORS: how many numbers the student must type;
+		 * Enter and q are keys. */
+		printf(_("   %u number(s) please, separated by spaces (Enter "
+		         "skips, q stops)\n"),
+		       n);
 	}
 	p->pred_step = j;
 	p->pred_mask = st->predict;
@@ -706,7 +774,7 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 {
 	const struct scn_step *st = &p->scn.step[i];
 	struct scn_vars v;
-	char text[1024], line[256], want[256], item[32], prompt[1200];
+	char text[1024], line[256], want[256], item[32];
 	bool right;
 
 	play_vars(p, &v);
@@ -722,11 +790,13 @@ static void ask_question(struct play *p, unsigned i, unsigned no)
 	}
 	if (p->autorun)
 		return;
-	snprintf(prompt, sizeof prompt, "%s\n   > ", text);
 	flush_shown(p);
 	play_say(p, stdout, _("-- question %u\n"), no);
-	if (!ask(p, prompt, line, sizeof line))
+	play_say(p, stdout, "%s\n", text);
+	if (!ask(p, "   > ", line, sizeof line)) {
+		p->stopped = play_interrupted();
 		return;
+	}
 	right = scn_answer_ok(st, &v, line);
 	p->q_asked++;
 	p->q_right += right;
@@ -829,15 +899,23 @@ static int finish(struct play *p)
 	if (p->q_asked > 0)
 		play_say(p, stdout, _("questions: %u of %u right\n"),
 		         p->q_right, p->q_asked);
-	outcome = p->stopped ? "stopped" : p->bad > 0 ? "failed" : "passed";
+	outcome = p->stopped || play_interrupted() ? "stopped"
+	          : p->bad > 0                     ? "failed"
+	                                           : "passed";
 	record_lab(p, outcome, secs);
-	return p->bad > 0 || p->stopped ? 1 : 0;
+	if (play_interrupted())
+		/* TRANSLATORS: what the lab's record and its last line say
+		 * of a run stopped by Ctrl-C. */
+		play_say(p, stdout, "%s\n", _("stopped by a signal"));
+	if (p->failed_env)
+		return 3; /* what the scenario asked could not be done */
+	return p->bad > 0 || p->stopped || play_interrupted() ? 1 : 0;
 }
 
 int play_steps(struct play *p)
 {
 	struct timespec ts;
-	char what[160];
+	char what[512];
 	unsigned i, qno = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -861,7 +939,10 @@ int play_steps(struct play *p)
 			flush_shown(p);
 			if (!gate(p, st, kind_word(st, what, sizeof what)))
 				break;
-			play_action(p, st);
+			if (play_action(p, st) != 0) {
+				p->failed_env = true;
+				break;
+			}
 			/* Actions written one after the other happen at
 			 * once: nothing is taken from the wire between them
 			 * (two closes cross, as in a simultaneous close). */
@@ -895,7 +976,10 @@ int play_steps(struct play *p)
 			step_text(&st->seg, what, sizeof what);
 			if (!gate(p, st, what))
 				break;
-			play_inject(p, i);
+			if (play_inject(p, i) != 0) {
+				p->failed_env = true;
+				break;
+			}
 			__attribute__((fallthrough));
 		case SCN_EXPECT:
 		case SCN_DROP:
@@ -907,7 +991,16 @@ int play_steps(struct play *p)
 			 * what the wire carried before it, then a pause. */
 			shown_target = false;
 			wait_settled(p, i);
-			flush_until(p, p->autorun ? -1 : (int)i);
+			/* A signal ends the walk: an unsettled step is not
+			 * a step that held. */
+			if (play_interrupted() || p->seen[i].verdict == 0) {
+				p->stopped = true;
+				break;
+			}
+			/* What is left up to this step's segment; none of
+			 * what follows it (a prediction may wait for it). */
+			if (!shown_target || p->autorun)
+				flush_until(p, p->autorun ? -1 : (int)i);
 			if (p->seen[i].verdict < 0)
 				p->bad++;
 			else if (st->kind != SCN_INJECT)
@@ -918,9 +1011,10 @@ int play_steps(struct play *p)
 				next_gate(p);
 			break;
 		}
-		if (p->bad > 0)
+		if (p->bad > 0 || p->stopped || p->failed_env)
 			break;
 	}
+	p->over = true;
 	if (p->bad > 0 && i + 1 < p->scn.nstep)
 		/* TRANSLATORS: the line the run stopped at. */
 		play_say(p, stdout,

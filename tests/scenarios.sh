@@ -117,7 +117,9 @@ out=$(runner list --labs "$W/mine" 2>&1)
 check "list --labs shows the teacher's scenario" grep -q '^my-handshake  *my own handshake' <<<"$out"
 check "list shows the scenarios that come with tcplab" grep -q '^zero-window ' <<<"$out"
 out=$(TCPLAB_LABS="/nonexistent-$$:$W/mine" runner list 2>&1)
+rc=$?
 check "a TCPLAB_LABS directory that does not exist is named" grep -q "nonexistent-$$" <<<"$out"
+check "... and tcplab list exits 2 (it did $rc)" [ "$rc" -eq 2 ]
 out=$(TCPLAB_LABS="$W/mine" runner list 2>&1)
 check "TCPLAB_LABS adds the teacher's directory" grep -q '^my-handshake ' <<<"$out"
 out=$(TCPLAB_LABS="$W/mine" runner run my-handshake --auto 2>&1)
@@ -131,8 +133,8 @@ fits "tcplab run my-handshake" "$W/mine.out"
 # Addresses and a port of the scenario's own, and IPv6.
 cat >"$W/mine/addresses.scn" <<'EOF'
 title other addresses and port
-client 10.9.0.2 kernel
-server 10.9.0.1 9000 tcplab
+client 10.9.1.2 kernel
+server 10.9.2.1 9000 tcplab
 server listen
 client connect
 client > S 0:0(0)
@@ -145,16 +147,18 @@ server close
 server > F. 1:1(0) ack 2
 client > . 2:2(0) ack 2
 EOF
-sed -e 's/^client 10.9.0.2 kernel/client 2001:db8:101::25 tcplab/' \
-	-e 's/^server 10.9.0.1 9000 tcplab/server 2001:db8:101::5 8080 kernel/' \
+sed -e 's/^client 10.9.1.2 kernel/client 2001:db8:101::25 tcplab/' \
+	-e 's/^server 10.9.2.1 9000 tcplab/server 2001:db8:101::5 8080 kernel/' \
 	-e 's/^client > S 0:0(0)$/client > S 0:0(0) <mss 1440,sackOK,TS val * ecr 0,nop,wscale *>/' \
 	"$W/mine/addresses.scn" >"$W/mine/ipv6.scn"
 out=$(runner run addresses --labs "$W/mine" --auto 2>&1)
 check "a scenario's own addresses and port hold (exit $?)" \
 	grep -q 'scenario: 7 of 7 expectations held' <<<"$out"
-check "its segments went between them" grep -q '10.9.0.2.[0-9]* > 10.9.0.1.9000: Flags \[S\]' <<<"$out"
+check "its segments went between them" grep -q '10.9.1.2.[0-9]* > 10.9.2.1.9000: Flags \[S\]' <<<"$out"
 check "the address it added is gone after the run" \
-	sh -c "! ip -n $TCPLAB_CLIENT_NS addr show | grep -q 10.9.0.2"
+	sh -c "! ip -n $TCPLAB_CLIENT_NS addr show | grep -q 10.9.1.2"
+check "the route it added (two subnets) is gone after the run" \
+	sh -c "! ip -n $TCPLAB_CLIENT_NS route show | grep -q 10.9.2.1"
 out=$(runner run ipv6 --labs "$W/mine" --auto 2>&1)
 check "a scenario over IPv6 holds (exit $?)" \
 	grep -q 'scenario: 7 of 7 expectations held' <<<"$out"
