@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "client/route.h"
+#include "common/io/guard.h"
 #include "common/io/i18n.h"
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -67,28 +68,6 @@ int route_pton(const char *s, int family, struct ipaddr *a)
 	if (family != 4 && inet_pton(AF_INET6, s, a->b) == 1 && !ipaddr_is4(a))
 		return 0;
 	return -1;
-}
-
-/* A socket address for a (and port), and its length. */
-static socklen_t sockaddr_of(const struct ipaddr *a, uint16_t port,
-                             struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (ipaddr_is4(a)) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(ipaddr_v4(a));
-		sin->sin_port = htons(port);
-		return sizeof *sin;
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		memcpy(sin6->sin6_addr.s6_addr, a->b, 16);
-		sin6->sin6_port = htons(port);
-		return sizeof *sin6;
-	}
 }
 
 /* The address in a socket address of either family. */
@@ -134,7 +113,7 @@ static int route_source(const struct ipaddr *daddr, uint16_t dport,
 		seterr(err, errlen, _("route lookup: %s"), strerror(errno));
 		return -1;
 	}
-	sl = sockaddr_of(daddr, dport, &ss);
+	sl = io_sockaddr_of(daddr, dport, &ss);
 	if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
 		/* fe80::/10 needs a zone, which a URL cannot give here. */
 		if (!ipaddr_is4(daddr) && daddr->b[0] == 0xfe &&
@@ -236,7 +215,7 @@ static unsigned route_ip_mtu(int fd, const struct ipaddr *daddr)
 	int mtu = 0;
 	bool v6 = !ipaddr_is4(daddr);
 
-	sl = sockaddr_of(daddr, 9, &ss); /* connect() on UDP sends nothing */
+	sl = io_sockaddr_of(daddr, 9, &ss); /* connect() on UDP sends nothing */
 	if (connect(fd, (struct sockaddr *)&ss, sl) != 0)
 		return 0;
 	sl = sizeof mtu;

@@ -146,30 +146,12 @@ static int if_mac(const char *ifname, uint8_t mac[6], char *err, size_t cap)
 	return 0;
 }
 
-static socklen_t sockaddr_of(const struct ipaddr *a, uint16_t port,
-                             struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (ipaddr_is4(a)) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a->b + 12, 4);
-		return sizeof *s4;
-	}
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(port);
-	memcpy(&s6->sin6_addr, a->b, 16);
-	return sizeof *s6;
-}
-
 /* A kernel end's socket, bound to its address and port, made in its
  * namespace (a socket stays in the namespace it was made in). */
 static int kernel_socket(struct play_end *e, char *err, size_t cap)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = sockaddr_of(&e->addr, e->port, &ss);
+	socklen_t sl = io_sockaddr_of(&e->addr, e->port, &ss);
 	int one = 1, fd;
 
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -684,7 +666,7 @@ static int kernel_open(struct play *p, struct play_end *e, bool active)
 		e->listening = true;
 		return 0;
 	}
-	sl = sockaddr_of(&p->e[!e->id].addr, p->e[!e->id].port, &ss);
+	sl = io_sockaddr_of(&p->e[!e->id].addr, p->e[!e->id].port, &ss);
 	if (connect(e->fd, (struct sockaddr *)&ss, sl) != 0 &&
 	    errno != EINPROGRESS) {
 		play_say(p, stderr, _("tcplab-play: connect: %s\n"),
@@ -928,9 +910,8 @@ int play_inject(struct play *p, unsigned i)
 		if (!p->ours[k].used)
 			break;
 	if (k < PLAY_OURS_MAX)
-		p->ours[k] =
-		        (struct play_ours){s.seq, s.ack, s.flags, len, i, true,
-		                           s.ip_id};
+		p->ours[k] = (struct play_ours){s.seq, s.ack, s.flags, len,
+		                                i,     true,  s.ip_id};
 	return send_seg(p, d, &s);
 }
 

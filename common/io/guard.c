@@ -99,25 +99,11 @@ int guard_open_at(const struct ipaddr *addr, uint16_t port, char *err,
 		          strerror(errno));
 		goto fail;
 	}
-	memset(&ss, 0, sizeof ss);
-	if (v6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		/* An IPv6 guard guards IPv6 only: the IPv4 port stays free
-		 * for a kernel listener, as the user may want. */
+	/* An IPv6 guard guards IPv6 only: the IPv4 port stays free for a
+	 * kernel listener, as the user may want. */
+	if (v6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, addr->b, 16);
-		s6->sin6_port = htons(port);
-		sslen = sizeof *s6;
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_addr.s_addr = htonl(ipaddr_v4(addr));
-		s4->sin_port = htons(port);
-		sslen = sizeof *s4;
-	}
+	sslen = io_sockaddr_of(addr, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sslen) != 0) {
 		bind_error(addr, port, errno, err, errlen);
 		goto fail;
@@ -136,4 +122,24 @@ void guard_close(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+socklen_t io_sockaddr_of(const struct ipaddr *a, uint16_t port,
+                         struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (ipaddr_is4(a)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(ipaddr_v4(a));
+		sin->sin_port = htons(port);
+		return sizeof *sin;
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	memcpy(sin6->sin6_addr.s6_addr, a->b, 16);
+	sin6->sin6_port = htons(port);
+	return sizeof *sin6;
 }

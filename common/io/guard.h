@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "common/seg.h"
 
@@ -31,5 +32,13 @@ int guard_open_at(const struct ipaddr *addr, uint16_t port, char *err,
                   size_t errlen);
 
 void guard_close(int fd);
+
+/*
+ * The socket address of a and port (AF_INET for an IPv4-mapped address,
+ * else AF_INET6) in *ss; returns its length. The one conversion the
+ * guard, tcplab-client's route lookup and tcplab-play's sockets share.
+ */
+socklen_t io_sockaddr_of(const struct ipaddr *a, uint16_t port,
+                         struct sockaddr_storage *ss);
 
 #endif
