@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -207,16 +208,13 @@ static uint64_t fnv(const char *a, const char *b, const char *c)
 	return h;
 }
 
+/* A random word, from getrandom() as the other programs draw theirs;
+ * the clock only if the kernel has none to give. */
 static uint32_t random32(void)
 {
-	uint32_t r = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	uint32_t r;
 
-	if (fd >= 0) {
-		if (read(fd, &r, sizeof r) != (ssize_t)sizeof r)
-			r = (uint32_t)mono_us();
-		close(fd);
-	} else
+	if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
 		r = (uint32_t)mono_us();
 	return r;
 }
