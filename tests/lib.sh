@@ -306,10 +306,11 @@ trap tl_cleanup EXIT
 trap 'tl_on_signal 130' INT
 trap 'tl_on_signal 143' TERM
 
-# Polls a command for up to five seconds; returns 0 as soon as it succeeds.
+# Polls a command for up to five seconds (TL_WAIT_TENTHS tenths of a
+# second, if set); returns 0 as soon as it succeeds.
 tl_wait_for() {
 	local _
-	for _ in $(seq 50); do
+	for _ in $(seq "${TL_WAIT_TENTHS:-50}"); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done

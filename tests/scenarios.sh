@@ -388,16 +388,9 @@ round_trip article-text "$top_srcdir/tests/data/article-trace.txt"
 # Real wget and curl against python's http.server, captured by tcpdump on
 # the server's host (the hosts tcplab up made).
 TCPLAB_DEV=${TCPLAB_IF:-eth0}
-# wait_until COMMAND...: polls for up to 30 s (a busy VM starts python
-# slowly).
-wait_until() {
-	local _
-	for _ in $(seq 300); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# wait_until COMMAND...: tl_wait_for, for up to 30 s (a busy VM starts
+# python slowly).
+wait_until() { TL_WAIT_TENTHS=300 tl_wait_for "$@"; }
 listening() { ip netns exec "$TCPLAB_SERVER_NS" ss -ltn | grep -q ':8080 '; }
 # Both FINs of the exchange are in the capture.
 closed() {
