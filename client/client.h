@@ -141,6 +141,7 @@ struct client {
 	bool aborting;         /* the client resets the connection itself */
 	unsigned right, asked; /* --predict score */
 	uint64_t t0;           /* the lab clock at the start, in us, less 1 s */
+	uint64_t call_t;       /* the time of the conn call under way */
 	uint64_t fw2_since;    /* when FIN-WAIT-2 began */
 	uint64_t heard_at;     /* when the server last sent a segment (or
 	                          the SYN left, before it answered) */

@@ -462,13 +462,16 @@ static void queue_call(struct client *cl, enum tcp_state before, bool taken,
 }
 
 /* Before a call on the conn: the state it leaves from, and the profile's
- * timestamps. */
+ * timestamps. The call takes the time read here (cl->call_t): the TS
+ * value the profile sets for it must not move on by a millisecond
+ * between two readings of the clock. */
 static void call_begin(struct client *cl)
 {
 	cl->state_before = cl->c.state;
 	conn_cc_info(&cl->c, &cl->cc_before);
 	cl->nxt_before = cl->c.snd_nxt;
-	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, now(cl));
+	cl->call_t = now(cl);
+	profile_ts_apply(&cl->prof.client, &cl->c, cl->nsent, cl->call_t);
 }
 
 /* After a call that took no segment: its events and its segments. */
@@ -506,7 +509,7 @@ static void abort_conn(struct client *cl, const char *why)
 	client_fail(cl, _("aborted: %s"), why);
 	cl->aborting = true;
 	call_begin(cl);
-	conn_abort(&cl->c, now(cl), &cl->co);
+	conn_abort(&cl->c, cl->call_t, &cl->co);
 	call_end(cl);
 }
 
@@ -676,7 +679,7 @@ static void handle_frame(struct client *cl, const struct capture_frame *f)
 	cl->heard_at = now(cl);
 	call_begin(cl);
 	profile_on_input(&cl->prof.client, &cl->c, &s);
-	conn_input(&cl->c, &s, now(cl), &cl->co);
+	conn_input(&cl->c, &s, cl->call_t, &cl->co);
 	annot_path_from_events(&p, cl->state_before, &cl->co);
 	sender_now(cl, 0, true, &cc);
 	show(cl, ip, len, wirelen, f->sec, f->usec, false, &p, &cc, false);
@@ -708,7 +711,7 @@ static void run_timers(struct client *cl)
 	if (conn_next_timer(&cl->c) > now(cl))
 		return;
 	call_begin(cl);
-	conn_timer(&cl->c, now(cl), &cl->co);
+	conn_timer(&cl->c, cl->call_t, &cl->co);
 	call_end(cl);
 }
 
@@ -747,7 +750,7 @@ static void advance(struct client *cl)
 		cl->req_sent = true;
 		call_begin(cl);
 		n = conn_send(&cl->c, (const uint8_t *)cl->req, cl->req_len,
-		              now(cl), &cl->co);
+		              cl->call_t, &cl->co);
 		if (n < (int)cl->req_len)
 			client_fail(cl, "%s",
 			            _("the request did not fit in the send "
@@ -773,7 +776,7 @@ static void advance(struct client *cl)
 		    _("    client: response complete; the client closes "
 		      "first, as wget does\n"));
 	call_begin(cl);
-	conn_close(&cl->c, now(cl), &cl->co);
+	conn_close(&cl->c, cl->call_t, &cl->co);
 	call_end(cl);
 }
 
@@ -904,8 +907,8 @@ static void app_read(struct client *cl)
 		return;
 	cl->read_carry -= n * 1000000u;
 	call_begin(cl);
-	conn_consume(&cl->c, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n, t,
-	             &cl->co);
+	conn_consume(&cl->c, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n,
+	             cl->call_t, &cl->co);
 	call_end(cl);
 }
 
@@ -926,7 +929,7 @@ static void start(struct client *cl)
 	cl->heard_at = now(cl);
 	call_begin(cl);
 	conn_connect_to(&cl->c, &cfg, &cl->saddr, cl->sport, &cl->daddr,
-	                cl->dport, cl->prof.client.iss, now(cl), &cl->co);
+	                cl->dport, cl->prof.client.iss, cl->call_t, &cl->co);
 	call_end(cl);
 }
 
